@@ -1,0 +1,29 @@
+"""letterlint: lint credit-control and collection letters for a customer-first tone.
+
+Public API (contract 6 of the design)::
+
+    from letterlint import check_text, check_bytes, check_paths, Config
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .api import check_bytes, check_paths, check_text  # noqa: E402
+from .config import Config, ConfigError  # noqa: E402
+from .model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Edit",
+    "FileError",
+    "FileResult",
+    "Finding",
+    "Fix",
+    "Report",
+    "__version__",
+    "check_bytes",
+    "check_paths",
+    "check_text",
+]

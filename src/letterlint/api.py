@@ -1,0 +1,112 @@
+"""The public Python API (contract 6): ``check_text``, ``check_bytes``, ``check_paths``.
+
+The CLI, the app and reports call these, so behaviour is the same everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+from .engine import Linter
+from .model import FileError, FileResult, Finding, Report
+from .readers import KIND_BY_SUFFIX, UNSUPPORTED_SUFFIXES, ReadError, read_bytes, read_text
+
+_TEXT_KINDS = {"text", "markdown", "html", "jinja", "eml", "handlebars", "mustache", "liquid"}
+
+
+@lru_cache(maxsize=8)
+def _linter(config: Config, context_file: str | None = None) -> Linter:
+    return Linter(config, context_file=context_file)
+
+
+def get_linter(config: Config | None = None, context_file: str | None = None) -> Linter:
+    """A cached `Linter` for ``config`` (rules are compiled once per process)."""
+    return _linter(config or Config(), context_file)
+
+
+def check_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None) -> list[Finding]:
+    """Lint a letter held in memory; ``kind`` is text, markdown, html, jinja or eml."""
+    if kind not in _TEXT_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(_TEXT_KINDS))}")
+    shown = path or "<text>"
+    try:
+        src = read_text(text, shown, kind)
+    except ReadError as exc:
+        raise ValueError(exc.message) from None
+    result = get_linter(config).lint(src)
+    if result.error is not None:
+        raise ValueError(f"{shown}: {result.error.message}")
+    return list(result.findings)
+
+
+def check_bytes(data: bytes, filename: str, *, config: Config | None = None, kind: str | None = None) -> FileResult:
+    """Lint an uploaded file (any format ``check`` reads, .docx included)."""
+    try:
+        src = read_bytes(data, filename, kind)
+    except ReadError as exc:
+        return FileResult(path=filename, score=None, error=FileError(exc.code, exc.message))
+    return get_linter(config).lint(src)
+
+
+def iter_files(paths: Iterable[str | Path], config: Config) -> Iterator[tuple[str, bool]]:
+    """Files to check in order: ``(path, explicitly named)``; skipped ones come as ``(path, None)``.
+
+    Folders are walked in sorted order, skipping hidden entries, Office lock files
+    (``~$*``) and ``exclude`` globs.
+    """
+    for p in paths:
+        p = str(p)
+        if p == "-" or not os.path.isdir(p):
+            yield p, True
+            continue
+        for root, dirs, files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not config.is_excluded(os.path.join(root, d)))
+            for name in sorted(files):
+                if name.startswith((".", "~$")):
+                    continue
+                full = os.path.join(root, name)
+                if config.is_excluded(full):
+                    continue
+                yield full, False
+
+
+def read_path(path: str, *, stdin_data: bytes | None = None, kind: str | None = None) -> FileResult | object:
+    """Read one file into a `SourceText`, or a `FileResult` carrying the error."""
+    try:
+        if path == "-":
+            return read_bytes(stdin_data or b"", "-", kind or "text")
+        try:
+            size = os.path.getsize(path)
+        except OSError as exc:
+            raise ReadError("unreadable", f"cannot read: {exc.strerror or exc}") from None
+        if size > 64 * 1024 * 1024:
+            raise ReadError("too-large", f"file is {size:,} bytes")
+        with open(path, "rb") as fh:
+            data = fh.read()
+        return read_bytes(data, path, kind)
+    except ReadError as exc:
+        return FileResult(path=path, score=None, error=FileError(exc.code, exc.message))
+    except OSError as exc:
+        return FileResult(path=path, score=None, error=FileError("unreadable", f"cannot read: {exc.strerror or exc}"))
+
+
+def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, context_file: str | None = None,
+                stdin_data: bytes | None = None, kind: str | None = None) -> Report:
+    """Lint files and folders; results in the order given, folders sorted."""
+    config = config or Config()
+    linter = get_linter(config, context_file)
+    results: list[FileResult] = []
+    skipped: list[str] = []
+    for path, explicit in iter_files(paths, config):
+        suffix = Path(path).suffix.lower()
+        if not explicit and suffix not in KIND_BY_SUFFIX and suffix not in UNSUPPORTED_SUFFIXES:
+            skipped.append(path)
+            continue
+        item = read_path(path, stdin_data=stdin_data, kind=kind)
+        results.append(item if isinstance(item, FileResult) else linter.lint(item))  # type: ignore[arg-type]
+    return Report(files=tuple(results), skipped=tuple(skipped), tool_version=__version__)

@@ -1,0 +1,378 @@
+"""Python checks: the rules that data alone cannot express.
+
+Each check is registered with the option keys it accepts; its word lists and
+thresholds still live in the rule's YAML ``options`` so they are reviewed with the
+rule's rationale and examples.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .matching import Hit
+    from .rulebook import Rule
+
+
+@dataclass
+class CheckContext:
+    """What a check may need beyond the analysed text."""
+
+    body: tuple[int, int]
+    kind: str = "text"
+    context_vars: frozenset[str] | None = None  # dotted names available in the sample context
+    template_vars: tuple[tuple[str, int, int], ...] = ()  # (dotted name, start, end) in analysed text
+    readability: dict[str, float] = field(default_factory=dict)  # filled by reading-ease
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    func: Callable[["Rule", "Analysis", CheckContext], Iterator["Hit"]]
+    options: frozenset[str]
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] = lambda o: o
+
+
+CHECKS: dict[str, CheckSpec] = {}
+
+
+def register(name: str, options: tuple[str, ...] = (), prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Callable[..., Any]:
+    def deco(func: Callable[..., Iterator["Hit"]]) -> Callable[..., Iterator["Hit"]]:
+        CHECKS[name] = CheckSpec(func, frozenset(options), prepare or (lambda o: o))
+        return func
+
+    return deco
+
+
+def _hit(rule: "Rule", start: int, end: int, text: str, *, severity: str | None = None,
+         suggestion: str | None = None, fix: str | None = None, **extra: Any) -> "Hit":
+    from .matching import Hit
+
+    return Hit(rule, start, end, severity or rule.severity, rule.format_message(text, suggestion, **extra),
+               suggestion, fix if suggestion is not None else None, suggestion)
+
+
+def _compile_list(key: str, flags: int = re.IGNORECASE) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def prep(opts: dict[str, Any]) -> dict[str, Any]:
+        opts = dict(opts)
+        if key in opts:
+            opts[key] = re.compile("|".join(f"(?:{p})" for p in opts[key]), flags)
+        return opts
+
+    return prep
+
+
+# --------------------------------------------------------------------------- shouting
+
+def _prep_shouting(opts: dict[str, Any]) -> dict[str, Any]:
+    opts = dict(opts)
+    opts["acronyms"] = frozenset(a.upper() for a in opts.get("acronyms", ()))
+    return opts
+
+
+_CAPS_WORD = re.compile(r"[A-Z][A-Z'’]*[A-Z]\b|\b[A-Z]\b")
+
+
+@register("shouting", ("acronyms", "min-letters-single"), _prep_shouting)
+def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+    """Runs of capitals that are not acronyms, and .docx text formatted as all caps."""
+    acronyms = rule.options.get("acronyms", frozenset())
+    single_min = int(rule.options.get("min-letters-single", 5))
+    text = a.text
+    run: list[Any] = []
+
+    def flush() -> Iterator["Hit"]:
+        if not run:
+            return
+        words = [t.text.strip("'’") for t in run]
+        shouty = [w for w in words if w.upper() not in acronyms]
+        if (len(words) >= 2 and shouty and any(len(w) >= 2 for w in shouty)) or (
+            len(words) == 1 and shouty and len(shouty[0]) >= single_min
+        ):
+            start = run[0].idx
+            end = run[-1].idx + len(run[-1].text)
+            original = a.original[start:end]
+            yield _hit(rule, start, end, original, suggestion=_sentence_case(original, acronyms), fix=rule.fix)
+
+    for sent_start, sent_end in a.sentences:
+        span = a.doc.char_span(sent_start, sent_end, alignment_mode="expand")
+        if span is None:
+            continue
+        for tok in span:
+            t = tok.text
+            letters = [c for c in t if c.isalpha()]
+            if letters and all(c.isupper() for c in letters) and not any(c.isdigit() for c in t) \
+                    and not a.in_placeholder(tok.idx, tok.idx + len(t)) and (len(letters) >= 2 or run):
+                run.append(tok)
+            elif tok.is_punct and run and t not in ".!?\n":
+                continue
+            elif tok.is_space and run and "\n" not in t:
+                continue
+            else:
+                yield from flush()
+                run = []
+        yield from flush()
+        run = []
+    # .docx runs formatted as capitals (w:caps) shout even when typed in lower case
+    for fmt in a.formatting:
+        if getattr(fmt, "caps", False):
+            seg = text[fmt.start:fmt.end]
+            if len(seg.split()) >= 2 and not seg.isupper():
+                yield _hit(rule, fmt.start, fmt.end, a.original[fmt.start:fmt.end])
+
+
+def _sentence_case(s: str, acronyms: frozenset[str]) -> str:
+    out = []
+    first = True
+    for m in re.finditer(r"[A-Za-z'’]+|[^A-Za-z'’]+", s):
+        w = m.group(0)
+        if w[:1].isalpha():
+            if w.upper() in acronyms:
+                out.append(w)
+            else:
+                out.append(w.capitalize() if first else w.lower())
+            first = False
+        else:
+            out.append(w)
+            if any(c in ".!?" for c in w):
+                first = True
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- exclamations
+
+_BANGS = re.compile(r"[!¡]{2,}|!(?:\s*1)+")
+_ONE_BANG = re.compile(r"(?<![!])!(?![!])")
+
+
+@register("exclamations", ("demand-words",), _compile_list("demand-words"))
+def exclamations(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+    """Repeated "!" anywhere; a single "!" only in a sentence that asks for money."""
+    demand = rule.options.get("demand-words")
+    for m in _BANGS.finditer(a.text):
+        yield _hit(rule, m.start(), m.end(), a.original[m.start():m.end()], suggestion=".", fix=rule.fix)
+    if demand is None:
+        return
+    for m in _ONE_BANG.finditer(a.text):
+        sent = a.sentence_at(m.start()) or a.sentence_at(max(0, m.start() - 1))
+        st = a.text[sent[0]:sent[1]] if sent else ""
+        if demand.search(st):
+            yield _hit(rule, m.start(), m.end(), "!", severity="info", suggestion=".", fix=rule.fix)
+
+
+# --------------------------------------------------------------------------- docx emphasis
+
+def _is_red(hexcolor: str | None) -> bool:
+    if not hexcolor or len(hexcolor) != 6:
+        return False
+    try:
+        r, g, b = (int(hexcolor[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return False
+    return r >= 0x99 and g <= 0x55 and b <= 0x55
+
+
+@register("docx-emphasis", ("min-words",))
+def docx_emphasis(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+    """Bold red text in a .docx: the visual equivalent of shouting."""
+    min_words = int(rule.options.get("min-words", 1))
+    for fmt in a.formatting:
+        if fmt.bold and _is_red(fmt.color):
+            seg = a.original[fmt.start:fmt.end]
+            if len(seg.split()) >= min_words and seg.strip():
+                lead = len(seg) - len(seg.lstrip())
+                trail = len(seg.rstrip())
+                yield _hit(rule, fmt.start + lead, fmt.start + trail, seg.strip())
+
+
+# --------------------------------------------------------------------------- greetings
+
+@register("impersonal-salutation", ("greetings", "max-line"), _compile_list("greetings"))
+def impersonal_salutation(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+    """An impersonal greeting on a line of its own near the top ("Dear Sir/Madam,")."""
+    greetings = rule.options.get("greetings")
+    if greetings is None:
+        return
+    max_line = int(rule.options.get("max-line", 60))
+    for m in re.finditer(r"[^\r\n]+", a.text):
+        line = m.group(0)
+        if len(line.strip()) > max_line:
+            continue
+        g = greetings.match(line.strip())
+        if g:
+            lead = len(line) - len(line.lstrip())
+            start = m.start() + lead
+            end = start + g.end()
+            yield _hit(rule, start, end, a.original[start:end], suggestion=_personal_greeting(a.original[start:end]),
+                       fix=rule.fix)
+            return
+
+
+def _personal_greeting(greeting: str) -> str:
+    word = greeting.split()[0] if greeting.split() else "Dear"
+    if word.lower() in ("to", "the"):
+        word = "Dear"
+    return f"{word} [Customer Name]"
+
+
+_SIGN_OFF = re.compile(
+    r"^\s*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|"
+    r"regards|sincerely|thanks|thank\s+you|with\s+thanks|best)\s*,?\s*$",
+    re.I,
+)
+
+
+@register("department-signature", ("departments",), _compile_list("departments"))
+def department_signature(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+    """A letter signed by a team ("Credit Control Department") instead of a person."""
+    departments = rule.options.get("departments")
+    if departments is None:
+        return
+    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\r\n]*", a.text) if m.group(0).strip()]
+    for i, (pos, line) in enumerate(lines):
+        if _SIGN_OFF.match(line):
+            after = lines[i + 1:i + 2]
+            if not after:
+                return
+            start, sig = after[0]
+            lead = len(sig) - len(sig.lstrip())
+            s = start + lead
+            e = start + len(sig.rstrip())
+            if a.in_placeholder(s, e):
+                return
+            if departments.search(sig.strip()):
+                yield _hit(rule, s, e, a.original[s:e])
+            return
+
+
+# --------------------------------------------------------------------------- readability
+
+@lru_cache(maxsize=1)
+def _syllable_counter() -> Callable[[str], int]:
+    """textstat's syllable count with its pyphen backend (en_US), never its CMUdict.
+
+    textstat 0.7.13 calls ``nltk.download('cmudict')`` the first time it counts English
+    syllables, which fails offline and then raises. Returning no dictionary makes it use
+    its own pyphen fallback, the backend letterlint pins (pyphen 0.18.1, en_US).
+    """
+    from textstat.backend.counts import _count_syllables
+
+    _count_syllables.get_cmudict = lambda lang: None  # type: ignore[attr-defined]
+    count = _count_syllables.count_syllables
+    cache: dict[str, int] = {}
+
+    def syllables(word: str) -> int:
+        w = word.lower()
+        n = cache.get(w)
+        if n is None:
+            n = max(1, count(w, "en_US"))
+            cache[w] = n
+        return n
+
+    return syllables
+
+
+def readability_figures(a: "Analysis", body: tuple[int, int]) -> dict[str, float]:
+    """Words, sentences, syllables, Flesch reading ease and Flesch-Kincaid grade of the body."""
+    from .analysis import is_word
+
+    syl = _syllable_counter()
+    words = syllables = sentences = 0
+    for s, e in a.sentences:
+        if s < body[0] or e > body[1]:
+            continue
+        n = 0
+        span = a.doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            continue
+        for tok in span:
+            if is_word(tok):
+                n += 1
+                syllables += 1 if a.in_placeholder(tok.idx, tok.idx + 1) else syl(tok.text)
+        if n:
+            words += n
+            sentences += 1
+    if not words:
+        return {"words": 0, "sentences": 0, "syllables": 0}
+    wps = words / sentences
+    spw = syllables / words
+    return {
+        "words": words,
+        "sentences": sentences,
+        "syllables": syllables,
+        "words_per_sentence": round(wps, 1),
+        "flesch_reading_ease": round(206.835 - 1.015 * wps - 84.6 * spw, 1),
+        "flesch_kincaid_grade": round(0.39 * wps + 11.8 * spw - 15.59, 1),
+    }
+
+
+@register("reading-ease", ("target", "min-words"))
+def reading_ease(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+    """Flesch reading ease of the body below the target (only for long enough letters)."""
+    figs = ctx.readability or readability_figures(a, ctx.body)
+    ctx.readability = figs
+    target = float(rule.options.get("target", 60))
+    if figs.get("words", 0) < int(rule.options.get("min-words", 100)):
+        return
+    score = figs["flesch_reading_ease"]
+    if score < target:
+        s, e = ctx.body
+        yield _hit(rule, s, e, a.original[s:e], score=f"{score:.0f}", target=f"{target:.0f}",
+                   words_per_sentence=figs["words_per_sentence"])
+
+
+@register("long-sentence", ("max-words",))
+def long_sentence(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+    """Sentences longer than the limit (25 words by default)."""
+    from .analysis import is_word
+
+    limit = int(rule.options.get("max-words", 25))
+    for s, e in a.sentences:
+        span = a.doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            continue
+        n = sum(1 for t in span if is_word(t))
+        if n > limit:
+            yield _hit(rule, s, e, a.original[s:e], words=n, limit=limit)
+
+
+_BE = r"(?:am|is|are|was|were|be|been|being)"
+_IRREGULAR = (
+    "made|paid|sent|taken|given|done|seen|told|held|brought|bought|sold|kept|left|lost|found|"
+    "put|set|shown|written|known|chosen|spoken|broken|frozen|owed|cut|struck|won|begun"
+)
+
+
+@register("passive-voice", ("not-participles",), lambda o: {**o, "not-participles": frozenset(w.lower() for w in o.get("not-participles", ()))})
+def passive_voice(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+    """A form of "be" followed by a past participle, without a tagger.
+
+    Participles are words ending in -ed or a short list of irregular ones; adjectives that
+    look like participles ("pleased", "concerned", "overdue") are listed as exceptions.
+    """
+    skip = rule.options.get("not-participles", frozenset())
+    pat = re.compile(rf"\b{_BE}\s+(?:(?:not|now|already|also|still|being)\s+)?(\w+ed|{_IRREGULAR})\b", re.I)
+    for m in pat.finditer(a.text):
+        word = m.group(1).lower()
+        if word in skip or a.in_placeholder(m.start(), m.end()):
+            continue
+        yield _hit(rule, m.start(), m.end(), a.original[m.start():m.end()])
+
+
+# --------------------------------------------------------------------------- template
+
+@register("undefined-variable", ())
+def undefined_variable(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+    """Template variables that the given sample context does not define."""
+    if ctx.context_vars is None:
+        return
+    for name, start, end in ctx.template_vars:
+        parts = name.split(".")
+        # defined: the full path exists, or a prefix is a plain value (its attributes
+        # cannot be checked from a sample file); context_vars marks values with "="
+        if name in ctx.context_vars or any(".".join(parts[:i]) + "=" in ctx.context_vars for i in range(1, len(parts))):
+            continue
+        yield _hit(rule, start, end, a.original[start:end], variable=name)

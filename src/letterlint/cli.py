@@ -1,0 +1,198 @@
+"""The ``letterlint`` command: a thin shell over the public API (contract 1).
+
+Exit codes: 2 for a usage or config error or any input that could not be read;
+otherwise ``check`` exits 1 when a finding is at or above ``--fail-on``, else 0.
+spaCy is imported only when something is linted, so ``--help`` and ``rules`` are quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .config import Config, ConfigError
+from .model import SEVERITY_RANK, Report
+from .rulebook import Rule, RuleFileError, load_rules
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one clear line
+        self.print_usage(sys.stderr)
+        print(f"letterlint: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR)
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="letterlint", description="Lint credit-control letters for a customer-first tone.")
+    p.add_argument("--version", action="version", version=f"letterlint {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="lint letters and templates")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; '-' reads standard input")
+    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    c.add_argument("--output-file", metavar="F", help="write the report to F (atomically) instead of stdout")
+    c.add_argument("--select", type=_csv, metavar="X,...", help="only these rules (codes, prefixes, names, categories, packs)")
+    c.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
+    c.add_argument("--fail-on", choices=("error", "warning", "info", "never"), help="lowest severity that fails (default: warning)")
+    c.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
+    c.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
+    c.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
+
+    sub.add_parser("rules", help="list every rule: code, name, category, severity, summary")
+    r = sub.add_parser("rule", help="explain one rule: what it finds, why, examples, fix safety")
+    r.add_argument("rule", metavar="CODE_OR_NAME")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "rules":
+            return cmd_rules()
+        if args.command == "rule":
+            return cmd_rule(args.rule)
+        parser.print_help()
+        return EXIT_ERROR
+    except (ConfigError, RuleFileError) as exc:
+        print(f"letterlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("letterlint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = Config.load(args.config)
+    changes: dict[str, object] = {}
+    if getattr(args, "select", None):
+        changes["select"] = tuple(args.select)
+    if getattr(args, "ignore", None):
+        changes["ignore"] = config.ignore + tuple(args.ignore)
+    if getattr(args, "fail_on", None):
+        changes["fail_on"] = args.fail_on
+    return config.with_overrides(**changes) if changes else config
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    if report.has_errors:
+        return EXIT_ERROR
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = SEVERITY_RANK[fail_on]
+    worst = max((SEVERITY_RANK[f.severity] for fr in report.files for f in fr.findings), default=0)
+    return EXIT_FINDINGS if worst >= threshold else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .api import check_paths, get_linter
+    from .formatters import render
+
+    if not args.paths:
+        print("letterlint: error: give at least one PATH (or '-' for standard input)", file=sys.stderr)
+        return EXIT_ERROR
+    config = _config(args)
+    linter = get_linter(config, args.context)  # validates selectors and the context first
+    stdin_data = sys.stdin.buffer.read() if "-" in args.paths else None
+    kind = None
+    if args.stdin_filename and stdin_data is not None:
+        from .readers import kind_for
+
+        kind = kind_for(args.stdin_filename)
+    report = check_paths(args.paths, config=config, context_file=args.context, stdin_data=stdin_data, kind=kind)
+    out = render(args.format, report, linter.rules)
+    if args.output_file:
+        write_atomic(Path(args.output_file), out)
+    else:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    return exit_code(report, config.fail_on)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename it into place."""
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _rules_for_listing() -> tuple[Rule, ...]:
+    config = Config.load()
+    return load_rules(config.packs, config.extend_rules)
+
+
+def cmd_rules() -> int:
+    rules = _rules_for_listing()
+    width = max(len(r.name) for r in rules)
+    print(f"{'code':<6} {'name':<{width}} {'severity':<8} summary")
+    for r in rules:
+        print(f"{r.code:<6} {r.name:<{width}} {r.severity:<8} {r.summary}")
+    return EXIT_OK
+
+
+FIX_SAFETY = {
+    "safe": "Safe: the fix swaps words and keeps the meaning; `letterlint fix` applies it.",
+    "unsafe": "Unsafe: the suggestion changes the wording; it is applied only with `--unsafe-fixes`.",
+    "display-only": "Display only: a suggestion is shown, but the fix is never applied automatically.",
+    None: "No automatic fix: the wording needs a person's judgement.",
+}
+
+
+def describe_rule(rule: Rule) -> str:
+    """The rule's documentation in fixed sections (also used for the README catalogue)."""
+    wrap = lambda s: textwrap.fill(" ".join(s.split()), 88)  # noqa: E731
+    out = [f"{rule.code} {rule.name} ({rule.severity})", "", "What it finds", wrap(rule.summary), "",
+           "Why it matters", wrap(rule.rationale), "", "Sources"]
+    out += [f"  - {s}" for s in rule.sources]
+    out += ["", "Example"] + [f"  {line}" for ex in rule.fail_examples[:2] for line in _example_lines(ex.text)]
+    out += ["", "Use instead"] + [f"  {line}" for ex in rule.pass_examples[:2] for line in _example_lines(ex.text)]
+    out += ["", "Fix safety", wrap(FIX_SAFETY.get(rule.fix, FIX_SAFETY[None]))]
+    return "\n".join(out) + "\n"
+
+
+def _example_lines(text: str) -> list[str]:
+    lines = text.replace("[[", "").replace("]]", "").splitlines() or [""]
+    return [lines[0] and f"» {lines[0]}"] + [f"  {ln}" for ln in lines[1:]]
+
+
+def cmd_rule(key: str) -> int:
+    rules = _rules_for_listing()
+    for r in rules:
+        if key.upper() == r.code or key == r.name:
+            sys.stdout.write(describe_rule(r))
+            return EXIT_OK
+    close = [r.name for r in rules if key.lower() in r.name]
+    hint = f"; did you mean {', '.join(close[:5])}?" if close else "; `letterlint rules` lists them"
+    print(f"letterlint: error: no rule {key!r}{hint}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,198 @@
+"""Configuration (contract 5): ``[tool.letterlint]`` or ``letterlint.toml``.
+
+The file is found by walking up from the current folder; in one folder
+``letterlint.toml`` wins over ``pyproject.toml`` (a pyproject without a
+``[tool.letterlint]`` table does not count). Paths and globs are relative to the
+config file's folder. An unknown key is an error that names it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+FAIL_ON = ("error", "warning", "info", "never")
+KEYS = {
+    "select", "ignore", "fail-on", "packs", "extend-rules", "exclude", "per-file-ignores",
+    "allow-words", "context", "templates",
+}
+
+
+class ConfigError(Exception):
+    """A config or usage error (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for one run; build it in code or with `Config.load`."""
+
+    select: tuple[str, ...] = ()  # empty: every rule of the enabled packs
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    packs: tuple[str, ...] = ("core",)
+    extend_rules: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    allow_words: tuple[str, ...] = ()
+    context: str | None = None
+    templates: str = "sample_letters"
+    root: str = "."  # folder of the config file; relative paths and globs start here
+    path: str | None = None  # the config file, when one was read
+
+    def __post_init__(self) -> None:
+        if self.fail_on not in FAIL_ON:
+            raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
+
+    # ---------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, start: str | Path | None = None) -> "Config":
+        """Read ``path``, or find the nearest config walking up from ``start`` (cwd)."""
+        if path is not None:
+            p = Path(path)
+            if not p.is_file():
+                raise ConfigError(f"config file {p} not found")
+            table = _read_table(p, required=True)
+            return cls.from_mapping(table or {}, root=p.resolve().parent, path=str(p))
+        here = Path(start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            for name in ("letterlint.toml", "pyproject.toml"):
+                p = folder / name
+                if p.is_file():
+                    table = _read_table(p, required=name == "letterlint.toml")
+                    if table is not None:
+                        return cls.from_mapping(table, root=folder, path=str(p))
+        return cls(root=str(here))
+
+    @classmethod
+    def from_mapping(cls, table: dict[str, Any], *, root: str | Path = ".", path: str | None = None) -> "Config":
+        where = path or "config"
+        unknown = sorted(set(table) - KEYS)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r} in [tool.letterlint]; known keys: {', '.join(sorted(KEYS))}")
+
+        def strs(key: str) -> tuple[str, ...]:
+            v = table.get(key, [])
+            if isinstance(v, str):
+                v = [v]
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise ConfigError(f"{where}: '{key}' must be a list of strings")
+            return tuple(v)
+
+        pfi = table.get("per-file-ignores", {})
+        if not isinstance(pfi, dict) or not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in pfi.values()):
+            raise ConfigError(f"{where}: 'per-file-ignores' must be a table of glob = [rules]")
+        root = Path(root)
+        ctx = table.get("context")
+        if ctx is not None and not isinstance(ctx, str):
+            raise ConfigError(f"{where}: 'context' must be a path")
+        templates = table.get("templates", "sample_letters")
+        if not isinstance(templates, str):
+            raise ConfigError(f"{where}: 'templates' must be a path")
+        fail_on = table.get("fail-on", "warning")
+        if fail_on not in FAIL_ON:
+            raise ConfigError(f"{where}: fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+        packs = strs("packs") if "packs" in table else ("core",)
+        return cls(
+            select=strs("select"),
+            ignore=strs("ignore"),
+            fail_on=fail_on,
+            packs=packs,
+            extend_rules=tuple(str((root / p).resolve()) for p in strs("extend-rules")),
+            exclude=strs("exclude"),
+            per_file_ignores=tuple((g, tuple(v)) for g, v in pfi.items()),
+            allow_words=strs("allow-words"),
+            context=str((root / ctx).resolve()) if ctx else None,
+            templates=str((root / templates)),
+            root=str(root),
+            path=path,
+        )
+
+    def with_overrides(self, **changes: Any) -> "Config":
+        return replace(self, **changes)
+
+    # ---------------------------------------------------------------- paths
+    def _rel(self, path: str | Path) -> str | None:
+        try:
+            return PurePosixPath(Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()).as_posix()
+        except ValueError:
+            return None
+
+    def is_excluded(self, path: str | Path) -> bool:
+        rel = self._rel(path)
+        name = Path(path).name
+        for glob in self.exclude:
+            if fnmatch.fnmatch(name, glob) or (rel is not None and (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(rel, glob.rstrip("/") + "/*"))):
+                return True
+        return False
+
+    def ignores_for(self, path: str | Path) -> tuple[str, ...]:
+        rel = self._rel(path)
+        name = Path(path).name
+        out: list[str] = []
+        for glob, rules in self.per_file_ignores:
+            if fnmatch.fnmatch(name, glob) or (rel is not None and fnmatch.fnmatch(rel, glob)):
+                out.extend(rules)
+        return tuple(out)
+
+
+def _read_table(path: Path, *, required: bool) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("letterlint")
+        return table if isinstance(table, dict) else None
+    return data if required else data
+
+
+def load_context(path: str | Path) -> dict[str, Any]:
+    """A sample context (YAML or JSON) as a mapping."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"context file {p}: cannot read: {exc}") from None
+    try:
+        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"context file {p}: invalid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"context file {p}: must hold a mapping of variable names to values")
+    return data
+
+
+def context_paths(data: dict[str, Any], prefix: str = "") -> frozenset[str]:
+    """Every dotted path in a context; plain values are also marked ``name=``."""
+    out: set[str] = set()
+    for k, v in data.items():
+        name = f"{prefix}{k}"
+        out.add(name)
+        if isinstance(v, dict):
+            out |= context_paths(v, name + ".")
+        else:
+            out.add(name + "=")
+    return frozenset(out)
+
+
+SAMPLE_CONTEXT: dict[str, Any] = {
+    "customer": {"title": "Ms", "first_name": "Amara", "last_name": "Okafor", "full_name": "Amara Okafor"},
+    "invoice": {"number": "INV-20931", "amount": "£182.40", "currency": "GBP", "due_date": "14 March 2026",
+                "days_overdue": 21},
+    "account": {"number": "AC-558201"},
+    "company": {"name": "Northwind Energy", "phone": "0300 123 4567", "email": "accounts@northwind.example",
+                "address": "12 Harbour Street, Leeds LS1 4AB"},
+    "payment": {"link": "https://pay.northwind.example/INV-20931",
+                "bank_details": "sort code 12-34-56, account 12345678, reference AC-558201"},
+    "sender": {"name": "Priya Shah", "role": "Customer Accounts Adviser"},
+    "help": {"phone": "0300 123 4568", "url": "https://northwind.example/help-with-bills"},
+}
+"""The built-in sample context: a realistic value for every field of the variable schema."""

@@ -1,0 +1,186 @@
+"""The pipeline, top to bottom: read → template variants → analyse → rules → map back →
+suppress → sort → score.
+
+`Linter` holds what is built once per process (the selected rules, their compiled
+matchers, the sample context); `Linter.lint` turns one `SourceText` into a
+`FileResult`. Everything else (API, CLI, app, reports) calls this.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .analysis import Analysis, get_nlp
+from .checks import CHECKS, CheckContext
+from .config import Config, ConfigError, context_paths, load_context
+from .matching import CompiledRules, Hit
+from .model import Edit, FileError, FileResult, Finding, Fix
+from .readers import ReadError, SourceText, TEMPLATE_KINDS, line_col, line_starts
+from .rulebook import Rule, load_rules
+from .scoring import score
+from .selection import is_known_selector, parse_suppressions, select_rules, selector_matches
+from .templating import (
+    Piece,
+    Variant,
+    _RenderFailed,
+    check_dialect_syntax,
+    find_placeholders,
+    jinja_variants,
+    mask,
+)
+
+_GREETING = re.compile(r"^\W*(?:dear|hello|hi|hey|good\s+(?:morning|afternoon|evening)|to\s+whom|greetings)\b", re.I)
+_SIGN_OFF = re.compile(
+    r"^\W*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|"
+    r"regards|sincerely|with\s+thanks)\b",
+    re.I,
+)
+
+
+def body_span(a: Analysis) -> tuple[int, int]:
+    """The letter's body: after the greeting, before the sign-off (whole text if neither)."""
+    sents = a.sentences
+    if not sents:
+        return (0, min(1, len(a.text)))
+    first = 0
+    for i, (s, e) in enumerate(sents[:15]):
+        if _GREETING.match(a.text[s:e]):
+            first = i + 1
+            break
+    last = len(sents)
+    for i in range(len(sents) - 1, first - 1, -1):
+        s, e = sents[i]
+        if _SIGN_OFF.match(a.text[s:e]):
+            last = i
+            break
+    if first >= last:
+        first, last = 0, len(sents)
+    return sents[first][0], sents[last - 1][1]
+
+
+def identity_variant(text: str) -> Variant:
+    return Variant(text, (0,), (Piece(0, len(text), False, None),))
+
+
+class Linter:
+    """Lint letters with one configuration; build once, reuse for many files."""
+
+    def __init__(self, config: Config | None = None, *, context_file: str | None = None) -> None:
+        self.config = config or Config()
+        self.all_rules: tuple[Rule, ...] = load_rules(self.config.packs, self.config.extend_rules)
+        for sel in (*self.config.select, *self.config.ignore):
+            if not is_known_selector(self.all_rules, sel):
+                raise ConfigError(f"unknown rule selector {sel!r} (use a code, code prefix, rule name, category or pack)")
+        for _, sels in self.config.per_file_ignores:
+            for sel in sels:
+                if not is_known_selector(self.all_rules, sel):
+                    raise ConfigError(f"unknown rule selector {sel!r} in per-file-ignores")
+        self.rules = select_rules(self.all_rules, self.config.select, self.config.ignore)
+        ctx_path = context_file or self.config.context
+        self.context: dict[str, Any] | None = load_context(ctx_path) if ctx_path else None
+        self.context_vars = context_paths(self.context) if self.context is not None else None
+        self._compiled: CompiledRules | None = None
+
+    @property
+    def compiled(self) -> CompiledRules:
+        if self._compiled is None:
+            self._compiled = CompiledRules(self.rules, self.config.allow_words)
+        return self._compiled
+
+    # ------------------------------------------------------------------ one file
+    def lint(self, src: SourceText) -> FileResult:
+        notes = list(src.notes)
+        try:
+            variants = self._variants(src, notes)
+        except ReadError as exc:
+            return FileResult(path=src.path, score=None, error=FileError(exc.code, exc.message), notes=tuple(notes))
+        nlp = get_nlp()
+        phs = [find_placeholders(v.text) for v in variants]
+        masked = [mask(v.text, p) for v, p in zip(variants, phs)]
+        docs = list(nlp.pipe(masked))
+        findings: dict[tuple[int, int, str], Finding] = {}
+        starts = line_starts(src.source)
+        for variant, ph, mtext, doc in zip(variants, phs, masked, docs):
+            a = Analysis(mtext, variant.text, doc, ph,
+                         formatting=src.formatting if len(variants) == 1 else (), kind=src.kind)
+            for hit in self._hits(a, src):
+                f = self._finding(hit, variant, src, starts)
+                key = (f.start, f.end, f.code)
+                if key not in findings:
+                    findings[key] = f
+        result = list(findings.values())
+        result = self._filter(result, src, notes)
+        result.sort(key=lambda f: (f.start, f.code, f.end))
+        return FileResult(path=src.path, score=score(result), error=None, notes=tuple(notes), findings=tuple(result))
+
+    def _variants(self, src: SourceText, notes: list[str]) -> list[Variant]:
+        if src.kind == "jinja":
+            try:
+                return jinja_variants(src.text)
+            except _RenderFailed as exc:
+                notes.append(f"could not follow the template's control flow ({exc}); linted with template code masked")
+        elif src.kind in TEMPLATE_KINDS:
+            check_dialect_syntax(src.text, src.kind)
+        return [identity_variant(src.text)]
+
+    def _hits(self, a: Analysis, src: SourceText) -> Iterator[Hit]:
+        c = self.compiled
+        body = body_span(a)
+        yield from c.terms(a)
+        yield from c.regex(a)
+        yield from c.presence(a, body)
+        ctx = CheckContext(body=body, kind=src.kind, context_vars=self.context_vars)
+        if src.kind in TEMPLATE_KINDS:
+            ctx.template_vars = tuple((p.name, p.start, p.end) for p in a.placeholders if p.output and p.name)
+        for rule in c.by_kind["check"]:
+            yield from CHECKS[rule.check].func(rule, a, ctx)  # type: ignore[index]
+
+    def _finding(self, hit: Hit, variant: Variant, src: SourceText, starts: list[int]) -> Finding:
+        def to_source(s: int, e: int) -> tuple[int, int]:
+            vs, ve = variant.to_source(s, e)
+            return src.to_source(vs, ve)
+
+        start, end = to_source(hit.start, hit.end)
+        rule = hit.rule
+        message = hit.message
+        branch = variant.branch_at(hit.start)
+        if branch is not None:
+            message = f"{message} [only in the branch at line {branch.line}: {branch.tag}]"
+        fix = None
+        if hit.fix and hit.replacement is not None:
+            es, ee = hit.edit_span or (hit.start, hit.end)
+            s2, e2 = to_source(es, ee)
+            # an edit must replace exactly the text it was computed from (no template code,
+            # no HTML markup or entity in between)
+            if src.source[s2:e2] == variant.text[es:ee] and src.kind != "docx":
+                fix = Fix(hit.fix, (Edit(s2, e2, hit.replacement),))  # type: ignore[arg-type]
+            else:
+                fix = Fix("display-only", (Edit(s2, e2, hit.replacement),))
+        line, col = line_col(starts, start)
+        end_line, end_col = line_col(starts, end)
+        return Finding(
+            code=rule.code, name=rule.name, category=rule.category, severity=hit.severity,  # type: ignore[arg-type]
+            message=message, start=start, end=end, line=line, column=col, end_line=end_line,
+            end_column=end_col, text=src.source[start:end], suggestion=hit.suggestion, fix=fix,
+        )
+
+    def _filter(self, findings: list[Finding], src: SourceText, notes: list[str]) -> list[Finding]:
+        by_code = {r.code: r for r in self.all_rules}
+        ignores = self.config.ignores_for(src.path) if src.path not in ("-", "<text>") else ()
+        sup = parse_suppressions(src.source, src.kind, self.all_rules)
+        notes.extend(sup.notes)
+        out = []
+        for f in findings:
+            rule = by_code[f.code]
+            if ignores and any(selector_matches(rule, s) for s in ignores):
+                continue
+            if sup.suppressed(rule, f.start, f.line):
+                continue
+            out.append(f)
+        return out
+
+    def lint_all(self, sources: Iterable[SourceText | FileResult]) -> Iterator[FileResult]:
+        for s in sources:
+            yield s if isinstance(s, FileResult) else self.lint(s)

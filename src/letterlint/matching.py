@@ -1,0 +1,226 @@
+"""Run the data rule kinds (terms, regex, presence) over an `Analysis`.
+
+Each rule kind yields `Hit`s in the analysed text's offsets; the engine maps them back
+to the source. All rules are compiled once per process (`CompiledRules`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .analysis import Analysis, get_nlp, is_word
+from .rulebook import Rule
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule matched ``[start, end)`` of the analysed text."""
+
+    rule: Rule
+    start: int
+    end: int
+    severity: str
+    message: str
+    suggestion: str | None = None
+    fix: str | None = None  # applicability
+    replacement: str | None = None  # text that replaces [start, end) when fixed
+    edit_span: tuple[int, int] | None = None  # when the edit covers more than the match
+
+
+def match_case(original: str, suggestion: str) -> str:
+    """Give ``suggestion`` the case pattern of ``original`` (Debtor → Customer)."""
+    if not suggestion:
+        return suggestion
+    letters = [c for c in original if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return suggestion.upper()
+    if original[:1].isupper():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
+
+
+_NEGATION = re.compile(r"\b(?:not|never|no|nothing|cannot|won't|don't|doesn't|isn't|aren't|wouldn't|shan't)\b|n't\b", re.I)
+_HEDGE = re.compile(r"\b(?:may|might|could|can)\b", re.I)
+_PRESSURE = re.compile(r"\b(?:immediately|no (?:other )?(?:choice|option|alternative)|without (?:further )?(?:notice|warning|delay)|forced to|will)\b|!", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bbut\b|\bunless\b|\bwhile\b", re.I)
+_QUOTES = re.compile(r"[\"\u201c\u201d]")
+
+
+def clause_before(a: Analysis, start: int) -> str:
+    """The part of the sentence between the last clause break and ``start``."""
+    sent = a.sentence_at(start)
+    s0 = sent[0] if sent else max(0, start - 120)
+    before = a.text[s0:start]
+    last = None
+    for last in _CLAUSE_BREAK.finditer(before):
+        pass
+    return before[last.end():] if last else before
+
+
+class CompiledRules:
+    """Every enabled rule, compiled once: one PhraseMatcher for all the term lists."""
+
+    def __init__(self, rules: tuple[Rule, ...], allow_words: tuple[str, ...] = ()) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        nlp = get_nlp()
+        self.rules = rules
+        self.by_kind: dict[str, list[Rule]] = {k: [] for k in ("terms", "regex", "presence", "check")}
+        for r in rules:
+            self.by_kind[r.kind].append(r)
+        self.matcher: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self._term_key: dict[int, tuple[Rule, str, str | None]] = {}
+        phrases: list[tuple[Rule, str, str | None]] = [
+            (r, phrase, sugg) for r in self.by_kind["terms"] for phrase, sugg in r.terms
+        ]
+        docs = list(nlp.pipe([p for _, p, _ in phrases]))
+        for (rule, phrase, sugg), doc in zip(phrases, docs):
+            key = f"{rule.code}\t{phrase}"
+            self.matcher.add(key, [doc])
+            self._term_key[nlp.vocab.strings[key]] = (rule, phrase, sugg)
+        self.allow: PhraseMatcher | None = None
+        if allow_words:
+            self.allow = PhraseMatcher(nlp.vocab, attr="LEMMA")
+            self.allow.add("allow", list(nlp.pipe(list(allow_words))))
+
+    # ------------------------------------------------------------------ terms
+    def terms(self, a: Analysis) -> Iterator[Hit]:
+        doc = a.doc
+        allowed: list[tuple[int, int]] = []
+        if self.allow is not None:
+            for _, s, e in self.allow(doc):
+                allowed.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
+        best: dict[tuple[str, int], tuple[int, int, Rule, str, str | None, int, int]] = {}
+        for match_id, s, e in self.matcher(doc):
+            rule, phrase, sugg = self._term_key[match_id]
+            start = doc[s].idx
+            end = doc[e - 1].idx + len(doc[e - 1].text)
+            if a.in_placeholder(start, end):
+                continue
+            if any(x <= start and end <= y for x, y in allowed):
+                continue
+            opts = rule.options
+            if "not-after" in opts and s > 0:
+                j = s - 1
+                while j > 0 and (doc[j].is_space or doc[j].is_punct):
+                    j -= 1
+                if doc[j].lemma_ in opts["not-after"] or doc[j].lower_ in opts["not-after"]:
+                    continue
+            if "not-before" in opts and e < len(doc):
+                j = e
+                while j < len(doc) - 1 and doc[j].is_space:
+                    j += 1
+                if doc[j].lemma_ in opts["not-before"] or doc[j].lower_ in opts["not-before"]:
+                    continue
+            if opts.get("skip-quoted"):
+                sent = a.sentence_at(start)
+                s0 = sent[0] if sent else 0
+                if len(_QUOTES.findall(a.text[s0:start])) % 2 == 1:
+                    continue
+            # keep the longest match of a rule starting at one place, and drop matches
+            # inside a longer match of the same rule
+            key = (rule.code, start)
+            if key not in best or end > best[key][1]:
+                best[key] = (start, end, rule, phrase, sugg, s, e)
+        kept = sorted(best.values(), key=lambda t: (t[0], -t[1]))
+        last_end: dict[str, int] = {}
+        for start, end, rule, phrase, sugg, s, e in kept:
+            if last_end.get(rule.code, -1) > start:
+                continue
+            last_end[rule.code] = end
+            yield self._term_hit(a, rule, phrase, sugg, start, end)
+
+    def _term_hit(self, a: Analysis, rule: Rule, phrase: str, sugg: str | None, start: int, end: int) -> Hit:
+        text = a.original[start:end]
+        surface = text.lower()
+        fix = rule.fix
+        suggestion = None
+        if sugg is not None:
+            if surface in rule.forms:
+                suggestion = match_case(text, rule.forms[surface])
+            else:
+                suggestion = match_case(text, sugg)
+                if " ".join(surface.split()) != phrase.lower() and fix == "safe":
+                    fix = "display-only"  # an inflected form: "pay" would not fit "remitted"
+        replacement = suggestion
+        edit_span = None
+        if suggestion == "":
+            # delete the phrase and one adjacent space ("We hereby confirm" → "We confirm")
+            if end < len(a.original) and a.original[end] == " ":
+                edit_span = (start, end + 1)
+            elif start > 0 and a.original[start - 1] == " ":
+                edit_span = (start - 1, end)
+            # a deleted sentence opener hands its capital to the next word
+            if text[:1].isupper() and edit_span and edit_span[1] < len(a.original) and edit_span[0] == start:
+                nxt = a.original[edit_span[1]:edit_span[1] + 1]
+                if nxt.islower():
+                    edit_span = (start, edit_span[1] + 1)
+                    replacement = nxt.upper()
+        message = rule.format_message(text, suggestion)
+        return Hit(rule, start, end, rule.severity, message, suggestion, fix if sugg is not None else None,
+                   replacement, edit_span)
+
+    # ------------------------------------------------------------------ regex
+    def regex(self, a: Analysis) -> Iterator[Hit]:
+        text = a.text
+        for rule in self.by_kind["regex"]:
+            opts = rule.options
+            taken: list[tuple[int, int]] = []
+            for pat in rule.patterns:
+                for m in pat.regex.finditer(text):
+                    start, end = m.span()
+                    if end <= start or a.in_placeholder(start, end):
+                        continue
+                    if any(s < end and start < e for s, e in taken):
+                        continue
+                    clause = clause_before(a, start)
+                    if opts.get("unless-negated") and _NEGATION.search(clause):
+                        continue
+                    sent = a.sentence_at(start)
+                    sent_text = text[sent[0]:sent[1]] if sent else text[start:end]
+                    if "unless-sentence" in opts and opts["unless-sentence"].search(sent_text):
+                        continue
+                    severity = rule.severity
+                    if "hedged-severity" in opts and _HEDGE.search(clause) and not _PRESSURE.search(sent_text):
+                        severity = opts["hedged-severity"]
+                    taken.append((start, end))
+                    original = a.original[start:end]
+                    sugg = match_case(original, pat.suggestion) if pat.suggestion is not None else None
+                    yield Hit(rule, start, end, severity, rule.format_message(original, sugg), sugg,
+                              rule.fix if sugg is not None else None, sugg)
+
+    # ------------------------------------------------------------------ presence
+    def presence(self, a: Analysis, body: tuple[int, int]) -> Iterator[Hit]:
+        text = a.text
+        words = sum(1 for t in a.doc if is_word(t))
+        for rule in self.by_kind["presence"]:
+            opts = rule.options
+            if words < opts.get("min-words", 0):
+                continue
+            if "only-if" in opts and not opts["only-if"].search(text):
+                continue
+            if _present(a, opts):
+                continue
+            start, end = body
+            yield Hit(rule, start, end, rule.severity, rule.format_message(a.original[start:end], None))
+
+
+def _present(a: Analysis, opts: dict[str, Any]) -> bool:
+    for pat in opts.get("text-patterns", ()):
+        if pat.search(a.text):
+            return True
+    for pat in opts.get("placeholder-names", ()):
+        if any(p.output and pat.search(p.name) for p in a.placeholders):
+            return True
+    sent_pats = opts.get("sentence-patterns", ())
+    if sent_pats:
+        for s, e in a.sentences:
+            st = a.text[s:e]
+            if any(p.search(st) for p in sent_pats):
+                return True
+    return False

@@ -1,0 +1,138 @@
+"""The values that flow out of the pipeline: findings, per-file results and reports.
+
+They are frozen dataclasses whose fields are exactly the keys of the JSON output
+(contract 2 of the design), so every consumer (formatters, the app, reports) reads one
+shape and `to_dict()` is the JSON object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+Applicability = Literal["safe", "unsafe", "display-only"]
+
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
+
+CATEGORIES: tuple[str, ...] = (
+    "stigmatising-language",
+    "legal-jargon",
+    "threatening-tone",
+    "call-to-action",
+    "personalisation",
+    "readability",
+    "compliance",
+    "template",
+)
+
+ERROR_CODES: tuple[str, ...] = (
+    "unreadable",
+    "binary",
+    "decode-error",
+    "too-large",
+    "corrupt-docx",
+    "unsafe-archive",
+    "template-syntax",
+    "unsupported-format",
+)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``source[start:end]`` with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "applicability": self.applicability,
+            "edits": [asdict(e) for e in self.edits],
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to improve, located in the file's source text (0-based code points)."""
+
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    suggestion: str | None = None
+    fix: Fix | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in FINDING_KEYS}
+        d["fix"] = self.fix.to_dict() if self.fix else None
+        return d
+
+
+FINDING_KEYS: tuple[str, ...] = (
+    "code", "name", "category", "severity", "message", "start", "end", "line", "column",
+    "end_line", "end_column", "text", "suggestion", "fix",
+)
+
+
+@dataclass(frozen=True)
+class FileError:
+    """Why a file could not be checked; ``code`` is one of ``ERROR_CODES``."""
+
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """The result for one file: the JSON ``files[]`` object."""
+
+    path: str
+    score: int | None
+    error: FileError | None = None
+    notes: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "score": self.score,
+            "error": self.error.to_dict() if self.error else None,
+            "notes": list(self.notes),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of checking several paths, in the order given (folders sorted)."""
+
+    files: tuple[FileResult, ...] = ()
+    skipped: tuple[str, ...] = ()
+    tool_version: str = field(default="")
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.error is not None for f in self.files)
+
+    def findings(self) -> list[tuple[FileResult, Finding]]:
+        return [(fr, f) for fr in self.files for f in fr.findings]

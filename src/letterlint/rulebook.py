@@ -1,0 +1,322 @@
+"""Rule files: load the YAML rule packs and validate them strictly.
+
+A rule file that is wrong is a config error (exit 2) whose message names the file and
+line, never a traceback: an unknown key, a missing key, a bad severity, a regular
+expression that does not compile. See docs/rule-format.md for the format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import CATEGORIES
+
+KINDS = ("terms", "regex", "presence", "check")
+FIX_KINDS = ("safe", "unsafe", "display-only")
+_CODE = re.compile(r"^LL\d{3}$")
+_NAME = re.compile(r"^([a-z]+(?:-[a-z]+)*)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+_REQUIRED = ("code", "name", "severity", "summary", "message", "rationale", "sources", "kind", "examples")
+_ALLOWED = {
+    "terms": {"terms", "forms", "options", "fix"},
+    "regex": {"patterns", "options", "fix"},
+    "presence": {"options", "fix"},
+    "check": {"check", "options", "fix"},
+}
+_OPTIONS = {
+    "terms": {"not-after", "not-before", "skip-quoted"},
+    "regex": {"case-sensitive", "unless-negated", "hedged-severity", "unless-sentence"},
+    "presence": {"sentence-patterns", "text-patterns", "placeholder-names", "min-words", "only-if"},
+}
+CATEGORY_DIGIT = {c: str(i + 1) for i, c in enumerate(CATEGORIES)}
+
+
+class RuleFileError(Exception):
+    """A rule file is invalid; the message names the file and line."""
+
+
+class _LineDict(dict):  # type: ignore[type-arg]
+    line: int = 0
+    lines: dict[Any, int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    d = _LineDict()
+    d.line = node.start_mark.line + 1
+    d.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in d:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        d[key] = loader.construct_object(value_node, deep=True)
+        d.lines[key] = key_node.start_mark.line + 1
+    return d
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+EXAMPLE_KINDS = ("text", "markdown", "html", "jinja", "handlebars", "liquid", "mustache", "eml", "docx")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule example; for ``kind: docx`` the text's ``[[...]]`` parts become bold red runs."""
+
+    text: str
+    fix: str | None = None
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    regex: re.Pattern[str]
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    category: str
+    severity: str
+    summary: str
+    message: str
+    rationale: str
+    sources: tuple[str, ...]
+    kind: str
+    pack: str
+    file: str
+    line: int
+    fix: str | None = None
+    terms: tuple[tuple[str, str | None], ...] = ()
+    forms: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    patterns: tuple[Pattern, ...] = ()
+    check: str | None = None
+    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    fail_examples: tuple[Example, ...] = ()
+    pass_examples: tuple[Example, ...] = ()
+
+    def format_message(self, text: str, suggestion: str | None, **extra: Any) -> str:
+        values = {"text": text, "suggestion": suggestion if suggestion else "", **extra}
+        try:
+            return self.message.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return self.message
+
+
+def _err(path: str, line: int, msg: str) -> RuleFileError:
+    return RuleFileError(f"{path}:{line}: {msg}")
+
+
+def _str_list(value: Any, path: str, line: int, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _err(path, line, f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _compile(pattern: str, flags: int, path: str, line: int) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise _err(path, line, f"bad regular expression {pattern!r}: {exc}") from None
+
+
+def _examples(value: Any, path: str, line: int) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+    if not isinstance(value, dict) or set(value) - {"fail", "pass"} or not value.get("fail") or not value.get("pass"):
+        raise _err(path, line, "'examples' must have non-empty 'fail' and 'pass' lists")
+    out = []
+    for key in ("fail", "pass"):
+        items = value[key]
+        if not isinstance(items, list):
+            raise _err(path, line, f"examples.{key} must be a list")
+        exs = []
+        for item in items:
+            if isinstance(item, str):
+                exs.append(Example(item))
+            elif isinstance(item, dict) and "text" in item and not set(item) - {"text", "fix", "kind"} \
+                    and item.get("kind", "text") in EXAMPLE_KINDS:
+                exs.append(Example(str(item["text"]), None if item.get("fix") is None else str(item["fix"]),
+                                   item.get("kind", "text")))
+            else:
+                raise _err(path, getattr(item, "line", line), f"bad example in examples.{key}: use a string or {{text, fix, kind}}")
+        out.append(tuple(exs))
+    return out[0], out[1]
+
+
+def parse_rule(raw: Any, path: str, pack: str) -> Rule:
+    """Validate one rule mapping and build a `Rule`."""
+    if not isinstance(raw, dict):
+        raise _err(path, 1, "each rule must be a mapping")
+    line = getattr(raw, "line", 1)
+    lines = getattr(raw, "lines", {})
+    for key in _REQUIRED:
+        if key not in raw:
+            raise _err(path, line, f"rule is missing '{key}'")
+    kind = raw["kind"]
+    if kind not in KINDS:
+        raise _err(path, lines.get("kind", line), f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    unknown = set(raw) - set(_REQUIRED) - _ALLOWED[kind]
+    if unknown:
+        key = sorted(unknown, key=str)[0]
+        raise _err(path, lines.get(key, line), f"unknown key {key!r} for a {kind} rule")
+    code, name = raw["code"], raw["name"]
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise _err(path, lines.get("code", line), f"bad code {code!r}; expected LL and three digits")
+    m = _NAME.match(name) if isinstance(name, str) else None
+    if not m or m.group(1) not in CATEGORIES:
+        raise _err(path, lines.get("name", line), f"bad name {name!r}; expected <category>.<what> with a category of {', '.join(CATEGORIES)}")
+    category = m.group(1)
+    if code[2] != CATEGORY_DIGIT[category]:
+        raise _err(path, lines.get("code", line), f"code {code} does not fit category {category} (LL{CATEGORY_DIGIT[category]}xx)")
+    severity = raw["severity"]
+    if severity not in ("error", "warning", "info"):
+        raise _err(path, lines.get("severity", line), f"bad severity {severity!r}")
+    fix = raw.get("fix")
+    if fix is not None and fix not in FIX_KINDS:
+        raise _err(path, lines.get("fix", line), f"bad fix {fix!r}; expected one of {', '.join(FIX_KINDS)}")
+    for key in ("summary", "message", "rationale"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise _err(path, lines.get(key, line), f"'{key}' must be a non-empty string")
+    sources = _str_list(raw["sources"], path, lines.get("sources", line), "sources")
+    if not sources:
+        raise _err(path, lines.get("sources", line), "a rule needs at least one source")
+    options = dict(raw.get("options") or {})
+    if kind in _OPTIONS:
+        bad = set(options) - _OPTIONS[kind]
+        if bad:
+            raise _err(path, lines.get("options", line), f"unknown option {sorted(bad)[0]!r} for a {kind} rule")
+    fail_ex, pass_ex = _examples(raw["examples"], path, lines.get("examples", line))
+    kw: dict[str, Any] = {}
+    if kind == "terms":
+        terms = raw.get("terms")
+        if not isinstance(terms, dict) or not terms:
+            raise _err(path, lines.get("terms", line), "a terms rule needs a 'terms' mapping of phrase: suggestion")
+        pairs = []
+        for phrase, sugg in terms.items():
+            if not isinstance(phrase, str) or not (sugg is None or isinstance(sugg, str)):
+                raise _err(path, getattr(terms, "lines", {}).get(phrase, line), f"bad term {phrase!r}: suggestion must be a string or null")
+            pairs.append((phrase.strip(), sugg))
+        kw["terms"] = tuple(pairs)
+        forms = raw.get("forms") or {}
+        if not isinstance(forms, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in forms.items()):
+            raise _err(path, lines.get("forms", line), "'forms' must map inflected words to suggestions")
+        kw["forms"] = {k.lower(): v for k, v in forms.items()}
+        for key in ("not-after", "not-before"):
+            if key in options:
+                options[key] = frozenset(w.lower() for w in _str_list(options[key], path, lines.get("options", line), key))
+    elif kind == "regex":
+        flags = 0 if options.get("case-sensitive") else re.IGNORECASE
+        items = raw.get("patterns")
+        if not isinstance(items, list) or not items:
+            raise _err(path, lines.get("patterns", line), "a regex rule needs a non-empty 'patterns' list")
+        pats = []
+        for item in items:
+            if isinstance(item, str):
+                pats.append(Pattern(_compile(item, flags, path, lines.get("patterns", line))))
+            elif isinstance(item, dict) and "pattern" in item and not set(item) - {"pattern", "suggestion"}:
+                pats.append(Pattern(_compile(item["pattern"], flags, path, getattr(item, "line", line)), item.get("suggestion")))
+            else:
+                raise _err(path, getattr(item, "line", lines.get("patterns", line)), "each pattern is a string or {pattern, suggestion}")
+        kw["patterns"] = tuple(pats)
+        if "hedged-severity" in options and options["hedged-severity"] not in ("error", "warning", "info"):
+            raise _err(path, lines.get("options", line), "bad hedged-severity")
+        if "unless-sentence" in options:
+            options["unless-sentence"] = _compile(options["unless-sentence"], re.IGNORECASE, path, lines.get("options", line))
+    elif kind == "presence":
+        for key in ("sentence-patterns", "text-patterns", "placeholder-names"):
+            if key in options:
+                flags = re.IGNORECASE | (re.MULTILINE if key != "placeholder-names" else 0)
+                options[key] = tuple(_compile(p, flags, path, lines.get("options", line))
+                                     for p in _str_list(options[key], path, lines.get("options", line), key))
+        if "only-if" in options:
+            options["only-if"] = _compile(options["only-if"], re.IGNORECASE, path, lines.get("options", line))
+    elif kind == "check":
+        from .checks import CHECKS
+
+        check = raw.get("check")
+        if check not in CHECKS:
+            raise _err(path, lines.get("check", line), f"unknown check {check!r}; known: {', '.join(sorted(CHECKS))}")
+        spec = CHECKS[check]
+        bad = set(options) - spec.options
+        if bad:
+            raise _err(path, lines.get("options", line), f"unknown option {sorted(bad)[0]!r} for check {check!r}")
+        kw["check"] = check
+        options = spec.prepare(options)
+    return Rule(
+        code=code, name=name, category=category, severity=severity,
+        summary=raw["summary"].strip(), message=raw["message"].strip(), rationale=raw["rationale"].strip(),
+        sources=sources, kind=kind, pack=pack, file=path, line=line, fix=fix, options=options,
+        fail_examples=fail_ex, pass_examples=pass_ex, **kw,
+    )
+
+
+def load_rule_file(path: Path, pack: str) -> list[Rule]:
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(f"{shown}: cannot read rule file: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"{shown}:{mark.line + 1}" if mark else shown
+        raise RuleFileError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
+        raise RuleFileError(f"{shown}:1: a rule file is a mapping with one key, 'rules', holding a list")
+    return [parse_rule(r, shown, pack) for r in data["rules"]]
+
+
+def builtin_rules_dir() -> Path:
+    """The packaged rules folder: inside the installed package, or rules/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parents[1] / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleFileError(f"the built-in rules folder is missing (looked in {here / 'rules'})")
+
+
+def available_packs(extra_dirs: tuple[Path, ...] = ()) -> list[str]:
+    base = builtin_rules_dir()
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+@lru_cache(maxsize=16)
+def load_rules(packs: tuple[str, ...] = ("core",), extra_dirs: tuple[str, ...] = ()) -> tuple[Rule, ...]:
+    """Load the named packs and any extra rule folders; codes and names must be unique."""
+    base = builtin_rules_dir()
+    rules: list[Rule] = []
+    for pack in packs:
+        folder = base / pack
+        if not folder.is_dir():
+            raise RuleFileError(f"unknown rule pack {pack!r}; available: {', '.join(available_packs())}")
+        for f in sorted(folder.glob("*.yaml")):
+            rules.extend(load_rule_file(f, pack))
+    for extra in extra_dirs:
+        folder = Path(extra)
+        if not folder.is_dir():
+            raise RuleFileError(f"extend-rules folder {extra} does not exist")
+        for f in sorted(folder.glob("*.yaml")):
+            rules.extend(load_rule_file(f, folder.name))
+    seen: dict[str, Rule] = {}
+    for r in rules:
+        for key in (r.code, r.name):
+            if key in seen:
+                other = seen[key]
+                raise RuleFileError(f"{r.file}:{r.line}: {key} is already defined at {other.file}:{other.line}")
+            seen[key] = r
+    return tuple(sorted(rules, key=lambda r: r.code))
