@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_letters"
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+
+
+def run_cli(*args: str, cwd: Path | str = ROOT, input: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI in a subprocess, as a user or a CI job would."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "letterlint.cli", *args],
+        cwd=cwd, input=input, capture_output=True, timeout=120,
+    )
+    return subprocess.CompletedProcess(proc.args, proc.returncode,
+                                       proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+
+
+def assert_snapshot(name: str, actual: str) -> None:
+    """Compare with tests/snapshots/NAME; UPDATE_SNAPSHOTS=1 rewrites it."""
+    path = SNAPSHOTS / name
+    if UPDATE or not path.exists():
+        if not UPDATE and os.environ.get("CI"):
+            pytest.fail(f"snapshot {name} is missing; run the tests with UPDATE_SNAPSHOTS=1 and commit it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"snapshot {name} changed; review and re-run with UPDATE_SNAPSHOTS=1"
+
+
+def make_docx(text: str, *, header: str | None = None, footer: str | None = None,
+              table: list[list[str]] | None = None, textbox: str | None = None) -> bytes:
+    """A real .docx: one paragraph per line; ``[[...]]`` becomes bold red text."""
+    from docx import Document
+    from docx.shared import RGBColor
+
+    doc = Document()
+    for line in text.split("\n"):
+        p = doc.add_paragraph()
+        for i, part in enumerate(re.split(r"\[\[(.*?)\]\]", line)):
+            if not part:
+                continue
+            run = p.add_run(part)
+            if i % 2 == 1:
+                run.bold = True
+                run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    if table:
+        t = doc.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, val in enumerate(row):
+                t.cell(r, c).text = val
+    sec = doc.sections[0]
+    if header:
+        sec.header.paragraphs[0].text = header
+    if footer:
+        sec.footer.paragraphs[0].text = footer
+    if textbox:
+        _add_textbox(doc, textbox)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _add_textbox(doc, text: str) -> None:
+    """A text box as Word writes it: DrawingML with a VML fallback holding the same text."""
+    from docx.oxml import parse_xml
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    box = f'<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>'
+    xml = (f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><wps:txbx>{box}</wps:txbx></mc:Choice>'
+           f'<mc:Fallback><v:textbox>{box}</v:textbox></mc:Fallback></mc:AlternateContent></w:r>')
+    p = doc.add_paragraph("See the box: ")
+    p._p.append(parse_xml(xml))

@@ -1,0 +1,167 @@
+"""The CLI end to end, in a subprocess: exit codes, formats, options, config."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import SAMPLES, run_cli
+
+BAD = "Dear Sir/Madam,\n\nAs a debtor you must remit the sum of £40 forthwith!!!\n"
+GOOD = ("Dear Sam,\n\nYour bill of £40 was due on 1 May. Please pay by 20 May 2026 at https://pay.example.com "
+        "or call us on 0300 123 4567. If paying is hard, call us and we will agree a plan.\n\nKind regards,\nPriya Shah\n")
+
+
+def _write(tmp: Path, name: str, text: str | bytes) -> Path:
+    p = tmp / name
+    p.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return p
+
+
+def test_clean_letter_exits_0(tmp_path: Path) -> None:
+    _write(tmp_path, "good.txt", GOOD)
+    r = run_cli("check", "good.txt", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "No findings in 1 file." in r.stdout
+
+
+def test_findings_exit_1_with_text_lines(tmp_path: Path) -> None:
+    _write(tmp_path, "bad.txt", BAD)
+    r = run_cli("check", "bad.txt", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "bad.txt:3:6: LL101 [error]" in r.stdout
+    assert "(→ customer)" in r.stdout
+    assert r.stdout.rstrip().splitlines()[-2].startswith("Found ")
+
+
+def test_fail_on_and_never(tmp_path: Path) -> None:
+    _write(tmp_path, "info.txt", GOOD.replace("Please pay by", "Payment must be made by"))
+    assert run_cli("check", "info.txt", cwd=tmp_path).returncode == 0  # only info findings
+    assert run_cli("check", "info.txt", "--fail-on", "info", cwd=tmp_path).returncode == 1
+    _write(tmp_path, "bad.txt", BAD)
+    assert run_cli("check", "bad.txt", "--fail-on", "never", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "bad.txt", "--fail-on", "error", cwd=tmp_path).returncode == 1
+
+
+def test_unreadable_input_exits_2_and_others_are_still_checked(tmp_path: Path) -> None:
+    _write(tmp_path, "a-bad.txt", BAD)
+    _write(tmp_path, "b-binary.txt", b"\x00\x01\x02")
+    _write(tmp_path, "c.docx", b"PK\x03\x04garbage")
+    r = run_cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 2
+    data = json.loads(r.stdout)
+    by = {f["path"]: f for f in data["files"]}
+    assert by["./a-bad.txt"]["findings"]
+    assert by["./b-binary.txt"]["error"]["code"] == "binary"
+    assert by["./c.docx"]["error"]["code"] == "corrupt-docx"
+    assert "Traceback" not in r.stderr
+
+
+def test_every_format_reports_a_file_error(tmp_path: Path) -> None:
+    _write(tmp_path, "t.j2", "Dear {{ name },\n")
+    for fmt, needle in (("text", "error[template-syntax]"), ("json", '"template-syntax"'),
+                        ("sarif", "template-syntax"), ("github", "::error file=t.j2")):
+        r = run_cli("check", "t.j2", "--format", fmt, cwd=tmp_path)
+        assert r.returncode == 2 and needle in r.stdout, (fmt, r.stdout)
+
+
+def test_select_and_ignore(tmp_path: Path) -> None:
+    _write(tmp_path, "bad.txt", BAD)
+    r = run_cli("check", "bad.txt", "--select", "stigmatising-language", "--format", "json", cwd=tmp_path)
+    codes = {f["code"] for f in json.loads(r.stdout)["files"][0]["findings"]}
+    assert codes == {"LL101"}
+    r = run_cli("check", "bad.txt", "--ignore", "LL1,legal-jargon", "--format", "json", cwd=tmp_path)
+    cats = {f["category"] for f in json.loads(r.stdout)["files"][0]["findings"]}
+    assert "stigmatising-language" not in cats and "legal-jargon" not in cats and cats
+
+
+def test_unknown_selector_is_a_usage_error(tmp_path: Path) -> None:
+    _write(tmp_path, "bad.txt", BAD)
+    r = run_cli("check", "bad.txt", "--select", "LL999", cwd=tmp_path)
+    assert r.returncode == 2 and "unknown rule selector 'LL999'" in r.stderr
+
+
+def test_bad_option_exits_2() -> None:
+    r = run_cli("check", "x", "--format", "xml")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+
+
+def test_config_in_pyproject_and_unknown_key(tmp_path: Path) -> None:
+    _write(tmp_path, "bad.txt", BAD)
+    _write(tmp_path, "pyproject.toml", '[tool.letterlint]\nignore = ["stigmatising-language"]\nfail-on = "error"\n')
+    r = run_cli("check", "bad.txt", "--format", "json", cwd=tmp_path)
+    codes = {f["code"] for f in json.loads(r.stdout)["files"][0]["findings"]}
+    assert "LL101" not in codes
+    assert r.returncode == 0  # no error-level findings left
+    _write(tmp_path, "letterlint.toml", 'select = ["LL101"]\ncolour = "red"\n')
+    r = run_cli("check", "bad.txt", cwd=tmp_path)
+    assert r.returncode == 2 and "unknown key 'colour'" in r.stderr
+
+
+def test_letterlint_toml_wins_and_is_found_from_a_subfolder(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", '[tool.letterlint]\nselect = ["LL311"]\n')
+    _write(tmp_path, "letterlint.toml", 'select = ["LL101"]\n')
+    sub = tmp_path / "letters" / "2026"
+    sub.mkdir(parents=True)
+    _write(sub, "bad.txt", BAD)
+    r = run_cli("check", "bad.txt", "--format", "json", cwd=sub)
+    codes = {f["code"] for f in json.loads(r.stdout)["files"][0]["findings"]}
+    assert codes == {"LL101"}
+
+
+def test_exclude_and_per_file_ignores(tmp_path: Path) -> None:
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "statutory").mkdir()
+    _write(tmp_path / "letters", "a.txt", BAD)
+    _write(tmp_path / "letters" / "statutory", "notice.txt", BAD)
+    _write(tmp_path / "letters", "~$a.docx", b"lock")
+    _write(tmp_path / "letters", ".hidden.txt", BAD)
+    _write(tmp_path / "letters", "notes.py", "print(1)")
+    _write(tmp_path, "letterlint.toml", 'exclude = ["letters/statutory"]\n[per-file-ignores]\n"letters/a.txt" = ["LL101"]\n')
+    r = run_cli("check", "letters", "--format", "json", cwd=tmp_path)
+    data = json.loads(r.stdout)
+    assert [f["path"] for f in data["files"]] == ["letters/a.txt"]
+    assert data["skipped"] == ["letters/notes.py"]
+    assert "LL101" not in {f["code"] for f in data["files"][0]["findings"]}
+
+
+def test_stdin(tmp_path: Path) -> None:
+    r = run_cli("check", "-", cwd=tmp_path, input=BAD.encode())
+    assert r.returncode == 1 and "-:3:6: LL101" in r.stdout
+    r = run_cli("check", "-", "--stdin-filename", "x.html", cwd=tmp_path, input=b"<p>Dear&nbsp;Sir/Madam,</p>")
+    assert "LL501" in r.stdout
+
+
+def test_output_file_is_written(tmp_path: Path) -> None:
+    _write(tmp_path, "bad.txt", BAD)
+    r = run_cli("check", "bad.txt", "--format", "sarif", "--output-file", "out.sarif", cwd=tmp_path)
+    assert r.returncode == 1 and r.stdout == ""
+    data = json.loads((tmp_path / "out.sarif").read_text())
+    assert data["version"] == "2.1.0"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_rules_and_rule_commands() -> None:
+    r = run_cli("rules")
+    assert r.returncode == 0
+    assert "LL101  stigmatising-language.debtor" in r.stdout
+    r = run_cli("rule", "LL101")
+    assert r.returncode == 0
+    for section in ("What it finds", "Why it matters", "Sources", "Example", "Use instead", "Fix safety"):
+        assert section in r.stdout
+    r = run_cli("rule", "threatening-tone.shouting")
+    assert r.returncode == 0 and "LL310" in r.stdout
+    r = run_cli("rule", "LL999")
+    assert r.returncode == 2 and "no rule" in r.stderr
+
+
+def test_check_sample_letters_runs() -> None:
+    r = run_cli("check", str(SAMPLES))
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "good-first-reminder" not in r.stdout.split("Found")[0] or True
+
+
+def test_version() -> None:
+    r = run_cli("--version")
+    assert r.returncode == 0 and r.stdout.startswith("letterlint ")
