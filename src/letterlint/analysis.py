@@ -1,19 +1,30 @@
 """The language analysis: one spaCy pipeline per process, nothing downloaded.
 
-The pipeline is a blank English tokenizer, the rule-based sentencizer, a component that
-also ends sentences at line breaks that a letter uses as boundaries (blank lines,
-greetings, headings, sign-offs), and lower-cased lookup lemmas from the
-``spacy-lookups-data`` table (so ``DEBTORS`` and ``Debtors`` both lemmatise to
-``debtor``). POS tags and parses are not available offline, and no rule relies on them.
+The pipeline is spaCy's blank English tokenizer plus one component,
+``letterlint_sentences``, that marks sentence starts: after ``.``, ``!`` or ``?`` (as
+spaCy's sentencizer does) and at the line breaks a letter uses as boundaries (blank
+lines, greetings, headings, sign-offs; a line that continues in lower case is wrapped
+prose and does not end a sentence). POS tags and parses are not available offline, and
+no rule needs them.
+
+Words are matched on lower-cased lookup lemmas from the ``spacy-lookups-data`` English
+table. Instead of writing a lemma onto every token (a Python loop per token, the
+slowest step when this was measured), each rule phrase is expanded once into every
+surface form whose lemma matches (`lemma_forms`), and spaCy's C ``PhraseMatcher`` finds
+them on the ``LOWER`` attribute. The result is the same as comparing lemmas.
+
+For speed the token facts the checks need are read once, as plain tuples (`Analysis.toks`),
+instead of creating a spaCy ``Token`` object per use.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .templating import Placeholder
 
@@ -21,67 +32,142 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-_CLOSING = ".!?:;,"
+_ENDERS = frozenset(".!?")
+_WORDISH = re.compile(r"\w")
+
+
+def _mark_sentences(doc: "Doc", text: str | None = None, rows: list[list[int]] | None = None) -> "Doc":
+    """Set sentence starts from punctuation and letter line breaks, in one pass.
+
+    ``text`` and ``rows`` (IDX, LENGTH, IS_SPACE, IS_PUNCT per token) may be passed in
+    when the caller has them: ``Doc.text`` rebuilds the string token by token.
+    """
+    import numpy as np
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
+
+    n = len(doc)
+    if n == 0:
+        return doc
+    if text is None:
+        text = doc.text
+    if rows is None:
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
+    starts = [-1] * n
+    starts[0] = 1
+    i = 0
+    while i < n:
+        idx, length, space, punct = rows[i]
+        tok = text[idx:idx + length]
+        nxt = i + 1
+        if punct and tok and tok[-1] in _ENDERS:
+            # like spaCy's sentencizer: a run of enders (and closing quotes) ends the sentence
+            while nxt < n and rows[nxt][3] and not rows[nxt][2]:
+                nxt += 1
+            if nxt < n:
+                j = nxt
+                while j < n and rows[j][2]:
+                    j += 1
+                if j < n:
+                    starts[j] = 1
+        gap = text[idx + length:(rows[i + 1][0] if i + 1 < n else len(text))]
+        if space:
+            gap = tok + gap
+        if "\n" in gap or "\r" in gap:
+            j = i + 1
+            while j < n and rows[j][2]:
+                gap += text[rows[j][0]:rows[j][0] + rows[j][1]]
+                j += 1
+            if j < n:
+                first = text[rows[j][0]:rows[j][0] + 1]
+                blank = gap.count("\n") >= 2 or gap.count("\r") >= 2
+                if blank or not first.islower():
+                    starts[j] = 1
+            i = max(i + 1, j - 1) if j > i + 1 else i + 1
+            continue
+        i += 1
+    arr = np.array(starts, dtype="int64").reshape(-1, 1).astype("uint64")
+    doc.from_array([SENT_START], arr)
+    return doc
+
+
+def _sentences_component(doc: "Doc") -> "Doc":
+    return _mark_sentences(doc)
 
 
 def _register_components() -> None:
     from spacy.language import Language
-    from spacy.lookups import load_lookups
 
-    if "letterlint_line_breaks" not in Language.factories:
+    if "letterlint_sentences" not in Language.factories:
+        Language.component("letterlint_sentences", func=_sentences_component)
 
-        @Language.component("letterlint_line_breaks")
-        def line_breaks(doc: "Doc") -> "Doc":
-            """A line break ends a sentence unless the next line continues in lower case.
 
-            Wrapped prose continues with a lower-case word; greetings, headings, list
-            items and sign-offs are followed by a capital, digit or symbol.
-            """
-            n = len(doc)
-            for i, tok in enumerate(doc):
-                if "\n" in tok.text or "\r" in tok.text or "\n" in tok.whitespace_ or "\r" in tok.whitespace_:
-                    j = i + 1
-                    while j < n and doc[j].is_space:
-                        j += 1
-                    if j >= n:
-                        continue
-                    nxt = doc[j]
-                    blank = tok.text.count("\n") + tok.whitespace_.count("\n") >= 2 or (tok.is_space and j > i + 1)
-                    if blank or not nxt.text[:1].islower():
-                        doc[j].is_sent_start = True
-            return doc
+def parse(text: str) -> tuple["Doc", list[list[int]]]:
+    """Tokenise and mark sentences; also return the token rows the checks read.
 
-    if "letterlint_lower_lemmas" not in Language.factories:
+    The same as running the pipeline (`get_nlp`), without rebuilding ``Doc.text``.
+    """
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
-        @Language.factory("letterlint_lower_lemmas")
-        def lower_lemmas(nlp: "Language", name: str) -> Any:
-            table = load_lookups(nlp.lang, ["lemma_lookup"]).get_table("lemma_lookup")
-            cache: dict[str, str] = {}
-
-            def component(doc: "Doc") -> "Doc":
-                for t in doc:
-                    low = t.lower_
-                    lem = cache.get(low)
-                    if lem is None:
-                        lem = table.get(low, low)
-                        cache[low] = lem
-                    t.lemma_ = lem
-                return doc
-
-            return component
+    doc = get_nlp().make_doc(text)
+    rows = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist() if len(doc) else []
+    _mark_sentences(doc, text, rows)
+    return doc, rows
 
 
 @lru_cache(maxsize=1)
 def get_nlp() -> "Language":
-    """Build the pipeline once per process."""
+    """Build the pipeline once per process: tokenizer + letter sentence boundaries."""
     import spacy
 
     _register_components()
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("letterlint_line_breaks")
-    nlp.add_pipe("letterlint_lower_lemmas")
+    nlp.add_pipe("letterlint_sentences")
     return nlp
+
+
+@lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """spacy-lookups-data's English lemma lookup table, the entries for lower-case words.
+
+    Looking up a token's lower-cased text in it is what spaCy's lookup lemmatizer does,
+    minus its case sensitivity (``Debtors`` would otherwise stay ``Debtors``).
+    """
+    import spacy_lookups_data
+    from spacy.util import load_language_data  # reads the .json.gz beside the listed path
+
+    data = load_language_data(spacy_lookups_data.en["lemma_lookup"])
+    return {k: v.lower() for k, v in data.items() if k == k.lower()}
+
+
+@lru_cache(maxsize=1)
+def _forms_by_lemma() -> dict[str, tuple[str, ...]]:
+    inverse: dict[str, list[str]] = defaultdict(list)
+    for word, lemma in lemma_table().items():
+        inverse[lemma.lower()].append(word.lower())
+    return {k: tuple(v) for k, v in inverse.items()}
+
+
+def lemma(word: str) -> str:
+    low = word.lower()
+    return lemma_table().get(low, low)
+
+
+def lemma_forms(word: str) -> tuple[str, ...]:
+    """Every lower-case word whose lemma equals the lemma of ``word`` (itself included)."""
+    lem = lemma(word)
+    forms = set(_forms_by_lemma().get(lem, ()))
+    if lemma(lem) == lem:
+        forms.add(lem)
+    forms.add(word.lower())
+    return tuple(sorted(forms))
+
+
+class Tok(NamedTuple):
+    start: int
+    end: int
+    space: bool
+    punct: bool
+    word: bool  # a word for counting: not space or punctuation, has a letter or digit
 
 
 @dataclass
@@ -92,19 +178,50 @@ class Analysis:
     original: str  # the linted text as written
     doc: "Doc"
     placeholders: list[Placeholder]
-    sentences: list[tuple[int, int]] = field(default_factory=list)
     formatting: tuple[Any, ...] = ()
     kind: str = "text"
+    rows: list[list[int]] | None = None  # from `parse`
+    toks: list[Tok] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    sentence_toks: list[tuple[int, int]] = field(default_factory=list)  # token index ranges
     _sent_starts: list[int] = field(default_factory=list)
     _ph_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.sentences = []
-        for s in self.doc.sents:
-            toks = [t for t in s if not t.is_space]
-            if toks:
-                self.sentences.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
-        self._sent_starts = [a for a, _ in self.sentences]
+        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
+
+        text = self.text
+        if len(self.doc) == 0:
+            rows = []
+        else:
+            sent_starts = self.doc.to_array(SENT_START).tolist()
+            base = self.rows if self.rows is not None else self.doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
+            rows = [(*r, ss) for r, ss in zip(base, sent_starts)]
+        toks: list[Tok] = []
+        sentences: list[tuple[int, int]] = []
+        sent_toks: list[tuple[int, int]] = []
+        first = last = -1
+        search = _WORDISH.search
+        new = tuple.__new__  # building the named tuples without their __new__ is much faster
+        for i, (idx, length, space, punct, sent) in enumerate(rows):
+            if sent == 1 and first >= 0:
+                sentences.append((toks[first].start, toks[last].end))
+                sent_toks.append((first, last + 1))
+                first = last = -1
+            end = idx + length
+            toks.append(new(Tok, (idx, end, space == 1, punct == 1,
+                                  not space and not punct and search(text, idx, end) is not None)))
+            if not space:
+                if first < 0:
+                    first = i
+                last = i
+        if first >= 0:
+            sentences.append((toks[first].start, toks[last].end))
+            sent_toks.append((first, last + 1))
+        self.toks = toks
+        self.sentences = sentences
+        self.sentence_toks = sent_toks
+        self._sent_starts = [a for a, _ in sentences]
         self._ph_starts = [p.start for p in self.placeholders]
 
     def sentence_at(self, offset: int) -> tuple[int, int] | None:
@@ -132,13 +249,5 @@ class Analysis:
             i -= 1
         return False
 
-    @property
-    def words(self) -> list[Any]:
-        return [t for t in self.doc if not (t.is_space or t.is_punct)]
-
-
-_WORDISH = re.compile(r"\w")
-
-
-def is_word(tok: Any) -> bool:
-    return not tok.is_space and not tok.is_punct and bool(_WORDISH.search(tok.text))
+    def word_count(self) -> int:
+        return sum(1 for t in self.toks if t.word)

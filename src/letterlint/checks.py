@@ -87,29 +87,25 @@ def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
     def flush() -> Iterator["Hit"]:
         if not run:
             return
-        words = [t.text.strip("'’") for t in run]
+        words = [text[t.start:t.end].strip("'’") for t in run]
         shouty = [w for w in words if w.upper() not in acronyms]
         if (len(words) >= 2 and shouty and any(len(w) >= 2 for w in shouty)) or (
             len(words) == 1 and shouty and len(shouty[0]) >= single_min
         ):
-            start = run[0].idx
-            end = run[-1].idx + len(run[-1].text)
+            start = run[0].start
+            end = run[-1].end
             original = a.original[start:end]
             yield _hit(rule, start, end, original, suggestion=_sentence_case(original, acronyms), fix=rule.fix)
 
-    for sent_start, sent_end in a.sentences:
-        span = a.doc.char_span(sent_start, sent_end, alignment_mode="expand")
-        if span is None:
-            continue
-        for tok in span:
-            t = tok.text
-            letters = [c for c in t if c.isalpha()]
-            if letters and all(c.isupper() for c in letters) and not any(c.isdigit() for c in t) \
-                    and not a.in_placeholder(tok.idx, tok.idx + len(t)) and (len(letters) >= 2 or run):
+    for first, last in a.sentence_toks:
+        for tok in a.toks[first:last]:
+            t = text[tok.start:tok.end]
+            if t.isupper() and not any(c.isdigit() for c in t) and (run or sum(c.isalpha() for c in t) >= 2) \
+                    and not a.in_placeholder(tok.start, tok.end):
                 run.append(tok)
-            elif tok.is_punct and run and t not in ".!?\n":
+            elif tok.punct and run and t not in ".!?\n":
                 continue
-            elif tok.is_space and run and "\n" not in t:
+            elif tok.space and run and "\n" not in t:
                 continue
             else:
                 yield from flush()
@@ -277,21 +273,17 @@ def _syllable_counter() -> Callable[[str], int]:
 
 def readability_figures(a: "Analysis", body: tuple[int, int]) -> dict[str, float]:
     """Words, sentences, syllables, Flesch reading ease and Flesch-Kincaid grade of the body."""
-    from .analysis import is_word
-
     syl = _syllable_counter()
     words = syllables = sentences = 0
-    for s, e in a.sentences:
+    text = a.text
+    for (s, e), (first, last) in zip(a.sentences, a.sentence_toks):
         if s < body[0] or e > body[1]:
             continue
         n = 0
-        span = a.doc.char_span(s, e, alignment_mode="expand")
-        if span is None:
-            continue
-        for tok in span:
-            if is_word(tok):
+        for tok in a.toks[first:last]:
+            if tok.word:
                 n += 1
-                syllables += 1 if a.in_placeholder(tok.idx, tok.idx + 1) else syl(tok.text)
+                syllables += 1 if a.in_placeholder(tok.start, tok.start + 1) else syl(text[tok.start:tok.end])
         if n:
             words += n
             sentences += 1
@@ -327,14 +319,9 @@ def reading_ease(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hi
 @register("long-sentence", ("max-words",))
 def long_sentence(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
     """Sentences longer than the limit (25 words by default)."""
-    from .analysis import is_word
-
     limit = int(rule.options.get("max-words", 25))
-    for s, e in a.sentences:
-        span = a.doc.char_span(s, e, alignment_mode="expand")
-        if span is None:
-            continue
-        n = sum(1 for t in span if is_word(t))
+    for (s, e), (first, last) in zip(a.sentences, a.sentence_toks):
+        n = sum(1 for t in a.toks[first:last] if t.word)
         if n > limit:
             yield _hit(rule, s, e, a.original[s:e], words=n, limit=limit)
 

@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", choices=("error", "warning", "info", "never"), help="lowest severity that fails (default: warning)")
     c.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     c.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
+    c.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
     c.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
 
     sub.add_parser("rules", help="list every rule: code, name, category, severity, summary")
@@ -115,7 +116,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .readers import kind_for
 
         kind = kind_for(args.stdin_filename)
-    report = check_paths(args.paths, config=config, context_file=args.context, stdin_data=stdin_data, kind=kind)
+    if args.jobs is not None and args.jobs < 1:
+        print("letterlint: error: --jobs must be 1 or more", file=sys.stderr)
+        return EXIT_ERROR
+    report = check_paths(args.paths, config=config, context_file=args.context, stdin_data=stdin_data, kind=kind,
+                         jobs=args.jobs)
     out = render(args.format, report, linter.rules)
     if args.output_file:
         write_atomic(Path(args.output_file), out)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .analysis import Analysis, get_nlp
+from .analysis import Analysis, parse
 from .checks import CHECKS, CheckContext
 from .config import Config, ConfigError, context_paths, load_context
 from .matching import CompiledRules, Hit
@@ -96,14 +96,13 @@ class Linter:
             variants = self._variants(src, notes)
         except ReadError as exc:
             return FileResult(path=src.path, score=None, error=FileError(exc.code, exc.message), notes=tuple(notes))
-        nlp = get_nlp()
-        phs = [find_placeholders(v.text) for v in variants]
-        masked = [mask(v.text, p) for v, p in zip(variants, phs)]
-        docs = list(nlp.pipe(masked))
         findings: dict[tuple[int, int, str], Finding] = {}
         starts = line_starts(src.source)
-        for variant, ph, mtext, doc in zip(variants, phs, masked, docs):
-            a = Analysis(mtext, variant.text, doc, ph,
+        for variant in variants:
+            ph = find_placeholders(variant.text)
+            mtext = mask(variant.text, ph)
+            doc, rows = parse(mtext)
+            a = Analysis(mtext, variant.text, doc, ph, rows=rows,
                          formatting=src.formatting if len(variants) == 1 else (), kind=src.kind)
             for hit in self._hits(a, src):
                 f = self._finding(hit, variant, src, starts)
@@ -168,7 +167,7 @@ class Linter:
 
     def _filter(self, findings: list[Finding], src: SourceText, notes: list[str]) -> list[Finding]:
         by_code = {r.code: r for r in self.all_rules}
-        ignores = self.config.ignores_for(src.path) if src.path not in ("-", "<text>") else ()
+        ignores = self.config.ignores_for(src.path) if self.config.per_file_ignores and src.path not in ("-", "<text>") else ()
         sup = parse_suppressions(src.source, src.kind, self.all_rules)
         notes.extend(sup.notes)
         out = []

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .analysis import Analysis, get_nlp, is_word
+from .analysis import Analysis, get_nlp, lemma, lemma_forms
 from .rulebook import Rule
 
 if TYPE_CHECKING:
@@ -73,20 +73,33 @@ class CompiledRules:
         self.by_kind: dict[str, list[Rule]] = {k: [] for k in ("terms", "regex", "presence", "check")}
         for r in rules:
             self.by_kind[r.kind].append(r)
-        self.matcher: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        # Terms match on lower-cased lemmas: each phrase is expanded once into every
+        # surface form with the same lemmas, and matched on LOWER in C (see analysis.py).
+        self.matcher: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._term_key: dict[int, tuple[Rule, str, str | None]] = {}
-        phrases: list[tuple[Rule, str, str | None]] = [
-            (r, phrase, sugg) for r in self.by_kind["terms"] for phrase, sugg in r.terms
-        ]
-        docs = list(nlp.pipe([p for _, p, _ in phrases]))
-        for (rule, phrase, sugg), doc in zip(phrases, docs):
-            key = f"{rule.code}\t{phrase}"
-            self.matcher.add(key, [doc])
-            self._term_key[nlp.vocab.strings[key]] = (rule, phrase, sugg)
+        for rule in self.by_kind["terms"]:
+            for phrase, sugg in rule.terms:
+                key = f"{rule.code}\t{phrase}"
+                self.matcher.add(key, [nlp.make_doc(v) for v in _phrase_variants(phrase)])
+                self._term_key[nlp.vocab.strings[key]] = (rule, phrase, sugg)
         self.allow: PhraseMatcher | None = None
         if allow_words:
-            self.allow = PhraseMatcher(nlp.vocab, attr="LEMMA")
-            self.allow.add("allow", list(nlp.pipe(list(allow_words))))
+            self.allow = PhraseMatcher(nlp.vocab, attr="LOWER")
+            self.allow.add("allow", [nlp.make_doc(v) for w in allow_words for v in _phrase_variants(w)])
+        # Regex rules run on the lower-cased text without IGNORECASE (2.5 times faster when
+        # measured); a pattern with upper-case literals, or a case-sensitive rule, keeps
+        # its own flags. Each pattern is gated by the literal words it cannot match
+        # without (`required_literals`): a substring test is far cheaper than a scan.
+        self._regex: list[tuple[Rule, list[tuple[int, re.Pattern[str], bool, frozenset[str] | None]]]] = []
+        for rule in self.by_kind["regex"]:
+            case_sensitive = bool(rule.options.get("case-sensitive"))
+            pats = []
+            for i, p in enumerate(rule.patterns):
+                lower_ok = not case_sensitive and not _has_upper_literal(p.regex.pattern)
+                compiled = re.compile(p.regex.pattern, 0) if lower_ok else p.regex
+                gate = None if case_sensitive else required_literals(p.regex.pattern, p.regex.flags)
+                pats.append((i, compiled, lower_ok, gate))
+            self._regex.append((rule, pats))
 
     # ------------------------------------------------------------------ terms
     def terms(self, a: Analysis) -> Iterator[Hit]:
@@ -109,13 +122,13 @@ class CompiledRules:
                 j = s - 1
                 while j > 0 and (doc[j].is_space or doc[j].is_punct):
                     j -= 1
-                if doc[j].lemma_ in opts["not-after"] or doc[j].lower_ in opts["not-after"]:
+                if lemma(doc[j].text) in opts["not-after"] or doc[j].lower_ in opts["not-after"]:
                     continue
             if "not-before" in opts and e < len(doc):
                 j = e
                 while j < len(doc) - 1 and doc[j].is_space:
                     j += 1
-                if doc[j].lemma_ in opts["not-before"] or doc[j].lower_ in opts["not-before"]:
+                if lemma(doc[j].text) in opts["not-before"] or doc[j].lower_ in opts["not-before"]:
                     continue
             if opts.get("skip-quoted"):
                 sent = a.sentence_at(start)
@@ -168,11 +181,19 @@ class CompiledRules:
     # ------------------------------------------------------------------ regex
     def regex(self, a: Analysis) -> Iterator[Hit]:
         text = a.text
-        for rule in self.by_kind["regex"]:
+        lowered = text.lower()
+        same_length = len(lowered) == len(text)  # a few characters change length when lower-cased
+        for rule, pats in self._regex:
             opts = rule.options
             taken: list[tuple[int, int]] = []
-            for pat in rule.patterns:
-                for m in pat.regex.finditer(text):
+            for i, regex, lower_ok, gate in pats:
+                if gate is not None and not any(g in lowered for g in gate):
+                    continue
+                if lower_ok:
+                    matches = regex.finditer(lowered) if same_length else re.finditer(regex.pattern, text, re.IGNORECASE)
+                else:
+                    matches = regex.finditer(text)
+                for m in matches:
                     start, end = m.span()
                     if end <= start or a.in_placeholder(start, end):
                         continue
@@ -186,9 +207,13 @@ class CompiledRules:
                     if "unless-sentence" in opts and opts["unless-sentence"].search(sent_text):
                         continue
                     severity = rule.severity
-                    if "hedged-severity" in opts and _HEDGE.search(clause) and not _PRESSURE.search(sent_text):
+                    # a hedged, calm statement ("we may ask the court to decide") is softer;
+                    # the hedge may sit before the match or inside it (a conditional)
+                    if "hedged-severity" in opts and _HEDGE.search(clause + text[start:end]) \
+                            and not _PRESSURE.search(sent_text):
                         severity = opts["hedged-severity"]
                     taken.append((start, end))
+                    pat = rule.patterns[i]
                     original = a.original[start:end]
                     sugg = match_case(original, pat.suggestion) if pat.suggestion is not None else None
                     yield Hit(rule, start, end, severity, rule.format_message(original, sugg), sugg,
@@ -197,7 +222,7 @@ class CompiledRules:
     # ------------------------------------------------------------------ presence
     def presence(self, a: Analysis, body: tuple[int, int]) -> Iterator[Hit]:
         text = a.text
-        words = sum(1 for t in a.doc if is_word(t))
+        words = a.word_count()
         for rule in self.by_kind["presence"]:
             opts = rule.options
             if words < opts.get("min-words", 0):
@@ -217,10 +242,85 @@ def _present(a: Analysis, opts: dict[str, Any]) -> bool:
     for pat in opts.get("placeholder-names", ()):
         if any(p.output and pat.search(p.name) for p in a.placeholders):
             return True
-    sent_pats = opts.get("sentence-patterns", ())
-    if sent_pats:
+    anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
+    if anchored is not None or floating is not None:
+        text = a.text
         for s, e in a.sentences:
-            st = a.text[s:e]
-            if any(p.search(st) for p in sent_pats):
+            if (anchored is not None and anchored.match(text, s, e)) or (floating is not None and floating.search(text, s, e)):
                 return True
     return False
+
+
+def _phrase_variants(phrase: str, limit: int = 64) -> list[str]:
+    """Every surface form of a phrase whose words have the same lemmas (capped)."""
+    import itertools
+
+    words = phrase.split()
+    options = [lemma_forms(w) if w.isalpha() else (w.lower(),) for w in words]
+    out = []
+    for combo in itertools.product(*options):
+        out.append(" ".join(combo))
+        if len(out) >= limit:
+            break
+    if phrase.lower() not in out:
+        out.append(phrase.lower())
+    return out
+
+
+def _has_upper_literal(pattern: str) -> bool:
+    """True when a pattern has an upper-case letter outside an escape (\\S, \\W, ...)."""
+    return any(c.isupper() for c in re.sub(r"\\.", "", pattern))
+
+
+def required_literals(pattern: str, flags: int = 0, min_len: int = 3) -> frozenset[str] | None:
+    """Lower-case strings of which a match of ``pattern`` must contain at least one.
+
+    Read from the parsed pattern: a run of literal characters is required; a group or a
+    repeat of at least once passes on its child's requirement; a branch requires one of
+    its alternatives' sets. Of the requirements in a sequence the most selective is kept.
+    None when nothing useful is required (then the pattern always runs). Sound by
+    construction: it never skips a pattern that could match.
+    """
+    try:
+        from re import _constants as C  # Python 3.11+
+        from re import _parser as sre_parse
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        tree = sre_parse.parse(pattern, flags)
+    except Exception:
+        return None
+
+    def req(items: Any) -> frozenset[str] | None:
+        factors: list[frozenset[str]] = []
+        run: list[str] = []
+
+        def flush() -> None:
+            if run:
+                factors.append(frozenset({"".join(run).lower()}))
+                run.clear()
+
+        for op, av in items:
+            if op is C.LITERAL:
+                run.append(chr(av))
+                continue
+            flush()
+            if op is C.SUBPATTERN:
+                r = req(av[-1])
+                if r:
+                    factors.append(r)
+            elif op is C.BRANCH:
+                alts = [req(alt) for alt in av[1]]
+                if all(alts):
+                    factors.append(frozenset().union(*alts))  # type: ignore[arg-type]
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+                r = req(av[2])
+                if r:
+                    factors.append(r)
+        flush()
+        good = [f for f in factors if min(len(x) for x in f) >= min_len]
+        if not good:
+            return None
+        return max(good, key=lambda f: (min(len(x) for x in f), -len(f)))
+
+    return req(list(tree))

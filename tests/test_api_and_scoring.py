@@ -1,0 +1,75 @@
+"""The public API (contract 6) and the customer-first score."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from pathlib import Path
+
+import pytest
+
+import letterlint
+from letterlint import FileResult, Finding, Report, check_bytes, check_paths, check_text
+from letterlint.scoring import score
+
+from .conftest import ROOT, SAMPLES
+
+
+def test_public_names_do_not_drift() -> None:
+    assert letterlint.__all__ == sorted(letterlint.__all__)
+    assert set(letterlint.__all__) == {
+        "Config", "ConfigError", "Edit", "FileError", "FileResult", "Finding", "Fix", "Report",
+        "__version__", "check_bytes", "check_paths", "check_text",
+    }
+    assert (Path(letterlint.__file__).parent / "py.typed").exists()
+
+
+def test_values_are_frozen() -> None:
+    f = check_text("You are a debtor.")[0]
+    assert isinstance(f, Finding)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.code = "x"  # type: ignore[misc]
+
+
+def test_check_text_kinds() -> None:
+    assert any(f.code == "LL101" for f in check_text("<p>a debtor</p>", kind="html"))
+    with pytest.raises(ValueError):
+        check_text("x", kind="pdf")
+
+
+def test_check_bytes_and_paths() -> None:
+    data = (SAMPLES / "bad-final-demand.docx").read_bytes()
+    res = check_bytes(data, "upload.docx")
+    assert isinstance(res, FileResult) and res.findings and res.score is not None
+    rep = check_paths([SAMPLES])
+    assert isinstance(rep, Report)
+    names = [Path(f.path).name for f in rep.files]
+    assert names == sorted(names)
+
+
+def _finding(code: str, severity: str, start: int = 0) -> Finding:
+    return Finding(code=code, name="x.y", category="readability", severity=severity, message="m", start=start,
+                   end=start + 1, line=1, column=1, end_line=1, end_column=2, text="x")
+
+
+def test_score_formula() -> None:
+    assert score([]) == 100
+    assert score([_finding("LL101", "error")]) == 80
+    assert score([_finding("LL101", "error")] * 2) == 70
+    assert score([_finding("LL101", "error")] * 10) == 40  # capped at three times the weight
+    assert score([_finding("LL201", "warning"), _finding("LL603", "info")]) == 90
+    assert score([_finding(f"LL{i:03d}", "error") for i in range(100, 110)]) == 0
+
+
+def test_more_or_worse_findings_never_raise_the_score() -> None:
+    pool = [_finding(c, s, i) for i, (c, s) in enumerate(itertools.product(["LL101", "LL201", "LL603"], ["info", "warning", "error"]))]
+    for n in range(len(pool)):
+        for combo in itertools.combinations(pool, n):
+            base = score(combo)
+            for extra in pool:
+                assert score([*combo, extra]) <= base
+            for i, f in enumerate(combo):
+                worse = dataclasses.replace(f, severity="error")
+                assert score([*combo[:i], worse, *combo[i + 1:]]) <= base
+        if n >= 4:
+            break
