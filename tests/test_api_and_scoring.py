@@ -73,3 +73,21 @@ def test_more_or_worse_findings_never_raise_the_score() -> None:
                 assert score([*combo[:i], worse, *combo[i + 1:]]) <= base
         if n >= 4:
             break
+
+
+def test_parallel_output_is_identical_to_serial_and_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import letterlint.api as api
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import write_corpus
+
+    write_corpus(tmp_path / "letters", 60, seed=7)
+    (tmp_path / "letters" / "letter00003.txt").write_bytes(b"\x00binary")  # an error among good files
+    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 10)
+    serial = check_paths([tmp_path / "letters"], jobs=1)
+    parallel = check_paths([tmp_path / "letters"], jobs=2)
+    assert parallel == serial
+    assert [f.path for f in parallel.files] == sorted(f.path for f in serial.files)
+    assert parallel.files[3].error is not None and parallel.files[3].error.code == "binary"

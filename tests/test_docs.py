@@ -1,0 +1,28 @@
+"""The docs generated from the rule files are current, and the README's commands are true."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+
+def test_rule_catalogue_is_current() -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_rule_docs.py"), "--check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_readme_commands_match_ci() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_cmd = 'python3 -m venv .venv && . .venv/bin/activate && pip install -q -e ".[test]" && python -m pytest -q'
+    assert test_cmd in readme and test_cmd in ci
+    assert "pip install -e . && letterlint check sample_letters/" in readme
+
+
+def test_changelog_mentions_this_version() -> None:
+    from letterlint import __version__
+
+    assert f"## {__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
