@@ -26,3 +26,17 @@ def test_changelog_mentions_this_version() -> None:
     from letterlint import __version__
 
     assert f"## {__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_pre_commit_hook_definition() -> None:
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "letterlint" and hook["entry"] == "letterlint check" and hook["language"] == "python"
+    files = re.compile(hook["files"])
+    for name in ("a.txt", "b.md", "c.html", "d.htm", "e.docx", "f.eml", "g.j2", "h.jinja", "i.jinja2", "j.hbs",
+                 "k.handlebars", "l.mustache", "m.liquid"):
+        assert files.search(name), name
+    assert not files.search("setup.py")

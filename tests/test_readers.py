@@ -176,3 +176,16 @@ def test_read_error_is_an_exception_with_a_code() -> None:
     with pytest.raises(ReadError) as exc:
         decode_text(b"\x00\x00")
     assert exc.value.code == "binary"
+
+
+def test_readability_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """textstat 0.7.13 calls nltk.download('cmudict') on first use; letterlint must not."""
+    import nltk
+
+    def refuse(*a, **k):
+        raise AssertionError("letterlint tried to download NLTK data")
+
+    monkeypatch.setattr(nltk, "download", refuse)
+    long_letter = "Dear Sam,\n\n" + " ".join(["Notwithstanding the aforementioned considerations, remittance is requisite."] * 20)
+    findings = check_text(long_letter)
+    assert any(f.code == "LL601" for f in findings)

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .engine import Linter
-from .model import FileError, FileResult, Finding, Report
+from .model import FileError, FileResult, Finding, Report, pack_result, unpack_result
 from .readers import KIND_BY_SUFFIX, UNSUPPORTED_SUFFIXES, ReadError, read_bytes, read_text
 
 _TEXT_KINDS = {"text", "markdown", "html", "jinja", "eml", "handlebars", "mustache", "liquid"}
@@ -124,13 +124,14 @@ def _worker_init(config: Config, context_file: str | None) -> None:
     _WORKER = get_linter(config, context_file)  # inherited already built under fork
 
 
-def _worker_lint(batch: list[tuple[str, str | None]]) -> list[FileResult]:
+def _worker_lint(batch: list[tuple[str, str | None]]) -> list[tuple[object, ...]]:
     assert _WORKER is not None
     out = []
     with few_full_collections():
         for path, kind in batch:
             item = read_path(path, kind=kind)
-            out.append(item if isinstance(item, FileResult) else _WORKER.lint(item))  # type: ignore[arg-type]
+            res = item if isinstance(item, FileResult) else _WORKER.lint(item)  # type: ignore[arg-type]
+            out.append(pack_result(res))
     return out
 
 
@@ -188,5 +189,5 @@ def _lint_parallel(todo: list[str], config: Config, context_file: str | None, ki
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
                              initargs=(config, context_file)) as pool:
         for batch in pool.map(_worker_lint, batches):
-            results.extend(batch)
+            results.extend(unpack_result(t) for t in batch)
     return results

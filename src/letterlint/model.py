@@ -136,3 +136,43 @@ class Report:
 
     def findings(self) -> list[tuple[FileResult, Finding]]:
         return [(fr, f) for fr in self.files for f in fr.findings]
+
+
+# --------------------------------------------------------------------------- compact transport
+# Worker processes send results as plain tuples: unpickling and rebuilding frozen
+# dataclasses field by field was measured at 4.5 s for 10,000 hostile letters, most of it
+# in the dataclasses' __init__; filling __dict__ directly is several times faster and
+# gives equal objects.
+
+_FINDING_FIELDS = FINDING_KEYS[:-1]
+
+
+def _fast(cls: type, names: tuple[str, ...], values: Any) -> Any:
+    obj = object.__new__(cls)
+    obj.__dict__.update(zip(names, values))
+    return obj
+
+
+def pack_result(fr: FileResult) -> tuple[Any, ...]:
+    """A `FileResult` as nested tuples of plain values (cheap to pickle)."""
+    return (
+        fr.path, fr.score, (fr.error.code, fr.error.message) if fr.error else None, fr.notes,
+        tuple(
+            (*(getattr(f, k) for k in _FINDING_FIELDS),
+             (f.fix.applicability, tuple((e.start, e.end, e.replacement) for e in f.fix.edits)) if f.fix else None)
+            for f in fr.findings
+        ),
+    )
+
+
+def unpack_result(t: tuple[Any, ...]) -> FileResult:
+    """The inverse of `pack_result`."""
+    path, score, error, notes, findings = t
+    out = []
+    for f in findings:
+        fix = f[-1]
+        if fix is not None:
+            fix = _fast(Fix, ("applicability", "edits"),
+                        (fix[0], tuple(_fast(Edit, ("start", "end", "replacement"), e) for e in fix[1])))
+        out.append(_fast(Finding, FINDING_KEYS, (*f[:-1], fix)))
+    return FileResult(path, score, FileError(*error) if error else None, notes, tuple(out))
