@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .analysis import Analysis, get_nlp, lemma, lemma_forms
+from .literals import has_upper_literal, required_literals
 from .rulebook import Rule
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class CompiledRules:
             case_sensitive = bool(rule.options.get("case-sensitive"))
             pats = []
             for i, p in enumerate(rule.patterns):
-                lower_ok = not case_sensitive and not _has_upper_literal(p.regex.pattern)
+                lower_ok = not case_sensitive and not has_upper_literal(p.regex.pattern)
                 compiled = re.compile(p.regex.pattern, 0) if lower_ok else p.regex
                 gate = None if case_sensitive else required_literals(p.regex.pattern, p.regex.flags)
                 pats.append((i, compiled, lower_ok, gate))
@@ -222,6 +223,7 @@ class CompiledRules:
     # ------------------------------------------------------------------ presence
     def presence(self, a: Analysis, body: tuple[int, int]) -> Iterator[Hit]:
         text = a.text
+        lowered = text.lower()
         words = a.word_count()
         for rule in self.by_kind["presence"]:
             opts = rule.options
@@ -229,14 +231,17 @@ class CompiledRules:
                 continue
             if "only-if" in opts and not opts["only-if"].search(text):
                 continue
-            if _present(a, opts):
+            if _present(a, opts, lowered):
                 continue
             start, end = body
             yield Hit(rule, start, end, rule.severity, rule.format_message(a.original[start:end], None))
 
 
-def _present(a: Analysis, opts: dict[str, Any]) -> bool:
-    for pat in opts.get("text-patterns", ()):
+def _present(a: Analysis, opts: dict[str, Any], lowered: str | None = None) -> bool:
+    lowered = lowered if lowered is not None else a.text.lower()
+    for pat, gate in opts.get("text-patterns-gated", ()):
+        if gate is not None and not any(g in lowered for g in gate):
+            continue  # cannot match: none of the words it needs is in the letter
         if pat.search(a.text):
             return True
     for pat in opts.get("placeholder-names", ()):
@@ -265,62 +270,3 @@ def _phrase_variants(phrase: str, limit: int = 64) -> list[str]:
     if phrase.lower() not in out:
         out.append(phrase.lower())
     return out
-
-
-def _has_upper_literal(pattern: str) -> bool:
-    """True when a pattern has an upper-case letter outside an escape (\\S, \\W, ...)."""
-    return any(c.isupper() for c in re.sub(r"\\.", "", pattern))
-
-
-def required_literals(pattern: str, flags: int = 0, min_len: int = 3) -> frozenset[str] | None:
-    """Lower-case strings of which a match of ``pattern`` must contain at least one.
-
-    Read from the parsed pattern: a run of literal characters is required; a group or a
-    repeat of at least once passes on its child's requirement; a branch requires one of
-    its alternatives' sets. Of the requirements in a sequence the most selective is kept.
-    None when nothing useful is required (then the pattern always runs). Sound by
-    construction: it never skips a pattern that could match.
-    """
-    try:
-        from re import _constants as C  # Python 3.11+
-        from re import _parser as sre_parse
-    except ImportError:  # pragma: no cover
-        return None
-    try:
-        tree = sre_parse.parse(pattern, flags)
-    except Exception:
-        return None
-
-    def req(items: Any) -> frozenset[str] | None:
-        factors: list[frozenset[str]] = []
-        run: list[str] = []
-
-        def flush() -> None:
-            if run:
-                factors.append(frozenset({"".join(run).lower()}))
-                run.clear()
-
-        for op, av in items:
-            if op is C.LITERAL:
-                run.append(chr(av))
-                continue
-            flush()
-            if op is C.SUBPATTERN:
-                r = req(av[-1])
-                if r:
-                    factors.append(r)
-            elif op is C.BRANCH:
-                alts = [req(alt) for alt in av[1]]
-                if all(alts):
-                    factors.append(frozenset().union(*alts))  # type: ignore[arg-type]
-            elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-                r = req(av[2])
-                if r:
-                    factors.append(r)
-        flush()
-        good = [f for f in factors if min(len(x) for x in f) >= min_len]
-        if not good:
-            return None
-        return max(good, key=lambda f: (min(len(x) for x in f), -len(f)))
-
-    return req(list(tree))

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from .literals import required_literals
 from .model import CATEGORIES
 
 KINDS = ("terms", "regex", "presence", "check")
@@ -242,6 +243,8 @@ def parse_rule(raw: Any, path: str, pack: str) -> Rule:
                 flags = re.IGNORECASE | (re.MULTILINE if key != "placeholder-names" else 0)
                 options[key] = tuple(_compile(p, flags, path, lines.get("options", line))
                                      for p in _str_list(options[key], path, lines.get("options", line), key))
+        if "text-patterns" in options:
+            options["text-patterns-gated"] = tuple((p, required_literals(p.pattern, p.flags)) for p in options["text-patterns"])
         if "sentence-patterns" in options:
             # One alternation per kind is several times faster than each pattern per
             # sentence. Sentences are searched in place (pos/endpos), so patterns anchored

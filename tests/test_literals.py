@@ -1,0 +1,50 @@
+"""The literal gate never skips a pattern that could match (checked on every rule text)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from letterlint.literals import has_upper_literal, required_literals
+from letterlint.rulebook import load_rules
+
+from .conftest import SAMPLES
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        (r"\bbailiffs?\b", {"bailiff"}),
+        (r"\b(?:legal|court)\s+action\b", {"action"}),
+        (r"\b(?:pay|call)\b", {"pay", "call"}),
+        (r"\b(?:pa|ca)\b", None),  # two letters are too short to be worth a gate
+        (r"\bfinal\s+(?:demand|notice)", {"demand", "notice"}),
+        (r"(?:\+?\d[\d ().-]{7,}\d)", None),
+        (r"x?court", {"court"}),
+    ],
+)
+def test_required_literals(pattern: str, expected: set[str] | None) -> None:
+    got = required_literals(pattern, re.I)
+    assert (set(got) if got is not None else None) == expected
+
+
+def test_gate_is_sound_on_every_example_and_sample() -> None:
+    rules = load_rules(("core",))
+    texts = [ex.text for r in rules for ex in (*r.fail_examples, *r.pass_examples)]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir() if p.suffix != ".docx"]
+    patterns = [p.regex for r in rules for p in r.patterns]
+    patterns += [p for r in rules for p in r.options.get("text-patterns", ())]
+    checked = 0
+    for pat in patterns:
+        gate = required_literals(pat.pattern, pat.flags)
+        for text in texts:
+            if pat.search(text):
+                checked += 1
+                assert gate is None or any(g in text.lower() for g in gate), (pat.pattern, text)
+    assert checked > 200
+
+
+def test_has_upper_literal_ignores_escapes() -> None:
+    assert not has_upper_literal(r"\bfoo\S+\W")
+    assert has_upper_literal(r"\bCCJ\b")
