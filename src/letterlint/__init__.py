@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 from .api import check_bytes, check_paths, check_text  # noqa: E402
 from .config import Config, ConfigError  # noqa: E402
+from .fixes import FixResult, fix_text  # noqa: E402
 from .model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
 
 __all__ = [
@@ -21,9 +22,11 @@ __all__ = [
     "FileResult",
     "Finding",
     "Fix",
+    "FixResult",
     "Report",
     "__version__",
     "check_bytes",
     "check_paths",
     "check_text",
+    "fix_text",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
     c.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
 
+    f = sub.add_parser("fix", help="apply safe fixes in place (atomically)")
+    f.add_argument("paths", nargs="+", metavar="PATH")
+    f.add_argument("--diff", action="store_true", help="print a unified diff instead of writing; exit 1 if anything would change")
+    f.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change the wording")
+    f.add_argument("--select", type=_csv, metavar="X,...")
+    f.add_argument("--ignore", type=_csv, metavar="X,...")
+    f.add_argument("--config", metavar="FILE")
+
     sub.add_parser("rules", help="list every rule: code, name, category, severity, summary")
     r = sub.add_parser("rule", help="explain one rule: what it finds, why, examples, fix safety")
     r.add_argument("rule", metavar="CODE_OR_NAME")
@@ -63,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "fix":
+            return cmd_fix(args)
         if args.command == "rules":
             return cmd_rules()
         if args.command == "rule":
@@ -131,21 +140,67 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename it into place."""
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+    """Write a report through a temporary file renamed into place."""
+    from .fixes import write_atomic as _write
+
+    _write(path, text.encode("utf-8"))
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from .api import get_linter, iter_files
+    from .fixes import encoding_of, fix_text, unified_diff, write_atomic as write_bytes
+    from .readers import KIND_BY_SUFFIX, ReadError, read_bytes
+
+    config = _config(args)
+    get_linter(config)  # validates the selectors before any file is touched
+    status = EXIT_OK
+    fixed_files = applied = remaining = 0
+    for path, explicit in iter_files(args.paths, config):
+        kind = KIND_BY_SUFFIX.get(Path(path).suffix.lower())
+        if kind is None and not explicit:
+            continue
+        if kind in ("docx", "eml"):
+            print(f"{path}: not fixed: {kind} files are not edited in place (`letterlint rewrite` writes a new file)")
+            continue
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            data = Path(path).read_bytes()
+            src = read_bytes(data, path)
+        except OSError as exc:
+            print(f"{path}: error[unreadable] cannot read: {exc.strerror or exc}")
+            status = EXIT_ERROR
+            continue
+        except ReadError as exc:
+            print(f"{path}: error[{exc.code}] {exc.message}")
+            status = EXIT_ERROR
+            continue
+        try:
+            result = fix_text(src.source, kind=src.kind, path=path, config=config, unsafe=args.unsafe_fixes)
+        except ValueError as exc:  # a template that does not parse
+            print(f"{path}: error[template-syntax] {exc}")
+            status = EXIT_ERROR
+            continue
+        remaining += len(result.remaining)
+        if not result.changed:
+            continue
+        applied += result.applied
+        fixed_files += 1
+        if args.diff:
+            sys.stdout.write(unified_diff(path, src.source, result.text))
+            status = max(status, EXIT_FINDINGS) if status != EXIT_ERROR else status
+            continue
+        enc, bom = encoding_of(data)
+        try:
+            write_bytes(Path(path), bom + result.text.encode(enc))
+        except UnicodeEncodeError:
+            print(f"{path}: not fixed: the fixed text cannot be written back as {enc}")
+            status = EXIT_ERROR
+        except OSError as exc:
+            print(f"{path}: not fixed: cannot write: {exc.strerror or exc}")
+            status = EXIT_ERROR
+    verb = "Would fix" if args.diff else "Fixed"
+    print(f"{verb} {applied} problem{'s' if applied != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
+          f"{remaining} finding{'s' if remaining != 1 else ''} left for a person.", file=sys.stderr if args.diff else sys.stdout)
+    return status
 
 
 def _rules_for_listing() -> tuple[Rule, ...]:

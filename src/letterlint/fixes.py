@@ -1,16 +1,25 @@
-"""Applying fix edits to a source text.
+"""Fixes: apply the edits findings carry, re-lint, repeat until nothing changes.
 
-Edits come from findings (``Finding.fix.edits``). Overlapping edits cannot both apply;
-the first by position wins and the rest wait for the next round, as in Ruff.
+Edits never touch template code or placeholders (the engine only offers an edit when the
+source text under it is the literal text that was linted). Overlapping edits cannot both
+apply: the first by position wins and the rest wait for the next round, which re-lints the
+changed text, so an edit always applies to text it was computed from.
 """
 
 from __future__ import annotations
 
+import codecs
+import difflib
+import os
+import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
+from .config import Config
 from .model import Edit, Finding
 
-APPLY_ORDER = {"safe": 0, "unsafe": 1}
+MAX_ROUNDS = 10
 
 
 def apply_edits(source: str, edits: Iterable[Edit]) -> tuple[str, int]:
@@ -18,7 +27,7 @@ def apply_edits(source: str, edits: Iterable[Edit]) -> tuple[str, int]:
     chosen: list[Edit] = []
     last_end = -1
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.start < last_end or (e.start == last_end and chosen and chosen[-1].start == chosen[-1].end == e.start):
+        if e.start < last_end or (chosen and e.start == last_end == chosen[-1].start == chosen[-1].end):
             continue
         chosen.append(e)
         last_end = e.end
@@ -36,3 +45,95 @@ def fix_edits(findings: Iterable[Finding], *, unsafe: bool = False) -> list[Edit
     """The edits of the findings whose fixes may be applied automatically."""
     allowed = {"safe", "unsafe"} if unsafe else {"safe"}
     return [e for f in findings if f.fix and f.fix.applicability in allowed for e in f.fix.edits]
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """The fixed text, how many edits were applied over how many rounds, what is left."""
+
+    text: str
+    applied: int
+    rounds: int
+    remaining: tuple[Finding, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.applied > 0
+
+
+def fix_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None,
+             unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixResult:
+    """Apply the safe fixes (``unsafe=True``: also the unsafe ones) until the text is stable."""
+    from .api import check_text
+
+    applied = rounds = 0
+    findings = check_text(text, kind=kind, path=path, config=config)
+    seen = {text}
+    while rounds < max_rounds:
+        edits = fix_edits(findings, unsafe=unsafe)
+        if not edits:
+            break
+        new, n = apply_edits(text, edits)
+        rounds += 1
+        if n == 0 or new in seen:  # no progress, or a loop between two versions
+            break
+        seen.add(new)
+        text = new
+        applied += n
+        findings = check_text(text, kind=kind, path=path, config=config)
+    return FixResult(text, applied, rounds, tuple(findings))
+
+
+# --------------------------------------------------------------------------- files
+
+def encoding_of(data: bytes) -> tuple[str, bytes]:
+    """The codec a text file was read with, and its byte-order mark, to write it back alike."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return enc, bom
+    try:
+        data.decode("utf-8")
+        return "utf-8", b""
+    except UnicodeDecodeError:
+        return "cp1252", b""
+
+
+def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write through a temporary file in the same folder, then rename it into place.
+
+    A crash or a full disk leaves the old file untouched. ``overwrite=False`` refuses to
+    replace an existing file (checked again at the last moment with a hard link).
+    """
+    path = Path(path)
+    folder = path.resolve().parent
+    if not overwrite and path.exists():
+        raise FileExistsError(f"{path} already exists; use --force to replace it")
+    mode = None
+    if path.exists():
+        mode = os.stat(path).st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails if the file appeared in the meantime
+            os.unlink(tmp)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                 fromfile=f"a/{path}", tofile=f"b/{path}")
+    out = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return out

@@ -52,6 +52,21 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bbut\b|\bunless\b|\bwhil
 _QUOTES = re.compile(r"[\"\u201c\u201d]")
 
 
+_ARTICLE_BEFORE = re.compile(r"\b(an?|An?|AN?)( )")
+_AN_EXCEPTIONS = ("uni", "use", "usu", "ute", "uti", "one", "once", "eu")
+_SILENT_H = ("hour", "honest", "honour", "honor", "heir")
+
+
+def _wants_an(word: str) -> bool:
+    """Whether a word takes "an": by its first sound, with the common exceptions."""
+    w = word.lower()
+    if w.startswith(_SILENT_H):
+        return True
+    if w.startswith(_AN_EXCEPTIONS):
+        return False
+    return w[:1] in "aeiou"
+
+
 def clause_before(a: Analysis, start: int) -> str:
     """The part of the sentence between the last clause break and ``start``."""
     sent = a.sentence_at(start)
@@ -175,6 +190,26 @@ class CompiledRules:
                 if nxt.islower():
                     edit_span = (start, edit_span[1] + 1)
                     replacement = nxt.upper()
+            # "an aforementioned debtor" → "a debtor": the article now meets the next word
+            m = _ARTICLE_BEFORE.search(a.original, max(0, start - 4), start)
+            if m and m.end() == start and edit_span and edit_span[1] == end + 1:
+                nxt_word = re.match(r"[A-Za-z]+", a.original[end + 1:end + 30])
+                if nxt_word:
+                    wanted = "an" if _wants_an(nxt_word.group(0)) else "a"
+                    if m.group(1).lower() != wanted:
+                        wanted = match_case(m.group(1), wanted) if m.group(1)[:1].isupper() else wanted
+                        edit_span = (m.start(1), end + 1)
+                        replacement = wanted + " "
+        elif suggestion:
+            # keep the article in agreement: "a debtor" → "a customer", "a debtor" → "an account holder"
+            m = _ARTICLE_BEFORE.search(a.original, max(0, start - 4), start)
+            if m and m.end() == start:
+                article = m.group(1)
+                wanted = "an" if _wants_an(suggestion) else "a"
+                if article.lower() != wanted:
+                    wanted = match_case(article, wanted) if article[:1].isupper() else wanted
+                    edit_span = (m.start(1), end)
+                    replacement = f"{wanted}{m.group(2)}{suggestion}"
         message = rule.format_message(text, suggestion)
         return Hit(rule, start, end, rule.severity, message, suggestion, fix if sugg is not None else None,
                    replacement, edit_span)

@@ -44,5 +44,5 @@ def summary(report: Report) -> str:
         out += f"; {len(report.skipped)} skipped"
     out += "."
     if fixable:
-        out += f"\n{fixable} of them with a safe automatic fix."
+        out += f"\n{fixable} fixable with `letterlint fix`."
     return out
