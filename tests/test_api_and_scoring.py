@@ -19,7 +19,7 @@ def test_public_names_do_not_drift() -> None:
     assert letterlint.__all__ == sorted(letterlint.__all__)
     assert set(letterlint.__all__) == {
         "Config", "ConfigError", "Edit", "FileError", "FileResult", "Finding", "Fix", "FixResult", "Report",
-        "__version__", "check_bytes", "check_paths", "check_text", "fix_text",
+        "Rewrite", "__version__", "check_bytes", "check_paths", "check_text", "fix_text", "rewrite_text",
     }
     assert (Path(letterlint.__file__).parent / "py.typed").exists()
 

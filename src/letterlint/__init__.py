@@ -13,6 +13,7 @@ from .api import check_bytes, check_paths, check_text  # noqa: E402
 from .config import Config, ConfigError  # noqa: E402
 from .fixes import FixResult, fix_text  # noqa: E402
 from .model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
+from .rewrite import Rewrite, rewrite_text  # noqa: E402
 
 __all__ = [
     "Config",
@@ -24,9 +25,11 @@ __all__ = [
     "Fix",
     "FixResult",
     "Report",
+    "Rewrite",
     "__version__",
     "check_bytes",
     "check_paths",
     "check_text",
     "fix_text",
+    "rewrite_text",
 ]

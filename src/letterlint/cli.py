@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--ignore", type=_csv, metavar="X,...")
     f.add_argument("--config", metavar="FILE")
 
+    w = sub.add_parser("rewrite", help="write a friendlier letter as a Jinja2 template")
+    w.add_argument("path", metavar="PATH")
+    w.add_argument("-o", "--output", metavar="OUT", help="write the template here (default: standard output)")
+    w.add_argument("--context-out", metavar="FILE", help="write the values found (YAML) here")
+    w.add_argument("--force", action="store_true", help="replace existing output files")
+
     sub.add_parser("rules", help="list every rule: code, name, category, severity, summary")
     r = sub.add_parser("rule", help="explain one rule: what it finds, why, examples, fix safety")
     r.add_argument("rule", metavar="CODE_OR_NAME")
@@ -72,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "fix":
             return cmd_fix(args)
+        if args.command == "rewrite":
+            return cmd_rewrite(args)
         if args.command == "rules":
             return cmd_rules()
         if args.command == "rule":
@@ -201,6 +209,55 @@ def cmd_fix(args: argparse.Namespace) -> int:
     print(f"{verb} {applied} problem{'s' if applied != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
           f"{remaining} finding{'s' if remaining != 1 else ''} left for a person.", file=sys.stderr if args.diff else sys.stdout)
     return status
+
+
+def cmd_rewrite(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .fixes import write_atomic as write_bytes
+    from .readers import ReadError, read_bytes
+    from .rewrite import rewrite_text
+
+    for out in (args.output, args.context_out):
+        if out and Path(out).exists() and not args.force:
+            print(f"letterlint: error: {out} already exists; use --force to replace it", file=sys.stderr)
+            return EXIT_ERROR
+        if out and Path(out).suffix.lower() == ".docx":
+            print("letterlint: error: writing .docx is not supported yet; write a .j2 template", file=sys.stderr)
+            return EXIT_ERROR
+    try:
+        src = read_bytes(Path(args.path).read_bytes(), args.path)
+    except OSError as exc:
+        print(f"{args.path}: error[unreadable] cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except ReadError as exc:
+        print(f"{args.path}: error[{exc.code}] {exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    kind = {"markdown": "markdown", "html": "html", "handlebars": "handlebars", "mustache": "mustache",
+            "liquid": "liquid", "jinja": "text"}.get(src.kind, "text")
+    text = src.source if kind in ("html", "handlebars", "mustache", "liquid") else src.text
+    try:
+        result = rewrite_text(text, kind=kind)
+    except ValueError as exc:
+        print(f"{args.path}: error[template-syntax] {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        if args.context_out:
+            write_bytes(Path(args.context_out), yaml.safe_dump(result.context, sort_keys=True, allow_unicode=True).encode("utf-8"),
+                        overwrite=args.force)
+        if args.output:
+            write_bytes(Path(args.output), result.template.encode("utf-8"), overwrite=args.force)
+        else:
+            sys.stdout.write(result.template)
+    except FileExistsError as exc:
+        print(f"letterlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"letterlint: error: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for note in result.notes:
+        print(f"{args.path}: note: {note}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _rules_for_listing() -> tuple[Rule, ...]:

@@ -1,0 +1,86 @@
+"""`letterlint rewrite`: every bad sample becomes a template that re-lints clean in the
+stigma, jargon and threat categories, has a call to action and a personal greeting, keeps
+every amount, date and reference, and renders with its context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from letterlint import check_text
+from letterlint.readers import read_bytes
+from letterlint.rewrite import facts_of, rewrite_text, to_jinja
+
+from .conftest import SAMPLES, run_cli
+
+BAD = sorted(p for p in SAMPLES.iterdir() if p.name.startswith("bad-"))
+KIND = {"markdown": "markdown", "html": "html", "handlebars": "handlebars"}
+
+
+def _rewrite(path: Path):
+    src = read_bytes(path.read_bytes(), str(path))
+    kind = KIND.get(src.kind, "text")
+    text = src.source if kind in ("html", "handlebars") else src.text
+    visible = src.text
+    return rewrite_text(text, kind=kind), visible
+
+
+@pytest.mark.parametrize("letter", BAD, ids=lambda p: p.name)
+def test_rewrite_of_bad_sample_is_clean_and_keeps_facts(letter: Path) -> None:
+    rw, visible = _rewrite(letter)
+    findings = check_text(rw.template, kind="jinja")
+    serious = [(f.code, f.text) for f in findings if f.severity in ("error", "warning")
+               and f.category in ("stigmatising-language", "legal-jargon", "threatening-tone")]
+    assert not serious
+    codes = {f.code for f in findings}
+    assert "LL401" not in codes and "LL501" not in codes
+    rendered = rw.render()  # StrictUndefined: every variable has a value
+    for fact in facts_of(visible.replace("\r\n", "\n")):
+        assert fact in rendered, fact
+    assert "{{ customer." in rw.template  # a personal greeting from the data
+
+
+def test_calm_next_step_is_said_once_and_bailiffs_are_dropped() -> None:
+    text = ("Dear Sir/Madam,\n\nWe will take legal action. We will issue court proceedings. "
+            "Bailiffs will call at your home. Please pay £40 by 3 May 2026.\n\nCredit Control\n")
+    rw = rewrite_text(text)
+    assert rw.template.count("court") == 1
+    assert "ailiff" not in rw.template
+    assert "{{ invoice.amount }}" in rw.template and rw.context["invoice"]["amount"] == "£40"
+    assert rw.context["invoice"]["due_date"] == "3 May 2026"
+
+
+def test_specifics_become_schema_variables() -> None:
+    text = ("Dear Ms Patel,\n\nInvoice INV-20931 for £84.20 was due on 1 May 2026. Please pay by 14 May 2026 at "
+            "https://pay.example.com/x or call 0300 123 4567, or email billing@example.com. If paying is hard, "
+            "call us and we will agree a plan.\n\nKind regards,\nTom Hughes\nAccounts Adviser\n")
+    rw = rewrite_text(text)
+    for var in ("customer.title", "customer.last_name", "invoice.number", "invoice.amount", "payment.link",
+                "company.phone", "company.email", "sender.name", "sender.role"):
+        assert "{{ " + var + " }}" in rw.template, var
+    assert rw.context["customer"] == {"title": "Ms", "last_name": "Patel"}
+    assert rw.context["sender"] == {"name": "Tom Hughes", "role": "Accounts Adviser"}
+    assert rw.context["invoice"]["due_date"] == "14 May 2026"
+    assert rw.render().startswith("Dear Ms Patel,")
+
+
+def test_handlebars_to_jinja() -> None:
+    assert to_jinja("Hi {{first_name}} {{#if late}}x{{else}}y{{/if}}{{! note }}") == \
+        "Hi {{ first_name }} {% if late %}x{% else %}y{% endif %}"
+
+
+def test_rewrite_cli_outputs_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    r = run_cli("rewrite", str(SAMPLES / "bad-final-demand.txt"), "-o", "out.j2", "--context-out", "ctx.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    ctx = yaml.safe_load((tmp_path / "ctx.yaml").read_text())
+    assert ctx["invoice"]["amount"] == "£1,876.43"
+    before = (tmp_path / "out.j2").read_bytes()
+    r = run_cli("rewrite", str(SAMPLES / "bad-first-reminder.txt"), "-o", "out.j2", cwd=tmp_path)
+    assert r.returncode == 2 and "already exists" in r.stderr
+    assert (tmp_path / "out.j2").read_bytes() == before
+    r = run_cli("rewrite", str(SAMPLES / "bad-final-demand.txt"), "-o", "x.docx", cwd=tmp_path)
+    assert r.returncode == 2 and "docx" in r.stderr and not (tmp_path / "x.docx").exists()
+    r = run_cli("check", "out.j2", "--context", "ctx.yaml", "--select", "template", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout
