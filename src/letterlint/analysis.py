@@ -231,12 +231,6 @@ class Analysis:
         a, b = self.sentences[i]
         return (a, b) if offset < b else None
 
-    def placeholder_at(self, offset: int) -> Placeholder | None:
-        i = bisect_right(self._ph_starts, offset) - 1
-        if i >= 0 and self.placeholders[i].start <= offset < self.placeholders[i].end:
-            return self.placeholders[i]
-        return None
-
     def in_placeholder(self, start: int, end: int) -> bool:
         """True when the span touches any placeholder or template code."""
         i = bisect_right(self._ph_starts, end - 1) - 1

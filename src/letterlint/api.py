@@ -178,7 +178,7 @@ def _lint_parallel(todo: list[str], config: Config, context_file: str | None, ki
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    linter.compiled  # build once in the parent; forked workers inherit it
+    _ = linter.compiled  # build once in the parent; forked workers inherit it
     from .analysis import get_nlp
 
     get_nlp()

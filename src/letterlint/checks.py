@@ -228,7 +228,7 @@ def department_signature(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iter
     if departments is None:
         return
     lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\r\n]*", a.text) if m.group(0).strip()]
-    for i, (pos, line) in enumerate(lines):
+    for i, (_pos, line) in enumerate(lines):
         if _SIGN_OFF.match(line):
             after = lines[i + 1:i + 2]
             if not after:

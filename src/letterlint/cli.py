@@ -8,7 +8,6 @@ spaCy is imported only when something is linted, so ``--help`` and ``rules`` are
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import textwrap
 from collections.abc import Sequence

@@ -72,10 +72,8 @@ def clause_before(a: Analysis, start: int) -> str:
     sent = a.sentence_at(start)
     s0 = sent[0] if sent else max(0, start - 120)
     before = a.text[s0:start]
-    last = None
-    for last in _CLAUSE_BREAK.finditer(before):
-        pass
-    return before[last.end():] if last else before
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+    return before[breaks[-1]:] if breaks else before
 
 
 class CompiledRules:
@@ -158,7 +156,7 @@ class CompiledRules:
                 best[key] = (start, end, rule, phrase, sugg, s, e)
         kept = sorted(best.values(), key=lambda t: (t[0], -t[1]))
         last_end: dict[str, int] = {}
-        for start, end, rule, phrase, sugg, s, e in kept:
+        for start, end, rule, phrase, sugg, _s, _e in kept:
             if last_end.get(rule.code, -1) > start:
                 continue
             last_end[rule.code] = end

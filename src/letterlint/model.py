@@ -13,7 +13,6 @@ from typing import Any, Literal
 Severity = Literal["error", "warning", "info"]
 Applicability = Literal["safe", "unsafe", "display-only"]
 
-SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
 
 CATEGORIES: tuple[str, ...] = (
@@ -134,8 +133,6 @@ class Report:
     def has_errors(self) -> bool:
         return any(f.error is not None for f in self.files)
 
-    def findings(self) -> list[tuple[FileResult, Finding]]:
-        return [(fr, f) for fr in self.files for f in fr.findings]
 
 
 # --------------------------------------------------------------------------- compact transport

@@ -257,7 +257,7 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None)
     sign_off_at, sign_block = _find_signature(lines)
     offset = 0
     greeting_done = False
-    for idx, line in enumerate(lines[:sign_block]):
+    for line in lines[:sign_block]:
         start = offset
         offset += len(line) + 1
         stripped = line.strip()

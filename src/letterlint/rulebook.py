@@ -302,7 +302,7 @@ def builtin_rules_dir() -> Path:
     raise RuleFileError(f"the built-in rules folder is missing (looked in {here / 'rules'})")
 
 
-def available_packs(extra_dirs: tuple[Path, ...] = ()) -> list[str]:
+def available_packs() -> list[str]:
     base = builtin_rules_dir()
     return sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 

@@ -166,9 +166,6 @@ class Variant:
         i = bisect_right(self.var_starts, off) - 1
         return self.pieces[i].branch if 0 <= i < len(self.pieces) else None
 
-    def expr_spans(self) -> list[tuple[int, int]]:
-        return [(s, s + p.end - p.start) for s, p in zip(self.var_starts, self.pieces) if p.expr]
-
 
 class _Opaque:
     """Stands for any loop item: attribute access, calls and iteration all succeed."""
