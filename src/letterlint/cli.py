@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config, ConfigError
 from .model import SEVERITY_RANK, Report
+from .readers import SourceText
 from .rulebook import Rule, RuleFileError, load_rules
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -153,10 +154,23 @@ def write_atomic(path: Path, text: str) -> None:
     _write(path, text.encode("utf-8"))
 
 
+def _read_file(path: str) -> tuple[bytes, SourceText | None, str | None]:
+    """A file's bytes and `SourceText`, or the one-line error a user sees."""
+    from .readers import ReadError, read_bytes
+
+    try:
+        data = Path(path).read_bytes()
+        return data, read_bytes(data, path), None
+    except OSError as exc:
+        return b"", None, f"{path}: error[unreadable] cannot read: {exc.strerror or exc}"
+    except ReadError as exc:
+        return b"", None, f"{path}: error[{exc.code}] {exc.message}"
+
+
 def cmd_fix(args: argparse.Namespace) -> int:
     from .api import get_linter, iter_files
     from .fixes import encoding_of, fix_text, unified_diff, write_atomic as write_bytes
-    from .readers import KIND_BY_SUFFIX, ReadError, read_bytes
+    from .readers import KIND_BY_SUFFIX
 
     config = _config(args)
     get_linter(config)  # validates the selectors before any file is touched
@@ -169,15 +183,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
         if kind in ("docx", "eml"):
             print(f"{path}: not fixed: {kind} files are not edited in place (`letterlint rewrite` writes a new file)")
             continue
-        try:
-            data = Path(path).read_bytes()
-            src = read_bytes(data, path)
-        except OSError as exc:
-            print(f"{path}: error[unreadable] cannot read: {exc.strerror or exc}")
-            status = EXIT_ERROR
-            continue
-        except ReadError as exc:
-            print(f"{path}: error[{exc.code}] {exc.message}")
+        data, src, error = _read_file(path)
+        if error:
+            print(error)
             status = EXIT_ERROR
             continue
         try:
@@ -214,7 +222,6 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     import yaml
 
     from .fixes import write_atomic as write_bytes
-    from .readers import ReadError, read_bytes
     from .rewrite import rewrite_text
 
     for out in (args.output, args.context_out):
@@ -224,13 +231,9 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         if out and Path(out).suffix.lower() == ".docx":
             print("letterlint: error: writing .docx is not supported yet; write a .j2 template", file=sys.stderr)
             return EXIT_ERROR
-    try:
-        src = read_bytes(Path(args.path).read_bytes(), args.path)
-    except OSError as exc:
-        print(f"{args.path}: error[unreadable] cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except ReadError as exc:
-        print(f"{args.path}: error[{exc.code}] {exc.message}", file=sys.stderr)
+    _, src, error = _read_file(args.path)
+    if error:
+        print(error, file=sys.stderr)
         return EXIT_ERROR
     kind = {"markdown": "markdown", "html": "html", "handlebars": "handlebars", "mustache": "mustache",
             "liquid": "liquid", "jinja": "text"}.get(src.kind, "text")
