@@ -223,11 +223,10 @@ class CompiledRules:
             for i, regex, lower_ok, gate in pats:
                 if gate is not None and not any(g in lowered for g in gate):
                     continue
-                if lower_ok:
-                    matches = regex.finditer(lowered) if same_length else re.finditer(regex.pattern, text, re.IGNORECASE)
-                else:
-                    matches = regex.finditer(text)
-                for m in matches:
+                haystack = lowered if lower_ok and same_length else text
+                if lower_ok and not same_length:
+                    regex = re.compile(regex.pattern, re.IGNORECASE)
+                for m in _scan(regex, haystack, lowered, gate):
                     start, end = m.span()
                     if end <= start or a.in_placeholder(start, end):
                         continue
@@ -268,6 +267,42 @@ class CompiledRules:
                 continue
             start, end = body
             yield Hit(rule, start, end, rule.severity, rule.format_message(a.original[start:end], None))
+
+
+WINDOW = 300
+"""How far from a required word a match may reach (see `_scan`)."""
+
+
+def _scan(regex: re.Pattern[str], haystack: str, lowered: str, gate: frozenset[str] | None) -> Iterator[re.Match[str]]:
+    """Matches of ``regex``, searched only near the words it requires.
+
+    Every match contains one of the gate's words, so only windows of ``WINDOW``
+    characters around their occurrences are searched (``pos``/``endpos`` keep ``\\b``
+    and look-arounds seeing the real neighbours). A pattern without a gate, or a short
+    letter, is scanned whole.
+    """
+    if gate is None or len(haystack) <= 4 * WINDOW:
+        yield from regex.finditer(haystack)
+        return
+    spans: list[tuple[int, int]] = []
+    for g in gate:
+        i = lowered.find(g)
+        while i != -1:
+            spans.append((max(0, i - WINDOW), min(len(haystack), i + len(g) + WINDOW)))
+            i = lowered.find(g, i + 1)
+    spans.sort()
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    last_end = 0
+    for s, e in merged:
+        for m in regex.finditer(haystack, max(s, last_end), e):
+            if m.end() > last_end or m.start() >= last_end:
+                last_end = m.end()
+                yield m
 
 
 def _present(a: Analysis, opts: dict[str, Any], lowered: str | None = None) -> bool:
