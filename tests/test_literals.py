@@ -48,3 +48,18 @@ def test_gate_is_sound_on_every_example_and_sample() -> None:
 def test_has_upper_literal_ignores_escapes() -> None:
     assert not has_upper_literal(r"\bfoo\S+\W")
     assert has_upper_literal(r"\bCCJ\b")
+
+
+def test_windowed_search_finds_what_a_full_scan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    import letterlint.matching as matching
+    from letterlint import check_text
+    from letterlint.config import Config
+
+    letters = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.glob("bad-*.txt"))]
+    long_text = "\n\n".join(letters * 3)
+    assert len(long_text) > 4 * matching.WINDOW
+    cfg = Config(select=("threatening-tone", "stigmatising-language.blame"))
+    windowed = [(f.code, f.start, f.end) for f in check_text(long_text, config=cfg)]
+    monkeypatch.setattr(matching, "WINDOW", 10**9)
+    full = [(f.code, f.start, f.end) for f in check_text(long_text, config=cfg)]
+    assert windowed == full and len(full) > 20

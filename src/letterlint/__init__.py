@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 from .api import check_bytes, check_paths, check_text  # noqa: E402
 from .config import Config, ConfigError  # noqa: E402
+from .export import ExportError, export_template  # noqa: E402
 from .fixes import FixResult, fix_text  # noqa: E402
 from .model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
 from .rewrite import Rewrite, rewrite_text  # noqa: E402
@@ -19,6 +20,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "Edit",
+    "ExportError",
     "FileError",
     "FileResult",
     "Finding",
@@ -30,6 +32,7 @@ __all__ = [
     "check_bytes",
     "check_paths",
     "check_text",
+    "export_template",
     "fix_text",
     "rewrite_text",
 ]

@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--context-out", metavar="FILE", help="write the values found (YAML) here")
     w.add_argument("--force", action="store_true", help="replace existing output files")
 
+    x = sub.add_parser("export", help="export a Jinja2 template to another sending system")
+    x.add_argument("template", metavar="TEMPLATE")
+    x.add_argument("--to", required=True, metavar="DIALECT",
+                   help="jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce, docx, html-email, plain")
+    x.add_argument("-o", "--output", metavar="OUT", help="write here (default: standard output; .docx needs -o)")
+    x.add_argument("--map", metavar="FILE", help="YAML mapping of schema names to the system's field names")
+    x.add_argument("--force", action="store_true", help="replace an existing output file")
+
     sub.add_parser("rules", help="list every rule: code, name, category, severity, summary")
     r = sub.add_parser("rule", help="explain one rule: what it finds, why, examples, fix safety")
     r.add_argument("rule", metavar="CODE_OR_NAME")
@@ -80,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_fix(args)
         if args.command == "rewrite":
             return cmd_rewrite(args)
+        if args.command == "export":
+            return cmd_export(args)
         if args.command == "rules":
             return cmd_rules()
         if args.command == "rule":
@@ -259,6 +269,52 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for note in result.notes:
         print(f"{args.path}: note: {note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .export import DIALECTS, ExportError, export_template
+    from .fixes import write_atomic as write_bytes
+
+    if args.to not in DIALECTS:
+        print(f"letterlint: error: unknown dialect {args.to!r}; choose one of {', '.join(DIALECTS)}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.to == "docx" and not args.output:
+        print("letterlint: error: --to docx writes a binary file: give -o OUT.docx", file=sys.stderr)
+        return EXIT_ERROR
+    if args.output and Path(args.output).exists() and not args.force:
+        print(f"letterlint: error: {args.output} already exists; use --force to replace it", file=sys.stderr)
+        return EXIT_ERROR
+    mapping = None
+    if args.map:
+        try:
+            mapping = yaml.safe_load(Path(args.map).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            print(f"letterlint: error: cannot read the mapping {args.map}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+            print(f"letterlint: error: {args.map} must map schema names to field names", file=sys.stderr)
+            return EXIT_ERROR
+    _, src, error = _read_file(args.template)
+    if error:
+        print(error, file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        out = export_template(src.text, args.to, mapping=mapping)  # type: ignore[union-attr]
+    except ExportError as exc:
+        print(f"{args.template}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    data = out if isinstance(out, bytes) else out.encode("utf-8")
+    if not args.output:
+        sys.stdout.write(out if isinstance(out, str) else "")
+        return EXIT_OK
+    try:
+        write_bytes(Path(args.output), data, overwrite=args.force)
+    except (FileExistsError, OSError) as exc:
+        print(f"letterlint: error: cannot write {args.output}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     return EXIT_OK
 
 

@@ -1,0 +1,415 @@
+"""Export a Jinja2 template in the variable schema to other sending systems' syntax.
+
+The template is parsed with Jinja2 itself and reduced to a small tree: text, variables
+(optionally with ``| default('…')``) and ``{% if var %}`` / ``{% if not var %}`` /
+``{% else %}`` blocks. Each dialect writes that tree in its own syntax. Anything a
+dialect cannot say (a loop, an expression, a condition in a system without
+conditionals) raises `ExportError` naming the construct and its line, and nothing is
+written: a wrong template would be worse than none.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+DIALECTS = ("jinja2", "liquid", "handlebars", "mustache", "mailchimp", "hubspot", "salesforce", "docx",
+            "html-email", "plain")
+
+
+class ExportError(Exception):
+    """The target cannot express a construct of the template (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str  # dotted schema name
+    default: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class If:
+    name: str
+    negate: bool
+    then: list["Node"]
+    otherwise: list["Node"]
+    line: int
+
+
+Node = Union[str, Var, If]
+
+
+# --------------------------------------------------------------------------- parsing
+
+def parse_template(source: str) -> list[Node]:
+    """The template as a list of text, `Var` and `If` nodes (the supported subset)."""
+    from jinja2 import TemplateSyntaxError, nodes
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(keep_trailing_newline=True)
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        raise ExportError(f"line {exc.lineno}: template syntax error: {exc.message}") from None
+
+    def dotted(node: Any) -> str | None:
+        if isinstance(node, nodes.Name):
+            return node.name
+        if isinstance(node, nodes.Getattr):
+            base = dotted(node.node)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def expr(node: Any) -> Var:
+        name = dotted(node)
+        if name:
+            return Var(name, None, node.lineno)
+        if isinstance(node, nodes.Filter) and node.name in ("default", "d") and node.node is not None:
+            name = dotted(node.node)
+            args = node.args
+            if name and len(args) == 1 and isinstance(args[0], nodes.Const) and isinstance(args[0].value, str) \
+                    and not node.kwargs:
+                return Var(name, args[0].value, node.lineno)
+        raise ExportError(f"line {node.lineno}: the expression {type(node).__name__} cannot be exported "
+                          "(only variables, with an optional | default('text'))")
+
+    def body(items: list[Any]) -> list[Node]:
+        out: list[Node] = []
+        for n in items:
+            if isinstance(n, nodes.Output):
+                for child in n.nodes:
+                    if isinstance(child, nodes.TemplateData):
+                        out.append(child.data)
+                    else:
+                        out.append(expr(child))
+            elif isinstance(n, nodes.If):
+                test, negate = n.test, False
+                if isinstance(test, nodes.Not):
+                    test, negate = test.node, True
+                name = dotted(test)
+                if not name:
+                    raise ExportError(f"line {n.lineno}: the condition of this {{% if %}} cannot be exported "
+                                      "(only {% if variable %} or {% if not variable %})")
+                otherwise = body(n.else_)
+                for elif_ in reversed(n.elif_):
+                    inner_name = dotted(elif_.test)
+                    if not inner_name:
+                        raise ExportError(f"line {elif_.lineno}: the condition of this {{% elif %}} cannot be exported")
+                    otherwise = [If(inner_name, False, body(elif_.body), otherwise, elif_.lineno)]
+                out.append(If(name, negate, body(n.body), otherwise, n.lineno))
+            else:
+                kind = type(n).__name__.lower()
+                raise ExportError(f"line {n.lineno}: {{% {kind} %}} cannot be exported (only variables and if/else)")
+        return out
+
+    return body(tree.body)
+
+
+def variables(tree: list[Node]) -> list[str]:
+    """Every variable the template uses, in first-use order."""
+    out: list[str] = []
+
+    def walk(ns: list[Node]) -> None:
+        for n in ns:
+            if isinstance(n, Var) and n.name not in out:
+                out.append(n.name)
+            elif isinstance(n, If):
+                if n.name not in out:
+                    out.append(n.name)
+                walk(n.then)
+                walk(n.otherwise)
+
+    walk(tree)
+    return out
+
+
+# --------------------------------------------------------------------------- names
+
+def _mailchimp(name: str) -> str:
+    special = {"customer.first_name": "FNAME", "customer.last_name": "LNAME", "customer.email": "EMAIL"}
+    return special.get(name, re.sub(r"[^A-Z0-9_]", "_", name.upper()))
+
+
+def _hubspot(name: str) -> str:
+    special = {"customer.first_name": "contact.firstname", "customer.last_name": "contact.lastname",
+               "customer.full_name": "contact.full_name", "company.name": "site_settings.company_name"}
+    return special.get(name, "contact." + name.replace(".", "_"))
+
+
+def _salesforce(name: str) -> str:
+    special = {"customer.first_name": "Contact.FirstName", "customer.last_name": "Contact.LastName",
+               "customer.title": "Contact.Salutation", "customer.full_name": "Contact.Name",
+               "account.number": "Account.AccountNumber", "company.name": "Organization.Name",
+               "sender.name": "User.Name", "sender.role": "User.Title"}
+    if name in special:
+        return special[name]
+    group, _, field_ = name.partition(".")
+    return f"Contact.{''.join(p.capitalize() for p in (group + '_' + field_).split('_'))}__c"
+
+
+def _flat(name: str) -> str:
+    return name.replace(".", "_")
+
+
+#: A dialect's default field names for the schema (a --map file overrides them).
+#: Handlebars and Mustache values use triple braces, so a plain-text letter is not
+#: HTML-escaped; ``html-email`` escapes the letter's own text and leaves the values to
+#: the sending system. Jinja2's ``default`` applies when a value is missing, the others'
+#: defaults also when it is empty.
+DEFAULT_NAMES: dict[str, Callable[[str], str]] = {
+    "jinja2": lambda n: n, "liquid": lambda n: n, "handlebars": lambda n: n, "mustache": lambda n: n,
+    "html-email": lambda n: n, "mailchimp": _mailchimp, "hubspot": _hubspot, "salesforce": _salesforce,
+    "docx": _flat, "plain": _flat,
+}
+
+
+# --------------------------------------------------------------------------- writers
+
+def _q(s: str, quote: str = "'") -> str:
+    return s.replace("\\", "\\\\").replace(quote, "\\" + quote)
+
+
+@dataclass
+class _Writer:
+    name: Callable[[str], str]
+    dialect: str
+    parts: list[str] = field(default_factory=list)
+
+    def text(self, s: str) -> str:
+        return s
+
+    def write(self, tree: list[Node]) -> str:
+        return "".join(self.node(n) for n in tree)
+
+    def node(self, n: Node) -> str:
+        if isinstance(n, str):
+            return self.text(n)
+        if isinstance(n, Var):
+            return self.var(n)
+        return self.cond(n)
+
+    def var(self, v: Var) -> str:
+        raise NotImplementedError
+
+    def cond(self, c: If) -> str:
+        raise ExportError(f"line {c.line}: {{% if {c.name} %}} cannot be expressed in {self.dialect}, which has no conditionals")
+
+
+class _Jinja(_Writer):
+    def text(self, s: str) -> str:
+        return s if not re.search(r"\{[{%#]", s) else "{% raw %}" + s + "{% endraw %}"
+
+    def var(self, v: Var) -> str:
+        n = self.name(v.name)
+        return f"{{{{ {n} | default('{_q(v.default)}') }}}}" if v.default is not None else f"{{{{ {n} }}}}"
+
+    def cond(self, c: If) -> str:
+        out = f"{{% if {'not ' if c.negate else ''}{self.name(c.name)} %}}" + self.write(c.then)
+        if c.otherwise:
+            out += "{% else %}" + self.write(c.otherwise)
+        return out + "{% endif %}"
+
+
+class _Liquid(_Writer):
+    def text(self, s: str) -> str:
+        return s if not re.search(r"\{[{%]", s) else "{% raw %}" + s + "{% endraw %}"
+
+    def var(self, v: Var) -> str:
+        n = self.name(v.name)
+        return f"{{{{ {n} | default: '{_q(v.default)}' }}}}" if v.default is not None else f"{{{{ {n} }}}}"
+
+    def cond(self, c: If) -> str:
+        # in Liquid an empty string is true; comparing with `blank` matches Jinja2's test
+        test = f"{self.name(c.name)} {'==' if c.negate else '!='} blank"
+        out = f"{{% if {test} %}}" + self.write(c.then)
+        if c.otherwise:
+            out += "{% else %}" + self.write(c.otherwise)
+        return out + "{% endif %}"
+
+
+class _Handlebars(_Writer):
+    def text(self, s: str) -> str:
+        return s.replace("{{", "\\{{")
+
+    def var(self, v: Var) -> str:
+        # triple braces: a letter is text, so values are not HTML-escaped (html-email is)
+        n = self.name(v.name)
+        if v.default is None:
+            return f"{{{{{{{n}}}}}}}"
+        return f"{{{{#if {n}}}}}{{{{{{{n}}}}}}}{{{{else}}}}{self.text(v.default)}{{{{/if}}}}"
+
+    def cond(self, c: If) -> str:
+        tag = "unless" if c.negate else "if"
+        out = f"{{{{#{tag} {self.name(c.name)}}}}}" + self.write(c.then)
+        if c.otherwise:
+            out += "{{else}}" + self.write(c.otherwise)
+        return out + f"{{{{/{tag}}}}}"
+
+
+class _Mustache(_Writer):
+    def text(self, s: str) -> str:
+        if "{{" in s:
+            raise ExportError("text containing '{{' cannot be written in Mustache without changing delimiters")
+        return s
+
+    def var(self, v: Var) -> str:
+        n = self.name(v.name)
+        if v.default is None:
+            return f"{{{{{{{n}}}}}}}"
+        return f"{{{{#{n}}}}}{{{{{{{n}}}}}}}{{{{/{n}}}}}{{{{^{n}}}}}{v.default}{{{{/{n}}}}}"
+
+    def cond(self, c: If) -> str:
+        n = self.name(c.name)
+        yes, no = ("^", "#") if c.negate else ("#", "^")
+        out = f"{{{{{yes}{n}}}}}" + self.write(c.then) + f"{{{{/{n}}}}}"
+        if c.otherwise:
+            out += f"{{{{{no}{n}}}}}" + self.write(c.otherwise) + f"{{{{/{n}}}}}"
+        return out
+
+
+class _Mailchimp(_Writer):
+    def text(self, s: str) -> str:
+        if "*|" in s:
+            raise ExportError("text containing '*|' would be read as a Mailchimp merge tag")
+        return s
+
+    def var(self, v: Var) -> str:
+        n = self.name(v.name)
+        if v.default is None:
+            return f"*|{n}|*"
+        return f"*|IF:{n}|**|{n}|**|ELSE:|*{v.default}*|END:IF|*"
+
+    def cond(self, c: If) -> str:
+        n = self.name(c.name)
+        out = f"*|{'IFNOT' if c.negate else 'IF'}:{n}|*" + self.write(c.then)
+        if c.otherwise:
+            out += "*|ELSE:|*" + self.write(c.otherwise)
+        return out + "*|END:IF|*"
+
+
+class _HubSpot(_Jinja):
+    """HubL: Jinja-like; filters on personalisation tokens do not run in emails, so
+    defaults are written as if/else."""
+
+    def var(self, v: Var) -> str:
+        n = self.name(v.name)
+        if v.default is None:
+            return f"{{{{ {n} }}}}"
+        return f"{{% if {n} %}}{{{{ {n} }}}}{{% else %}}{self.text(v.default)}{{% endif %}}"
+
+
+class _Salesforce(_Writer):
+    def text(self, s: str) -> str:
+        if "{!" in s:
+            raise ExportError("text containing '{!' would be read as a Salesforce merge field")
+        return s
+
+    def var(self, v: Var) -> str:
+        n = self.name(v.name)
+        if v.default is None:
+            return f"{{!{n}}}"
+        return f'{{!BLANKVALUE({n}, "{_q(v.default, chr(34))}")}}'
+
+    def cond(self, c: If) -> str:
+        raise ExportError(f"line {c.line}: {{% if {c.name} %}} cannot be expressed in Salesforce classic merge "
+                          "fields (they have no conditional blocks); write one template per case")
+
+
+class _Plain(_Writer):
+    def text(self, s: str) -> str:
+        return s.replace("{", "{{").replace("}", "}}")
+
+    def var(self, v: Var) -> str:
+        if v.default is not None:
+            raise ExportError(f"line {v.line}: the default of {v.name} cannot be expressed in plain {{name}} fields")
+        return "{" + self.name(v.name) + "}"
+
+
+def export_template(source: str, dialect: str, *, mapping: dict[str, str] | None = None) -> str | bytes:
+    """Export a Jinja2 template to ``dialect``; .docx output is returned as bytes."""
+    if dialect not in DIALECTS:
+        raise ExportError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+    tree = parse_template(source)
+    default = DEFAULT_NAMES[dialect]
+    mapping = dict(mapping or {})
+    unknown = [k for k in mapping if k not in variables(tree)]
+    if unknown:
+        raise ExportError(f"the mapping renames {unknown[0]!r}, which the template does not use")
+
+    def name(n: str) -> str:
+        return mapping.get(n, default(n))
+
+    if dialect == "docx":
+        return _docx(tree, name)
+    if dialect == "html-email":
+        return _html_email(tree, name)
+    writer: _Writer = {
+        "jinja2": _Jinja, "liquid": _Liquid, "handlebars": _Handlebars, "mustache": _Mustache,
+        "mailchimp": _Mailchimp, "hubspot": _HubSpot, "salesforce": _Salesforce, "plain": _Plain,
+    }[dialect](name, dialect)
+    return writer.write(tree)
+
+
+def _html_email(tree: list[Node], name: Callable[[str], str]) -> str:
+    """An inline-styled HTML body: the text escaped, paragraphs as <p>, placeholders Jinja2."""
+    class _HtmlText(_Jinja):
+        def text(self, s: str) -> str:
+            return html.escape(s, quote=False)
+
+    body = _HtmlText(name, "html-email").write(tree)
+    paras = [p.strip("\n") for p in re.split(r"\n\s*\n", body) if p.strip()]
+    style = "margin:0 0 1em 0;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a"
+    inner = "\n".join(f'<p style="{style}">' + p.replace("\n", "<br>\n") + "</p>" for p in paras)
+    return ('<div style="max-width:640px;margin:0 auto;padding:16px">\n' + inner + "\n</div>\n")
+
+
+def _docx(tree: list[Node], name: Callable[[str], str]) -> bytes:
+    """Word mail merge: one paragraph per line, each variable a real MERGEFIELD."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for n in tree:
+        if isinstance(n, If):
+            raise ExportError(f"line {n.line}: {{% if {n.name} %}} is not exported to Word yet (IF fields); "
+                              "export one template per case")
+        if isinstance(n, Var) and n.default is not None:
+            raise ExportError(f"line {n.line}: the default of {n.name} is not exported to Word yet")
+    doc = Document()
+    para = doc.add_paragraph()
+
+    def field_run(fname: str) -> None:
+        def fld(kind: str) -> None:
+            r = para.add_run()
+            e = OxmlElement("w:fldChar")
+            e.set(qn("w:fldCharType"), kind)
+            r._r.append(e)
+
+        fld("begin")
+        r = para.add_run()
+        it = OxmlElement("w:instrText")
+        it.set(qn("xml:space"), "preserve")
+        it.text = f" MERGEFIELD {fname} \\* MERGEFORMAT "
+        r._r.append(it)
+        fld("separate")
+        para.add_run(f"«{fname}»")
+        fld("end")
+
+    for n in tree:
+        if isinstance(n, Var):
+            field_run(name(n.name))
+            continue
+        lines = n.split("\n")  # type: ignore[union-attr]
+        for i, line in enumerate(lines):
+            if i > 0:
+                para = doc.add_paragraph()
+            if line:
+                para.add_run(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
