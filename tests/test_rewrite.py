@@ -84,3 +84,25 @@ def test_rewrite_cli_outputs_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert r.returncode == 2 and "docx" in r.stderr and not (tmp_path / "x.docx").exists()
     r = run_cli("check", "out.j2", "--context", "ctx.yaml", "--select", "template", cwd=tmp_path)
     assert r.returncode == 0, r.stdout
+
+
+def test_docx_rewrite_keeps_layout_and_re_lints_clean(tmp_path: Path) -> None:
+    from letterlint import check_bytes
+
+    r = run_cli("rewrite", str(SAMPLES / "bad-final-demand.docx"), "-o", "friendly.docx", "--context-out", "c.yaml",
+                cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = (tmp_path / "friendly.docx").read_bytes()
+    res = check_bytes(data, "friendly.docx")
+    assert res.error is None
+    body = [f for f in res.findings if f.severity in ("error", "warning")
+            and f.category in ("stigmatising-language", "legal-jargon") or f.severity == "error"]
+    assert not body, [(f.code, f.text) for f in body]
+    text = read_bytes(data, "x.docx").text
+    assert text.splitlines()[0] == "Acme Recoveries – Ref AR-2291"  # the header is kept
+    assert "Dear {{ customer.first_name }}," in text and "£2,140.75" in text  # the table is kept
+    assert "debtor" not in text and "ailiff" not in text and "employer" not in text
+    ctx = yaml.safe_load((tmp_path / "c.yaml").read_text())
+    assert ctx["invoice"]["amount"] == "£2,140.75"
+    r = run_cli("rewrite", str(SAMPLES / "bad-first-reminder.txt"), "-o", "x.docx", cwd=tmp_path)
+    assert r.returncode == 2 and "needs a .docx letter" in r.stderr

@@ -238,9 +238,11 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         if out and Path(out).exists() and not args.force:
             print(f"letterlint: error: {out} already exists; use --force to replace it", file=sys.stderr)
             return EXIT_ERROR
-        if out and Path(out).suffix.lower() == ".docx":
-            print("letterlint: error: writing .docx is not supported yet; write a .j2 template", file=sys.stderr)
-            return EXIT_ERROR
+    docx_out = bool(args.output) and Path(args.output).suffix.lower() == ".docx"
+    if docx_out and not args.path.lower().endswith(".docx"):
+        print("letterlint: error: -o .docx needs a .docx letter to start from; write a .j2 template instead",
+              file=sys.stderr)
+        return EXIT_ERROR
     _, src, error = _read_file(args.path)
     if error:
         print(error, file=sys.stderr)
@@ -248,8 +250,14 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     kind = {"markdown": "markdown", "html": "html", "handlebars": "handlebars", "mustache": "mustache",
             "liquid": "liquid", "jinja": "text"}.get(src.kind, "text")
     text = src.source if kind in ("html", "handlebars", "mustache", "liquid") else src.text
+    docx_bytes = None
     try:
-        result = rewrite_text(text, kind=kind)
+        if docx_out:
+            from .rewrite import rewrite_docx
+
+            docx_bytes, result = rewrite_docx(_read_file(args.path)[0])
+        else:
+            result = rewrite_text(text, kind=kind)
     except ValueError as exc:
         print(f"{args.path}: error[template-syntax] {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -258,7 +266,8 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
             write_bytes(Path(args.context_out), yaml.safe_dump(result.context, sort_keys=True, allow_unicode=True).encode("utf-8"),
                         overwrite=args.force)
         if args.output:
-            write_bytes(Path(args.output), result.template.encode("utf-8"), overwrite=args.force)
+            payload = docx_bytes if docx_bytes is not None else result.template.encode("utf-8")
+            write_bytes(Path(args.output), payload, overwrite=args.force)
         else:
             sys.stdout.write(result.template)
     except FileExistsError as exc:

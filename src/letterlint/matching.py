@@ -67,6 +67,21 @@ def _wants_an(word: str) -> bool:
     return w[:1] in "aeiou"
 
 
+_CONDITION = re.compile(r"\b(?:if|unless|until|when)\s+you\b[^,;]*?\b(?:not|n't|never|cannot|fail(?:s|ed)?\s+to)\b\s+\w+", re.I)
+NEGATION_WORDS = 5
+
+
+def _negated(clause: str) -> bool:
+    """Whether the words just before a match negate it ("we will not pass ...").
+
+    Only the last few words count, and a condition on the reader ("if you do not pay
+    we will ...") is not a negation of what follows it.
+    """
+    clause = _CONDITION.sub(" ", clause)
+    words = clause.split()[-NEGATION_WORDS:]
+    return bool(_NEGATION.search(" ".join(words)))
+
+
 def clause_before(a: Analysis, start: int) -> str:
     """The part of the sentence between the last clause break and ``start``."""
     sent = a.sentence_at(start)
@@ -233,7 +248,7 @@ class CompiledRules:
                     if any(s < end and start < e for s, e in taken):
                         continue
                     clause = clause_before(a, start)
-                    if opts.get("unless-negated") and _NEGATION.search(clause):
+                    if opts.get("unless-negated") and _negated(clause):
                         continue
                     sent = a.sentence_at(start)
                     sent_text = text[sent[0]:sent[1]] if sent else text[start:end]

@@ -224,8 +224,12 @@ def _split_long(sentence: str, limit: int = 25) -> str:
     return sentence
 
 
-def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None) -> Rewrite:
-    """Rewrite a letter (text, markdown, html or eml text) as a friendly Jinja2 template."""
+def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None, facts_text: str | None = None) -> Rewrite:
+    """Rewrite a letter (text, markdown, html or eml text) as a friendly Jinja2 template.
+
+    ``facts_text`` is where to look for the amount and due date when they are not in
+    ``text`` itself (a .docx body whose amount sits in a table).
+    """
     from .readers import read_text
 
     if kind in ("handlebars", "mustache", "liquid"):
@@ -241,11 +245,12 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None)
 
     # pick the due date and main amount first: the calm sentences refer to them
     due = None
-    for m in DATE.finditer(visible):
-        before = visible[max(0, m.start() - 12):m.start()].lower()
+    hints = visible if facts_text is None else visible + "\n" + facts_text
+    for m in DATE.finditer(hints):
+        before = hints[max(0, m.start() - 12):m.start()].lower()
         if due is None or re.search(r"\b(?:by|before|due|until|on or before)\s+$", before):
             due = m.group(0)
-    amounts = [m.group(0) for m in AMOUNT.finditer(visible)]
+    amounts = [m.group(0) for m in AMOUNT.finditer(hints)]
     main_amount = max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x))) if amounts else None
     date_var = v.set("invoice.due_date", due) if due else v.sample("invoice.due_date")
     amount_var = v.set("invoice.amount", main_amount) if main_amount else v.sample("invoice.amount")
@@ -461,3 +466,72 @@ def to_jinja(text: str) -> str:
     for rx, repl in _HB:
         text = rx.sub(repl, text)
     return text
+
+
+def rewrite_docx(data: bytes, *, config: Config | None = None) -> tuple[bytes, Rewrite]:
+    """Rewrite a .docx letter into a .docx template, keeping its formatting where it can.
+
+    The body's paragraphs are rewritten as text and aligned with the originals: an
+    unchanged paragraph is kept as it was; a changed one keeps its style and its first
+    run's formatting (without bold, capitals or colour, which the rewrite removes as
+    shouting); new paragraphs copy the style of the one before. Headers, footers and
+    tables are kept as they were. Placeholders are written as Jinja2 text
+    (``{{ customer.first_name }}``), the form docxtpl fills.
+    """
+    import copy
+    import difflib
+    import io
+
+    from docx import Document
+
+    from .readers import read_docx
+
+    full = read_docx(data, "<rewrite>.docx").text
+    doc = Document(io.BytesIO(data))
+    paras = [p for p in doc.paragraphs]
+    body = "\n".join(p.text for p in paras)
+    rw = rewrite_text(body, config=config, facts_text=full)
+    new_lines = rw.template.rstrip("\n").split("\n")
+    old_lines = [p.text for p in paras]
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+
+    def set_text(p: Any, text: str) -> None:
+        runs = p.runs
+        if not runs:
+            p.add_run(text)
+            return
+        runs[0].text = text
+        font = runs[0].font
+        runs[0].bold = None
+        font.all_caps = None
+        font.color.rgb = None
+        for r in runs[1:]:
+            r._r.getparent().remove(r._r)
+
+    last = paras[0] if paras else None
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            last = paras[i2 - 1]
+            continue
+        targets = paras[i1:i2]
+        lines = new_lines[j1:j2]
+        for k, line in enumerate(lines):
+            if k < len(targets):
+                set_text(targets[k], line)
+                last = targets[k]
+            else:
+                anchor = last._p if last is not None else None
+                new_p = copy.deepcopy(anchor) if anchor is not None else None
+                if new_p is None:
+                    last = doc.add_paragraph(line)
+                    continue
+                anchor.addnext(new_p)
+                from docx.text.paragraph import Paragraph
+
+                last = Paragraph(new_p, last._parent)
+                set_text(last, line)
+        for extra in targets[len(lines):]:
+            extra._p.getparent().remove(extra._p)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue(), rw
