@@ -40,3 +40,9 @@ def test_pre_commit_hook_definition() -> None:
                  "k.handlebars", "l.mustache", "m.liquid"):
         assert files.search(name), name
     assert not files.search("setup.py")
+
+
+def test_rewrite_examples_are_current() -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_rewrite_examples.py"), "--check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

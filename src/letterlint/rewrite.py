@@ -252,6 +252,12 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
             due = m.group(0)
     amounts = [m.group(0) for m in AMOUNT.finditer(hints)]
     main_amount = max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x))) if amounts else None
+    # the letter's own ways to pay or reply, wherever they are (often in the signature)
+    for rx, dotted in ((URL, "payment.link"), (EMAIL, "company.email"), (PHONE, "company.phone")):
+        for m in rx.finditer(hints):
+            if rx is not PHONE or _is_phone(hints, m):
+                v.set(dotted, m.group(0).strip())
+                break
     date_var = v.set("invoice.due_date", due) if due else v.sample("invoice.due_date")
     amount_var = v.set("invoice.amount", main_amount) if main_amount else v.sample("invoice.amount")
 
@@ -277,7 +283,7 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
         out_lines.append(_rewrite_line(line, start, findings, doc, v, said, date_var, amount_var))
     body = _variables("\n".join(out_lines).rstrip("\n"), v)
     sign_off = lines[sign_off_at].strip().rstrip(",") + "," if sign_off_at is not None else "Kind regards,"
-    signature = _signature(lines[sign_block + (1 if sign_off_at is not None else 0):], v)
+    signature = _variables(_signature(lines[sign_block + (1 if sign_off_at is not None else 0):], v), v)
 
     # what a clear letter needs and this one lacks
     body = _add_missing(body, v, date_var, amount_var)
@@ -428,11 +434,25 @@ def _variables(body: str, v: _Vars) -> str:
         part = _sub(EMAIL, part, v, "company.email")
         part = _sub(INVOICE, part, v, "invoice.number")
         part = _sub(ACCOUNT, part, v, "account.number")
-        part = _sub(PHONE, part, v, "company.phone", exclude=(DATE, AMOUNT))
+        part = PHONE.sub(lambda m, part=part: _sub(PHONE, m.group(0), v, "company.phone") if _is_phone(part, m) else m.group(0), part)
         part = _sub(AMOUNT, part, v, "invoice.amount")
         part = _sub(DATE, part, v, "invoice.due_date")
         parts[i] = part
     return "".join(parts)
+
+
+_NOT_PHONE_BEFORE = re.compile(r"(?:account|ref(?:erence)?|number|no\.?|#|invoice|sort\s+code|iban)[\s:#.]*$", re.I)
+
+
+def _is_phone(text: str, m: re.Match[str]) -> bool:
+    """A phone number as letters write them: grouped with spaces or brackets, or
+    international, and not labelled as an account or reference number."""
+    val = m.group(0)
+    if DATE.fullmatch(val) or AMOUNT.fullmatch(val):
+        return False
+    if not (" " in val.strip() or "(" in val or val.startswith("+")):
+        return False
+    return not _NOT_PHONE_BEFORE.search(text[max(0, m.start() - 30):m.start()])
 
 
 def _sub(rx: re.Pattern[str], text: str, v: _Vars, dotted: str, exclude: tuple[re.Pattern[str], ...] = ()) -> str:
