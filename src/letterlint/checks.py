@@ -258,17 +258,13 @@ def _syllable_counter() -> Callable[[str], int]:
 
     _count_syllables.get_cmudict = lambda lang: None  # type: ignore[attr-defined]
     count = _count_syllables.count_syllables
-    cache: dict[str, int] = {}
 
-    def syllables(word: str) -> int:
-        w = word.lower()
-        n = cache.get(w)
-        if n is None:
-            n = max(1, count(w, "en_US"))
-            cache[w] = n
-        return n
+    class _Cache(dict):  # type: ignore[type-arg]
+        def __missing__(self, word: str) -> int:
+            n = self[word] = max(1, count(word, "en_US"))
+            return n
 
-    return syllables
+    return _Cache().__getitem__  # called with lower-case words; counted once each
 
 
 def readability_figures(a: "Analysis", body: tuple[int, int]) -> dict[str, float]:
@@ -276,17 +272,22 @@ def readability_figures(a: "Analysis", body: tuple[int, int]) -> dict[str, float
     syl = _syllable_counter()
     words = syllables = sentences = 0
     text = a.text
+    lowered = text.lower() if len(text.lower()) == len(text) else None
+    has_placeholders = bool(a.placeholders)
     for (s, e), (first, last) in zip(a.sentences, a.sentence_toks):
         if s < body[0] or e > body[1]:
             continue
-        n = 0
-        for tok in a.toks[first:last]:
-            if tok.word:
-                n += 1
-                syllables += 1 if a.in_placeholder(tok.start, tok.start + 1) else syl(text[tok.start:tok.end])
-        if n:
-            words += n
-            sentences += 1
+        spans = [(t.start, t.end) for t in a.toks[first:last] if t.word]
+        if not spans:
+            continue
+        if has_placeholders:
+            syllables += sum(1 if a.in_placeholder(x, x + 1) else syl(text[x:y].lower()) for x, y in spans)
+        elif lowered is not None:
+            syllables += sum(map(syl, [lowered[x:y] for x, y in spans]))
+        else:
+            syllables += sum(syl(text[x:y].lower()) for x, y in spans)
+        words += len(spans)
+        sentences += 1
     if not words:
         return {"words": 0, "sentences": 0, "syllables": 0}
     wps = words / sentences

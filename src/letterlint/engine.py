@@ -137,9 +137,11 @@ class Linter:
             yield from CHECKS[rule.check].func(rule, a, ctx)  # type: ignore[index]
 
     def _finding(self, hit: Hit, variant: Variant, src: SourceText, starts: list[int]) -> Finding:
+        identity = len(variant.pieces) == 1 and variant.pieces[0].start == 0
+
         def to_source(s: int, e: int) -> tuple[int, int]:
-            vs, ve = variant.to_source(s, e)
-            return src.to_source(vs, ve)
+            vs, ve = (s, e) if identity else variant.to_source(s, e)
+            return src.to_source(vs, ve) if src.offsets is not None else (vs, ve)
 
         start, end = to_source(hit.start, hit.end)
         rule = hit.rule
