@@ -149,3 +149,32 @@ def test_every_dialect_exports_a_rewrite_of_a_sample(tmp_path: Path) -> None:
     for dialect in DIALECTS:
         out = export_template(rw.template, dialect)
         assert out
+
+
+@pytest.mark.parametrize("ctx, expected", [
+    ({"customer_first_name": 'Zoë "Z" & Co', "payment_link": "https://pay.example.com/?a=1&b=2", "company_phone": "0300"},
+     ['Dear Zoë "Z" & Co,', "Pay at https://pay.example.com/?a=1&b=2.", "Bye."]),
+    ({"customer_first_name": "", "payment_link": "", "company_phone": "0300 123 4567"},
+     ["Dear there,", "Call us on 0300 123 4567.", "Bye."]),
+])
+def test_docx_defaults_and_conditions_are_word_if_fields(tmp_path: Path, ctx: dict, expected: list[str]) -> None:
+    from docx import Document
+    from mailmerge import MailMerge
+    from mailmerge.mergeoptions import MailMergeOptions
+
+    src = ("Dear {{ customer.first_name | default('there') }},\n"
+           "{% if payment.link %}Pay at {{ payment.link }}.{% else %}Call us on {{ company.phone }}.{% endif %}\nBye.\n")
+    data = export_template(src, "docx")
+    xml = Document(io.BytesIO(data)).element.xml
+    assert ' IF "' in xml and '" = "" "' in xml and '" &lt;&gt; "" "' in xml
+    path = tmp_path / "t.docx"
+    path.write_bytes(data)
+    with MailMerge(str(path), options=MailMergeOptions(merge_if_fields=True)) as mm:
+        mm.merge(**ctx)
+        mm.write(str(tmp_path / "out.docx"))
+    assert [p.text for p in Document(str(tmp_path / "out.docx")).paragraphs if p.text] == expected
+
+
+def test_docx_condition_across_paragraphs_is_refused() -> None:
+    with pytest.raises(ExportError, match="line 1: this condition spans several paragraphs"):
+        export_template("{% if late %}First line.\nSecond line.{% endif %}\n", "docx")

@@ -369,47 +369,88 @@ def _html_email(tree: list[Node], name: Callable[[str], str]) -> str:
 
 
 def _docx(tree: list[Node], name: Callable[[str], str]) -> bytes:
-    """Word mail merge: one paragraph per line, each variable a real MERGEFIELD."""
+    """Word mail merge: one paragraph per line, each variable a real MERGEFIELD.
+
+    A default becomes ``{ IF "{ MERGEFIELD x }" = "" "default" "{ MERGEFIELD x }" }`` and
+    a condition ``{ IF "{ MERGEFIELD x }" <> "" "then" "else" }``, the IF fields Word and
+    LibreOffice evaluate during a merge. A condition whose text spans paragraphs cannot be
+    one IF field and stops the export.
+    """
     from docx import Document
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    for n in tree:
-        if isinstance(n, If):
-            raise ExportError(f"line {n.line}: {{% if {n.name} %}} is not exported to Word yet (IF fields); "
-                              "export one template per case")
-        if isinstance(n, Var) and n.default is not None:
-            raise ExportError(f"line {n.line}: the default of {n.name} is not exported to Word yet")
     doc = Document()
-    para = doc.add_paragraph()
+    state = {"para": doc.add_paragraph()}
 
-    def field_run(fname: str) -> None:
-        def fld(kind: str) -> None:
-            r = para.add_run()
-            e = OxmlElement("w:fldChar")
-            e.set(qn("w:fldCharType"), kind)
-            r._r.append(e)
+    def run_with(el: Any) -> None:
+        r = state["para"].add_run()
+        r._r.append(el)
 
-        fld("begin")
-        r = para.add_run()
+    def fld(kind: str) -> None:
+        e = OxmlElement("w:fldChar")
+        e.set(qn("w:fldCharType"), kind)
+        run_with(e)
+
+    def instr(text: str) -> None:
         it = OxmlElement("w:instrText")
         it.set(qn("xml:space"), "preserve")
-        it.text = f" MERGEFIELD {fname} \\* MERGEFORMAT "
-        r._r.append(it)
+        it.text = text
+        run_with(it)
+
+    def mergefield(fname: str, result: bool = True) -> None:
+        fld("begin")
+        instr(f" MERGEFIELD {fname} \\* MERGEFORMAT ")
         fld("separate")
-        para.add_run(f"«{fname}»")
+        state["para"].add_run(f"«{fname}»")
+        fld("end")
+
+    def field_text(nodes_: list[Node], line: int) -> None:
+        """Text and variables inside an IF field's quoted branch."""
+        for n in nodes_:
+            if isinstance(n, str):
+                if "\n" in n:
+                    raise ExportError(f"line {line}: this condition spans several paragraphs, which one Word IF "
+                                      "field cannot hold; keep each branch on one line")
+                instr(n.replace("\\", "\\\\").replace('"', '\\"'))
+            elif isinstance(n, Var):
+                if n.default is not None:
+                    raise ExportError(f"line {n.line}: a default inside a condition cannot be exported to Word")
+                mergefield(name(n.name))
+            else:
+                raise ExportError(f"line {n.line}: a condition inside a condition cannot be exported to Word")
+
+    def if_field(var: str, op: str, then: list[Node], otherwise: list[Node], line: int) -> None:
+        fld("begin")
+        instr(' IF "')
+        mergefield(name(var))
+        instr(f'" {op} "" "')
+        field_text(then, line)
+        instr('" "')
+        field_text(otherwise, line)
+        instr('" ')
+        fld("separate")
+        state["para"].add_run(f"«{name(var)}»")
         fld("end")
 
     for n in tree:
         if isinstance(n, Var):
-            field_run(name(n.name))
+            if n.default is None:
+                mergefield(name(n.name))
+            else:
+                if_field(n.name, "=", [n.default], [Var(n.name, None, n.line)], n.line)
             continue
-        lines = n.split("\n")  # type: ignore[union-attr]
-        for i, line in enumerate(lines):
-            if i > 0:
-                para = doc.add_paragraph()
+        if isinstance(n, If):
+            if n.negate:
+                if_field(n.name, "=", n.then, n.otherwise, n.line)
+            else:
+                if_field(n.name, "<>", n.then, n.otherwise, n.line)
+            continue
+        for k, line in enumerate(n.split("\n")):
+            if k > 0:
+                state["para"] = doc.add_paragraph()
             if line:
-                para.add_run(line)
+                state["para"].add_run(line)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
