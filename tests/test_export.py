@@ -178,3 +178,11 @@ def test_docx_defaults_and_conditions_are_word_if_fields(tmp_path: Path, ctx: di
 def test_docx_condition_across_paragraphs_is_refused() -> None:
     with pytest.raises(ExportError, match="line 1: this condition spans several paragraphs"):
         export_template("{% if late %}First line.\nSecond line.{% endif %}\n", "docx")
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "t.j2").write_text("Hi {{ customer.first_name }}\n", encoding="utf-8")
+    r = run_cli("export", "t.j2", "--to", "liquid", "-o", "no/such/folder/out.liquid", cwd=tmp_path)
+    assert r.returncode == 2 and "cannot write" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("rewrite", str(SAMPLES / "bad-first-reminder.txt"), "-o", "no/such/folder/x.j2", cwd=tmp_path)
+    assert r.returncode == 2 and "cannot write" in r.stderr and "Traceback" not in r.stderr

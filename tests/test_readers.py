@@ -189,3 +189,8 @@ def test_readability_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
     long_letter = "Dear Sam,\n\n" + " ".join(["Notwithstanding the aforementioned considerations, remittance is requisite."] * 20)
     findings = check_text(long_letter)
     assert any(f.code == "LL601" for f in findings)
+
+
+def test_shouting_outside_ascii_is_still_found() -> None:
+    findings = check_text("Dear Sam,\n\nÉNORME PROBLÈME: pay now.\n")
+    assert any(f.code == "LL310" and f.text == "ÉNORME PROBLÈME" for f in findings)

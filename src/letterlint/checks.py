@@ -73,7 +73,9 @@ def _prep_shouting(opts: dict[str, Any]) -> dict[str, Any]:
     return opts
 
 
-_CAPS_WORD = re.compile(r"[A-Z][A-Z'’]*[A-Z]\b|\b[A-Z]\b")
+# Two capitals in a row (Latin scripts): without them no word can shout. Characters of
+# Latin Extended-A are all let through, so the test never hides a real run.
+_CAPS_PAIR = re.compile("[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f]{2}")
 
 
 @register("shouting", ("acronyms", "min-letters-single"), _prep_shouting)
@@ -97,7 +99,7 @@ def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
             original = a.original[start:end]
             yield _hit(rule, start, end, original, suggestion=_sentence_case(original, acronyms), fix=rule.fix)
 
-    for first, last in a.sentence_toks:
+    for first, last in (a.sentence_toks if _CAPS_PAIR.search(text) or not text.isascii() else ()):
         for tok in a.toks[first:last]:
             t = text[tok.start:tok.end]
             if t.isupper() and not any(c.isdigit() for c in t) and (run or sum(c.isalpha() for c in t) >= 2) \
