@@ -93,3 +93,27 @@ def test_fix_diff_of_a_sample_letter_snapshot(tmp_path: Path) -> None:
     r = run_cli("fix", "letter.txt", "--diff", cwd=tmp_path)
     assert r.returncode == 1
     assert_snapshot("fix-bad-first-reminder.diff", r.stdout)
+
+
+def test_urls_paths_and_text_after_placeholders_are_never_edited() -> None:
+    md = "Please pay now!!! Pay [online](https://pay.example.com/debtor/remit).\nOr go to https://pay.example.com/#!/pay\n"
+    out = fix_text(md, kind="markdown").text
+    assert "(https://pay.example.com/debtor/remit)" in out and "#!/pay" in out and "now." in out
+    assert fix_text("Pay at {{ base }}/debtor/remit. You are a debtor.", kind="jinja").text == \
+        "Pay at {{ base }}/debtor/remit. You are a customer."
+
+
+def test_fix_writes_through_a_symlink_and_keeps_permissions(tmp_path: Path) -> None:
+    import os
+
+    real = tmp_path / "real"
+    real.mkdir()
+    target = real / "l.txt"
+    target.write_text("You are a debtor.\n")
+    os.chmod(target, 0o640)
+    (tmp_path / "link.txt").symlink_to(target)
+    r = run_cli("fix", "link.txt", cwd=tmp_path)
+    assert r.returncode == 0
+    assert (tmp_path / "link.txt").is_symlink()
+    assert target.read_text() == "You are a customer.\n"
+    assert oct(target.stat().st_mode & 0o777) == oct(0o640)

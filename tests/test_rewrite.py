@@ -106,3 +106,13 @@ def test_docx_rewrite_keeps_layout_and_re_lints_clean(tmp_path: Path) -> None:
     assert ctx["invoice"]["amount"] == "£2,140.75"
     r = run_cli("rewrite", str(SAMPLES / "bad-first-reminder.txt"), "-o", "x.docx", cwd=tmp_path)
     assert r.returncode == 2 and "needs a .docx letter" in r.stderr
+
+
+def test_rewrite_of_templates_keeps_their_code_and_renders() -> None:
+    src = "Dear {{ name }},\n{% if overdue %}If you do not pay we will take you to court. Thank you.{% endif %}\n"
+    rw = rewrite_text(src)
+    assert "{% if overdue %}" in rw.template and "{% endif %}" in rw.template
+    rw.render()
+    dunning = rewrite_text((SAMPLES / "good-saas-dunning.j2").read_text(encoding="utf-8"))
+    assert "{% if invoice.days_overdue > 30 -%}" in dunning.template
+    dunning.render()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 _ENDERS = frozenset(".!?")
+_PROTECTED = re.compile(r"https?://\S+|www\.\S+|\S*[/@\\]\S*|\S*#!\S*|\]\([^)\s]*\)")
 _WORDISH = re.compile(r"\w")
 
 
@@ -186,6 +187,8 @@ class Analysis:
     sentence_toks: list[tuple[int, int]] = field(default_factory=list)  # token index ranges
     _sent_starts: list[int] = field(default_factory=list)
     _ph_starts: list[int] = field(default_factory=list)
+    _spans: list[tuple[int, int]] = field(default_factory=list)
+    _reach: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
@@ -222,7 +225,18 @@ class Analysis:
         self.sentences = sentences
         self.sentence_toks = sent_toks
         self._sent_starts = [a for a, _ in sentences]
-        self._ph_starts = [p.start for p in self.placeholders]
+        # URLs, email addresses and paths ("pay.example.com/debtor/remit") are never
+        # flagged or edited: they are treated like placeholders by every rule
+        spans = [(p.start, p.end) for p in self.placeholders]
+        spans += [m.span() for m in _PROTECTED.finditer(text)]
+        spans.sort()
+        self._spans = spans
+        self._ph_starts = [s for s, _ in spans]
+        reach, top = [], -1
+        for _, e in spans:  # the furthest end of any span so far: where a backward scan can stop
+            top = max(top, e)
+            reach.append(top)
+        self._reach = reach
 
     def sentence_at(self, offset: int) -> tuple[int, int] | None:
         i = bisect_right(self._sent_starts, offset) - 1
@@ -232,13 +246,11 @@ class Analysis:
         return (a, b) if offset < b else None
 
     def in_placeholder(self, start: int, end: int) -> bool:
-        """True when the span touches any placeholder or template code."""
+        """True when the span touches a placeholder, template code, a URL, an email or a path."""
         i = bisect_right(self._ph_starts, end - 1) - 1
-        while i >= 0:
-            p = self.placeholders[i]
-            if p.end <= start:
-                return False
-            if p.start < end:
+        while i >= 0 and self._reach[i] > start:
+            s, e = self._spans[i]
+            if e > start and s < end:
                 return True
             i -= 1
         return False

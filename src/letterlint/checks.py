@@ -151,10 +151,14 @@ def exclamations(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hi
     """Repeated "!" anywhere; a single "!" only in a sentence that asks for money."""
     demand = rule.options.get("demand-words")
     for m in _BANGS.finditer(a.text):
+        if a.in_placeholder(m.start(), m.end()):
+            continue
         yield _hit(rule, m.start(), m.end(), a.original[m.start():m.end()], suggestion=".", fix=rule.fix)
     if demand is None:
         return
     for m in _ONE_BANG.finditer(a.text):
+        if a.in_placeholder(m.start(), m.end()):
+            continue
         sent = a.sentence_at(m.start()) or a.sentence_at(max(0, m.start() - 1))
         st = a.text[sent[0]:sent[1]] if sent else ""
         if demand.search(st):

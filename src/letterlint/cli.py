@@ -150,7 +150,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                          jobs=args.jobs)
     out = render(args.format, report, linter.rules)
     if args.output_file:
-        write_atomic(Path(args.output_file), out)
+        try:
+            write_atomic(Path(args.output_file), out)
+        except OSError as exc:
+            print(f"letterlint: error: cannot write {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
     else:
         sys.stdout.write(out)
         sys.stdout.flush()
@@ -261,15 +265,18 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"{args.path}: error[template-syntax] {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:  # jinja2 errors while checking the rewrite renders
+        print(f"{args.path}: error: cannot rewrite this letter: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     try:
-        if args.context_out:
-            write_bytes(Path(args.context_out), yaml.safe_dump(result.context, sort_keys=True, allow_unicode=True).encode("utf-8"),
-                        overwrite=args.force)
         if args.output:
             payload = docx_bytes if docx_bytes is not None else result.template.encode("utf-8")
             write_bytes(Path(args.output), payload, overwrite=args.force)
         else:
             sys.stdout.write(result.template)
+        if args.context_out:
+            write_bytes(Path(args.context_out), yaml.safe_dump(result.context, sort_keys=True, allow_unicode=True).encode("utf-8"),
+                        overwrite=args.force)
     except FileExistsError as exc:
         print(f"letterlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -311,7 +318,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_ERROR
     try:
-        out = export_template(src.text, args.to, mapping=mapping)  # type: ignore[union-attr]
+        out = export_template(src.source, args.to, mapping=mapping)  # type: ignore[union-attr]
     except ExportError as exc:
         print(f"{args.template}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

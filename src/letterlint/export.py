@@ -51,7 +51,8 @@ def parse_template(source: str) -> list[Node]:
     from jinja2 import TemplateSyntaxError, nodes
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(keep_trailing_newline=True)
+    env = SandboxedEnvironment(keep_trailing_newline=True,
+                               newline_sequence="\r\n" if "\r\n" in source else "\n")
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
@@ -221,7 +222,13 @@ class _Liquid(_Writer):
 
     def var(self, v: Var) -> str:
         n = self.name(v.name)
-        return f"{{{{ {n} | default: '{_q(v.default)}' }}}}" if v.default is not None else f"{{{{ {n} }}}}"
+        if v.default is None:
+            return f"{{{{ {n} }}}}"
+        if "'" not in v.default:
+            return f"{{{{ {n} | default: '{v.default}' }}}}"
+        if '"' not in v.default:
+            return f'{{{{ {n} | default: "{v.default}" }}}}'
+        raise ExportError(f"line {v.line}: a Liquid string cannot hold both quote marks: {v.default!r}")
 
     def cond(self, c: If) -> str:
         # in Liquid an empty string is true; comparing with `blank` matches Jinja2's test
@@ -446,6 +453,8 @@ def _docx(tree: list[Node], name: Callable[[str], str]) -> bytes:
             else:
                 if_field(n.name, "<>", n.then, n.otherwise, n.line)
             continue
+        n = re.sub(r"[\f\v]", "\n", n)
+        n = re.sub(r"[\x00-\x08\x0e-\x1f]", "", n)  # not allowed in XML
         for k, line in enumerate(n.split("\n")):
             if k > 0:
                 state["para"] = doc.add_paragraph()

@@ -104,21 +104,24 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     A crash or a full disk leaves the old file untouched. ``overwrite=False`` refuses to
     replace an existing file (checked again at the last moment with a hard link).
     """
-    path = Path(path)
-    folder = path.resolve().parent
-    if not overwrite and path.exists():
-        raise FileExistsError(f"{path} already exists; use --force to replace it")
-    mode = None
+    shown = Path(path)
+    if not overwrite and (shown.exists() or shown.is_symlink()):
+        raise FileExistsError(f"{shown} already exists; use --force to replace it")
+    path = shown.resolve()  # a symlink's target is written, the link stays a link
+    folder = path.parent
     if path.exists():
         mode = os.stat(path).st_mode & 0o7777
+    else:  # mkstemp makes 0600 files; a new file gets the usual permissions
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         if overwrite:
             os.replace(tmp, path)
         else:

@@ -165,7 +165,7 @@ _HTML_TOKEN = re.compile(
     r"<!--.*?(?:-->|$)"                      # comment
     r"|<!\[CDATA\[.*?(?:\]\]>|$)"           # CDATA
     r"|<[!?][^>]*>?"                        # doctype / processing instruction
-    r"|</?([a-zA-Z][\w:.-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"   # tag
+    r"|</?([a-zA-Z][\w:.-]{0,64})(?:[^>\"'<]|\"[^\"]{0,2000}\"|'[^']{0,2000}'){0,4000}>"   # tag (bounded: linear time)
     r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?",  # entity
     re.S,
 )

@@ -69,6 +69,7 @@ CALM: dict[str, str | None] = {
     "LL309": None,  # implied crime: never said
     "LL314": None,  # intimidation: never said
 }
+_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}")
 _COURT = re.compile(r"court|legal|proceed|solicitor|claim|\bsu(?:e|ed|ing)\b|judg|ccj|litig", re.I)
 #: Which calm sentence stands for which group, so "court" is not said twice.
 _GROUP = {"LL301": "next-step", "LL313": "next-step", "LL305": "next-step", "LL307": "next-step",
@@ -290,12 +291,20 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
     template = body + "\n\n" + sign_off + "\n" + signature + "\n"
     template = re.sub(r"[ \t]+\n", "\n", re.sub(r"\n{3,}", "\n\n", template))
     context: dict[str, Any] = {k: dict(val) for k, val in v.context.items()}
-    from jinja2 import meta
     from jinja2.sandbox import SandboxedEnvironment
 
-    for name in sorted(meta.find_undeclared_variables(SandboxedEnvironment().parse(template)) - set(context)):
-        context[name] = f"[{name}]"  # the letter's own template fields, kept as they were
-        notes.append(f"{name} is a field of the original template, not of letterlint's schema; its context value is a stand-in")
+    for path in _used_paths(SandboxedEnvironment().parse(template)):
+        node: dict[str, Any] = context
+        parts = path.split(".")
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if part not in node:
+                node[part] = _stand_in(path) if last else {}
+                if last:  # the letter's own template fields, kept as they were
+                    notes.append(f"{path} is a field of the original template; its context value is a stand-in")
+            if not isinstance(node[part], dict):
+                break
+            node = node[part]
     rw = Rewrite(template, context, tuple(notes + v.notes), tuple(original_facts))
     rendered = rw.render()
     missing = [f for f in original_facts if f not in rendered]
@@ -303,6 +312,38 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
         template = template.rstrip("\n") + "\n\nFor reference: " + ", ".join(missing) + ".\n"
         rw = Rewrite(template, rw.context, rw.notes, rw.facts)
     return rw
+
+
+def _stand_in(path: str) -> Any:
+    """A value for a template field: the schema's sample value, else "[path]"."""
+    node: Any = SAMPLE_CONTEXT
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return f"[{path}]"
+        node = node[part]
+    return node
+
+
+def _used_paths(tree: Any) -> list[str]:
+    """Dotted names a template reads (``customer.first_name``), in order of first use."""
+    from jinja2 import nodes
+
+    out: list[str] = []
+    assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "store"}
+
+    def dotted(n: Any) -> str | None:
+        if isinstance(n, nodes.Name):
+            return n.name if n.ctx == "load" and n.name not in assigned else None
+        if isinstance(n, nodes.Getattr):
+            base = dotted(n.node)
+            return f"{base}.{n.attr}" if base else None
+        return None
+
+    for n in tree.find_all((nodes.Getattr, nodes.Name)):
+        path = dotted(n)
+        if path and not any(p.startswith(path + ".") for p in out) and path not in out:
+            out = [p for p in out if not path.startswith(p + ".")] + [path]
+    return out
 
 
 def _greeting(gm: re.Match[str], findings: list[Finding], start: int, v: _Vars) -> str:
@@ -349,10 +390,15 @@ def _rewrite_line(line: str, start: int, findings: list[Finding], doc: Any, v: _
                 code = "LL305"  # "without further notice" is pressure, not a court case: do not invent one
             calm = CALM[code]
             group = _GROUP.get(code, code)
+            tags = _TAG.findall(sentence)  # template code in the sentence stays, in its place
+            head = "".join(t for t in tags if sentence.find(t) <= len(lead) + len(core) // 2)
+            tail = "".join(t for t in tags if t not in head)
             if calm is None or group in said:
+                if tags:
+                    pieces.append(lead + head + tail)
                 continue
             said.add(group)
-            pieces.append(lead + calm.format(date=date_var, amount=amount_var))
+            pieces.append(lead + head + calm.format(date=date_var, amount=amount_var) + tail)
             continue
         fixed = _apply_word_fixes(sentence, in_sent, a, date_var)
         if any(f.code == "LL310" for f in in_sent) or (fixed.isupper() and len(fixed) > 3):
