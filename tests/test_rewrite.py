@@ -116,3 +116,10 @@ def test_rewrite_of_templates_keeps_their_code_and_renders() -> None:
     dunning = rewrite_text((SAMPLES / "good-saas-dunning.j2").read_text(encoding="utf-8"))
     assert "{% if invoice.days_overdue > 30 -%}" in dunning.template
     dunning.render()
+
+
+@pytest.mark.parametrize("amount", ["£1,234.56", "$ 40", "€12,00", "GBP 1,234.56", "1 234,56 EUR", "EUR 1.234,56", "12.00 USD"])
+def test_amounts_in_common_currency_formats_become_the_amount_variable(amount: str) -> None:
+    rw = rewrite_text(f"Dear Sam,\n\nPlease pay {amount} by 3 May 2026.\n\nKind regards,\nTom Hughes\n")
+    assert rw.context["invoice"]["amount"] == amount
+    assert amount not in rw.template and amount in rw.render()

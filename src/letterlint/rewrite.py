@@ -37,7 +37,10 @@ DATE = re.compile(
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b",
     re.I,
 )
-AMOUNT = re.compile(r"[£$€]\s?\d{1,3}(?:,\d{3})*(?:\.\d{2})?(?!\d)|[£$€]\s?\d+(?:\.\d{2})?(?!\d)")
+_CCY = r"(?:GBP|USD|EUR|CAD|AUD|NZD|CHF|ZAR|INR)"
+_NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{2})?(?!\d)|\d+(?:[.,]\d{2})?(?!\d)"
+#: Amounts as letters write them: £1,234.56, $ 40, €12,00, GBP 1,234.56, 1 234,56 EUR, A$40.
+AMOUNT = re.compile(rf"(?:[A-Z]{{1,2}})?[£$€¥₹]\s?(?:{_NUM})|\b{_CCY}\s?(?:{_NUM})|(?<![\w.,])(?:{_NUM})\s?{_CCY}\b")
 INVOICE = re.compile(r"\b(?:INV|Inv)[-‐ ]?\d{3,}\b|(?<=\binvoice )(?:number |no\.? |#)?[A-Z]{0,4}-?\d{3,}\b", re.I)
 ACCOUNT = re.compile(r"(?:(?<=account number )|(?<=account number: )|(?<=account reference: )|(?<=account no\. )|(?<=account no: )|(?<=ref: ))[A-Z0-9][A-Z0-9-]{3,}\b", re.I)
 PHONE = re.compile(r"(?<![\w.])(?:\+?\d[\d ().-]{7,}\d)(?![\w])")
