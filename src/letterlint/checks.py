@@ -8,7 +8,7 @@ rule's rationale and examples.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -153,7 +153,10 @@ def exclamations(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hi
     for m in _BANGS.finditer(a.text):
         if a.in_placeholder(m.start(), m.end()):
             continue
-        yield _hit(rule, m.start(), m.end(), a.original[m.start():m.end()], suggestion=".", fix=rule.fix)
+        hit = _hit(rule, m.start(), m.end(), a.original[m.start():m.end()], suggestion=".", fix=rule.fix)
+        if m.start() > 0 and a.text[m.start() - 1] == " ":  # "Pay now !!!" → "Pay now."
+            hit = replace(hit, edit_span=(m.start() - 1, m.end()))
+        yield hit
     if demand is None:
         return
     for m in _ONE_BANG.finditer(a.text):
