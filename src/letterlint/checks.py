@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from .letter_parts import SIGN_OFF
+
 if TYPE_CHECKING:
     from .analysis import Analysis
     from .matching import Hit
@@ -223,11 +225,6 @@ def _personal_greeting(greeting: str) -> str:
     return f"{word} [Customer Name]"
 
 
-_SIGN_OFF = re.compile(
-    r"^\s*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|"
-    r"regards|sincerely|thanks|thank\s+you|with\s+thanks|best)\s*,?\s*$",
-    re.I,
-)
 
 
 @register("department-signature", ("departments",), _compile_list("departments"))
@@ -238,7 +235,7 @@ def department_signature(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iter
         return
     lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\r\n]*", a.text) if m.group(0).strip()]
     for i, (_pos, line) in enumerate(lines):
-        if _SIGN_OFF.match(line):
+        if SIGN_OFF.match(line):
             after = lines[i + 1:i + 2]
             if not after:
                 return

@@ -8,13 +8,13 @@ matchers, the sample context); `Linter.lint` turns one `SourceText` into a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .analysis import Analysis, parse
 from .checks import CHECKS, CheckContext
 from .config import Config, ConfigError, context_paths, load_context
+from .letter_parts import GREETING, SIGN_OFF
 from .matching import CompiledRules, Hit
 from .model import Edit, FileError, FileResult, Finding, Fix
 from .readers import ReadError, SourceText, TEMPLATE_KINDS, line_col, line_starts
@@ -31,12 +31,6 @@ from .templating import (
     mask,
 )
 
-_GREETING = re.compile(r"^\W*(?:dear|hello|hi|hey|good\s+(?:morning|afternoon|evening)|to\s+whom|greetings)\b", re.I)
-_SIGN_OFF = re.compile(
-    r"^\W*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|"
-    r"regards|sincerely|with\s+thanks)\b",
-    re.I,
-)
 
 
 def body_span(a: Analysis) -> tuple[int, int]:
@@ -46,13 +40,13 @@ def body_span(a: Analysis) -> tuple[int, int]:
         return (0, min(1, len(a.text)))
     first = 0
     for i, (s, e) in enumerate(sents[:15]):
-        if _GREETING.match(a.text[s:e]):
+        if GREETING.match(a.text[s:e]):
             first = i + 1
             break
     last = len(sents)
     for i in range(len(sents) - 1, first - 1, -1):
         s, e = sents[i]
-        if _SIGN_OFF.match(a.text[s:e]):
+        if SIGN_OFF.match(a.text[s:e]):
             last = i
             break
     if first >= last:

@@ -26,6 +26,7 @@ from typing import Any
 from .analysis import parse
 from .api import check_text
 from .config import SAMPLE_CONTEXT, Config
+from .letter_parts import SIGN_OFF
 from .model import Finding
 
 # --------------------------------------------------------------------------- specifics
@@ -50,9 +51,6 @@ URL = re.compile(r"https?://[^\s<>\"')]+[^\s<>\"').,;:!?]")
 _GREETING = re.compile(r"^(?P<word>dear|hello|hi|to)\b(?P<rest>[^\n]*)$", re.I)
 _TITLED = re.compile(r"^(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?P<last>[A-Z][\w'-]+)\s*[,:]?$")
 _FIRST = re.compile(r"^(?P<first>[A-Z][a-z'-]+)(?:\s+(?P<last>[A-Z][\w'-]+))?\s*[,:]?$")
-_SIGN_OFF = re.compile(
-    r"^\W*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|"
-    r"regards|sincerely|with\s+thanks|thank\s+you)\b[\s,]*$", re.I)
 
 # --------------------------------------------------------------------------- calm replacements
 
@@ -420,7 +418,7 @@ def _find_signature(lines: list[str]) -> tuple[int | None, int]:
     punctuation ("Credit Control Department") is the signature.
     """
     for i in range(len(lines) - 1, -1, -1):
-        if _SIGN_OFF.match(lines[i].strip()):
+        if SIGN_OFF.match(lines[i].strip()):
             return i, i
     nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
     if not nonblank:
