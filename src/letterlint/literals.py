@@ -60,9 +60,24 @@ def required_literals(pattern: str, flags: int = 0, min_len: int = 3) -> frozens
         good = [f for f in factors if min(len(x) for x in f) >= min_len]
         if not good:
             return None
-        return max(good, key=lambda f: (min(len(x) for x in f), -len(f)))
+        # prefer words that letters rarely use: "bailiff" says more than "your"
+        return max(good, key=lambda f: (not any(_common(x) for x in f), min(len(x) for x in f), -len(f)))
 
     return req(list(tree))
+
+
+#: Words in almost every letter: a gate made of them lets nearly every letter through.
+COMMON_WORDS = frozenset("""
+you your yours the and for are was were will with this that have has had not our ours can may
+pay paid payment payments account accounts letter letters notice request further day days date
+call come know aware please amount balance due owe owed owing now time must need would could should
+out about from into upon any all been being its it's they them their there then than when what
+""".split())
+
+
+def _common(literal: str) -> bool:
+    words = literal.strip().split()
+    return bool(words) and all(w.strip(".,;:'") in COMMON_WORDS for w in words)
 
 
 def has_upper_literal(pattern: str) -> bool:

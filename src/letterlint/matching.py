@@ -331,8 +331,10 @@ def _present(a: Analysis, opts: dict[str, Any], lowered: str | None = None) -> b
         if any(p.output and pat.search(p.name) for p in a.placeholders):
             return True
     anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
+    text = a.text
+    if floating is not None and floating.search(text) is None:
+        floating = None  # not anywhere in the letter, so in no sentence: skip the per-sentence search
     if anchored is not None or floating is not None:
-        text = a.text
         for s, e in a.sentences:
             if (anchored is not None and anchored.match(text, s, e)) or (floating is not None and floating.search(text, s, e)):
                 return True
