@@ -19,7 +19,7 @@ from .conftest import SAMPLES
         (r"\b(?:legal|court)\s+action\b", {"action"}),
         (r"\b(?:pay|call)\b", {"pay", "call"}),
         (r"\b(?:pa|ca)\b", None),  # two letters are too short to be worth a gate
-        (r"\bfinal\s+(?:demand|notice)", {"demand", "notice"}),
+        (r"\bfinal\s+(?:demand|notice)", {"final"}),  # "notice" is too common to be a good gate
         (r"(?:\+?\d[\d ().-]{7,}\d)", None),
         (r"x?court", {"court"}),
     ],
