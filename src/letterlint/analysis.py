@@ -180,7 +180,6 @@ class Analysis:
     doc: "Doc"
     placeholders: list[Placeholder]
     formatting: tuple[Any, ...] = ()
-    kind: str = "text"
     rows: list[list[int]] | None = None  # from `parse`
     toks: list[Tok] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)

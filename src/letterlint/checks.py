@@ -25,7 +25,6 @@ class CheckContext:
     """What a check may need beyond the analysed text."""
 
     body: tuple[int, int]
-    kind: str = "text"
     context_vars: frozenset[str] | None = None  # dotted names available in the sample context
     template_vars: tuple[tuple[str, int, int], ...] = ()  # (dotted name, start, end) in analysed text
     readability: dict[str, float] = field(default_factory=dict)  # filled by reading-ease

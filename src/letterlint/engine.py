@@ -8,7 +8,7 @@ matchers, the sample context); `Linter.lint` turns one `SourceText` into a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from .analysis import Analysis, parse
@@ -97,7 +97,7 @@ class Linter:
             mtext = mask(variant.text, ph)
             doc, rows = parse(mtext)
             a = Analysis(mtext, variant.text, doc, ph, rows=rows,
-                         formatting=src.formatting if len(variants) == 1 else (), kind=src.kind)
+                         formatting=src.formatting if len(variants) == 1 else ())
             for hit in self._hits(a, src):
                 f = self._finding(hit, variant, src, starts)
                 key = (f.start, f.end, f.code)
@@ -124,7 +124,7 @@ class Linter:
         yield from c.terms(a)
         yield from c.regex(a)
         yield from c.presence(a, body)
-        ctx = CheckContext(body=body, kind=src.kind, context_vars=self.context_vars)
+        ctx = CheckContext(body=body, context_vars=self.context_vars)
         if src.kind in TEMPLATE_KINDS:
             ctx.template_vars = tuple((p.name, p.start, p.end) for p in a.placeholders if p.output and p.name)
         for rule in c.by_kind["check"]:
@@ -175,7 +175,3 @@ class Linter:
                 continue
             out.append(f)
         return out
-
-    def lint_all(self, sources: Iterable[SourceText | FileResult]) -> Iterator[FileResult]:
-        for s in sources:
-            yield s if isinstance(s, FileResult) else self.lint(s)

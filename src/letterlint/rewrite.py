@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .analysis import parse
@@ -162,11 +163,13 @@ def _sentence_case(s: str) -> str:
     return "".join(out)
 
 
-def _exact_terms() -> set[str]:
+@lru_cache(maxsize=1)
+def _exact_terms() -> frozenset[str]:
+    """Every term and inflected form the default rules list (built once, not per sentence)."""
     from .api import get_linter
 
-    return {phrase.lower() for r in get_linter().all_rules for phrase, _ in r.terms} | set(
-        k.lower() for r in get_linter().all_rules for k in r.forms)
+    rules = get_linter().all_rules
+    return frozenset({phrase.lower() for r in rules for phrase, _ in r.terms} | {k.lower() for r in rules for k in r.forms})
 
 
 def _apply_word_fixes(text: str, findings: list[Finding], base: int, date_var: str) -> str:
@@ -502,12 +505,10 @@ def _is_phone(text: str, m: re.Match[str]) -> bool:
     return not _NOT_PHONE_BEFORE.search(text[max(0, m.start() - 30):m.start()])
 
 
-def _sub(rx: re.Pattern[str], text: str, v: _Vars, dotted: str, exclude: tuple[re.Pattern[str], ...] = ()) -> str:
+def _sub(rx: re.Pattern[str], text: str, v: _Vars, dotted: str) -> str:
     """Replace occurrences of the variable's value (or, if unset, the first match) by the variable."""
     def repl(m: re.Match[str]) -> str:
         val = m.group(0)
-        if any(x.fullmatch(val) for x in exclude):
-            return val
         if not v.has(dotted):
             return v.set(dotted, val)
         return "{{ " + dotted + " }}" if v.value(dotted) == val else val
