@@ -84,3 +84,66 @@ def _add_textbox(doc, text: str) -> None:
            f'<mc:Fallback><v:textbox>{box}</v:textbox></mc:Fallback></mc:AlternateContent></w:r>')
     p = doc.add_paragraph("See the box: ")
     p._p.append(parse_xml(xml))
+
+
+def make_pdf(pages: list[list[str]]) -> bytes:
+    """A real PDF with a text layer: each page a list of lines in Helvetica.
+
+    Written by hand (objects, content streams and a cross-reference table) so the tests
+    need no PDF-writing library; ``[]`` as a page gives a page with no text at all, as a
+    scanned letter would have.
+    """
+    objects: list[bytes] = []
+    kids = []
+    n_pages = len(pages)
+    font_id = 3 + 2 * n_pages
+    for i, lines in enumerate(pages):
+        page_id, content_id = 3 + 2 * i, 4 + 2 * i
+        kids.append(f"{page_id} 0 R")
+        ops = ["BT", "/F1 11 Tf", "14 TL", "72 760 Td"]
+        for line in lines:
+            esc = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(f"({esc}) Tj T*")
+        ops.append("ET")
+        stream = "\n".join(ops).encode("latin-1")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
+                       f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode())
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    catalog = b"<< /Type /Catalog /Pages 2 0 R >>"
+    tree = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {n_pages} >>".encode()
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    all_objs = [catalog, tree, *objects, font]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for num, body in enumerate(all_objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(all_objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(all_objs) + 1, xref)
+    return bytes(out)
+
+
+def make_odt(paragraphs: list[str], *, heading: str | None = None, table: list[list[str]] | None = None,
+             footer: str | None = None) -> bytes:
+    """A real OpenDocument text file written with odfdo."""
+    from odfdo import Document, Header, Paragraph, Table
+
+    doc = Document("text")
+    if heading:
+        doc.body.append(Header(1, heading))
+    for p in paragraphs:
+        doc.body.append(Paragraph(p))
+    if table:
+        t = Table("T1", width=len(table[0]), height=len(table))
+        for r, row in enumerate(table):
+            for c, val in enumerate(row):
+                t.set_value((c, r), val)
+        doc.body.append(t)
+    if footer:
+        doc.styles.get_elements("//style:master-page")[0].set_page_footer(footer)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -10,7 +10,7 @@ import pytest
 from letterlint import check_bytes, check_text
 from letterlint.readers import ReadError, decode_text, html_visible_text, read_bytes
 
-from .conftest import make_docx
+from .conftest import make_docx, make_odt, make_pdf
 
 
 def test_html_visible_text_maps_entities_and_tags_back_to_the_source() -> None:
@@ -103,9 +103,11 @@ def test_eml_html_body_is_linted_as_visible_text() -> None:
         (b"   \n\n", "x.txt", "unreadable"),
         (b"Dear \x81\x8d\x8f\x90 Sam", "x.txt", "decode-error"),
         (b"PK\x03\x04 not really a zip", "x.docx", "corrupt-docx"),
-        (b"%PDF-1.7 ...", "x.pdf", "unsupported-format"),
+        (b"%PDF-1.7 ...", "x.pdf", "unreadable"),
+        (b"plain words", "x.pdf", "unreadable"),
         (b"{\\rtf1 hello}", "x.rtf", "unsupported-format"),
-        (b"anything", "x.odt", "unsupported-format"),
+        (b"anything", "x.odt", "unreadable"),
+        (b"PK\x03\x04 not really a zip", "x.odt", "unreadable"),
         (b"Dear {{ name }\n", "x.j2", "template-syntax"),
         (b"Dear {{#if a}}x\n", "x.hbs", "template-syntax"),
         (b"{% if a %}x", "x.liquid", "template-syntax"),
@@ -194,3 +196,62 @@ def test_readability_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_shouting_outside_ascii_is_still_found() -> None:
     findings = check_text("Dear Sam,\n\nÉNORME PROBLÈME: pay now.\n")
     assert any(f.code == "LL310" and f.text == "ÉNORME PROBLÈME" for f in findings)
+
+
+# --------------------------------------------------------------------------- PDF and OpenDocument
+
+def test_pdf_text_layer_is_linted_page_by_page() -> None:
+    pdf = make_pdf([["Dear debtor,", "Failure to pay will result in legal action."], ["Page two (kind words)."]])
+    src = read_bytes(pdf, "letter.pdf")
+    assert src.kind == "pdf"
+    assert src.text == "Dear debtor,\nFailure to pay will result in legal action.\n\nPage two (kind words)."
+    res = check_bytes(pdf, "letter.pdf")
+    assert res.error is None
+    codes = {f.code for f in res.findings}
+    assert {"LL101", "LL301"} <= codes
+    debtor = next(f for f in res.findings if f.code == "LL101")
+    assert (debtor.line, debtor.column, debtor.text) == (1, 6, "debtor")
+
+
+def test_a_scanned_pdf_without_text_says_so() -> None:
+    res = check_bytes(make_pdf([[], []]), "scan.pdf")
+    assert res.error is not None and res.error.code == "unreadable"
+    assert "no text layer" in res.error.message and "OCR" in res.error.message
+
+
+def test_a_pdf_with_too_many_pages_is_refused() -> None:
+    from letterlint.document_text import MAX_PDF_PAGES
+
+    res = check_bytes(make_pdf([["x"]] * (MAX_PDF_PAGES + 1)), "bundle.pdf")
+    assert res.error is not None and res.error.code == "too-large"
+    assert str(MAX_PDF_PAGES) in res.error.message
+
+
+def test_odt_headers_body_tables_and_footers_are_read_once_in_order() -> None:
+    odt = make_odt(["Dear debtor,", "We hereby demand payment."], heading="Reminder",
+                   table=[["Amount", "£84.20"]], footer="Acme Ltd, 1 High Street")
+    src = read_bytes(odt, "letter.odt")
+    assert src.kind == "odt"
+    assert src.text == "Reminder\nDear debtor,\nWe hereby demand payment.\nAmount\n£84.20\nAcme Ltd, 1 High Street"
+    res = check_bytes(odt, "letter.odt")
+    assert {"LL101", "LL201"} <= {f.code for f in res.findings}
+
+
+def test_a_zip_bomb_odt_is_refused_before_unpacking() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", b"\0" * (60 * 1024 * 1024))
+    res = check_bytes(buf.getvalue(), "bomb.odt")
+    assert res.error is not None and res.error.code == "unsafe-archive"
+    assert ".odt" in res.error.message
+
+
+def test_a_spreadsheet_saved_as_odt_is_named_for_what_it_is() -> None:
+    from odfdo import Document
+
+    out = io.BytesIO()
+    Document("spreadsheet").save(out)
+    res = check_bytes(out.getvalue(), "sheet.odt")
+    assert res.error is not None and res.error.code == "unreadable"
+    assert "spreadsheet" in res.error.message

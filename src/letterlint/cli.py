@@ -194,7 +194,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         kind = KIND_BY_SUFFIX.get(Path(path).suffix.lower())
         if kind is None and not explicit:
             continue
-        if kind in ("docx", "eml"):
+        if kind in ("docx", "eml", "pdf", "odt"):
             print(f"{path}: not fixed: {kind} files are not edited in place (`letterlint rewrite` writes a new file)")
             continue
         data, src, error = _read_file(path)

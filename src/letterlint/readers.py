@@ -50,11 +50,11 @@ KIND_BY_SUFFIX: dict[str, str] = {
     ".handlebars": "handlebars",
     ".mustache": "mustache",
     ".liquid": "liquid",
+    ".pdf": "pdf",
+    ".odt": "odt",
 }
 UNSUPPORTED_SUFFIXES: dict[str, str] = {
-    ".pdf": "PDF",
     ".doc": "Word 97-2003 (.doc)",
-    ".odt": "OpenDocument text",
     ".rtf": "RTF",
     ".msg": "Outlook message (.msg)",
     ".pages": "Apple Pages",
@@ -231,22 +231,26 @@ def html_visible_text(source: str, base: int = 0) -> tuple[str, OffsetMap]:
 
 # --------------------------------------------------------------------------- docx
 
-def _guard_zip(data: bytes) -> zipfile.ZipFile:
-    """Reject zip bombs before anything is unpacked (sizes are counted, not trusted)."""
+def _guard_zip(data: bytes, label: str = ".docx", corrupt: str = "corrupt-docx") -> zipfile.ZipFile:
+    """Reject zip bombs before anything is unpacked (sizes are counted, not trusted).
+
+    Used for .docx and .odt (both are zip packages); ``corrupt`` is the error code for a
+    package that is not a valid zip.
+    """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise ReadError("corrupt-docx", f"not a valid .docx (zip) file: {exc}") from None
+        raise ReadError(corrupt, f"not a valid {label} (zip) file: {exc}") from None
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise ReadError("unsafe-archive", f".docx holds {len(infos)} parts; the limit is {MAX_ZIP_MEMBERS}")
+        raise ReadError("unsafe-archive", f"{label} holds {len(infos)} parts; the limit is {MAX_ZIP_MEMBERS}")
     total = 0
     for info in infos:
         if info.file_size > MAX_ZIP_MEMBER or (
             info.compress_size and info.file_size > (1 << 20)
             and info.file_size / info.compress_size > MAX_ZIP_RATIO
         ):
-            raise ReadError("unsafe-archive", f".docx part {info.filename!r} would unpack to {info.file_size:,} bytes (a zip bomb?)")
+            raise ReadError("unsafe-archive", f"{label} part {info.filename!r} would unpack to {info.file_size:,} bytes (a zip bomb?)")
     for info in infos:
         try:
             with zf.open(info) as fh:
@@ -255,11 +259,11 @@ def _guard_zip(data: bytes) -> zipfile.ZipFile:
                     n += len(chunk)
                     total += len(chunk)
                     if n > MAX_ZIP_MEMBER or total > MAX_ZIP_TOTAL:
-                        raise ReadError("unsafe-archive", f".docx unpacks to more than {MAX_ZIP_TOTAL:,} bytes (a zip bomb?)")
+                        raise ReadError("unsafe-archive", f"{label} unpacks to more than {MAX_ZIP_TOTAL:,} bytes (a zip bomb?)")
         except ReadError:
             raise
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise ReadError("corrupt-docx", f"damaged .docx part {info.filename!r}: {exc}") from None
+            raise ReadError(corrupt, f"damaged {label} part {info.filename!r}: {exc}") from None
     return zf
 
 
@@ -329,6 +333,10 @@ def read_bytes(data: bytes, path: str, kind: str | None = None) -> SourceText:
         return read_docx(data, path)
     if kind == "eml":
         return read_eml(data, path)
+    if kind in ("pdf", "odt"):
+        from . import document_text  # pypdf and odfdo are imported only for these files
+
+        return document_text.read_pdf(data, path) if kind == "pdf" else document_text.read_odt(data, path)
     if data[:4] == b"PK\x03\x04" and kind not in ("docx",):
         raise ReadError("binary", "file is a zip archive, not text")
     source, notes = decode_text(data)
