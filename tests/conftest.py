@@ -15,11 +15,16 @@ SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
 
-def run_cli(*args: str, cwd: Path | str = ROOT, input: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed CLI in a subprocess, as a user or a CI job would."""
+def run_cli(*args: str, cwd: Path | str = ROOT, input: bytes | None = None,
+            cache: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI in a subprocess, as a user or a CI job would.
+
+    The result cache is off unless ``cache=True``, so tests leave no cache folders behind.
+    """
+    env = {**os.environ, "LETTERLINT_NO_CACHE": "0" if cache else "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "letterlint.cli", *args],
-        cwd=cwd, input=input, capture_output=True, timeout=120,
+        cwd=cwd, input=input, capture_output=True, timeout=120, env=env,
     )
     return subprocess.CompletedProcess(proc.args, proc.returncode,
                                        proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))

@@ -18,8 +18,8 @@ from .conftest import ROOT, SAMPLES
 def test_public_names_do_not_drift() -> None:
     assert letterlint.__all__ == sorted(letterlint.__all__)
     assert set(letterlint.__all__) == {
-        "Config", "ConfigError", "Edit", "ExportError", "FileError", "FileResult", "Finding", "Fix", "FixResult", "Report",
-        "Rewrite", "__version__", "check_bytes", "check_paths", "check_text", "export_template", "fix_text", "rewrite_text",
+        "Audit", "Config", "ConfigError", "Edit", "ExportError", "FileError", "FileResult", "Finding", "Fix", "FixResult", "Report",
+        "Rewrite", "__version__", "audit", "check_bytes", "check_paths", "check_text", "export_template", "fix_text", "rewrite_text",
     }
     assert (Path(letterlint.__file__).parent / "py.typed").exists()
 

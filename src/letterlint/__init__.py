@@ -2,7 +2,7 @@
 
 Public API (contract 6 of the design)::
 
-    from letterlint import check_text, check_bytes, check_paths, Config
+    from letterlint import check_text, check_bytes, check_paths, audit, Config
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .api import check_bytes, check_paths, check_text  # noqa: E402
+from .audit import Audit, audit  # noqa: E402
 from .config import Config, ConfigError  # noqa: E402
 from .export import ExportError, export_template  # noqa: E402
 from .fixes import FixResult, fix_text  # noqa: E402
@@ -17,6 +18,7 @@ from .model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E4
 from .rewrite import Rewrite, rewrite_text  # noqa: E402
 
 __all__ = [
+    "Audit",
     "Config",
     "ConfigError",
     "Edit",
@@ -29,6 +31,7 @@ __all__ = [
     "Report",
     "Rewrite",
     "__version__",
+    "audit",
     "check_bytes",
     "check_paths",
     "check_text",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -77,24 +77,30 @@ def iter_files(paths: Iterable[str | Path], config: Config) -> Iterator[tuple[st
                 yield full, False
 
 
-def read_path(path: str, *, stdin_data: bytes | None = None, kind: str | None = None) -> FileResult | object:
-    """Read one file into a `SourceText`, or a `FileResult` carrying the error."""
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _read_raw(path: str) -> bytes | FileResult:
+    """A file's bytes, or a `FileResult` saying why it cannot be read."""
     try:
-        if path == "-":
-            return read_bytes(stdin_data or b"", "-", kind or "text")
-        try:
-            size = os.path.getsize(path)
-        except OSError as exc:
-            raise ReadError("unreadable", f"cannot read: {exc.strerror or exc}") from None
-        if size > 64 * 1024 * 1024:
-            raise ReadError("too-large", f"file is {size:,} bytes")
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            return FileResult(path=path, score=None, error=FileError("too-large", f"file is {size:,} bytes"))
         with open(path, "rb") as fh:
-            data = fh.read()
-        return read_bytes(data, path, kind)
-    except ReadError as exc:
-        return FileResult(path=path, score=None, error=FileError(exc.code, exc.message))
+            return fh.read()
     except OSError as exc:
         return FileResult(path=path, score=None, error=FileError("unreadable", f"cannot read: {exc.strerror or exc}"))
+
+
+def read_path(path: str, *, stdin_data: bytes | None = None, kind: str | None = None) -> FileResult | object:
+    """Read one file into a `SourceText`, or a `FileResult` carrying the error."""
+    data = (stdin_data or b"") if path == "-" else _read_raw(path)
+    if isinstance(data, FileResult):
+        return data
+    try:
+        return read_bytes(data, path, kind or ("text" if path == "-" else None))
+    except ReadError as exc:
+        return FileResult(path=path, score=None, error=FileError(exc.code, exc.message))
 
 
 @contextmanager
@@ -143,13 +149,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while files are checked (for a progress bar)."""
+
+
 def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, context_file: str | None = None,
-                stdin_data: bytes | None = None, kind: str | None = None, jobs: int | None = None) -> Report:
+                stdin_data: bytes | None = None, kind: str | None = None, jobs: int | None = None,
+                cache: bool = False, progress: Progress | None = None) -> Report:
     """Lint files and folders; results in the order given, folders sorted.
 
     Large inputs (``PARALLEL_MIN_FILES`` files or more) are spread over ``jobs`` worker
     processes (default: one per CPU), each with its own spaCy pipeline; the results come
-    back in the same order as a serial run.
+    back in the same order as a serial run. With ``cache=True`` results are kept in
+    ``.letterlint_cache/`` (see `letterlint.cache`); unchanged letters are not linted again,
+    and a run where every letter is cached never loads spaCy.
     """
     config = config or Config()
     linter = get_linter(config, context_file)
@@ -162,19 +175,74 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
             continue
         todo.append(path)
     jobs = default_jobs() if jobs is None else max(1, jobs)
+    results: list[FileResult | None] = [None] * len(todo)
+    total = len(todo)
     with few_full_collections():
-        if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES and "-" not in todo:
-            results = _lint_parallel(todo, config, context_file, kind, jobs, linter)
+        store = _open_cache(config, context_file) if cache else None
+        keys: dict[int, str] = {}
+        if store is not None:
+            keys = _cache_lookup(store, todo, results, config, kind)
+        pending = [i for i, r in enumerate(results) if r is None]
+        done = total - len(pending)
+        if progress is not None:
+            progress(done, total)
+        if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and "-" not in todo:
+            fresh = _lint_parallel([todo[i] for i in pending], config, context_file, kind, jobs, linter,
+                                   lambda n: progress(done + n, total) if progress else None)
+            for i, res in zip(pending, fresh):
+                results[i] = res
         else:
-            results = []
-            for path in todo:
-                item = read_path(path, stdin_data=stdin_data, kind=kind)
-                results.append(item if isinstance(item, FileResult) else linter.lint(item))  # type: ignore[arg-type]
-    return Report(files=tuple(results), skipped=tuple(skipped), tool_version=__version__)
+            for n, i in enumerate(pending, start=1):
+                item = read_path(todo[i], stdin_data=stdin_data, kind=kind)
+                results[i] = item if isinstance(item, FileResult) else linter.lint(item)  # type: ignore[arg-type]
+                if progress is not None:
+                    progress(done + n, total)
+        if store is not None:
+            from .cache import strip_path
+
+            store.put_many([(keys[i], strip_path(pack_result(results[i]))) for i in pending  # type: ignore[arg-type]
+                            if i in keys])
+            store.close()
+    return Report(files=tuple(results), skipped=tuple(skipped), tool_version=__version__)  # type: ignore[arg-type]
+
+
+def _open_cache(config: Config, context_file: str | None) -> object | None:
+    from .cache import ResultCache, cache_enabled_by_env
+
+    if not cache_enabled_by_env():
+        return None
+    return ResultCache.open(config, context_file)
+
+
+def _cache_lookup(store: object, todo: list[str], results: list[FileResult | None], config: Config,
+                  kind: str | None) -> dict[int, str]:
+    """Fill ``results`` with cached results; return the content key of every file read.
+
+    Files that cannot be read get their error here (never cached: the disk may recover).
+    """
+    from .cache import ResultCache, content_key, with_path
+
+    assert isinstance(store, ResultCache)
+    keys: dict[int, str] = {}
+    for i, path in enumerate(todo):
+        if path == "-":
+            continue
+        data = _read_raw(path)
+        if isinstance(data, FileResult):
+            results[i] = data
+            continue
+        ignores = config.ignores_for(path) if config.per_file_ignores else ()
+        keys[i] = content_key(store.run, data, kind, Path(path).suffix.lower(), ignores)
+    found = store.get_many(list(keys.values()))
+    for i, key in keys.items():
+        hit = found.get(key)
+        if hit is not None:
+            results[i] = unpack_result(with_path(hit, todo[i]))
+    return keys
 
 
 def _lint_parallel(todo: list[str], config: Config, context_file: str | None, kind: str | None, jobs: int,
-                   linter: Linter) -> list[FileResult]:
+                   linter: Linter, progress: Callable[[int], None] | None = None) -> list[FileResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -190,4 +258,6 @@ def _lint_parallel(todo: list[str], config: Config, context_file: str | None, ki
                              initargs=(config, context_file)) as pool:
         for batch in pool.map(_worker_lint, batches):
             results.extend(unpack_result(t) for t in batch)
+            if progress is not None:
+                progress(len(results))
     return results

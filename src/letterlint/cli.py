@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -49,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
     c.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
     c.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
+    c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache (.letterlint_cache/)")
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    b = c.add_mutually_exclusive_group()
+    b.add_argument("--baseline", metavar="FILE", help="report only findings that are not recorded in FILE")
+    b.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit")
 
     f = sub.add_parser("fix", help="apply safe fixes in place (atomically)")
     f.add_argument("paths", nargs="+", metavar="PATH")
@@ -72,6 +78,21 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--map", metavar="FILE", help="YAML mapping of schema names to the system's field names")
     x.add_argument("--force", action="store_true", help="replace an existing output file")
 
+    au = sub.add_parser("audit", help="write an audit report (.html or .docx) over folders of letters")
+    au.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of letters")
+    au.add_argument("--report", required=True, metavar="FILE", help="the report to write: FILE.html or FILE.docx")
+    au.add_argument("--client", metavar="NAME", help="whose letters these are (shown on the cover)")
+    au.add_argument("--pages", type=int, default=30, metavar="N",
+                    help="letters (worst first) that get a page with excerpts and rewrites (default 30)")
+    au.add_argument("--force", action="store_true", help="replace an existing report")
+    au.add_argument("--select", type=_csv, metavar="X,...")
+    au.add_argument("--ignore", type=_csv, metavar="X,...")
+    au.add_argument("--config", metavar="FILE")
+    au.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
+    au.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
+    au.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    au.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
     sub.add_parser("rules", help="list every rule: code, name, category, severity, summary")
     r = sub.add_parser("rule", help="explain one rule: what it finds, why, examples, fix safety")
     r.add_argument("rule", metavar="CODE_OR_NAME")
@@ -90,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_rewrite(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "audit":
+            return cmd_audit(args)
         if args.command == "rules":
             return cmd_rules()
         if args.command == "rule":
@@ -146,8 +169,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("letterlint: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_ERROR
-    report = check_paths(args.paths, config=config, context_file=args.context, stdin_data=stdin_data, kind=kind,
-                         jobs=args.jobs)
+    with progress_bar(args.quiet) as progress:
+        report = check_paths(args.paths, config=config, context_file=args.context, stdin_data=stdin_data, kind=kind,
+                             jobs=args.jobs, cache=not args.no_cache, progress=progress)
+    if args.write_baseline:
+        from .baseline import write_baseline
+
+        try:
+            n = write_baseline(report, args.write_baseline)
+        except OSError as exc:
+            print(f"letterlint: error: cannot write {args.write_baseline}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+        for fr in report.files:
+            if fr.error is not None:
+                print(f"{fr.path}: error[{fr.error.code}] {fr.error.message}", file=sys.stderr)
+        files = sum(1 for fr in report.files if fr.findings)
+        print(f"Recorded {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''} "
+              f"in {args.write_baseline}.", file=sys.stderr)
+        return EXIT_ERROR if report.has_errors else EXIT_OK
+    if args.baseline:
+        from .baseline import apply_baseline
+
+        report, hidden = apply_baseline(report, args.baseline)
+        if hidden:
+            print(f"letterlint: {hidden} finding{'s' if hidden != 1 else ''} recorded in {args.baseline} "
+                  f"not shown.", file=sys.stderr)
     out = render(args.format, report, linter.rules)
     if args.output_file:
         try:
@@ -159,6 +205,31 @@ def cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.write(out)
         sys.stdout.flush()
     return exit_code(report, config.fail_on)
+
+
+@contextmanager
+def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing a bar on standard error, or None.
+
+    The bar appears only on a terminal, only without ``--quiet``, and only for runs
+    that take more than a second (tqdm's ``delay``), so short runs and CI logs stay clean.
+    """
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit=" letters", file=sys.stderr, delay=1.0, leave=False, dynamic_ncols=True)
+
+    def update(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -236,7 +307,7 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     import yaml
 
     from .fixes import write_atomic as write_bytes
-    from .rewrite import rewrite_text
+    from .rewrite import rewrite_source
 
     for out in (args.output, args.context_out):
         if out and Path(out).exists() and not args.force:
@@ -251,9 +322,6 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     if error:
         print(error, file=sys.stderr)
         return EXIT_ERROR
-    kind = {"markdown": "markdown", "html": "html", "handlebars": "handlebars", "mustache": "mustache",
-            "liquid": "liquid", "jinja": "text"}.get(src.kind, "text")
-    text = src.source if kind in ("html", "handlebars", "mustache", "liquid") else src.text
     docx_bytes = None
     try:
         if docx_out:
@@ -261,7 +329,7 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
 
             docx_bytes, result = rewrite_docx(_read_file(args.path)[0])
         else:
-            result = rewrite_text(text, kind=kind)
+            result = rewrite_source(src)  # type: ignore[arg-type]
     except ValueError as exc:
         print(f"{args.path}: error[template-syntax] {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -332,6 +400,49 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"letterlint: error: cannot write {args.output}: {exc}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import audit
+    from .reports import REPORT_SUFFIXES, write_report
+
+    report_path = Path(args.report)
+    if report_path.suffix.lower() not in REPORT_SUFFIXES:
+        print(f"letterlint: error: --report must end in .html or .docx, not {report_path.name!r}", file=sys.stderr)
+        return EXIT_ERROR
+    if (report_path.exists() or report_path.is_symlink()) and not args.force:
+        print(f"letterlint: error: {report_path} already exists; use --force to replace it", file=sys.stderr)
+        return EXIT_ERROR
+    if args.jobs is not None and args.jobs < 1 or args.pages < 0:
+        print("letterlint: error: --jobs must be 1 or more and --pages 0 or more", file=sys.stderr)
+        return EXIT_ERROR
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"letterlint: error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_ERROR
+    config = _config(args)
+    from .api import get_linter
+
+    get_linter(config, args.context)  # validates selectors and the context before the long part
+    with progress_bar(args.quiet) as progress:
+        result = audit(args.paths, config=config, client=args.client, context_file=args.context, jobs=args.jobs,
+                       cache=not args.no_cache, progress=progress, pages=args.pages)
+    try:
+        write_report(result, report_path, overwrite=args.force)
+    except FileExistsError as exc:
+        print(f"letterlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"letterlint: error: cannot write {report_path}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for fr in result.unreadable:
+        print(f"{fr.path}: error[{fr.error.code}] {fr.error.message}", file=sys.stderr)  # type: ignore[union-attr]
+    s = result.summary
+    mean = f"; average score {s.mean:.0f}" if s.mean is not None else ""
+    unread = f"; {len(result.unreadable)} could not be read (listed in the report)" if result.unreadable else ""
+    print(f"Wrote {report_path}: {s.letters} letter{'s' if s.letters != 1 else ''} audited{mean}{unread}.",
+          file=sys.stderr)
+    return EXIT_ERROR if result.unreadable else EXIT_OK
 
 
 def _rules_for_listing() -> tuple[Rule, ...]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .analysis import Analysis, parse
-from .checks import CHECKS, CheckContext
+from .checks import CHECKS, CheckContext, readability_figures
 from .config import Config, ConfigError, context_paths, load_context
 from .letter_parts import GREETING, SIGN_OFF
 from .matching import CompiledRules, Hit
@@ -92,13 +92,14 @@ class Linter:
             return FileResult(path=src.path, score=None, error=FileError(exc.code, exc.message), notes=tuple(notes))
         findings: dict[tuple[int, int, str], Finding] = {}
         starts = line_starts(src.source)
+        figures: dict[str, float] = {}  # readability of the first variant (reports chart it)
         for variant in variants:
             ph = find_placeholders(variant.text)
             mtext = mask(variant.text, ph)
             doc, rows = parse(mtext)
             a = Analysis(mtext, variant.text, doc, ph, rows=rows,
                          formatting=src.formatting if len(variants) == 1 else ())
-            for hit in self._hits(a, src):
+            for hit in self._hits(a, src, figures if not figures else None):
                 f = self._finding(hit, variant, src, starts)
                 key = (f.start, f.end, f.code)
                 if key not in findings:
@@ -106,7 +107,8 @@ class Linter:
         result = list(findings.values())
         result = self._filter(result, src, notes)
         result.sort(key=lambda f: (f.start, f.code, f.end))
-        return FileResult(path=src.path, score=score(result), error=None, notes=tuple(notes), findings=tuple(result))
+        return FileResult(path=src.path, score=score(result), error=None, notes=tuple(notes), findings=tuple(result),
+                          readability=figures)
 
     def _variants(self, src: SourceText, notes: list[str]) -> list[Variant]:
         if src.kind == "jinja":
@@ -118,7 +120,7 @@ class Linter:
             check_dialect_syntax(src.text, src.kind)
         return [identity_variant(src.text)]
 
-    def _hits(self, a: Analysis, src: SourceText) -> Iterator[Hit]:
+    def _hits(self, a: Analysis, src: SourceText, figures: dict[str, float] | None = None) -> Iterator[Hit]:
         c = self.compiled
         body = body_span(a)
         yield from c.terms(a)
@@ -129,6 +131,8 @@ class Linter:
             ctx.template_vars = tuple((p.name, p.start, p.end) for p in a.placeholders if p.output and p.name)
         for rule in c.by_kind["check"]:
             yield from CHECKS[rule.check].func(rule, a, ctx)  # type: ignore[index]
+        if figures is not None:
+            figures.update(ctx.readability or readability_figures(a, body))
 
     def _finding(self, hit: Hit, variant: Variant, src: SourceText, starts: list[int]) -> Finding:
         identity = len(variant.pieces) == 1 and variant.pieces[0].start == 0

@@ -103,13 +103,19 @@ class FileError:
 
 @dataclass(frozen=True)
 class FileResult:
-    """The result for one file: the JSON ``files[]`` object."""
+    """The result for one file: the JSON ``files[]`` object.
+
+    ``readability`` (words, sentences, syllables, words per sentence, Flesch reading ease
+    and Flesch-Kincaid grade of the letter's body) is for reports and the app; it is not
+    part of the JSON contract.
+    """
 
     path: str
     score: int | None
     error: FileError | None = None
     notes: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    readability: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,12 +165,13 @@ def pack_result(fr: FileResult) -> tuple[Any, ...]:
              (f.fix.applicability, tuple((e.start, e.end, e.replacement) for e in f.fix.edits)) if f.fix else None)
             for f in fr.findings
         ),
+        fr.readability,
     )
 
 
 def unpack_result(t: tuple[Any, ...]) -> FileResult:
     """The inverse of `pack_result`."""
-    path, score, error, notes, findings = t
+    path, score, error, notes, findings, readability = t
     out = []
     for f in findings:
         fix = f[-1]
@@ -172,4 +179,4 @@ def unpack_result(t: tuple[Any, ...]) -> FileResult:
             fix = _fast(Fix, ("applicability", "edits"),
                         (fix[0], tuple(_fast(Edit, ("start", "end", "replacement"), e) for e in fix[1])))
         out.append(_fast(Finding, FINDING_KEYS, (*f[:-1], fix)))
-    return FileResult(path, score, FileError(*error) if error else None, notes, tuple(out))
+    return FileResult(path, score, FileError(*error) if error else None, notes, tuple(out), readability)

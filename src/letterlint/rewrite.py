@@ -22,13 +22,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .analysis import parse
 from .api import check_text
 from .config import SAMPLE_CONTEXT, Config
 from .letter_parts import SIGN_OFF
 from .model import Finding
+
+if TYPE_CHECKING:
+    from .readers import SourceText
 
 # --------------------------------------------------------------------------- specifics
 
@@ -93,6 +96,18 @@ class Rewrite:
     context: dict[str, Any]
     notes: tuple[str, ...] = ()
     facts: tuple[str, ...] = field(default=())  # amounts, dates and references of the original
+    #: each rewritten body line: (the original line, its rewrite as template text), for
+    #: reports that show a passage before and after
+    passages: tuple[tuple[str, str], ...] = field(default=())
+
+    def render_passage(self, template_line: str) -> str:
+        """One rewritten line with the letter's own values filled in."""
+        from jinja2.sandbox import SandboxedEnvironment
+
+        try:
+            return SandboxedEnvironment().from_string(template_line).render(self.context)
+        except Exception:  # noqa: BLE001 - a line cut out of a template may not render alone
+            return template_line
 
     def render(self) -> str:
         from jinja2 import StrictUndefined
@@ -273,6 +288,7 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
     sign_off_at, sign_block = _find_signature(lines)
     offset = 0
     greeting_done = False
+    passages: list[tuple[str, str]] = []
     for line in lines[:sign_block]:
         start = offset
         offset += len(line) + 1
@@ -286,6 +302,7 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
             out_lines.append(_greeting(gm, findings, start, v))
             continue
         out_lines.append(_rewrite_line(line, start, findings, doc, v, said, date_var, amount_var))
+        passages.append((line, out_lines[-1]))
     body = _variables("\n".join(out_lines).rstrip("\n"), v)
     sign_off = lines[sign_off_at].strip().rstrip(",") + "," if sign_off_at is not None else "Kind regards,"
     signature = _variables(_signature(lines[sign_block + (1 if sign_off_at is not None else 0):], v), v)
@@ -309,13 +326,25 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
             if not isinstance(node[part], dict):
                 break
             node = node[part]
-    rw = Rewrite(template, context, tuple(notes + v.notes), tuple(original_facts))
+    rw = Rewrite(template, context, tuple(notes + v.notes), tuple(original_facts), tuple(passages))
     rendered = rw.render()
     missing = [f for f in original_facts if f not in rendered]
     if missing:
         template = template.rstrip("\n") + "\n\nFor reference: " + ", ".join(missing) + ".\n"
-        rw = Rewrite(template, rw.context, rw.notes, rw.facts)
+        rw = Rewrite(template, rw.context, rw.notes, rw.facts, rw.passages)
     return rw
+
+
+_REWRITE_KIND = {"markdown": "markdown", "html": "html", "handlebars": "handlebars", "mustache": "mustache",
+                 "liquid": "liquid", "jinja": "text"}
+
+
+def rewrite_source(src: "SourceText", *, config: Config | None = None) -> Rewrite:
+    """Rewrite a letter as `readers` read it: markup and template dialects from the source,
+    everything else (.docx, .pdf, .odt, .eml, text) from its visible text."""
+    kind = _REWRITE_KIND.get(src.kind, "text")
+    text = src.source if kind in ("html", "handlebars", "mustache", "liquid") else src.text
+    return rewrite_text(text, kind=kind, config=config)
 
 
 def _stand_in(path: str) -> Any:

@@ -1,0 +1,331 @@
+"""The consultant's audit: every letter of a folder checked, summed up and explained.
+
+`audit` runs the same `check_paths` as ``letterlint check`` (same rules, cache and
+workers), then adds what a report needs: statistics over all letters, the rules to fix
+first with what fixing them is worth, and for the worst letters their flagged lines and a
+friendlier rewrite of their worst passages. `letterlint.reports` turns an `Audit` into a
+self-contained HTML page or a Word document.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import statistics
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .api import Progress, check_paths, get_linter, read_path
+from .config import Config
+from .model import CATEGORIES, SEVERITY_RANK, FileResult, Finding, Report
+from .readers import SourceText
+from .rulebook import Rule
+from .scoring import WEIGHTS, rule_penalty
+
+CATEGORY_LABELS: dict[str, str] = {
+    "stigmatising-language": "Stigmatising words",
+    "legal-jargon": "Legal jargon",
+    "threatening-tone": "Threatening tone",
+    "call-to-action": "Call to action",
+    "personalisation": "Personalisation",
+    "readability": "Hard reading",
+    "compliance": "Compliance",
+    "template": "Template fields",
+}
+#: The rule whose finding means "this letter never says what to do next".
+MISSING_CTA = "LL401"
+#: Categories whose wording a rewrite changes (the passages worth showing before and after).
+REWORDED = ("stigmatising-language", "legal-jargon", "threatening-tone", "personalisation", "readability")
+EXCERPT_LINES = 10
+WORST_PASSAGES = 3
+
+
+@dataclass(frozen=True)
+class RuleImpact:
+    """One rule across the audit, and what removing its findings would do for the scores."""
+
+    rule: Rule
+    letters: int
+    findings: int
+    points: float  # the score penalty this rule costs, averaged over all letters
+    example: str | None  # a flagged phrase (None for findings about the whole letter)
+    suggestion: str | None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A flagged span of an excerpt; merged spans carry the worst severity and every code."""
+
+    start: int
+    end: int
+    severity: str
+    code: str  # codes separated by spaces
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A line of the letter with its flagged spans, and the findings on it."""
+
+    line: int
+    text: str
+    marks: tuple[Mark, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    line: int
+    before: str
+    after: str | None  # None: the rewrite kept no counterpart (a sentence that was dropped)
+
+
+@dataclass(frozen=True)
+class LetterPage:
+    result: FileResult
+    whole_letter: tuple[Finding, ...]  # findings about the letter as a whole (no call to action, hard reading)
+    excerpts: tuple[Excerpt, ...]
+    passages: tuple[Passage, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    letters: int
+    mean: float | None
+    median: float | None
+    stdev: float | None
+    lowest: int | None
+    highest: int | None
+    quartiles: tuple[float, float] | None
+    with_category: dict[str, int]  # letters with at least one finding of the category
+    missing_cta: int
+    findings_by_category: dict[str, int]
+    findings_by_severity: dict[str, int]
+    top_rules: list[tuple[str, int]]  # (code, findings)
+    top_phrases: list[tuple[str, int]]
+    impacts: list[RuleImpact]  # every rule that fired, best to fix first
+    reading_ease: list[float]
+
+    @property
+    def top_five(self) -> list[RuleImpact]:
+        return self.impacts[:5]
+
+    def share(self, n: int) -> str:
+        return f"{(100 * n / self.letters):.0f}%" if self.letters else "–"
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Everything a report shows; build it with `audit`."""
+
+    report: Report
+    rules: tuple[Rule, ...]
+    summary: Summary
+    pages: tuple[LetterPage, ...]
+    client: str | None = None
+    created: str = ""
+    tool_version: str = __version__
+    reading_target: float = 60.0
+    paths: tuple[str, ...] = field(default=())
+
+    @property
+    def readable(self) -> list[FileResult]:
+        return [fr for fr in self.report.files if fr.error is None]
+
+    @property
+    def unreadable(self) -> list[FileResult]:
+        return [fr for fr in self.report.files if fr.error is not None]
+
+    def worst_first(self) -> list[FileResult]:
+        return sorted(self.readable, key=lambda fr: (fr.score if fr.score is not None else 101, fr.path))
+
+
+def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: str | None = None,
+          context_file: str | None = None, jobs: int | None = None, cache: bool = False,
+          progress: Progress | None = None, pages: int = 30, today: _dt.date | None = None) -> Audit:
+    """Check ``paths`` and gather what an audit report shows.
+
+    ``pages`` is how many letters (worst first) get a page of their own with excerpts
+    and rewritten passages; every letter is still counted and listed.
+    """
+    config = config or Config()
+    paths = [str(p) for p in paths]
+    report = check_paths(paths, config=config, context_file=context_file, jobs=jobs, cache=cache, progress=progress)
+    linter = get_linter(config, context_file)
+    rules = linter.rules
+    target = next((float(r.options.get("target", 60)) for r in rules if r.check == "reading-ease"), 60.0)
+    summary = summarise(report, rules)
+    readable = sorted((fr for fr in report.files if fr.error is None),
+                      key=lambda fr: (fr.score if fr.score is not None else 101, fr.path))
+    letter_pages = tuple(letter_page(fr, config) for fr in readable[:max(0, pages)])
+    return Audit(report=report, rules=rules, summary=summary, pages=letter_pages, client=client,
+                 created=(today or _dt.date.today()).isoformat(), reading_target=target, paths=tuple(paths))
+
+
+def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
+    """The statistics of the executive summary and the charts."""
+    letters = [fr for fr in report.files if fr.error is None]
+    scores = [fr.score for fr in letters if fr.score is not None]
+    by_code = {r.code: r for r in rules}
+    with_category: Counter[str] = Counter()
+    by_category: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    by_rule: Counter[str] = Counter()
+    rule_letters: Counter[str] = Counter()
+    phrases: Counter[str] = Counter()
+    examples: dict[str, Finding] = {}
+    gains: Counter[str] = Counter()
+    missing_cta = 0
+    for fr in letters:
+        cats = {f.category for f in fr.findings}
+        with_category.update(cats)
+        if any(f.code == MISSING_CTA for f in fr.findings):
+            missing_cta += 1
+        codes = Counter(f.code for f in fr.findings)
+        for f in fr.findings:
+            by_category[f.category] += 1
+            by_severity[f.severity] += 1
+            by_rule[f.code] += 1
+            if f.category in ("stigmatising-language", "legal-jargon", "threatening-tone"):
+                phrases[" ".join(f.text.split()).lower()] += 1
+            best = examples.get(f.code)
+            if best is None or SEVERITY_RANK[f.severity] > SEVERITY_RANK[best.severity] or (
+                    best.suggestion is None and f.suggestion is not None):
+                examples[f.code] = f
+        rule_letters.update(codes.keys())
+        worst: dict[str, str] = {}
+        for f in fr.findings:
+            if f.code not in worst or WEIGHTS[f.severity] > WEIGHTS[worst[f.code]]:
+                worst[f.code] = f.severity
+        for code, count in codes.items():
+            gains[code] += rule_penalty(worst[code], count)
+    n = len(letters)
+    impacts = [
+        RuleImpact(rule=by_code[code], letters=rule_letters[code], findings=by_rule[code],
+                   points=gains[code] / n if n else 0.0, example=_example(examples[code]),
+                   suggestion=examples[code].suggestion if _example(examples[code]) else None)
+        for code in by_rule if code in by_code
+    ]
+    impacts.sort(key=lambda i: (-i.points, -WEIGHTS[i.rule.severity], -i.letters, i.rule.code))
+    quartiles = None
+    if len(scores) >= 2:
+        q = statistics.quantiles(scores, n=4, method="inclusive")
+        quartiles = (q[0], q[2])
+    return Summary(
+        letters=n,
+        mean=round(statistics.fmean(scores), 1) if scores else None,
+        median=statistics.median(scores) if scores else None,
+        stdev=round(statistics.pstdev(scores), 1) if scores else None,
+        lowest=min(scores) if scores else None,
+        highest=max(scores) if scores else None,
+        quartiles=quartiles,
+        with_category={c: with_category.get(c, 0) for c in CATEGORIES},
+        missing_cta=missing_cta,
+        findings_by_category={c: by_category.get(c, 0) for c in CATEGORIES},
+        findings_by_severity={s: by_severity.get(s, 0) for s in ("error", "warning", "info")},
+        top_rules=by_rule.most_common(10),
+        top_phrases=phrases.most_common(10),
+        impacts=impacts,
+        reading_ease=[fr.readability["flesch_reading_ease"] for fr in letters
+                      if "flesch_reading_ease" in fr.readability],
+    )
+
+
+def _example(f: Finding) -> str | None:
+    text = " ".join(f.text.split())
+    return None if "\n" in f.text.strip() or len(text) > 160 else text
+
+
+# --------------------------------------------------------------------------- one letter's page
+
+def _visible_span(src: SourceText, start: int, end: int) -> tuple[int, int]:
+    """A source span as a span of the visible text (HTML and HTML email differ)."""
+    if src.offsets is None:
+        return start, end
+    starts = src.offsets.starts
+    s = bisect_left(starts, start)
+    e = max(s, bisect_left(starts, end))
+    return min(s, len(src.text)), min(e, len(src.text))
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return a, len(text) if b < 0 else b
+
+
+def letter_page(fr: FileResult, config: Config) -> LetterPage:
+    """Excerpts with marks and the worst passages rewritten, for one letter."""
+    item = read_path(fr.path)
+    if isinstance(item, FileResult):  # changed or removed since it was checked
+        return LetterPage(fr, (), (), (), note=f"could not read it again: {item.error.message if item.error else ''}")
+    src: SourceText = item  # type: ignore[assignment]
+    text = src.text
+    whole: list[Finding] = []
+    lines: dict[int, list[tuple[Finding, int, int]]] = {}
+    for f in fr.findings:
+        s, e = _visible_span(src, f.start, f.end)
+        a, b = _line_bounds(text, s)
+        if e > b + 1 or f.category == "call-to-action" or f.code == "LL601":
+            whole.append(f)
+            continue
+        lines.setdefault(a, []).append((f, s - a, min(e, b) - a))
+    weight = {a: sum(WEIGHTS[f.severity] for f, _, _ in hits) for a, hits in lines.items()}
+    chosen = sorted(sorted(lines, key=lambda a: (-weight[a], a))[:EXCERPT_LINES])
+    excerpts = []
+    for a in chosen:
+        b = _line_bounds(text, a)[1]
+        hits = lines[a]
+        excerpts.append(Excerpt(
+            line=text.count("\n", 0, a) + 1,
+            text=text[a:b],
+            marks=_merge_marks([Mark(s, e, f.severity, f.code) for f, s, e in hits if e > s]),
+            findings=tuple(sorted((f for f, _, _ in hits), key=lambda f: (-SEVERITY_RANK[f.severity], f.start))),
+        ))
+    passages, note = _worst_passages(src, lines, config)
+    return LetterPage(fr, tuple(whole), tuple(excerpts), passages, note)
+
+
+def _merge_marks(marks: list[Mark]) -> tuple[Mark, ...]:
+    """Overlapping spans become one, carrying the most severe finding's severity."""
+    out: list[Mark] = []
+    for m in sorted(marks, key=lambda m: (m.start, -m.end)):
+        if out and m.start < out[-1].end:
+            last = out[-1]
+            sev = max(last.severity, m.severity, key=lambda s: SEVERITY_RANK[s])
+            codes = last.code if m.code in last.code.split() else f"{last.code} {m.code}"
+            out[-1] = Mark(last.start, max(last.end, m.end), sev, codes)
+        else:
+            out.append(m)
+    return tuple(out)
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, int]]],
+                    config: Config) -> tuple[tuple[Passage, ...], str | None]:
+    scored = {a: sum(WEIGHTS[f.severity] for f, _, _ in hits if f.category in REWORDED) for a, hits in lines.items()}
+    worst = [a for a in sorted(scored, key=lambda a: (-scored[a], a)) if scored[a] > 0][:WORST_PASSAGES]
+    if not worst:
+        return (), None
+    from .rewrite import rewrite_source
+
+    try:
+        rw = rewrite_source(src, config=config)
+    except Exception as exc:  # noqa: BLE001 - a report must not fail over one letter's rewrite
+        return (), f"no rewrite for this letter ({type(exc).__name__}: {exc})"
+    after_by_line = {_norm(before): after for before, after in rw.passages}
+    text = src.text
+    out = []
+    for a in sorted(worst):
+        b = _line_bounds(text, a)[1]
+        before = text[a:b].strip()
+        after = after_by_line.get(_norm(before))
+        rendered = _norm(rw.render_passage(after)) if after is not None else None
+        out.append(Passage(line=text.count("\n", 0, a) + 1, before=before, after=rendered or None))
+    return tuple(out), None

@@ -1,0 +1,49 @@
+"""The audit as one self-contained HTML page: styles and charts inline, no scripts, no links
+to anything outside the file, so it can be e-mailed, archived and opened offline.
+
+The page is a Jinja2 template with autoescaping on: every piece of letter text is
+escaped, and the only markup added to it is the ``<mark>`` of a flagged span.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+
+from ..audit import CATEGORY_LABELS, Audit, Excerpt
+from ..scoring import REPEAT_FACTOR, RULE_CAP, WEIGHTS
+from .charts import audit_charts, svg
+
+CHART_TITLES = {
+    "scores": "How the letters score",
+    "categories": "Findings by category",
+    "rules": "The most frequent findings",
+    "phrases": "The words and phrases flagged most often",
+    "reading": "Reading ease against the target",
+}
+
+
+def marked(ex: Excerpt) -> str:
+    """The excerpt's text, escaped, with ``<mark>`` around each flagged span."""
+    out, pos = [], 0
+    for m in ex.marks:
+        out.append(escape(ex.text[pos:m.start]))
+        out.append(f'<mark class="{m.severity}" title="{m.code}">{escape(ex.text[m.start:m.end])}</mark>')
+        pos = m.end
+    out.append(escape(ex.text[pos:]))
+    return "".join(out)
+
+
+def render_html(a: Audit) -> str:
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["marked"] = lambda ex: Markup(marked(ex))
+    template = env.from_string(resources.files("letterlint.reports").joinpath("report.html.j2").read_text("utf-8"))
+    charts = {name: Markup(svg(fig, CHART_TITLES[name])) for name, fig in audit_charts(a).items()}
+    page_ids = {p.result.path: f"letter-{i + 1}" for i, p in enumerate(a.pages)}
+    return template.render(
+        a=a, s=a.summary, charts=charts, titles=CHART_TITLES, labels=CATEGORY_LABELS, page_ids=page_ids,
+        weights=WEIGHTS, repeat=REPEAT_FACTOR, cap=RULE_CAP,
+    )
