@@ -124,6 +124,8 @@ class Config:
             return None
 
     def is_excluded(self, path: str | Path) -> bool:
+        if not self.exclude:  # the common case: no path resolving for every file walked
+            return False
         rel = self._rel(path)
         name = Path(path).name
         for glob in self.exclude:

@@ -46,7 +46,9 @@ class _LineDict(dict):  # type: ignore[type-arg]
     lines: dict[Any, int]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when it is there (it reads the core pack about twice as fast), with
+# the same safe constructors and line numbers as the pure-Python one.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     pass
 
 

@@ -1,0 +1,76 @@
+"""Generate the example audit report in docs/ from sample_letters/, and its screenshots.
+
+    python scripts/gen_example_report.py            # docs/example-report/audit.html and audit.docx
+    python scripts/gen_example_report.py --shots    # also docs/images/audit-*.png (needs /usr/bin/chromium)
+
+The report is dated 25 November 2026 so that regenerating it changes it only when the
+rules, the letters or the report itself change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from letterlint import audit  # noqa: E402
+from letterlint.reports import render_report  # noqa: E402
+
+OUT = ROOT / "docs" / "example-report"
+IMAGES = ROOT / "docs" / "images"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars"]
+
+
+def generate() -> Path:
+    os.chdir(ROOT)  # paths in the report read sample_letters/..., not this machine's folders
+    a = audit(["sample_letters"], client="Example Energy Ltd", today=dt.date(2026, 11, 25))
+    OUT.mkdir(parents=True, exist_ok=True)
+    html = OUT / "audit.html"
+    html.write_bytes(render_report(a, ".html"))
+    (OUT / "audit.docx").write_bytes(render_report(a, ".docx"))
+    return html
+
+
+def screenshot(html: Path, png: Path, height: int, scroll_to: str | None = None) -> None:
+    """A screenshot by Debian's Chromium in headless mode (no browser is downloaded)."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    target = html
+    if scroll_to:  # show a later part of the page: a copy that opens at that anchor's section
+        text = html.read_text(encoding="utf-8")
+        start = text.index(f'id="{scroll_to}"')
+        cut = text.rfind("<h2", 0, start) if scroll_to.startswith(("summary", "pages")) else text.rfind("<section", 0, start)
+        head = text[: text.index("<main>") + len("<main>")]
+        tmp = Path(tempfile.mkdtemp()) / "part.html"
+        tmp.write_text(head + text[cut:], encoding="utf-8")
+        target = tmp
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size=1100,{height}",
+                        f"--screenshot={png}", target.as_uri()], check=True, capture_output=True, timeout=120)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shots", action="store_true", help="also take screenshots with headless Chromium")
+    args = ap.parse_args()
+    html = generate()
+    print(f"wrote {html.relative_to(ROOT)} and audit.docx")
+    if args.shots:
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        screenshot(html, IMAGES / "audit-summary.png", 1500)
+        screenshot(html, IMAGES / "audit-letter.png", 1400, scroll_to="letter-2")
+        print("wrote docs/images/audit-summary.png and audit-letter.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
