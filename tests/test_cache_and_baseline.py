@@ -274,3 +274,21 @@ def test_a_bad_baseline_is_a_clear_error(letters: Path, tmp_path: Path) -> None:
     (tmp_path / "other.json").write_text('{"schema_version": 1, "files": {"a.txt": [{"code": "LL101"}]}}')
     proc = run_cli("check", str(letters), "--baseline", str(tmp_path / "other.json"), cwd=tmp_path)
     assert proc.returncode == 2 and "'code', 'text'" in proc.stderr
+
+
+def test_old_entries_are_pruned_and_hits_kept_fresh(letters: Path) -> None:
+    import sqlite3
+    import time
+
+    check_paths([letters], cache=True)
+    db_path = letters.parent / CACHE_DIR / DB_NAME
+    month_ago = int(time.time()) - 30 * 86400
+    with sqlite3.connect(db_path) as db:
+        n = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        db.execute("UPDATE results SET used = ?", (month_ago,))
+        db.execute("INSERT INTO results VALUES ('stale-old-letter', 'old-run', ?, x'00')", (month_ago,))
+    check_paths([letters], cache=True)  # every letter is a hit: they are marked as used
+    with sqlite3.connect(db_path) as db:
+        rows = dict(db.execute("SELECT key, used FROM results").fetchall())
+    assert "stale-old-letter" not in rows
+    assert len(rows) == n and min(rows.values()) > month_ago

@@ -33,7 +33,8 @@ from .rulebook import builtin_rules_dir
 CACHE_DIR = ".letterlint_cache"
 DB_NAME = "results-v1.sqlite"
 PRUNE_AFTER_DAYS = 14
-"""Entries of other runs (other rules, config or versions) unused this long are dropped."""
+"""Entries unused this long are dropped: old versions of edited letters, and results of
+other rules, configs or letterlint versions."""
 
 _GITIGNORE = "# Created by letterlint; safe to delete.\n*\n"
 _CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -103,6 +104,7 @@ class ResultCache:
         self._db: sqlite3.Connection | None = None
         self.hits = 0
         self.misses = 0
+        self._touch: list[str] = []  # hits last marked as used more than a day ago
 
     @classmethod
     def open(cls, config: Config, context_file: str | None = None, folder: Path | None = None) -> "ResultCache":
@@ -146,15 +148,18 @@ class ResultCache:
         found: dict[str, tuple[Any, ...]] = {}
         if db is None or not keys:
             return found
+        stale_before = int(time.time()) - 86400
         try:
             for i in range(0, len(keys), 900):  # SQLite's limit on bound parameters
                 chunk = keys[i:i + 900]
-                q = f"SELECT key, value FROM results WHERE key IN ({','.join('?' * len(chunk))})"
-                for key, value in db.execute(q, chunk):
+                q = f"SELECT key, used, value FROM results WHERE key IN ({','.join('?' * len(chunk))})"
+                for key, used, value in db.execute(q, chunk):
                     try:
                         found[key] = marshal.loads(value)
                     except (ValueError, EOFError, TypeError):
                         continue  # a damaged entry is a miss
+                    if used < stale_before:
+                        self._touch.append(key)
         except sqlite3.Error:
             return {}
         self.hits += len(found)
@@ -162,19 +167,25 @@ class ResultCache:
         return found
 
     def put_many(self, items: Sequence[tuple[str, tuple[Any, ...]]]) -> None:
-        """Store packed results; failures only mean the next run is not faster."""
+        """Store packed results, mark old hits as used, and drop entries unused for a while.
+
+        Hits are marked at most once a day, so a fully cached run usually writes nothing.
+        Failures only mean the next run is not faster.
+        """
+        if not items and not self._touch:
+            return
         db = self._connect()
-        if db is None or not items:
+        if db is None:
             return
         now = int(time.time())
         rows = [(key, self.run, now, marshal.dumps(value)) for key, value in items]
         try:
             db.execute("BEGIN")
             db.executemany("INSERT OR REPLACE INTO results (key, run, used, value) VALUES (?, ?, ?, ?)", rows)
-            db.execute("UPDATE results SET used = ? WHERE run = ? AND used < ?", (now, self.run, now - 86400))
-            db.execute("DELETE FROM results WHERE run != ? AND used < ?",
-                       (self.run, now - PRUNE_AFTER_DAYS * 86400))
+            db.executemany("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in self._touch])
+            db.execute("DELETE FROM results WHERE used < ?", (now - PRUNE_AFTER_DAYS * 86400,))
             db.execute("COMMIT")
+            self._touch.clear()
         except sqlite3.Error:
             try:
                 db.execute("ROLLBACK")
