@@ -11,12 +11,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Config
 from .engine import Linter
 from .model import FileError, FileResult, Finding, Report, pack_result, unpack_result
 from .readers import KIND_BY_SUFFIX, UNSUPPORTED_SUFFIXES, ReadError, read_bytes, read_text
+
+if TYPE_CHECKING:
+    from .cache import ResultCache
 
 _TEXT_KINDS = {"text", "markdown", "html", "jinja", "eml", "handlebars", "mustache", "liquid"}
 
@@ -206,7 +210,7 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
     return Report(files=tuple(results), skipped=tuple(skipped), tool_version=__version__)  # type: ignore[arg-type]
 
 
-def _open_cache(config: Config, context_file: str | None) -> object | None:
+def _open_cache(config: Config, context_file: str | None) -> "ResultCache | None":
     from .cache import ResultCache, cache_enabled_by_env
 
     if not cache_enabled_by_env():
@@ -214,15 +218,14 @@ def _open_cache(config: Config, context_file: str | None) -> object | None:
     return ResultCache.open(config, context_file)
 
 
-def _cache_lookup(store: object, todo: list[str], results: list[FileResult | None], config: Config,
+def _cache_lookup(store: "ResultCache", todo: list[str], results: list[FileResult | None], config: Config,
                   kind: str | None) -> dict[int, str]:
     """Fill ``results`` with cached results; return the content key of every file read.
 
     Files that cannot be read get their error here (never cached: the disk may recover).
     """
-    from .cache import ResultCache, content_key, with_path
+    from .cache import content_key, with_path
 
-    assert isinstance(store, ResultCache)
     keys: dict[int, str] = {}
     for i, path in enumerate(todo):
         if path == "-":
