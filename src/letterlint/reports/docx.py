@@ -48,7 +48,7 @@ def render_docx(a: Audit) -> bytes:
             ("Threaten or pressure the reader", _count(s, s.with_category["threatening-tone"])),
             ("Never say what to do next", _count(s, s.missing_cta)),
         ]
-        _table(doc, ("Measure", "Result"), rows)
+        _table(doc, ("Measure", "Result"), rows, widths=(2.6, 3.9))
         sev = s.findings_by_severity
         doc.add_paragraph(
             f"The score starts at 100 for a letter with nothing to improve and drops with every problem found; a "
@@ -62,8 +62,8 @@ def render_docx(a: Audit) -> bytes:
                 if i.example and i.suggestion is not None:
                     example += f" → “{i.suggestion}”" if i.suggestion else " → leave it out"
                 rows.append((f"{i.rule.summary} ({i.rule.code})", f"{i.letters} of {s.letters}", f"{i.points:.1f}",
-                             example or i.rule.rationale))
-            _table(doc, ("What to change", "Letters", "Points a letter", "Example"), rows)
+                             example or _shorten(i.rule.rationale, 220)))
+            _table(doc, ("What to change", "Letters", "Points a letter", "Example"), rows, widths=(2.3, 0.8, 0.8, 2.6))
         else:
             doc.add_paragraph("Nothing to change: no rule found anything.")
     else:
@@ -82,7 +82,8 @@ def render_docx(a: Audit) -> bytes:
         fre = fr.readability.get("flesch_reading_ease")
         rows.append((fr.path, str(fr.score), str(sev_list.count("error")), str(sev_list.count("warning")),
                      str(sev_list.count("info")), f"{fre:.0f}" if fre is not None else "–"))
-    _table(doc, ("Letter", "Score", "Errors", "Warnings", "Advice", "Reading ease"), rows)
+    _table(doc, ("Letter", "Score", "Errors", "Warnings", "Advice", "Reading ease"), rows,
+           widths=(2.9, 0.6, 0.6, 0.8, 0.7, 0.9))
 
     doc.add_heading("Letter by letter", level=1)
     for n, p in enumerate(a.pages, start=1):
@@ -119,7 +120,8 @@ def render_docx(a: Audit) -> bytes:
         f"{RULE_CAP:.0f} times the weight per rule; the score is 100 minus the total, never below 0. Reading ease is "
         f"the Flesch reading ease of the letter's body; the target is {a.reading_target:.0f} or more.")
     _table(doc, ("Rule", "Severity", "What it finds", "Sources"),
-           [(f"{r.code} {r.name}", r.severity, r.summary, "; ".join(r.sources)) for r in a.rules])
+           [(f"{r.code} {r.name}", r.severity, r.summary, "; ".join(r.sources)) for r in a.rules],
+           widths=(1.6, 0.7, 1.9, 2.3))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -129,16 +131,32 @@ def _count(s: Any, n: int) -> str:
     return f"{n} of {s.letters} letters ({s.share(n)})"
 
 
-def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Any:
+def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]],
+           widths: tuple[float, ...] | None = None) -> Any:
+    """A Word table with a header row; ``widths`` in inches (Word otherwise splits evenly)."""
+    from docx.shared import Inches
+
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Light Grid Accent 1"
+    table.autofit = widths is None
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = text
     for row in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, row):
             cell.text = _clean(text)
+    if widths:  # the grid (LibreOffice reads it) and every cell (Word reads those)
+        for col, w in zip(table.columns, widths):
+            col.width = Inches(w)
+        for row in table.rows:
+            for cell, w in zip(row.cells, widths):
+                cell.width = Inches(w)
     return table
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _clean(text: str) -> str:
