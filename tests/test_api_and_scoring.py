@@ -18,8 +18,10 @@ from .conftest import ROOT, SAMPLES
 def test_public_names_do_not_drift() -> None:
     assert letterlint.__all__ == sorted(letterlint.__all__)
     assert set(letterlint.__all__) == {
-        "Audit", "Config", "ConfigError", "Edit", "ExportError", "FileError", "FileResult", "Finding", "Fix", "FixResult", "Report",
-        "Rewrite", "__version__", "audit", "check_bytes", "check_paths", "check_text", "export_template", "fix_text", "rewrite_text",
+        "Audit", "Config", "ConfigError", "DIALECTS", "Edit", "ExportError", "FileError", "FileResult", "Finding", "Fix",
+        "FixResult", "LETTER_SUFFIXES", "OpenedLetter", "Readability", "Report", "Rewrite", "RuleDoc", "SAMPLE_CONTEXT",
+        "__version__", "audit", "check_bytes", "check_paths", "check_text", "export_template", "fix_text", "open_letter",
+        "readability", "rewrite_text", "rule_docs", "score", "write_atomic",
     }
     assert (Path(letterlint.__file__).parent / "py.typed").exists()
 
@@ -91,3 +93,23 @@ def test_parallel_output_is_identical_to_serial_and_in_order(tmp_path: Path, mon
     assert parallel == serial
     assert [f.path for f in parallel.files] == sorted(f.path for f in serial.files)
     assert parallel.files[3].error is not None and parallel.files[3].error.code == "binary"
+
+
+def test_front_end_helpers() -> None:
+    """What the editor shows beside findings comes from the public API too."""
+    text = (SAMPLES / "bad-first-reminder.txt").read_text(encoding="utf-8")
+    figures = letterlint.readability(text)
+    ll601 = next(f for f in check_text(text) if f.code == "LL601")
+    assert f"reading ease {figures.reading_ease:.0f}" in ll601.message
+    assert figures.words_per_sentence == 28.0 and figures.grade is not None
+    assert letterlint.readability("").reading_ease is None
+    docs = letterlint.rule_docs()
+    assert docs["LL101"].sources and "debtor" in docs["LL101"].rationale and docs["LL101"].fix == "safe"
+    assert set(docs) >= {f.code for f in check_text(text)}
+    opened = letterlint.open_letter((SAMPLES / "bad-final-demand.docx").read_bytes(), "final.docx")
+    assert opened.error is None and opened.kind == "text" and "FINAL DEMAND" in opened.text
+    broken = letterlint.open_letter(b"PK\x03\x04 nope", "final.docx")
+    assert broken.error is not None and broken.error.code == "corrupt-docx" and broken.text == ""
+    assert letterlint.open_letter(b"<p>Hi</p>", "a.html").kind == "html"
+    assert ".docx" in letterlint.LETTER_SUFFIXES and "html-email" in letterlint.DIALECTS
+    assert letterlint.score(check_text("You are a debtor.")) < 100

@@ -69,6 +69,19 @@ def test_config_validation() -> None:
         Config.from_mapping({"per-file-ignores": ["x"]})
     with pytest.raises(ConfigError, match="unknown rule selector"):
         check_text("hi", config=Config(select=("no-such-rule",)))
+    with pytest.raises(ConfigError, match="'templates' must be the path of a folder"):
+        Config.from_mapping({"templates": ["letters"]})
+    with pytest.raises(ConfigError, match="'templates'"):
+        Config.from_mapping({"templates": "  "})
+
+
+def test_templates_folder_is_relative_to_the_config_file(tmp_path: Path) -> None:
+    (tmp_path / "letterlint.toml").write_text('templates = "letters"\n')
+    sub = tmp_path / "deep"
+    sub.mkdir()
+    cfg = Config.load(start=sub)
+    assert cfg.templates_dir == (tmp_path / "letters").resolve()
+    assert Config().templates_dir == Path(".") / "sample_letters"
 
 
 def test_config_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:

@@ -11,16 +11,19 @@ __version__ = "0.1.0"
 
 from .api import check_bytes, check_paths, check_text  # noqa: E402
 from .audit import Audit, audit  # noqa: E402
-from .config import Config, ConfigError  # noqa: E402
-from .export import ExportError, export_template  # noqa: E402
-from .fixes import FixResult, fix_text  # noqa: E402
+from .config import SAMPLE_CONTEXT, Config, ConfigError  # noqa: E402
+from .export import DIALECTS, ExportError, export_template  # noqa: E402
+from .fixes import FixResult, fix_text, write_atomic  # noqa: E402
+from .letters import LETTER_SUFFIXES, OpenedLetter, Readability, RuleDoc, open_letter, readability, rule_docs  # noqa: E402
 from .model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
 from .rewrite import Rewrite, rewrite_text  # noqa: E402
+from .scoring import score  # noqa: E402
 
 __all__ = [
     "Audit",
     "Config",
     "ConfigError",
+    "DIALECTS",
     "Edit",
     "ExportError",
     "FileError",
@@ -28,8 +31,13 @@ __all__ = [
     "Finding",
     "Fix",
     "FixResult",
+    "LETTER_SUFFIXES",
+    "OpenedLetter",
+    "Readability",
     "Report",
     "Rewrite",
+    "RuleDoc",
+    "SAMPLE_CONTEXT",
     "__version__",
     "audit",
     "check_bytes",
@@ -37,5 +45,10 @@ __all__ = [
     "check_text",
     "export_template",
     "fix_text",
+    "open_letter",
+    "readability",
     "rewrite_text",
+    "rule_docs",
+    "score",
+    "write_atomic",
 ]

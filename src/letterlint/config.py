@@ -41,7 +41,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     allow_words: tuple[str, ...] = ()
     context: str | None = None
-    templates: str = "sample_letters"
+    templates: str = "sample_letters"  # the editor's folder of letters and templates
     root: str = "."  # folder of the config file; relative paths and globs start here
     path: str | None = None  # the config file, when one was read
 
@@ -92,8 +92,8 @@ class Config:
         if ctx is not None and not isinstance(ctx, str):
             raise ConfigError(f"{where}: 'context' must be a path")
         templates = table.get("templates", "sample_letters")
-        if not isinstance(templates, str):
-            raise ConfigError(f"{where}: 'templates' must be a path")
+        if not isinstance(templates, str) or not templates.strip():
+            raise ConfigError(f"{where}: 'templates' must be the path of a folder (the editor's templates)")
         fail_on = table.get("fail-on", "warning")
         if fail_on not in FAIL_ON:
             raise ConfigError(f"{where}: fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
@@ -108,7 +108,7 @@ class Config:
             per_file_ignores=tuple((g, tuple(v)) for g, v in pfi.items()),
             allow_words=strs("allow-words"),
             context=str((root / ctx).resolve()) if ctx else None,
-            templates=str((root / templates)),
+            templates=str((root / templates).resolve()),
             root=str(root),
             path=path,
         )
@@ -117,6 +117,12 @@ class Config:
         return replace(self, **changes)
 
     # ---------------------------------------------------------------- paths
+    @property
+    def templates_dir(self) -> Path:
+        """The editor's templates folder (a relative ``templates`` starts at ``root``)."""
+        p = Path(self.templates)
+        return p if p.is_absolute() else Path(self.root) / p
+
     def _rel(self, path: str | Path) -> str | None:
         try:
             return PurePosixPath(Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()).as_posix()

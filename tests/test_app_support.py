@@ -1,0 +1,242 @@
+"""The editor's logic without Streamlit: highlighting, diffs, uploads, previews, exports, saving."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from letterlint import SAMPLE_CONTEXT, Config, ExportError, Finding, check_text
+from letterlint.app_support import (
+    apply_suggestion,
+    changed_since,
+    diff_html,
+    disk_stamp,
+    export_letter,
+    flatten_context,
+    highlight_html,
+    highlight_segments,
+    keep_both_name,
+    lint_letter,
+    list_templates,
+    load_upload,
+    render_preview,
+    save_letter,
+    save_name_for,
+    target_in,
+    unflatten_context,
+    upload_error_message,
+)
+
+from .conftest import SAMPLES, make_docx
+
+
+def _f(code: str, start: int, end: int, text: str, severity: str = "warning", category: str = "threatening-tone",
+       name: str = "threatening-tone.x") -> Finding:
+    return Finding(code=code, name=name, category=category, severity=severity, message="m", start=start, end=end,
+                   line=1, column=start + 1, end_line=1, end_column=end + 1, text=text[start:end])
+
+
+# --------------------------------------------------------------------------- highlighting
+
+def test_overlapping_spans_are_split_so_each_character_shows_once() -> None:
+    text = "We will take LEGAL action now."
+    a = _f("LL301", 8, 25, text)  # "take LEGAL action"
+    b = _f("LL310", 13, 18, text, name="threatening-tone.shouting")  # "LEGAL"
+    pieces = highlight_segments(text, [a, b])
+    assert "".join(p for p, _ in pieces) == text
+    assert [(p, [f.code for f in fs]) for p, fs in pieces] == [
+        ("We will ", []), ("take ", ["LL301"]), ("LEGAL", ["LL301", "LL310"]), (" action", ["LL301"]), (" now.", []),
+    ]
+    out = highlight_html(text, [a, b])
+    assert out.count("LEGAL") == 1
+    assert 'data-codes="LL301 LL310"' in out
+
+
+def test_letter_text_is_always_escaped() -> None:
+    text = "Dear <b>debtor</b> & co, pay $5 or $x$ **now** [link](http://x.example) <script>alert(1)</script>"
+    out = highlight_html(text, check_text(text))
+    assert "<script>" not in out and "<b>" not in out
+    assert "&lt;script&gt;" in out and "&amp; co" in out
+    assert "**now**" in out  # Markdown is not interpreted either
+    visible = re.sub(r"<[^>]+>", "", out)
+    import html
+
+    assert html.unescape(visible) == text
+
+
+def test_whole_letter_findings_are_not_highlighted() -> None:
+    text = "Dear Sam,\n\nWe are writing about your account, which has an outstanding balance on it from last month.\n\nRegards,\nPriya\n"
+    findings = check_text(text)
+    assert any(f.code == "LL401" for f in findings)
+    assert "LL401" not in highlight_html(text, findings)
+
+
+def test_sentence_findings_tint_but_words_inside_lead() -> None:
+    long = "We write with reference to your account " + "and the balance that is still open " * 4 + "today."
+    findings = check_text(long)
+    assert {"LL602", "LL202"} <= {f.code for f in findings}
+    out = highlight_html(long, findings)
+    lead = re.search(r'<mark class="ll-mark ll-(\w+) ll-([\w-]+)" data-codes="([^"]*LL202[^"]*)"', out)
+    assert lead and lead.group(2) == "legal-jargon"
+
+
+def test_diff_marks_removed_and_added_words_escaped() -> None:
+    out = diff_html("You are a debtor <now>.", "You are a customer <now>.")
+    assert '<del style="background:#fde0e0;color:#8a1c1c">debtor</del>' in out
+    assert ">customer</ins>" in out and "&lt;now&gt;" in out
+
+
+def test_diff_keeps_placeholders_whole_and_phrases_together() -> None:
+    out = diff_html("Dear Sir/Madam, the sum of £245.60 remains", "Dear {{ customer.first_name }}, {{ invoice.amount }} remains")
+    assert ">the sum of £245.60</del>" in out and ">{{ invoice.amount }}</ins>" in out
+    assert ">Sir/Madam</del>" in out and ">{{ customer.first_name }}</ins>" in out
+
+
+def test_apply_suggestion_refuses_a_stale_finding() -> None:
+    text = "Dear Sam, you are a debtor."
+    f = next(f for f in check_text(text) if f.code == "LL101")
+    assert apply_suggestion(text, f) == "Dear Sam, you are a customer."
+    with pytest.raises(ValueError, match="changed"):
+        apply_suggestion("Dear Samuel, you are a debtor.", f)
+
+
+# --------------------------------------------------------------------------- linting and uploads
+
+def test_lint_letter_reports_a_broken_template_with_its_line() -> None:
+    view = lint_letter("Dear {{ customer.first_name }},\n\n{% if x %}\nPay now.\n", "jinja", "broken.j2", Config())
+    assert view.error is not None and view.error.startswith("broken.j2: line ")
+    good = lint_letter("Dear debtor, pay now.", "text", "a.txt", Config())
+    assert good.error is None and good.score is not None and good.score < 100
+    assert good.readability is not None and good.readability.words > 0
+
+
+@pytest.mark.parametrize("name,data,code", [
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+    ("letter.docx", b"PK\x03\x04 this is not a zip", "corrupt-docx"),
+    ("letter.pdf", b"%PDF-1.7 ...", "unsupported-format"),
+    ("empty.txt", b"", "unreadable"),
+])
+def test_bad_uploads_come_back_as_errors(name: str, data: bytes, code: str) -> None:
+    letter = load_upload(name, data)
+    assert letter.error is not None and letter.error.code == code
+    msg = upload_error_message(letter)
+    assert name in msg and code in msg
+
+
+def test_uploads_of_every_kind_open_for_editing() -> None:
+    docx = load_upload("x.docx", make_docx("Dear debtor,\nPay now."))
+    assert docx.error is None and docx.kind == "text" and "Dear debtor" in docx.text
+    eml = load_upload("x.eml", (SAMPLES / "bad-b2b-overdue.eml").read_bytes())
+    assert eml.error is None and eml.kind == "text"
+    html_ = load_upload("x.html", b"<p>You are a debtor</p>")
+    assert html_.kind == "html" and html_.text == "<p>You are a debtor</p>"
+    assert load_upload("x.j2", b"Dear {{ customer.first_name }}").kind == "jinja"
+    assert load_upload("x.hbs", b"Dear {{name}}").kind == "handlebars"
+    cp1252 = load_upload("x.txt", "Caf\u00e9 debtor".encode("cp1252"))
+    assert cp1252.text == "Caf\u00e9 debtor" and cp1252.notes
+
+
+def test_list_templates_skips_hidden_lock_and_unknown_files(tmp_path: Path) -> None:
+    for name in ("b.txt", "a.j2", ".hidden.txt", "~$lock.docx", "notes.pdf", "sub/c.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert list_templates(tmp_path) == ["a.j2", "b.txt", "sub/c.md"]
+    assert list_templates(tmp_path / "missing") == []
+
+
+# --------------------------------------------------------------------------- preview
+
+def test_context_round_trip_and_numbers() -> None:
+    flat = flatten_context(SAMPLE_CONTEXT)
+    assert flat["customer.first_name"] == "Amara" and flat["invoice.days_overdue"] == "21"
+    assert unflatten_context(flat) == SAMPLE_CONTEXT
+
+
+def test_preview_fills_fields_and_shows_missing_ones() -> None:
+    ctx = unflatten_context({**flatten_context(SAMPLE_CONTEXT), "customer.first_name": "Zoë"})
+    p = render_preview("Dear {{ customer.first_name }}, {{ invoice.amount }} {{ customer.nickname }}.", "jinja", ctx)
+    assert p.text == "Dear Zoë, £182.40 [nickname?]."
+    branch = (SAMPLES / "good-saas-dunning.j2").read_text()
+    assert "more than a month late" not in (render_preview(branch, "jinja", ctx).text or "")
+    ctx["invoice"]["days_overdue"] = 45
+    assert "more than a month late" in (render_preview(branch, "jinja", ctx).text or "")
+    bad = render_preview("Dear {{ x }\n", "jinja", ctx)
+    assert bad.text is None and bad.error and bad.error.startswith("line 1:")
+    assert render_preview("Dear {{name}}", "handlebars", ctx).note
+
+
+# --------------------------------------------------------------------------- export
+
+def test_export_every_dialect_names_the_file() -> None:
+    tpl = "Dear {{ customer.first_name | default('there') }},\nPlease pay {{ invoice.amount }}.\n"
+    mc = export_letter(tpl, "jinja", "mailchimp", "reminder.j2")
+    assert mc.filename == "reminder-mailchimp.txt" and "*|FNAME|*" in (mc.text or "")
+    word = export_letter(tpl, "jinja", "docx", "reminder.j2")
+    assert word.text is None and word.data[:2] == b"PK" and word.filename.endswith(".docx")
+    with pytest.raises(ExportError, match="handlebars"):
+        export_letter("Dear {{name}}", "handlebars", "liquid")
+    with pytest.raises(ExportError, match="line 2"):
+        export_letter("Hi\n{% for x in y %}{{ x }}{% endfor %}\n", "jinja", "liquid")
+
+
+# --------------------------------------------------------------------------- saving
+
+def test_save_name_for() -> None:
+    assert save_name_for("letter.docx", "text") == "letter.txt"
+    assert save_name_for("mail.eml", "text") == "mail.txt"
+    assert save_name_for("letter.txt", "jinja") == "letter.j2"
+    assert save_name_for("letter.md", "markdown") == "letter.md"
+
+
+def test_target_in_refuses_names_outside_the_folder(tmp_path: Path) -> None:
+    assert target_in(tmp_path, "a.txt") == tmp_path / "a.txt"
+    for bad in ("../a.txt", "/etc/a.txt", "", "a.exe", "a.docx"):
+        with pytest.raises(ValueError):
+            target_in(tmp_path, bad)
+
+
+def test_keep_both_name_counts_up(tmp_path: Path) -> None:
+    p = tmp_path / "letter.txt"
+    p.write_text("1")
+    assert keep_both_name(p).name == "letter (2).txt"
+    (tmp_path / "letter (2).txt").write_text("2")
+    assert keep_both_name(p).name == "letter (3).txt"
+    assert keep_both_name(tmp_path / "letter (2).txt").name == "letter (3).txt"
+
+
+def test_save_detects_a_change_on_disk_and_keeps_both(tmp_path: Path) -> None:
+    p = tmp_path / "letter.txt"
+    p.write_text("original\n")
+    opened = disk_stamp(p)
+    p.write_text("changed by a colleague\n")
+    res = save_letter(p, "my edit\n", opened)
+    assert res.status == "conflict" and "changed on disk" in res.message and "letter (2).txt" in res.message
+    assert p.read_text() == "changed by a colleague\n"
+    both = save_letter(p, "my edit\n", opened, "keep-both")
+    assert both.status == "saved" and both.path.name == "letter (2).txt"
+    assert both.path.read_text() == "my edit\n" and p.read_text() == "changed by a colleague\n"
+    over = save_letter(p, "my edit\n", opened, "overwrite")
+    assert over.status == "saved" and p.read_text() == "my edit\n"
+
+
+def test_save_unchanged_or_touched_file_writes_in_place(tmp_path: Path) -> None:
+    p = tmp_path / "letter.txt"
+    p.write_text("original\n")
+    opened = disk_stamp(p)
+    os.utime(p, ns=(1, 1))  # touched, same content: not a conflict
+    assert not changed_since(opened, disk_stamp(p))
+    res = save_letter(p, "edited\n", opened)
+    assert res.status == "saved" and p.read_text() == "edited\n"
+    again = save_letter(p, "edited twice\n", res.stamp)
+    assert again.status == "saved" and p.read_text() == "edited twice\n"
+    assert not list(tmp_path.glob(".*.tmp"))  # the atomic writer leaves no temporary files
+
+
+def test_save_never_replaces_an_unknown_existing_file(tmp_path: Path) -> None:
+    p = tmp_path / "new.txt"
+    assert save_letter(p, "a\n", None).status == "saved"
+    res = save_letter(p, "b\n", None)
+    assert res.status == "conflict" and "already exists" in res.message and p.read_text() == "a\n"
