@@ -116,7 +116,8 @@ def test_lint_letter_reports_a_broken_template_with_its_line() -> None:
 @pytest.mark.parametrize("name,data,code", [
     ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
     ("letter.docx", b"PK\x03\x04 this is not a zip", "corrupt-docx"),
-    ("letter.pdf", b"%PDF-1.7 ...", "unsupported-format"),
+    ("letter.pdf", b"%PDF-1.7 ...", "unreadable"),
+    ("letter.rtf", b"{\\rtf1 hello}", "unsupported-format"),
     ("empty.txt", b"", "unreadable"),
 ])
 def test_bad_uploads_come_back_as_errors(name: str, data: bytes, code: str) -> None:
@@ -140,7 +141,7 @@ def test_uploads_of_every_kind_open_for_editing() -> None:
 
 
 def test_list_templates_skips_hidden_lock_and_unknown_files(tmp_path: Path) -> None:
-    for name in ("b.txt", "a.j2", ".hidden.txt", "~$lock.docx", "notes.pdf", "sub/c.md"):
+    for name in ("b.txt", "a.j2", ".hidden.txt", "~$lock.docx", "notes.xlsx", "sub/c.md"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert list_templates(tmp_path) == ["a.j2", "b.txt", "sub/c.md"]
@@ -187,13 +188,15 @@ def test_export_every_dialect_names_the_file() -> None:
 def test_save_name_for() -> None:
     assert save_name_for("letter.docx", "text") == "letter.txt"
     assert save_name_for("mail.eml", "text") == "mail.txt"
+    assert save_name_for("scan.pdf", "text") == "scan.txt"
+    assert save_name_for("letter.odt", "text") == "letter.txt"
     assert save_name_for("letter.txt", "jinja") == "letter.j2"
     assert save_name_for("letter.md", "markdown") == "letter.md"
 
 
 def test_target_in_refuses_names_outside_the_folder(tmp_path: Path) -> None:
     assert target_in(tmp_path, "a.txt") == tmp_path / "a.txt"
-    for bad in ("../a.txt", "/etc/a.txt", "", "a.exe", "a.docx"):
+    for bad in ("../a.txt", "/etc/a.txt", "", "a.exe", "a.docx", "a.pdf", "a.odt", "a.eml"):
         with pytest.raises(ValueError):
             target_in(tmp_path, bad)
 

@@ -377,17 +377,21 @@ def changed_since(opened: DiskStamp | None, now: DiskStamp | None) -> bool:
     return now.sha256 != opened.sha256
 
 
+#: Formats the editor opens as text but never writes back (they are not plain text files).
+READ_ONLY_SUFFIXES = (".docx", ".odt", ".pdf", ".eml")
+
+
 def save_name_for(name: str, kind: str) -> str:
     """The file name to save the edited letter as.
 
-    .docx and .eml letters are edited as plain text, so they are saved as .txt; a letter
-    turned into a Jinja2 template by the rewrite gets .j2.
+    .docx, .odt, .pdf and .eml letters are edited as plain text, so they are saved as
+    .txt; a letter turned into a Jinja2 template by the rewrite gets .j2.
     """
     p = Path(name or "letter.txt")
     suffix = p.suffix.lower()
     if kind == "jinja" and suffix not in (".j2", ".jinja", ".jinja2"):
         return p.stem + ".j2"
-    if suffix in (".docx", ".eml") or suffix not in LETTER_SUFFIXES:
+    if suffix in READ_ONLY_SUFFIXES or suffix not in LETTER_SUFFIXES:
         return (p.stem or "letter") + ".txt"
     return p.as_posix()
 
@@ -397,7 +401,7 @@ def target_in(folder: str | Path, name: str) -> Path:
     name = name.strip()
     if not name or name.startswith(("/", "\\")) or ".." in Path(name).parts or ":" in name:
         raise ValueError(f"{name!r} is not a file name inside the templates folder")
-    if Path(name).suffix.lower() not in LETTER_SUFFIXES or Path(name).suffix.lower() == ".docx":
+    if Path(name).suffix.lower() not in LETTER_SUFFIXES or Path(name).suffix.lower() in READ_ONLY_SUFFIXES:
         raise ValueError(f"{name!r}: save as one of .txt .md .html .j2 .hbs .liquid .mustache")
     return Path(folder) / name
 
