@@ -188,11 +188,14 @@ class Analysis:
     _ph_starts: list[int] = field(default_factory=list)
     _spans: list[tuple[int, int]] = field(default_factory=list)
     _reach: list[int] = field(default_factory=list)
+    lowered: str = ""  # text.lower(), shared by the rules that search it
+    gate_words: dict[str, list[int]] | None = None  # filled by `CompiledRules.gate_words`
 
     def __post_init__(self) -> None:
         from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 
         text = self.text
+        self.lowered = text.lower()
         if len(self.doc) == 0:
             rows = []
         else:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .analysis import Analysis, get_nlp, lemma, lemma_forms
-from .literals import has_upper_literal, required_literals
+from .literals import LiteralIndex, case_sensitive_twin, has_upper_literal, lower_is_exact, required_literals
 from .rulebook import Rule
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class CompiledRules:
         # measured); a pattern with upper-case literals, or a case-sensitive rule, keeps
         # its own flags. Each pattern is gated by the literal words it cannot match
         # without (`required_literals`): a substring test is far cheaper than a scan.
-        self._regex: list[tuple[Rule, list[tuple[int, re.Pattern[str], bool, frozenset[str] | None]]]] = []
+        self._regex: list[tuple[Rule, frozenset[str] | None, list[tuple[int, re.Pattern[str], bool, frozenset[str] | None]]]] = []
         for rule in self.by_kind["regex"]:
             case_sensitive = bool(rule.options.get("case-sensitive"))
             pats = []
@@ -128,7 +128,19 @@ class CompiledRules:
                 compiled = re.compile(p.regex.pattern, 0) if lower_ok else p.regex
                 gate = None if case_sensitive else required_literals(p.regex.pattern, p.regex.flags)
                 pats.append((i, compiled, lower_ok, gate))
-            self._regex.append((rule, pats))
+            gates = [g for *_, g in pats]
+            rule_gate = None if not gates or any(g is None for g in gates) else frozenset().union(*gates)
+            self._regex.append((rule, rule_gate, pats))
+        # Presence rules: the case-insensitive patterns also get a twin without the flag,
+        # used on the lower-cased letter when that is exact (`lower_is_exact`).
+        self._presence: list[tuple[Rule, _PresencePlan]] = [(r, _PresencePlan(r.options)) for r in self.by_kind["presence"]]
+        literals: set[str] = set()
+        for _, _, pats in self._regex:
+            literals.update(w for *_, g in pats if g is not None for w in g)
+        for _, plan in self._presence:
+            literals.update(w for g, _, _ in plan.text_patterns if g is not None for w in g)
+        # every gate word of every rule, found once per letter instead of once per pattern
+        self._literals = LiteralIndex(literals)
 
     # ------------------------------------------------------------------ terms
     def terms(self, a: Analysis) -> Iterator[Hit]:
@@ -228,20 +240,30 @@ class CompiledRules:
                    replacement, edit_span)
 
     # ------------------------------------------------------------------ regex
+    def gate_words(self, a: Analysis) -> dict[str, list[int]]:
+        """Where each gate word occurs in the lower-cased letter (computed once per `Analysis`)."""
+        if a.gate_words is None:
+            a.gate_words = self._literals.find(a.lowered)
+        return a.gate_words
+
     def regex(self, a: Analysis) -> Iterator[Hit]:
         text = a.text
-        lowered = text.lower()
+        lowered = a.lowered
         same_length = len(lowered) == len(text)  # a few characters change length when lower-cased
-        for rule, pats in self._regex:
+        occ = self.gate_words(a)
+        found = occ.keys()
+        for rule, rule_gate, pats in self._regex:
+            if rule_gate is not None and found.isdisjoint(rule_gate):
+                continue  # none of the words any of its patterns needs is in the letter
             opts = rule.options
             taken: list[tuple[int, int]] = []
             for i, regex, lower_ok, gate in pats:
-                if gate is not None and not any(g in lowered for g in gate):
+                if gate is not None and found.isdisjoint(gate):
                     continue
                 haystack = lowered if lower_ok and same_length else text
                 if lower_ok and not same_length:
                     regex = re.compile(regex.pattern, re.IGNORECASE)
-                for m in _scan(regex, haystack, lowered, gate):
+                for m in _scan(regex, haystack, occ, gate):
                     start, end = m.span()
                     if end <= start or a.in_placeholder(start, end):
                         continue
@@ -270,15 +292,16 @@ class CompiledRules:
     # ------------------------------------------------------------------ presence
     def presence(self, a: Analysis, body: tuple[int, int]) -> Iterator[Hit]:
         text = a.text
-        lowered = text.lower()
         words = a.word_count()
-        for rule in self.by_kind["presence"]:
+        occ = self.gate_words(a)
+        exact = lower_is_exact(text, a.lowered)
+        for rule, plan in self._presence:
             opts = rule.options
             if words < opts.get("min-words", 0):
                 continue
             if "only-if" in opts and not opts["only-if"].search(text):
                 continue
-            if _present(a, opts, lowered):
+            if plan.present(a, occ, exact):
                 continue
             start, end = body
             yield Hit(rule, start, end, rule.severity, rule.format_message(a.original[start:end], None))
@@ -288,23 +311,23 @@ WINDOW = 300
 """How far from a required word a match may reach (see `_scan`)."""
 
 
-def _scan(regex: re.Pattern[str], haystack: str, lowered: str, gate: frozenset[str] | None) -> Iterator[re.Match[str]]:
+def _scan(regex: re.Pattern[str], haystack: str, occ: dict[str, list[int]],
+          gate: frozenset[str] | None) -> Iterator[re.Match[str]]:
     """Matches of ``regex``, searched only near the words it requires.
 
     Every match contains one of the gate's words, so only windows of ``WINDOW``
-    characters around their occurrences are searched (``pos``/``endpos`` keep ``\\b``
-    and look-arounds seeing the real neighbours). A pattern without a gate, or a short
-    letter, is scanned whole.
+    characters around their occurrences (``occ``, from `LiteralIndex`) are searched
+    (``pos``/``endpos`` keep ``\\b`` and look-arounds seeing the real neighbours). A
+    pattern without a gate, or a short letter, is scanned whole.
     """
     if gate is None or len(haystack) <= 4 * WINDOW:
         yield from regex.finditer(haystack)
         return
     spans: list[tuple[int, int]] = []
+    size = len(haystack)
     for g in gate:
-        i = lowered.find(g)
-        while i != -1:
-            spans.append((max(0, i - WINDOW), min(len(haystack), i + len(g) + WINDOW)))
-            i = lowered.find(g, i + 1)
+        n = len(g) + WINDOW
+        spans.extend((max(0, i - WINDOW), min(size, i + n)) for i in occ.get(g, ()))
     spans.sort()
     merged: list[list[int]] = []
     for s, e in spans:
@@ -320,25 +343,47 @@ def _scan(regex: re.Pattern[str], haystack: str, lowered: str, gate: frozenset[s
                 yield m
 
 
-def _present(a: Analysis, opts: dict[str, Any], lowered: str | None = None) -> bool:
-    lowered = lowered if lowered is not None else a.text.lower()
-    for pat, gate in opts.get("text-patterns-gated", ()):
-        if gate is not None and not any(g in lowered for g in gate):
-            continue  # cannot match: none of the words it needs is in the letter
-        if pat.search(a.text):
-            return True
-    for pat in opts.get("placeholder-names", ()):
-        if any(p.output and pat.search(p.name) for p in a.placeholders):
-            return True
-    anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
-    text = a.text
-    if floating is not None and floating.search(text) is None:
-        floating = None  # not anywhere in the letter, so in no sentence: skip the per-sentence search
-    if anchored is not None or floating is not None:
-        for s, e in a.sentences:
-            if (anchored is not None and anchored.match(text, s, e)) or (floating is not None and floating.search(text, s, e)):
+class _PresencePlan:
+    """A presence rule's patterns, ready to run on the letter or its lower-cased copy.
+
+    Same answers as searching each pattern on the letter as written (the reference in
+    tests/test_presence_plan.py); faster because every case-insensitive pattern without
+    upper-case literals also runs without the flag on the lower-cased letter when that
+    is exact (`lower_is_exact`): Python's regex engine cannot skip ahead to a literal
+    prefix under IGNORECASE.
+    """
+
+    def __init__(self, opts: dict[str, Any]) -> None:
+        self.text_patterns = [(gate, pat, case_sensitive_twin(pat)) for pat, gate in opts.get("text-patterns-gated", ())]
+        self.placeholder_names: tuple[re.Pattern[str], ...] = tuple(opts.get("placeholder-names", ()))
+        anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
+        self.anchored = (anchored, case_sensitive_twin(anchored)) if anchored is not None else None
+        self.floating = (floating, case_sensitive_twin(floating)) if floating is not None else None
+
+    def present(self, a: Analysis, occ: dict[str, list[int]], exact: bool) -> bool:
+        text, lowered = a.text, a.lowered
+        found = occ.keys()
+        for gate, pat, twin in self.text_patterns:
+            if gate is not None and found.isdisjoint(gate):
+                continue  # cannot match: none of the words it needs is in the letter
+            if (twin.search(lowered) if exact and twin is not None else pat.search(text)):
                 return True
-    return False
+        for pat in self.placeholder_names:
+            if any(p.output and pat.search(p.name) for p in a.placeholders):
+                return True
+        anchored = floating = None
+        if self.anchored is not None:
+            anchored, hay_a = (self.anchored[1], lowered) if exact and self.anchored[1] is not None else (self.anchored[0], text)
+        if self.floating is not None:
+            floating, hay_f = (self.floating[1], lowered) if exact and self.floating[1] is not None else (self.floating[0], text)
+            if floating.search(hay_f) is None:
+                floating = None  # not anywhere in the letter, so in no sentence: skip the per-sentence search
+        if anchored is not None or floating is not None:
+            for s, e in a.sentences:
+                if (anchored is not None and anchored.match(hay_a, s, e)) or \
+                        (floating is not None and floating.search(hay_f, s, e)):
+                    return True
+        return False
 
 
 def _phrase_variants(phrase: str, limit: int = 64) -> list[str]:
