@@ -26,6 +26,8 @@ def _present_reference(a: Analysis, opts: dict[str, Any]) -> bool:
         if any(p.output and pat.search(p.name) for p in a.placeholders):
             return True
     anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
+    if floating is not None and floating.search(a.text) is None:
+        floating = None
     for s, e in a.sentences:
         if (anchored is not None and anchored.match(a.text, s, e)) or (floating is not None and floating.search(a.text, s, e)):
             return True
