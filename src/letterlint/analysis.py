@@ -43,12 +43,18 @@ def _mark_sentences(doc: "Doc", text: str | None = None, rows: list[list[int]] |
     ``text`` and ``rows`` (IDX, LENGTH, IS_SPACE, IS_PUNCT per token) may be passed in
     when the caller has them: ``Doc.text`` rebuilds the string token by token.
     """
+    _mark_sentences_rows(doc, text, rows)
+    return doc
+
+
+def _mark_sentences_rows(doc: "Doc", text: str | None = None, rows: list[list[int]] | None = None) -> list[int]:
+    """`_mark_sentences`, also returning the SENT_START value of each token (1 or -1)."""
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 
     n = len(doc)
     if n == 0:
-        return doc
+        return []
     if text is None:
         text = doc.text
     if rows is None:
@@ -88,7 +94,7 @@ def _mark_sentences(doc: "Doc", text: str | None = None, rows: list[list[int]] |
         i += 1
     arr = np.array(starts, dtype="int64").reshape(-1, 1).astype("uint64")
     doc.from_array([SENT_START], arr)
-    return doc
+    return starts
 
 
 def _sentences_component(doc: "Doc") -> "Doc":
@@ -105,13 +111,17 @@ def _register_components() -> None:
 def parse(text: str) -> tuple["Doc", list[list[int]]]:
     """Tokenise and mark sentences; also return the token rows the checks read.
 
-    The same as running the pipeline (`get_nlp`), without rebuilding ``Doc.text``.
+    The same as running the pipeline (`get_nlp`), without rebuilding ``Doc.text``. Each
+    row is IDX, LENGTH, IS_SPACE, IS_PUNCT and SENT_START (1 or -1) of a token, so
+    `Analysis` need not read the sentence starts back from the ``Doc``.
     """
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
     doc = get_nlp().make_doc(text)
     rows = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist() if len(doc) else []
-    _mark_sentences(doc, text, rows)
+    starts = _mark_sentences_rows(doc, text, rows)
+    for row, start in zip(rows, starts):
+        row.append(start)
     return doc, rows
 
 
@@ -198,10 +208,12 @@ class Analysis:
         self.lowered = text.lower()
         if len(self.doc) == 0:
             rows = []
+        elif self.rows is not None and len(self.rows[0]) == 5:
+            rows = self.rows  # from `parse`, sentence starts included
         else:
             sent_starts = self.doc.to_array(SENT_START).tolist()
             base = self.rows if self.rows is not None else self.doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
-            rows = [(*r, ss) for r, ss in zip(base, sent_starts)]
+            rows = [(*r[:4], ss) for r, ss in zip(base, sent_starts)]
         toks: list[Tok] = []
         sentences: list[tuple[int, int]] = []
         sent_toks: list[tuple[int, int]] = []
