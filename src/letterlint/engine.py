@@ -16,7 +16,7 @@ from .checks import CHECKS, CheckContext
 from .config import Config, ConfigError, context_paths, load_context
 from .letter_parts import GREETING, SIGN_OFF
 from .matching import CompiledRules, Hit
-from .model import Edit, FileError, FileResult, Finding, Fix
+from .model import Edit, FileError, FileResult, Finding, Fix, new_finding
 from .readers import ReadError, SourceText, TEMPLATE_KINDS, line_col, line_starts
 from .rulebook import Rule, load_rules
 from .scoring import score
@@ -155,11 +155,8 @@ class Linter:
                 fix = Fix("display-only", (Edit(s2, e2, hit.replacement),))
         line, col = line_col(starts, start)
         end_line, end_col = line_col(starts, end)
-        return Finding(
-            code=rule.code, name=rule.name, category=rule.category, severity=hit.severity,  # type: ignore[arg-type]
-            message=message, start=start, end=end, line=line, column=col, end_line=end_line,
-            end_column=end_col, text=src.source[start:end], suggestion=hit.suggestion, fix=fix,
-        )
+        return new_finding(rule.code, rule.name, rule.category, hit.severity, message, start, end, line, col,
+                           end_line, end_col, src.source[start:end], hit.suggestion, fix)
 
     def _filter(self, findings: list[Finding], src: SourceText, notes: list[str]) -> list[Finding]:
         by_code = {r.code: r for r in self.all_rules}
