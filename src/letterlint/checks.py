@@ -110,11 +110,12 @@ def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
                 continue
             elif tok.space and run and "\n" not in t:
                 continue
-            else:
+            elif run:  # (most tokens end no run: no flush generator for them)
                 yield from flush()
                 run = []
-        yield from flush()
-        run = []
+        if run:
+            yield from flush()
+            run = []
     # .docx runs formatted as capitals (w:caps) shout even when typed in lower case
     for fmt in a.formatting:
         if getattr(fmt, "caps", False):
@@ -289,7 +290,7 @@ def readability_figures(a: "Analysis", body: tuple[int, int]) -> dict[str, float
     syl = _syllable_counter()
     words = syllables = sentences = 0
     text = a.text
-    lowered = text.lower() if len(text.lower()) == len(text) else None
+    lowered = a.lowered if len(a.lowered) == len(text) else None
     has_placeholders = bool(a.placeholders)
     for (s, e), (first, last) in zip(a.sentences, a.sentence_toks):
         if s < body[0] or e > body[1]:

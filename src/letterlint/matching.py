@@ -167,10 +167,11 @@ class CompiledRules:
             for _, s, e in self.allow(doc):
                 allowed.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
         best: dict[tuple[str, int], tuple[int, int, Rule, str, str | None, int, int]] = {}
+        toks = a.toks  # offsets as plain ints: no spaCy Token object per lookup
         for match_id, s, e in self.matcher(doc):
             rule, phrase, sugg = self._term_key[match_id]
-            start = doc[s].idx
-            end = doc[e - 1].idx + len(doc[e - 1].text)
+            start = toks[s].start
+            end = toks[e - 1].end
             if a.in_placeholder(start, end):
                 continue
             if any(x <= start and end <= y for x, y in allowed):
@@ -395,6 +396,8 @@ class _PresencePlan:
 
     def __init__(self, opts: dict[str, Any]) -> None:
         self.text_patterns = [(gate, pat, *_twin_and_lead(pat)) for pat, gate in opts.get("text-patterns-gated", ())]
+        # finer gates for the lower-cased letter: one character such as "@" is worth testing here
+        self.fine_gates = [required_literals(pat.pattern, pat.flags, min_len=1) for _, pat, _, _ in self.text_patterns]
         self.placeholder_names: tuple[re.Pattern[str], ...] = tuple(opts.get("placeholder-names", ()))
         anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
         self.anchored = (anchored, case_sensitive_twin(anchored)) if anchored is not None else None
@@ -413,9 +416,11 @@ class _PresencePlan:
     def present(self, a: Analysis, occ: dict[str, list[int]], exact: bool) -> bool:
         text, lowered = a.text, a.lowered
         found = occ.keys()
-        for gate, pat, twin, lead in self.text_patterns:
+        for (gate, pat, twin, lead), fine in zip(self.text_patterns, self.fine_gates):
             if gate is not None and found.isdisjoint(gate):
                 continue  # cannot match: none of the words it needs is in the letter
+            if exact and fine is not None and not any(g in lowered for g in fine):
+                continue
             if not exact or twin is None:
                 if pat.search(text):
                     return True
