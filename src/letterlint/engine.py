@@ -9,6 +9,7 @@ matchers, the sample context); `Linter.lint` turns one `SourceText` into a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from sys import intern
 from typing import Any
 
 from .analysis import Analysis, parse
@@ -155,8 +156,13 @@ class Linter:
                 fix = Fix("display-only", (Edit(s2, e2, hit.replacement),))
         line, col = line_col(starts, start)
         end_line, end_col = line_col(starts, end)
-        return new_finding(rule.code, rule.name, rule.category, hit.severity, message, start, end, line, col,
-                           end_line, end_col, src.source[start:end], hit.suggestion, fix)
+        # letters written from the same templates repeat the same findings word for word:
+        # one shared string each keeps a run over thousands of letters (and the results
+        # its workers pickle) much smaller
+        suggestion = hit.suggestion
+        return new_finding(rule.code, rule.name, rule.category, hit.severity, intern(message), start, end, line, col,
+                           end_line, end_col, intern(src.source[start:end]),
+                           intern(suggestion) if suggestion else suggestion, fix)
 
     def _filter(self, findings: list[Finding], src: SourceText, notes: list[str]) -> list[Finding]:
         by_code = {r.code: r for r in self.all_rules}
