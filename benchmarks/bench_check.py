@@ -2,10 +2,23 @@
 
     python benchmarks/bench_check.py --letters 10000 --runs 3
     python benchmarks/bench_check.py --letters 1000 --peers      # + proselint (pip install ".[bench]")
+    python benchmarks/bench_check.py --peers --peers-bin /work/peers-npm/node_modules/.bin --json out.json
 
 Each tool runs as a user would run it (a fresh process over a folder), several times;
 the table gives the median wall time, letters per second, and the peak memory of the
 whole process tree (all worker processes added up, sampled every 50 ms from /proc).
+
+Peers: proselint comes from this Python environment (or PATH). write-good and alex are
+npm packages; install them outside the repository and point the script at their
+``node_modules/.bin`` with ``--peers-bin DIR`` or the ``LETTERLINT_PEERS_BIN``
+environment variable (else they are looked up on PATH)::
+
+    mkdir -p /work/peers-npm && cd /work/peers-npm && npm init -y
+    npm install alex@11.0.1 write-good@1.0.8
+
+They run as ``write-good --parse FILE...`` and ``alex --text FOLDER``. Both exit
+non-zero when they find something (write-good with the count, alex with 1); that is
+their normal result, recorded in the row's ``exit_code``, not a failure.
 """
 
 from __future__ import annotations
@@ -76,6 +89,28 @@ def measure(cmd: list[str], cwd: str | None = None) -> tuple[float, float, int]:
     return wall, peak / 1024, code
 
 
+def npm_version(exe: str) -> str:
+    """The version in the package.json above an npm bin link ("" if not found)."""
+    path = Path(os.path.realpath(exe)).parent
+    for folder in (path, *path.parents):
+        pkg = folder / "package.json"
+        if pkg.is_file():
+            try:
+                return str(json.loads(pkg.read_text()).get("version", ""))
+            except (OSError, ValueError):
+                return ""
+    return ""
+
+
+def find_peer(tool: str, peers_bin: str | None) -> str | None:
+    """``tool`` in the peers folder if given, else on PATH."""
+    if peers_bin:
+        found = shutil.which(tool, path=peers_bin)
+        if found:
+            return found
+    return shutil.which(tool)
+
+
 def run_tool(name: str, cmd: list[str], n: int, runs: int) -> dict:
     walls, peaks = [], []
     for _ in range(runs):
@@ -94,7 +129,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--letters", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--peers", action="store_true", help="also run proselint (and write-good / alex if on PATH)")
+    ap.add_argument("--peers", action="store_true", help="also run proselint, write-good and alex (when found)")
+    ap.add_argument("--peers-bin", metavar="DIR", default=os.environ.get("LETTERLINT_PEERS_BIN"),
+                    help="folder holding the write-good and alex executables (node_modules/.bin; "
+                         "default $LETTERLINT_PEERS_BIN, else PATH)")
     ap.add_argument("--peer-letters", type=int, default=1000)
     ap.add_argument("--json", metavar="FILE", help="write the rows as JSON")
     args = ap.parse_args()
@@ -108,9 +146,9 @@ def main() -> int:
         rows = [
             run_tool(f"letterlint check ({args.letters})", [*exe, "check", str(corpus), "--fail-on", "never"],
                      args.letters, args.runs),
-            run_tool(f"letterlint --format json", [*exe, "check", str(corpus), "--format", "json", "--output-file",
+            run_tool("letterlint --format json", [*exe, "check", str(corpus), "--format", "json", "--output-file",
                                                    str(work / "out.json"), "--fail-on", "never"], args.letters, args.runs),
-            run_tool(f"letterlint -j 1", [*exe, "check", str(corpus), "-j", "1", "--fail-on", "never"],
+            run_tool("letterlint -j 1", [*exe, "check", str(corpus), "-j", "1", "--fail-on", "never"],
                      args.letters, args.runs),
         ]
         one = corpus / "letter00000.txt"
@@ -129,11 +167,13 @@ def main() -> int:
                 rows.append(run_tool(f"proselint 0.16 ({n})", [proselint, "check", "-o", "compact", str(sub)], n, args.runs))
             else:
                 print("  proselint not installed: pip install '.[bench]'")
-            for tool, cmd in (("write-good", ["write-good", "--parse", *map(str, files)]),
-                              ("alex", ["alex", "--text", str(sub)])):
-                path = shutil.which(tool)
+            for tool, cmd in (("write-good", ["--parse", *map(str, files)]), ("alex", ["--text", str(sub)])):
+                path = find_peer(tool, args.peers_bin)
                 if path:
-                    rows.append(run_tool(f"{tool} ({n})", [path, *cmd[1:]], n, args.runs))
+                    version = npm_version(path)
+                    rows.append(run_tool(f"{tool} {version} ({n})".replace("  ", " "), [path, *cmd], n, args.runs))
+                else:
+                    print(f"  {tool} not found: see --peers-bin")
         if args.json:
             Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
     finally:

@@ -35,6 +35,42 @@ if TYPE_CHECKING:
 _ENDERS = frozenset(".!?")
 _PROTECTED = re.compile(r"https?://\S+|www\.\S+|\S*[/@\\]\S*|\S*#!\S*|\]\([^)\s]*\)")
 _WORDISH = re.compile(r"\w")
+# Every `_PROTECTED` match contains one of these and lies inside one run of non-space
+# characters (no alternative consumes white space or looks around).
+_PROTECTED_TRIGGERS = ("/", "@", "\\", "www.", "#!", "](")
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_PROTECTED.finditer(text)``, searching only the runs that can hold one.
+
+    Scanning the whole letter costs a backtracking attempt of ``\\S*[/@\\\\]\\S*`` at every
+    character (a twentieth of the time per letter, measured); a match lies inside one
+    run of non-space characters that holds a trigger, so only those runs are searched.
+    """
+    hits: list[int] = []
+    for t in _PROTECTED_TRIGGERS:
+        i = text.find(t)
+        while i != -1:
+            hits.append(i)
+            i = text.find(t, i + 1)
+    if not hits:
+        return []
+    hits.sort()
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    done = -1
+    for i in hits:
+        if i < done:
+            continue  # inside a run already searched
+        s = i
+        while s > 0 and not text[s - 1].isspace():
+            s -= 1
+        e = i
+        while e < n and not text[e].isspace():
+            e += 1
+        spans.extend(m.span() for m in _PROTECTED.finditer(text, s, e))
+        done = e
+    return spans
 
 
 def _mark_sentences(doc: "Doc", text: str | None = None, rows: list[list[int]] | None = None) -> "Doc":
@@ -43,52 +79,88 @@ def _mark_sentences(doc: "Doc", text: str | None = None, rows: list[list[int]] |
     ``text`` and ``rows`` (IDX, LENGTH, IS_SPACE, IS_PUNCT per token) may be passed in
     when the caller has them: ``Doc.text`` rebuilds the string token by token.
     """
+    _mark_sentences_rows(doc, text, rows)
+    return doc
+
+
+def _mark_sentences_rows(doc: "Doc", text: str | None = None, rows: list[list[int]] | None = None) -> list[int]:
+    """`_mark_sentences`, also returning the SENT_START value of each token (1 or -1)."""
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 
     n = len(doc)
     if n == 0:
-        return doc
+        return []
     if text is None:
         text = doc.text
     if rows is None:
         rows = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
-    starts = [-1] * n
-    starts[0] = 1
-    i = 0
-    while i < n:
-        idx, length, space, punct = rows[i]
-        tok = text[idx:idx + length]
-        nxt = i + 1
-        if punct and tok and tok[-1] in _ENDERS:
-            # like spaCy's sentencizer: a run of enders (and closing quotes) ends the sentence
-            while nxt < n and rows[nxt][3] and not rows[nxt][2]:
-                nxt += 1
-            if nxt < n:
-                j = nxt
-                while j < n and rows[j][2]:
-                    j += 1
-                if j < n:
-                    starts[j] = 1
-        gap = text[idx + length:(rows[i + 1][0] if i + 1 < n else len(text))]
-        if space:
-            gap = tok + gap
-        if "\n" in gap or "\r" in gap:
-            j = i + 1
-            while j < n and rows[j][2]:
-                gap += text[rows[j][0]:rows[j][0] + rows[j][1]]
-                j += 1
-            if j < n:
-                first = text[rows[j][0]:rows[j][0] + 1]
-                blank = gap.count("\n") >= 2 or gap.count("\r") >= 2
-                if blank or not first.islower():
-                    starts[j] = 1
-            i = max(i + 1, j - 1) if j > i + 1 else i + 1
-            continue
-        i += 1
+    starts = _sentence_starts(text, rows)
     arr = np.array(starts, dtype="int64").reshape(-1, 1).astype("uint64")
     doc.from_array([SENT_START], arr)
-    return doc
+    return starts
+
+
+_NEWLINE = re.compile(r"[\r\n]")
+_ENDER_CHAR = re.compile(r"[.!?]")
+
+
+def _sentence_starts(text: str, rows: list[list[int]]) -> list[int]:
+    """SENT_START per token (1 or -1) from punctuation and letter line breaks.
+
+    Only two kinds of token can start a sentence after them: a punctuation token ending
+    in ``.``, ``!`` or ``?``, and a token whose trailing gap (its own text too, for a
+    space token) holds a line break. Both are found directly (the line breaks with one
+    regex and a bisect) instead of looking at every token; each only ever sets a start,
+    so the order does not matter.
+    """
+    n = len(rows)
+    starts = [-1] * n
+    starts[0] = 1
+    idxs = [r[0] for r in rows]
+    for m in _ENDER_CHAR.finditer(text):
+        p = m.start()
+        i = bisect_right(idxs, p) - 1
+        if i < 0 or not rows[i][3] or rows[i][0] + rows[i][1] - 1 != p:
+            continue  # not the last character of a punctuation token
+        # like spaCy's sentencizer: a run of enders (and closing quotes) ends the sentence
+        nxt = i + 1
+        while nxt < n and rows[nxt][3] and not rows[nxt][2]:
+            nxt += 1
+        j = nxt
+        while j < n and rows[j][2]:
+            j += 1
+        if j < n:
+            starts[j] = 1
+    seen = -1
+    for m in _NEWLINE.finditer(text):
+        p = m.start()
+        i = bisect_right(idxs, p) - 1
+        if i < 0 or i == seen:
+            continue
+        idx, length, space = rows[i][0], rows[i][1], rows[i][2]
+        if not space and p < idx + length:
+            continue  # inside the token itself, not in the gap after it
+        seen = i
+        _line_break_after(text, rows, i, starts)
+    return starts
+
+
+def _line_break_after(text: str, rows: list[list[int]], i: int, starts: list[int]) -> None:
+    """Token ``i``'s gap holds a line break: the next non-space token starts a sentence
+    after a blank line, or when it does not continue the line in lower case."""
+    n = len(rows)
+    idx, length, space = rows[i][0], rows[i][1], rows[i][2]
+    gap = text[(idx if space else idx + length):(rows[i + 1][0] if i + 1 < n else len(text))]
+    j = i + 1
+    while j < n and rows[j][2]:
+        gap += text[rows[j][0]:rows[j][0] + rows[j][1]]
+        j += 1
+    if j < n:
+        first = text[rows[j][0]:rows[j][0] + 1]
+        blank = gap.count("\n") >= 2 or gap.count("\r") >= 2
+        if blank or not first.islower():
+            starts[j] = 1
 
 
 def _sentences_component(doc: "Doc") -> "Doc":
@@ -105,13 +177,17 @@ def _register_components() -> None:
 def parse(text: str) -> tuple["Doc", list[list[int]]]:
     """Tokenise and mark sentences; also return the token rows the checks read.
 
-    The same as running the pipeline (`get_nlp`), without rebuilding ``Doc.text``.
+    The same as running the pipeline (`get_nlp`), without rebuilding ``Doc.text``. Each
+    row is IDX, LENGTH, IS_SPACE, IS_PUNCT and SENT_START (1 or -1) of a token, so
+    `Analysis` need not read the sentence starts back from the ``Doc``.
     """
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
     doc = get_nlp().make_doc(text)
     rows = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist() if len(doc) else []
-    _mark_sentences(doc, text, rows)
+    starts = _mark_sentences_rows(doc, text, rows)
+    for row, start in zip(rows, starts):
+        row.append(start)
     return doc, rows
 
 
@@ -188,17 +264,22 @@ class Analysis:
     _ph_starts: list[int] = field(default_factory=list)
     _spans: list[tuple[int, int]] = field(default_factory=list)
     _reach: list[int] = field(default_factory=list)
+    lowered: str = ""  # text.lower(), shared by the rules that search it
+    gate_words: dict[str, list[int]] | None = None  # filled by `CompiledRules.gate_words`
 
     def __post_init__(self) -> None:
         from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 
         text = self.text
+        self.lowered = text.lower()
         if len(self.doc) == 0:
             rows = []
+        elif self.rows is not None and len(self.rows[0]) == 5:
+            rows = self.rows  # from `parse`, sentence starts included
         else:
             sent_starts = self.doc.to_array(SENT_START).tolist()
             base = self.rows if self.rows is not None else self.doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
-            rows = [(*r, ss) for r, ss in zip(base, sent_starts)]
+            rows = [(*r[:4], ss) for r, ss in zip(base, sent_starts)]
         toks: list[Tok] = []
         sentences: list[tuple[int, int]] = []
         sent_toks: list[tuple[int, int]] = []
@@ -211,8 +292,9 @@ class Analysis:
                 sent_toks.append((first, last + 1))
                 first = last = -1
             end = idx + length
-            toks.append(new(Tok, (idx, end, space == 1, punct == 1,
-                                  not space and not punct and search(text, idx, end) is not None)))
+            # a word has a letter or digit (\\w); isalnum() answers most tokens without the regex
+            toks.append(new(Tok, (idx, end, space == 1, punct == 1, not space and not punct and (
+                text[idx:end].isalnum() or search(text, idx, end) is not None))))
             if not space:
                 if first < 0:
                     first = i
@@ -227,7 +309,7 @@ class Analysis:
         # URLs, email addresses and paths ("pay.example.com/debtor/remit") are never
         # flagged or edited: they are treated like placeholders by every rule
         spans = [(p.start, p.end) for p in self.placeholders]
-        spans += [m.span() for m in _PROTECTED.finditer(text)]
+        spans += _protected_spans(text)
         spans.sort()
         self._spans = spans
         self._ph_starts = [s for s, _ in spans]

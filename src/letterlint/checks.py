@@ -110,11 +110,12 @@ def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
                 continue
             elif tok.space and run and "\n" not in t:
                 continue
-            else:
+            elif run:  # (most tokens end no run: no flush generator for them)
                 yield from flush()
                 run = []
-        yield from flush()
-        run = []
+        if run:
+            yield from flush()
+            run = []
     # .docx runs formatted as capitals (w:caps) shout even when typed in lower case
     for fmt in a.formatting:
         if getattr(fmt, "caps", False):
@@ -251,22 +252,34 @@ def department_signature(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iter
 
 # --------------------------------------------------------------------------- readability
 
+# textstat 0.7.13's word clean-up before counting syllables (remove_punctuation with
+# rm_apostrophe=False): apostrophes survive only before a contraction ending.
+_NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
+_NOT_WORD_CHAR = re.compile(r"[^\w\s\']")
+
+
 @lru_cache(maxsize=1)
 def _syllable_counter() -> Callable[[str], int]:
     """textstat's syllable count with its pyphen backend (en_US), never its CMUdict.
 
-    textstat 0.7.13 calls ``nltk.download('cmudict')`` the first time it counts English
-    syllables, which fails offline and then raises. Returning no dictionary makes it use
-    its own pyphen fallback, the backend letterlint pins (pyphen 0.18.1, en_US).
+    textstat 0.7.13's ``count_syllables(word, "en_US")`` without a CMU dictionary (it
+    would call ``nltk.download('cmudict')``, which fails offline) removes punctuation
+    except contraction apostrophes, splits on white space and counts
+    ``len(pyphen.positions(w)) + 1`` per word. That is done here directly with pyphen
+    (pinned to 0.18.1, en_US): importing textstat imports NLTK, a fifth of a second of
+    a cold ``letterlint check`` (tests/test_readability_backend.py checks both agree).
     """
-    from textstat.backend.counts import _count_syllables
+    from pyphen import Pyphen
 
-    _count_syllables.get_cmudict = lambda lang: None  # type: ignore[attr-defined]
-    count = _count_syllables.count_syllables
+    positions = Pyphen(lang="en_US").positions
+
+    def count(word: str) -> int:
+        cleaned = _NOT_WORD_CHAR.sub("", _NONCONTRACTION_APOSTROPHE.sub("", word)).lower()
+        return sum(len(positions(w)) + 1 for w in cleaned.split())
 
     class _Cache(dict):  # type: ignore[type-arg]
         def __missing__(self, word: str) -> int:
-            n = self[word] = max(1, count(word, "en_US"))
+            n = self[word] = max(1, count(word))
             return n
 
     return _Cache().__getitem__  # called with lower-case words; counted once each
@@ -277,7 +290,7 @@ def readability_figures(a: "Analysis", body: tuple[int, int]) -> dict[str, float
     syl = _syllable_counter()
     words = syllables = sentences = 0
     text = a.text
-    lowered = text.lower() if len(text.lower()) == len(text) else None
+    lowered = a.lowered if len(a.lowered) == len(text) else None
     has_placeholders = bool(a.placeholders)
     for (s, e), (first, last) in zip(a.sentences, a.sentence_toks):
         if s < body[0] or e > body[1]:

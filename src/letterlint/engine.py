@@ -9,6 +9,7 @@ matchers, the sample context); `Linter.lint` turns one `SourceText` into a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from sys import intern
 from typing import Any
 
 from .analysis import Analysis, parse
@@ -16,7 +17,7 @@ from .checks import CHECKS, CheckContext, readability_figures
 from .config import Config, ConfigError, context_paths, load_context
 from .letter_parts import GREETING, SIGN_OFF
 from .matching import CompiledRules, Hit
-from .model import Edit, FileError, FileResult, Finding, Fix
+from .model import Edit, FileError, FileResult, Finding, Fix, new_finding
 from .readers import ReadError, SourceText, TEMPLATE_KINDS, line_col, line_starts
 from .rulebook import Rule, load_rules
 from .scoring import score
@@ -159,11 +160,13 @@ class Linter:
                 fix = Fix("display-only", (Edit(s2, e2, hit.replacement),))
         line, col = line_col(starts, start)
         end_line, end_col = line_col(starts, end)
-        return Finding(
-            code=rule.code, name=rule.name, category=rule.category, severity=hit.severity,  # type: ignore[arg-type]
-            message=message, start=start, end=end, line=line, column=col, end_line=end_line,
-            end_column=end_col, text=src.source[start:end], suggestion=hit.suggestion, fix=fix,
-        )
+        # letters written from the same templates repeat the same findings word for word:
+        # one shared string each keeps a run over thousands of letters (and the results
+        # its workers pickle) much smaller
+        suggestion = hit.suggestion
+        return new_finding(rule.code, rule.name, rule.category, hit.severity, intern(message), start, end, line, col,
+                           end_line, end_col, intern(src.source[start:end]),
+                           intern(suggestion) if suggestion else suggestion, fix)
 
     def _filter(self, findings: list[Finding], src: SourceText, notes: list[str]) -> list[Finding]:
         by_code = {r.code: r for r in self.all_rules}

@@ -11,16 +11,27 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .analysis import Analysis, get_nlp, lemma, lemma_forms
-from .literals import has_upper_literal, required_literals
+from .literals import (
+    LiteralIndex,
+    case_sensitive_twin,
+    has_upper_literal,
+    leading_literals,
+    lower_is_exact,
+    required_literals,
+)
 from .rulebook import Rule
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hit:
-    """A rule matched ``[start, end)`` of the analysed text."""
+    """A rule matched ``[start, end)`` of the analysed text.
+
+    Not frozen: a frozen dataclass sets each field through ``object.__setattr__``, six
+    times slower to build, and a letter makes dozens of hits. Treat it as read-only.
+    """
 
     rule: Rule
     start: int
@@ -91,6 +102,10 @@ def clause_before(a: Analysis, start: int) -> str:
     return before[breaks[-1]:] if breaks else before
 
 
+_RegexPattern = tuple[int, re.Pattern[str], bool, "frozenset[str] | None", "frozenset[str] | None"]
+"""A regex rule's pattern: index, compiled form, runs on the lower-cased letter, gate, lead words."""
+
+
 class CompiledRules:
     """Every enabled rule, compiled once: one PhraseMatcher for all the term lists."""
 
@@ -119,7 +134,7 @@ class CompiledRules:
         # measured); a pattern with upper-case literals, or a case-sensitive rule, keeps
         # its own flags. Each pattern is gated by the literal words it cannot match
         # without (`required_literals`): a substring test is far cheaper than a scan.
-        self._regex: list[tuple[Rule, list[tuple[int, re.Pattern[str], bool, frozenset[str] | None]]]] = []
+        self._regex: list[tuple[Rule, frozenset[str] | None, list[_RegexPattern]]] = []
         for rule in self.by_kind["regex"]:
             case_sensitive = bool(rule.options.get("case-sensitive"))
             pats = []
@@ -127,8 +142,22 @@ class CompiledRules:
                 lower_ok = not case_sensitive and not has_upper_literal(p.regex.pattern)
                 compiled = re.compile(p.regex.pattern, 0) if lower_ok else p.regex
                 gate = None if case_sensitive else required_literals(p.regex.pattern, p.regex.flags)
-                pats.append((i, compiled, lower_ok, gate))
-            self._regex.append((rule, pats))
+                # where a match must start, when that is a few literal words
+                lead = leading_literals(p.regex.pattern, p.regex.flags)
+                pats.append((i, compiled, lower_ok, gate, lead))
+            gates = [p[3] for p in pats]
+            rule_gate = None if not gates or any(g is None for g in gates) else frozenset().union(*gates)
+            self._regex.append((rule, rule_gate, pats))
+        # Presence rules: the case-insensitive patterns also get a twin without the flag,
+        # used on the lower-cased letter when that is exact (`lower_is_exact`).
+        self._presence: list[tuple[Rule, _PresencePlan]] = [(r, _PresencePlan(r.options)) for r in self.by_kind["presence"]]
+        literals: set[str] = set()
+        for _, _, pats in self._regex:
+            literals.update(w for p in pats for g in p[3:] if g is not None for w in g)
+        for _, plan in self._presence:
+            literals.update(plan.words())
+        # every gate word of every rule, found once per letter instead of once per pattern
+        self._literals = LiteralIndex(literals)
 
     # ------------------------------------------------------------------ terms
     def terms(self, a: Analysis) -> Iterator[Hit]:
@@ -138,10 +167,11 @@ class CompiledRules:
             for _, s, e in self.allow(doc):
                 allowed.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
         best: dict[tuple[str, int], tuple[int, int, Rule, str, str | None, int, int]] = {}
+        toks = a.toks  # offsets as plain ints: no spaCy Token object per lookup
         for match_id, s, e in self.matcher(doc):
             rule, phrase, sugg = self._term_key[match_id]
-            start = doc[s].idx
-            end = doc[e - 1].idx + len(doc[e - 1].text)
+            start = toks[s].start
+            end = toks[e - 1].end
             if a.in_placeholder(start, end):
                 continue
             if any(x <= start and end <= y for x, y in allowed):
@@ -228,20 +258,32 @@ class CompiledRules:
                    replacement, edit_span)
 
     # ------------------------------------------------------------------ regex
+    def gate_words(self, a: Analysis) -> dict[str, list[int]]:
+        """Where each gate word occurs in the lower-cased letter (computed once per `Analysis`)."""
+        if a.gate_words is None:
+            a.gate_words = self._literals.find(a.lowered)
+        return a.gate_words
+
     def regex(self, a: Analysis) -> Iterator[Hit]:
         text = a.text
-        lowered = text.lower()
+        lowered = a.lowered
         same_length = len(lowered) == len(text)  # a few characters change length when lower-cased
-        for rule, pats in self._regex:
+        occ = self.gate_words(a)
+        found = occ.keys()
+        for rule, rule_gate, pats in self._regex:
+            if rule_gate is not None and found.isdisjoint(rule_gate):
+                continue  # none of the words any of its patterns needs is in the letter
             opts = rule.options
             taken: list[tuple[int, int]] = []
-            for i, regex, lower_ok, gate in pats:
-                if gate is not None and not any(g in lowered for g in gate):
+            for i, regex, lower_ok, gate, lead in pats:
+                if gate is not None and found.isdisjoint(gate):
                     continue
                 haystack = lowered if lower_ok and same_length else text
                 if lower_ok and not same_length:
                     regex = re.compile(regex.pattern, re.IGNORECASE)
-                for m in _scan(regex, haystack, lowered, gate):
+                matches = _starts(regex, haystack, occ, lead) if lead is not None and same_length else \
+                    _scan(regex, haystack, occ, gate)
+                for m in matches:
                     start, end = m.span()
                     if end <= start or a.in_placeholder(start, end):
                         continue
@@ -270,15 +312,16 @@ class CompiledRules:
     # ------------------------------------------------------------------ presence
     def presence(self, a: Analysis, body: tuple[int, int]) -> Iterator[Hit]:
         text = a.text
-        lowered = text.lower()
         words = a.word_count()
-        for rule in self.by_kind["presence"]:
+        occ = self.gate_words(a)
+        exact = lower_is_exact(text, a.lowered)
+        for rule, plan in self._presence:
             opts = rule.options
             if words < opts.get("min-words", 0):
                 continue
             if "only-if" in opts and not opts["only-if"].search(text):
                 continue
-            if _present(a, opts, lowered):
+            if plan.present(a, occ, exact):
                 continue
             start, end = body
             yield Hit(rule, start, end, rule.severity, rule.format_message(a.original[start:end], None))
@@ -288,23 +331,43 @@ WINDOW = 300
 """How far from a required word a match may reach (see `_scan`)."""
 
 
-def _scan(regex: re.Pattern[str], haystack: str, lowered: str, gate: frozenset[str] | None) -> Iterator[re.Match[str]]:
+def _starts(regex: re.Pattern[str], haystack: str, occ: dict[str, list[int]],
+            lead: frozenset[str]) -> Iterator[re.Match[str]]:
+    """The matches ``regex.finditer(haystack)`` finds, when every match starts with a ``lead`` word.
+
+    A match can only start where a lead word occurs (``occ``, from `LiteralIndex`), so
+    the pattern is tried there alone, left to right, skipping offsets inside the last
+    match: what a scan finds, without walking the regex engine over every character.
+    """
+    cands = _candidates(occ, lead)
+    match = regex.match
+    last_end = 0
+    for i in cands:
+        if i < last_end:
+            continue
+        m = match(haystack, i)
+        if m is not None:
+            last_end = m.end()
+            yield m
+
+
+def _scan(regex: re.Pattern[str], haystack: str, occ: dict[str, list[int]],
+          gate: frozenset[str] | None) -> Iterator[re.Match[str]]:
     """Matches of ``regex``, searched only near the words it requires.
 
     Every match contains one of the gate's words, so only windows of ``WINDOW``
-    characters around their occurrences are searched (``pos``/``endpos`` keep ``\\b``
-    and look-arounds seeing the real neighbours). A pattern without a gate, or a short
-    letter, is scanned whole.
+    characters around their occurrences (``occ``, from `LiteralIndex`) are searched
+    (``pos``/``endpos`` keep ``\\b`` and look-arounds seeing the real neighbours). A
+    pattern without a gate, or a short letter, is scanned whole.
     """
     if gate is None or len(haystack) <= 4 * WINDOW:
         yield from regex.finditer(haystack)
         return
     spans: list[tuple[int, int]] = []
+    size = len(haystack)
     for g in gate:
-        i = lowered.find(g)
-        while i != -1:
-            spans.append((max(0, i - WINDOW), min(len(haystack), i + len(g) + WINDOW)))
-            i = lowered.find(g, i + 1)
+        n = len(g) + WINDOW
+        spans.extend((max(0, i - WINDOW), min(size, i + n)) for i in occ.get(g, ()))
     spans.sort()
     merged: list[list[int]] = []
     for s, e in spans:
@@ -320,25 +383,97 @@ def _scan(regex: re.Pattern[str], haystack: str, lowered: str, gate: frozenset[s
                 yield m
 
 
-def _present(a: Analysis, opts: dict[str, Any], lowered: str | None = None) -> bool:
-    lowered = lowered if lowered is not None else a.text.lower()
-    for pat, gate in opts.get("text-patterns-gated", ()):
-        if gate is not None and not any(g in lowered for g in gate):
-            continue  # cannot match: none of the words it needs is in the letter
-        if pat.search(a.text):
-            return True
-    for pat in opts.get("placeholder-names", ()):
-        if any(p.output and pat.search(p.name) for p in a.placeholders):
-            return True
-    anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
-    text = a.text
-    if floating is not None and floating.search(text) is None:
-        floating = None  # not anywhere in the letter, so in no sentence: skip the per-sentence search
-    if anchored is not None or floating is not None:
-        for s, e in a.sentences:
-            if (anchored is not None and anchored.match(text, s, e)) or (floating is not None and floating.search(text, s, e)):
+class _PresencePlan:
+    """A presence rule's patterns, ready to run on the letter or its lower-cased copy.
+
+    Same answers as searching each pattern on the letter as written (the reference in
+    tests/test_presence_plan.py); faster because every case-insensitive pattern without
+    upper-case literals also runs without the flag on the lower-cased letter when that
+    is exact (`lower_is_exact`): Python's regex engine cannot skip ahead to a literal
+    prefix under IGNORECASE. A pattern whose matches all start with a few words
+    (`leading_literals`) is then tried only where those words occur.
+    """
+
+    def __init__(self, opts: dict[str, Any]) -> None:
+        self.text_patterns = [(gate, pat, *_twin_and_lead(pat)) for pat, gate in opts.get("text-patterns-gated", ())]
+        # finer gates for the lower-cased letter: one character such as "@" is worth testing here
+        self.fine_gates = [required_literals(pat.pattern, pat.flags, min_len=1) for _, pat, _, _ in self.text_patterns]
+        self.placeholder_names: tuple[re.Pattern[str], ...] = tuple(opts.get("placeholder-names", ()))
+        anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
+        self.anchored = (anchored, case_sensitive_twin(anchored)) if anchored is not None else None
+        self.floating = (floating, *_twin_and_lead(floating)) if floating is not None else None
+
+    def words(self) -> set[str]:
+        """The gate and lead words this plan looks up in `CompiledRules.gate_words`."""
+        out: set[str] = set()
+        for gate, _, _, lead in self.text_patterns:
+            out.update(gate or ())
+            out.update(lead or ())
+        if self.floating is not None:
+            out.update(self.floating[2] or ())
+        return out
+
+    def present(self, a: Analysis, occ: dict[str, list[int]], exact: bool) -> bool:
+        text, lowered = a.text, a.lowered
+        found = occ.keys()
+        for (gate, pat, twin, lead), fine in zip(self.text_patterns, self.fine_gates):
+            if gate is not None and found.isdisjoint(gate):
+                continue  # cannot match: none of the words it needs is in the letter
+            if exact and fine is not None and not any(g in lowered for g in fine):
+                continue
+            if not exact or twin is None:
+                if pat.search(text):
+                    return True
+            elif lead is not None:
+                if any(twin.match(lowered, i) for i in _candidates(occ, lead)):
+                    return True
+            elif twin.search(lowered):
                 return True
-    return False
+        for pat in self.placeholder_names:
+            if any(p.output and pat.search(p.name) for p in a.placeholders):
+                return True
+        return self._in_a_sentence(a, occ, exact)
+
+    def _in_a_sentence(self, a: Analysis, occ: dict[str, list[int]], exact: bool) -> bool:
+        text, lowered = a.text, a.lowered
+        anchored = None
+        if self.anchored is not None:
+            anchored, hay_a = (self.anchored[1], lowered) if exact and self.anchored[1] is not None else (self.anchored[0], text)
+        floating, starts = None, None
+        if self.floating is not None:
+            pat, twin, lead = self.floating
+            floating, hay_f = (twin, lowered) if exact and twin is not None else (pat, text)
+            if floating is twin and lead is not None:
+                # tried only where a lead word occurs; no match in the letter: in no sentence
+                starts = _candidates(occ, lead)
+                if not any(floating.match(hay_f, i) for i in starts):
+                    floating = None
+            elif floating.search(hay_f) is None:
+                floating = None  # not anywhere in the letter, so in no sentence: skip the per-sentence search
+        if anchored is None and floating is None:
+            return False
+        for s, e in a.sentences:
+            if anchored is not None and anchored.match(hay_a, s, e):
+                return True
+            if floating is not None:
+                if starts is None:
+                    if floating.search(hay_f, s, e):
+                        return True
+                elif any(floating.match(hay_f, i, e) for i in starts if s <= i < e):
+                    return True
+        return False
+
+
+def _twin_and_lead(pat: re.Pattern[str]) -> tuple[re.Pattern[str] | None, frozenset[str] | None]:
+    """The pattern's twin for lower-cased text and, if it has one, the words its matches start with."""
+    twin = case_sensitive_twin(pat)
+    return twin, (leading_literals(twin.pattern, twin.flags) if twin is not None else None)
+
+
+def _candidates(occ: dict[str, list[int]], lead: frozenset[str]) -> list[int]:
+    """Offsets where one of the ``lead`` words occurs, ascending, each once."""
+    cands = [i for w in lead for i in occ.get(w, ())]
+    return sorted(set(cands)) if len(cands) > 1 else cands
 
 
 def _phrase_variants(phrase: str, limit: int = 64) -> list[str]:

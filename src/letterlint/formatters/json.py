@@ -28,12 +28,16 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:
     dump = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    files = ",\n".join("    " + dump(fr.to_dict()) for fr in report.files)
-    return (
-        "{\n"
-        f'  "schema_version": {SCHEMA_VERSION},\n'
-        f'  "tool": {dump({"name": "letterlint", "version": __version__})},\n'
-        + (f'  "files": [\n{files}\n  ],\n' if files else '  "files": [],\n')
-        + f'  "skipped": {dump(list(report.skipped))}\n'
-        "}\n"
-    )
+    # one join at the end: a report of 10,000 letters is a few hundred MB of text, and
+    # each concatenation would copy it again
+    parts = ["{\n", f'  "schema_version": {SCHEMA_VERSION},\n',
+             f'  "tool": {dump({"name": "letterlint", "version": __version__})},\n']
+    if report.files:
+        parts.append('  "files": [\n')
+        for i, fr in enumerate(report.files):
+            parts.append(("    " if i == 0 else ",\n    ") + dump(fr.to_dict()))
+        parts.append("\n  ],\n")
+    else:
+        parts.append('  "files": [],\n')
+    parts.append(f'  "skipped": {dump(list(report.skipped))}\n' "}\n")
+    return "".join(parts)

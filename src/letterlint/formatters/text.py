@@ -24,7 +24,8 @@ def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:
     for path in report.skipped:
         lines.append(f"{path}: skipped (not a letter format letterlint reads)")
     lines.append(summary(report))
-    return "\n".join(lines) + "\n"
+    lines.append("")  # the final newline, without copying the whole report once more
+    return "\n".join(lines)
 
 
 def summary(report: Report) -> str:

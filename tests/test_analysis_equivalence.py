@@ -1,0 +1,77 @@
+"""The fast paths in analysis.py give what the plain versions they replaced gave."""
+
+from __future__ import annotations
+
+import random
+
+from letterlint.analysis import _ENDERS, _PROTECTED, _protected_spans, _sentence_starts, get_nlp
+
+from .conftest import SAMPLES
+
+
+def _sentence_starts_reference(text: str, rows: list[list[int]]) -> list[int]:
+    """The token-by-token loop `_sentence_starts` replaced."""
+    n = len(rows)
+    starts = [-1] * n
+    starts[0] = 1
+    i = 0
+    while i < n:
+        idx, length, space, punct = rows[i]
+        tok = text[idx:idx + length]
+        nxt = i + 1
+        if punct and tok and tok[-1] in _ENDERS:
+            while nxt < n and rows[nxt][3] and not rows[nxt][2]:
+                nxt += 1
+            if nxt < n:
+                j = nxt
+                while j < n and rows[j][2]:
+                    j += 1
+                if j < n:
+                    starts[j] = 1
+        gap = text[idx + length:(rows[i + 1][0] if i + 1 < n else len(text))]
+        if space:
+            gap = tok + gap
+        if "\n" in gap or "\r" in gap:
+            j = i + 1
+            while j < n and rows[j][2]:
+                gap += text[rows[j][0]:rows[j][0] + rows[j][1]]
+                j += 1
+            if j < n:
+                first = text[rows[j][0]:rows[j][0] + 1]
+                blank = gap.count("\n") >= 2 or gap.count("\r") >= 2
+                if blank or not first.islower():
+                    starts[j] = 1
+            i = max(i + 1, j - 1) if j > i + 1 else i + 1
+            continue
+        i += 1
+    return starts
+
+
+def _texts(seed: int, pieces: list[str], count: int) -> list[str]:
+    rng = random.Random(seed)
+    out = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir() if p.suffix != ".docx"]
+    out += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(count)]
+    return out
+
+
+def test_sentence_starts_match_the_token_loop() -> None:
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
+
+    pieces = ["a", "B", "word", "Dear", " ", "  ", "\n", "\n\n", "\r\n", "\r", "\t", ".", "!", "?", "...", '"', "'",
+              ")", "(", "?!", "x.", "Mr.", "e.g.", "\u00a0", "\u2028", "“", "”", "-", "\n \n", " \n"]
+    nlp = get_nlp()
+    checked = 0
+    for text in _texts(5, pieces, 3000):
+        doc = nlp.make_doc(text)
+        if not len(doc):
+            continue
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
+        assert _sentence_starts(text, rows) == _sentence_starts_reference(text, rows), repr(text)
+        checked += 1
+    assert checked > 2500
+
+
+def test_protected_spans_match_a_full_scan() -> None:
+    pieces = list("ab /@\\w.#!]()\n\th:ps") + ["www.", "https://", "](", "#!", "\u00a0", "\u2003"]
+    for text in _texts(3, pieces, 5000):
+        assert _protected_spans(text) == [m.span() for m in _PROTECTED.finditer(text)], repr(text)

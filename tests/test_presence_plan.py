@@ -1,0 +1,58 @@
+"""The fast presence search (lower-cased letter, gate words found once) answers as the plain one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from letterlint.analysis import Analysis, parse
+from letterlint.api import get_linter
+from letterlint.literals import lower_is_exact
+from letterlint.rulebook import load_rules
+from letterlint.templating import find_placeholders, mask
+
+from .conftest import SAMPLES
+
+
+def _present_reference(a: Analysis, opts: dict[str, Any]) -> bool:
+    """The search as it was: each pattern case-insensitively on the letter as written,
+    skipped when none of its gate words is in the lower-cased letter."""
+    lowered = a.text.lower()
+    for pat, gate in opts.get("text-patterns-gated", ()):
+        if gate is not None and not any(g in lowered for g in gate):
+            continue
+        if pat.search(a.text):
+            return True
+    for pat in opts.get("placeholder-names", ()):
+        if any(p.output and pat.search(p.name) for p in a.placeholders):
+            return True
+    anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
+    if floating is not None and floating.search(a.text) is None:
+        floating = None
+    for s, e in a.sentences:
+        if (anchored is not None and anchored.match(a.text, s, e)) or (floating is not None and floating.search(a.text, s, e)):
+            return True
+    return False
+
+
+def _analyse(text: str) -> Analysis:
+    ph = find_placeholders(text)
+    mtext = mask(text, ph)
+    doc, rows = parse(mtext)
+    return Analysis(mtext, text, doc, ph, rows=rows)
+
+
+def test_presence_plan_agrees_with_the_reference() -> None:
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir() if p.suffix != ".docx"]
+    texts += [ex.text for r in load_rules(("core",)) for ex in (*r.fail_examples, *r.pass_examples)]
+    # characters that case-insensitive matching folds differently from str.lower()
+    texts += ["Pleaſe pay by 1 March.", "PLEASE PAY BY 1 MARCH. ΟΔΟΣ", "Pay ınstalments online", "Call İstanbul"]
+    compiled = get_linter().compiled
+    checked = 0
+    for text in texts:
+        a = _analyse(text)
+        occ = compiled.gate_words(a)
+        for exact in {lower_is_exact(a.text, a.lowered), False}:
+            for rule, plan in compiled._presence:
+                assert plan.present(a, occ, exact) == _present_reference(a, rule.options), (rule.code, exact, text)
+                checked += 1
+    assert checked > 500
