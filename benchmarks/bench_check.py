@@ -111,10 +111,10 @@ def find_peer(tool: str, peers_bin: str | None) -> str | None:
     return shutil.which(tool)
 
 
-def run_tool(name: str, cmd: list[str], n: int, runs: int) -> dict:
+def run_tool(name: str, cmd: list[str], n: int, runs: int, cwd: str | None = None) -> dict:
     walls, peaks = [], []
     for _ in range(runs):
-        wall, peak, code = measure(cmd)
+        wall, peak, code = measure(cmd, cwd=cwd)
         walls.append(wall)
         peaks.append(peak)
     med = statistics.median(walls)
@@ -143,17 +143,26 @@ def main() -> int:
         print(f"generating {args.letters} letters in {corpus}", flush=True)
         write_corpus(corpus, args.letters)
         exe = [sys.executable, "-m", "letterlint"]
+        check = [*exe, "check", "--no-cache", "--fail-on", "never"]  # the cache has its own rows below
         rows = [
-            run_tool(f"letterlint check ({args.letters})", [*exe, "check", str(corpus), "--fail-on", "never"],
-                     args.letters, args.runs),
-            run_tool("letterlint --format json", [*exe, "check", str(corpus), "--format", "json", "--output-file",
-                                                   str(work / "out.json"), "--fail-on", "never"], args.letters, args.runs),
-            run_tool("letterlint -j 1", [*exe, "check", str(corpus), "-j", "1", "--fail-on", "never"],
-                     args.letters, args.runs),
+            run_tool(f"letterlint check ({args.letters})", [*check, str(corpus)], args.letters, args.runs),
+            run_tool("letterlint --format json", [*check, str(corpus), "--format", "json", "--output-file",
+                                                   str(work / "out.json")], args.letters, args.runs),
+            run_tool("letterlint -j 1", [*check, str(corpus), "-j", "1"], args.letters, args.runs),
         ]
         one = corpus / "letter00000.txt"
-        rows.append(run_tool("letterlint check one.txt", [*exe, "check", str(one), "--fail-on", "never"], 1, max(3, args.runs)))
+        rows.append(run_tool("letterlint check one.txt", [*check, str(one)], 1, max(3, args.runs)))
         rows.append(run_tool("python -c 'import spacy'", [sys.executable, "-c", "import spacy"], 1, max(3, args.runs)))
+        # the result cache: one run fills .letterlint_cache/ in the work folder, then re-runs
+        cached = [*exe, "check", "--fail-on", "never", str(corpus)]
+        print("  (filling the result cache)", flush=True)
+        measure(cached, cwd=str(work))
+        rows.append(run_tool("letterlint check, cached re-run", cached, args.letters, args.runs, cwd=str(work)))
+        rows.append(run_tool("letterlint check --format json, cached", [*cached, "--format", "json", "--output-file",
+                                                                        str(work / "out.json")],
+                             args.letters, args.runs, cwd=str(work)))
+        audit = [*exe, "audit", str(corpus), "--report", str(work / "audit.html"), "--force"]
+        rows.append(run_tool("letterlint audit (HTML, cached)", audit, args.letters, args.runs, cwd=str(work)))
         if args.peers:
             sub = work / "subset"
             sub.mkdir()
@@ -161,7 +170,7 @@ def main() -> int:
             for f in files:
                 shutil.copy(f, sub / f.name)
             n = len(files)
-            rows.append(run_tool(f"letterlint ({n})", [*exe, "check", str(sub), "--fail-on", "never"], n, args.runs))
+            rows.append(run_tool(f"letterlint ({n})", [*check, str(sub)], n, args.runs))
             proselint = shutil.which("proselint", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
             if proselint:
                 rows.append(run_tool(f"proselint 0.16 ({n})", [proselint, "check", "-o", "compact", str(sub)], n, args.runs))

@@ -117,3 +117,34 @@ def test_fix_writes_through_a_symlink_and_keeps_permissions(tmp_path: Path) -> N
     assert (tmp_path / "link.txt").is_symlink()
     assert target.read_text() == "You are a customer.\n"
     assert oct(target.stat().st_mode & 0o777) == oct(0o640)
+
+
+def test_write_atomic_takes_pieces_and_keeps_the_old_file_when_they_fail(tmp_path: Path) -> None:
+    from letterlint.fixes import write_atomic
+
+    target = tmp_path / "report.json"
+    write_atomic(target, (part.encode() for part in ["{", '"a": 1', "}"]))
+    assert target.read_text() == '{"a": 1}'
+
+    def broken():  # type: ignore[no-untyped-def]
+        yield b"half a report"
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, broken())
+    assert target.read_text() == '{"a": 1}'
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left
+
+
+def test_streamed_reports_equal_the_rendered_ones() -> None:
+    from letterlint import check_paths
+    from letterlint.formatters import render, render_parts
+    from letterlint.rulebook import load_rules
+
+    report = check_paths([SAMPLES])
+    rules = load_rules()
+    for fmt in ("text", "json", "sarif", "github"):
+        parts = list(render_parts(fmt, report, rules))
+        assert "".join(parts) == render(fmt, report, rules)
+        if fmt in ("text", "json"):
+            assert len(parts) > len(report.files) // 2  # written file by file

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -153,7 +153,7 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .api import check_paths, get_linter
-    from .formatters import render
+    from .formatters import render_parts
 
     if not args.paths:
         print("letterlint: error: give at least one PATH (or '-' for standard input)", file=sys.stderr)
@@ -194,15 +194,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         if hidden:
             print(f"letterlint: {hidden} finding{'s' if hidden != 1 else ''} recorded in {args.baseline} "
                   f"not shown.", file=sys.stderr)
-    out = render(args.format, report, linter.rules)
+    parts = render_parts(args.format, report, linter.rules)  # written piece by piece, never held whole
     if args.output_file:
         try:
-            write_atomic(Path(args.output_file), out)
+            write_atomic(Path(args.output_file), (p.encode("utf-8") for p in parts))
         except OSError as exc:
             print(f"letterlint: error: cannot write {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR
     else:
-        sys.stdout.write(out)
+        for part in parts:
+            sys.stdout.write(part)
         sys.stdout.flush()
     return exit_code(report, config.fail_on)
 
@@ -232,11 +233,11 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | N
         bar.close()
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a report through a temporary file renamed into place."""
     from .fixes import write_atomic as _write
 
-    _write(path, text.encode("utf-8"))
+    _write(path, data)
 
 
 def _read_file(path: str) -> tuple[bytes, SourceText | None, str | None]:

@@ -98,11 +98,12 @@ def encoding_of(data: bytes) -> tuple[str, bytes]:
         return "cp1252", b""
 
 
-def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True) -> None:
     """Write through a temporary file in the same folder, then rename it into place.
 
     A crash or a full disk leaves the old file untouched. ``overwrite=False`` refuses to
     replace an existing file (checked again at the last moment with a hard link).
+    ``data`` may come in pieces (a large report is never held whole).
     """
     shown = Path(path)
     if not overwrite and (shown.exists() or shown.is_symlink()):
@@ -118,7 +119,11 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, (bytes, bytearray)):
+                fh.write(data)
+            else:
+                for chunk in data:
+                    fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)

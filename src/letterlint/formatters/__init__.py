@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..model import Report
 from ..rulebook import Rule
@@ -24,3 +24,16 @@ def render(fmt: str, report: Report, rules: tuple[Rule, ...]) -> str:
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return func(report, rules)
+
+
+def render_parts(fmt: str, report: Report, rules: tuple[Rule, ...]) -> Iterator[str]:
+    """``render`` in pieces (file by file for text and JSON), for writing large reports."""
+    if fmt == "text":
+        from .text import iter_render
+
+        return iter_render(report, rules)
+    if fmt == "json":
+        from .json import iter_render as json_parts
+
+        return json_parts(report, rules)
+    return iter([render(fmt, report, rules)])

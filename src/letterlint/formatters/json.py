@@ -8,6 +8,7 @@ still easy to read and diff.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from .. import __version__
@@ -26,18 +27,21 @@ def to_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:
+def iter_render(report: Report, rules: tuple[Rule, ...] = ()) -> Iterator[str]:
+    """The report file by file: a report of 10,000 letters is a few hundred MB of text,
+    which is written out piece by piece instead of being held (and copied) whole."""
     dump = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    # one join at the end: a report of 10,000 letters is a few hundred MB of text, and
-    # each concatenation would copy it again
-    parts = ["{\n", f'  "schema_version": {SCHEMA_VERSION},\n',
-             f'  "tool": {dump({"name": "letterlint", "version": __version__})},\n']
+    yield "{\n" f'  "schema_version": {SCHEMA_VERSION},\n' \
+          f'  "tool": {dump({"name": "letterlint", "version": __version__})},\n'
     if report.files:
-        parts.append('  "files": [\n')
+        yield '  "files": [\n'
         for i, fr in enumerate(report.files):
-            parts.append(("    " if i == 0 else ",\n    ") + dump(fr.to_dict()))
-        parts.append("\n  ],\n")
+            yield ("    " if i == 0 else ",\n    ") + dump(fr.to_dict())
+        yield "\n  ],\n"
     else:
-        parts.append('  "files": [],\n')
-    parts.append(f'  "skipped": {dump(list(report.skipped))}\n' "}\n")
-    return "".join(parts)
+        yield '  "files": [],\n'
+    yield f'  "skipped": {dump(list(report.skipped))}\n' "}\n"
+
+
+def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:
+    return "".join(iter_render(report, rules))

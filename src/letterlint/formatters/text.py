@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from ..model import Report
 from ..rulebook import Rule
 
 
-def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:
-    lines: list[str] = []
+def iter_render(report: Report, rules: tuple[Rule, ...] = ()) -> Iterator[str]:
+    """The report file by file, so a large one is written without being held whole."""
     for fr in report.files:
         if fr.error is not None:
-            lines.append(f"{fr.path}: error[{fr.error.code}] {fr.error.message}")
+            yield f"{fr.path}: error[{fr.error.code}] {fr.error.message}\n"
             continue
-        for note in fr.notes:
-            lines.append(f"{fr.path}: note: {note}")
+        lines = [f"{fr.path}: note: {note}\n" for note in fr.notes]
         for f in fr.findings:
             sugg = ""
             if f.suggestion is not None:
                 sugg = f" (→ {f.suggestion})" if f.suggestion else " (→ delete it)"
-            lines.append(f"{fr.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}{sugg}")
+            lines.append(f"{fr.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}{sugg}\n")
+        if lines:
+            yield "".join(lines)
     for path in report.skipped:
-        lines.append(f"{path}: skipped (not a letter format letterlint reads)")
-    lines.append(summary(report))
-    lines.append("")  # the final newline, without copying the whole report once more
-    return "\n".join(lines)
+        yield f"{path}: skipped (not a letter format letterlint reads)\n"
+    yield summary(report) + "\n"
+
+
+def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:
+    return "".join(iter_render(report, rules))
 
 
 def summary(report: Report) -> str:
