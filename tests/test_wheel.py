@@ -21,6 +21,7 @@ def test_wheel_ships_rules_and_runs_outside_the_repo(tmp_path: Path) -> None:
     assert len(rule_files) == len(list((ROOT / "rules" / "core").glob("*.yaml")))
     assert "letterlint/py.typed" in names
     assert "letterlint/schemas/output-v1.schema.json" in names
+    assert "letterlint/reports/report.html.j2" in names
 
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
@@ -38,3 +39,7 @@ def test_wheel_ships_rules_and_runs_outside_the_repo(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "letterlint", "check", "letter.txt"], cwd=away, env=env,
                        capture_output=True, text=True)
     assert r.returncode == 1 and "LL101" in r.stdout and "LL501" in r.stdout, r.stderr
+    r = subprocess.run([sys.executable, "-m", "letterlint", "audit", ".", "--report", "audit.html", "--no-cache"],
+                       cwd=away, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "LL101" in (away / "audit.html").read_text(encoding="utf-8")
