@@ -292,3 +292,51 @@ def test_old_entries_are_pruned_and_hits_kept_fresh(letters: Path) -> None:
         rows = dict(db.execute("SELECT key, used FROM results").fetchall())
     assert "stale-old-letter" not in rows
     assert len(rows) == n and min(rows.values()) > month_ago
+
+
+def test_a_baseline_survives_edits_to_the_letter(letters: Path) -> None:
+    base = letters.parent / "baseline.json"
+    run_cli("check", str(letters), "--write-baseline", str(base), cwd=letters.parent)
+    recorded = json.loads(base.read_text())["files"]["letters/bad-first-reminder.txt"]
+    assert all(len(e["text"]) <= 60 for e in recorded)  # no letter bodies copied into the baseline
+    letter = letters / "bad-first-reminder.txt"
+    letter.write_text(letter.read_text().replace("our records indicate", "our records show"))
+    proc = run_cli("check", str(letter), "--baseline", str(base), "--format", "json", cwd=letters.parent)
+    assert json.loads(proc.stdout)["files"][0]["findings"] == [], proc.stdout
+    assert proc.returncode == 0
+
+
+def test_a_locked_cache_is_left_alone(letters: Path) -> None:
+    import sqlite3
+
+    plain = check_paths([letters], cache=True)
+    db_path = letters.parent / CACHE_DIR / DB_NAME
+    inode = db_path.stat().st_ino
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE results SET used = used")
+    try:
+        assert _dicts(check_paths([letters], cache=True)) == _dicts(plain)  # runs uncached
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert db_path.stat().st_ino == inode
+
+
+def test_a_cache_with_damaged_pages_is_rebuilt(letters: Path) -> None:
+    plain = check_paths([letters], cache=True)
+    db_path = letters.parent / CACHE_DIR / DB_NAME
+    for extra in ("-wal", "-shm"):
+        Path(str(db_path) + extra).unlink(missing_ok=True)
+    data = bytearray(db_path.read_bytes())
+    assert len(data) > 8192
+    data[4096:] = b"\xff" * (len(data) - 4096)
+    db_path.write_bytes(bytes(data))
+    assert _dicts(check_paths([letters], cache=True)) == _dicts(plain)  # damage noticed: removed
+    check_paths([letters], cache=True)  # rebuilt
+    store = ResultCache.open(Config())
+    from letterlint.cache import content_key
+
+    key = content_key(store.run, (letters / "bad-first-reminder.txt").read_bytes(), None, ".txt", ())
+    assert key in store.get_many([key])

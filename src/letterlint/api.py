@@ -99,8 +99,10 @@ def _read_raw(path: str) -> bytes | FileResult:
 def read_path(path: str, *, stdin_data: bytes | None = None, kind: str | None = None) -> FileResult | object:
     """Read one file into a `SourceText`, or a `FileResult` carrying the error."""
     data = (stdin_data or b"") if path == "-" else _read_raw(path)
-    if isinstance(data, FileResult):
-        return data
+    return data if isinstance(data, FileResult) else _to_source(data, path, kind)
+
+
+def _to_source(data: bytes, path: str, kind: str | None) -> FileResult | object:
     try:
         return read_bytes(data, path, kind or ("text" if path == "-" else None))
     except ReadError as exc:
@@ -127,22 +129,41 @@ PARALLEL_MIN_FILES = 200
 """Below this many files one process is faster: a worker costs a spaCy start-up."""
 
 _WORKER: Linter | None = None
+_WORKER_RUN: str | None = None  # the cache's run key, when results are to be cached
 
 
-def _worker_init(config: Config, context_file: str | None) -> None:
-    global _WORKER
+def _worker_init(config: Config, context_file: str | None, run: str | None = None) -> None:
+    global _WORKER, _WORKER_RUN
     _WORKER = get_linter(config, context_file)  # inherited already built under fork
+    _WORKER_RUN = run
 
 
-def _worker_lint(batch: list[tuple[str, str | None]]) -> list[tuple[object, ...]]:
+def _worker_lint(batch: list[tuple[str, str | None]]) -> list[tuple[tuple[object, ...], str | None]]:
     assert _WORKER is not None
     out = []
     with few_full_collections():
         for path, kind in batch:
-            item = read_path(path, kind=kind)
-            res = item if isinstance(item, FileResult) else _WORKER.lint(item)  # type: ignore[arg-type]
-            out.append(pack_result(res))
+            res, key = lint_file(_WORKER, path, kind, _WORKER_RUN)
+            out.append((pack_result(res), key))
     return out
+
+
+def lint_file(linter: Linter, path: str, kind: str | None = None, run: str | None = None,
+              stdin_data: bytes | None = None) -> tuple[FileResult, str | None]:
+    """Read and lint one file; with a cache ``run`` key, also the content key of the very
+    bytes that were linted (so a file edited during a run is never cached under the key
+    of its earlier content)."""
+    data = (stdin_data or b"") if path == "-" else _read_raw(path)
+    if isinstance(data, FileResult):
+        return data, None
+    key = None
+    if run is not None and path != "-":
+        from .cache import content_key
+
+        ignores = linter.config.ignores_for(path) if linter.config.per_file_ignores else ()
+        key = content_key(run, data, kind, Path(path).suffix.lower(), ignores)
+    src = _to_source(data, path, kind)
+    return (src if isinstance(src, FileResult) else linter.lint(src)), key  # type: ignore[arg-type]
 
 
 def default_jobs() -> int:
@@ -183,29 +204,32 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
     total = len(todo)
     with few_full_collections():
         store = _open_cache(config, context_file) if cache else None
-        keys: dict[int, str] = {}
         if store is not None:
-            keys = _cache_lookup(store, todo, results, config, kind)
+            _cache_lookup(store, todo, results, config, kind)
         pending = [i for i, r in enumerate(results) if r is None]
         done = total - len(pending)
         if progress is not None:
             progress(done, total)
+        run = store.run if store is not None else None
+        linted_keys: dict[int, str] = {}
         if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and "-" not in todo:
             fresh = _lint_parallel([todo[i] for i in pending], config, context_file, kind, jobs, linter,
-                                   lambda n: progress(done + n, total) if progress else None)
-            for i, res in zip(pending, fresh):
+                                   lambda n: progress(done + n, total) if progress else None, run)
+            for i, (res, key) in zip(pending, fresh):
                 results[i] = res
+                if key is not None:
+                    linted_keys[i] = key
         else:
             for n, i in enumerate(pending, start=1):
-                item = read_path(todo[i], stdin_data=stdin_data, kind=kind)
-                results[i] = item if isinstance(item, FileResult) else linter.lint(item)  # type: ignore[arg-type]
+                results[i], key = lint_file(linter, todo[i], kind, run, stdin_data)
+                if key is not None:
+                    linted_keys[i] = key
                 if progress is not None:
                     progress(done + n, total)
         if store is not None:
             from .cache import strip_path
 
-            store.put_many([(keys[i], strip_path(pack_result(results[i]))) for i in pending  # type: ignore[arg-type]
-                            if i in keys])
+            store.put_many([(key, strip_path(pack_result(results[i]))) for i, key in linted_keys.items()])  # type: ignore[arg-type]
             store.close()
     return Report(files=tuple(results), skipped=tuple(skipped), tool_version=__version__)  # type: ignore[arg-type]
 
@@ -219,8 +243,8 @@ def _open_cache(config: Config, context_file: str | None) -> "ResultCache | None
 
 
 def _cache_lookup(store: "ResultCache", todo: list[str], results: list[FileResult | None], config: Config,
-                  kind: str | None) -> dict[int, str]:
-    """Fill ``results`` with cached results; return the content key of every file read.
+                  kind: str | None) -> None:
+    """Fill ``results`` with the cached results of the files whose content is known.
 
     Files that cannot be read get their error here (never cached: the disk may recover).
     """
@@ -241,11 +265,11 @@ def _cache_lookup(store: "ResultCache", todo: list[str], results: list[FileResul
         hit = found.get(key)
         if hit is not None:
             results[i] = unpack_result(with_path(hit, todo[i]))
-    return keys
 
 
 def _lint_parallel(todo: list[str], config: Config, context_file: str | None, kind: str | None, jobs: int,
-                   linter: Linter, progress: Callable[[int], None] | None = None) -> list[FileResult]:
+                   linter: Linter, progress: Callable[[int], None] | None = None,
+                   run: str | None = None) -> list[tuple[FileResult, str | None]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -256,11 +280,11 @@ def _lint_parallel(todo: list[str], config: Config, context_file: str | None, ki
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     size = max(16, min(256, len(todo) // (jobs * 8) or 16))
     batches = [[(p, kind) for p in todo[i:i + size]] for i in range(0, len(todo), size)]
-    results: list[FileResult] = []
+    results: list[tuple[FileResult, str | None]] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                             initargs=(config, context_file)) as pool:
+                             initargs=(config, context_file, run)) as pool:
         for batch in pool.map(_worker_lint, batches):
-            results.extend(unpack_result(t) for t in batch)
+            results.extend((unpack_result(t), key) for t, key in batch)
             if progress is not None:
                 progress(len(results))
     return results

@@ -4,7 +4,9 @@
 FILE`` then reports only findings that are not in it. A finding is recorded by its rule
 and the words it flagged (case and spacing ignored), counted per file, not by line: an
 edit elsewhere in the letter moves lines but does not bring old findings back, while a
-second "debtor" where the baseline knew one is reported. Paths are stored relative to the
+second "debtor" where the baseline knew one is reported. Findings about the whole letter
+(no call to action, hard reading) or a whole long sentence are recorded by rule alone,
+so rewording the letter does not bring them back either. Paths are stored relative to the
 baseline file's folder, with ``/``, so the file can be committed and used on any machine.
 """
 
@@ -24,8 +26,18 @@ from .model import Finding, Report
 BASELINE_SCHEMA = 1
 
 
+#: Findings about the letter as a whole, or about a whole sentence, are recorded by rule
+#: only: their text is the body or the sentence, which any edit changes (and which should
+#: not be copied into a file meant to be committed).
+_WHOLE_CATEGORIES = frozenset({"call-to-action", "readability"})
+_MAX_WORDS_KEY = 60
+
+
 def _key(f: Finding) -> tuple[str, str]:
-    return f.code, " ".join(f.text.split()).casefold()
+    words = " ".join(f.text.split()).casefold()
+    if f.category in _WHOLE_CATEGORIES or len(words) > _MAX_WORDS_KEY:
+        return f.code, ""
+    return f.code, words
 
 
 def _rel(path: str, base: Path) -> str:

@@ -10,8 +10,8 @@ or in the current folder when there is none), keyed by
 
 So a renamed or moved letter is still a hit, and any change to a rule, the config or the
 tool is a miss. The cache is best effort: if it cannot be opened or written (read-only
-folder, a locked or damaged database) the run goes on uncached, and a damaged database
-is replaced. Nothing here imports spaCy, so a fully cached run never loads it.
+folder or file, a locked database, a full disk) the run goes on uncached and the file is
+left alone; a damaged database is removed and rebuilt. Nothing here imports spaCy, so a fully cached run never loads it.
 """
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ def cache_dir_for(config: Config) -> Path:
     return base / CACHE_DIR
 
 
+#: Libraries whose version can change what a letter reads as or what is found in it.
+_DEPENDENCIES = ("spacy", "spacy-lookups-data", "pyphen", "textstat", "pyahocorasick", "jinja2", "python-docx",
+                 "pypdf", "odfdo", "lxml", "pyyaml")
+
+
 def _files_digest(h: Any, folders: Iterable[Path], pattern: str) -> None:
     for folder in folders:
         if not folder.is_dir():
@@ -65,13 +70,13 @@ def run_key(config: Config, context_file: str | None = None) -> str:
     for f in sorted(pkg.rglob("*.py")):
         st = f.stat()
         h.update(f"{f.relative_to(pkg)} {st.st_size} {st.st_mtime_ns}\n".encode())
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import version
 
-        for dist in ("spacy", "spacy-lookups-data", "textstat", "pyphen"):
+    for dist in _DEPENDENCIES:
+        try:
             h.update(f"{dist} {version(dist)}\n".encode())
-    except Exception:  # noqa: BLE001 - a missing distribution only makes the key stricter
-        h.update(b"dists unknown\n")
+        except Exception:  # noqa: BLE001 - a missing distribution only makes the key stricter
+            h.update(f"{dist} missing\n".encode())
     base = builtin_rules_dir()
     _files_digest(h, [base / p for p in config.packs], "*.yaml")
     _files_digest(h, [Path(d) for d in config.extend_rules], "*.yaml")
@@ -134,13 +139,18 @@ class ResultCache:
                 db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, run TEXT NOT NULL, "
                            "used INTEGER NOT NULL, value BLOB NOT NULL)")
                 return db
-            except sqlite3.DatabaseError:
+            except sqlite3.DatabaseError as exc:
                 db.close()
-                if attempt == 2:
-                    raise
-                for suffix in ("", "-wal", "-shm"):  # a damaged cache is rebuilt, never fatal
-                    Path(str(path) + suffix).unlink(missing_ok=True)
+                if attempt == 2 or not _is_damage(exc):
+                    raise  # locked, read-only, disk full: run uncached, leave the file alone
+                _remove(path)
         raise AssertionError("unreachable")
+
+    def _on_error(self, exc: sqlite3.Error) -> None:
+        """A damaged database is removed (the next run rebuilds it); anything else is left."""
+        if _is_damage(exc):
+            self.close()
+            _remove(self.folder / DB_NAME)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         """Packed results (without their path) for the keys that are stored."""
@@ -160,7 +170,8 @@ class ResultCache:
                         continue  # a damaged entry is a miss
                     if used < stale_before:
                         self._touch.append(key)
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._on_error(exc)
             return {}
         self.hits += len(found)
         self.misses += len(keys) - len(found)
@@ -186,11 +197,12 @@ class ResultCache:
             db.execute("DELETE FROM results WHERE used < ?", (now - PRUNE_AFTER_DAYS * 86400,))
             db.execute("COMMIT")
             self._touch.clear()
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             try:
                 db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+            self._on_error(exc)
 
     def close(self) -> None:
         if self._db is not None:
@@ -198,6 +210,20 @@ class ResultCache:
                 self._db.close()
             finally:
                 self._db = None
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """Corruption or not a database at all, as opposed to a lock, permissions or a full disk."""
+    return getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or (
+        isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc))
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def strip_path(packed: tuple[Any, ...]) -> tuple[Any, ...]:
