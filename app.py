@@ -108,12 +108,14 @@ def load_into_editor(letter: OpenedLetter, path: Path | None, stamp: Any = None)
 
 
 EDITOR_FIELDS = ("letter", "kind", "name", "path", "stamp", "save_name")
+HISTORY_LIMIT = 100  # versions kept for Undo
 
 
 def remember(label: str) -> None:
     """Keep the editor's current letter (and which file it is) for Undo."""
     s = st.session_state
     s.history.append((label, {k: s[k] for k in EDITOR_FIELDS}))
+    del s.history[:-HISTORY_LIMIT]
 
 
 def change_letter(label: str, new_text: str, new_kind: str | None = None) -> None:
@@ -232,8 +234,11 @@ def on_undo() -> None:
     if not s.history:
         return
     _, saved = s.history.pop()
+    path, stamp = s.path, s.stamp
     for key, value in saved.items():
         s[key] = value
+    if path is not None and s.path == path:
+        s.stamp = stamp  # our own save changed the file since: that is not someone else's change
     s.last_change, s.conflict, s.problem = None, None, None
     s.notice = "Undone: the previous version is back."
 

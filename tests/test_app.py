@@ -269,3 +269,17 @@ def test_streamlit_is_not_imported_by_the_library() -> None:
     code = "import letterlint, letterlint.app_support, sys; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}, timeout=120)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_undo_after_a_save_is_not_a_conflict(workspace: Path) -> None:
+    at = open_template(start(), "bad-first-reminder.txt")
+    original = workspace / "bad-first-reminder.txt"
+    before = at.session_state["letter"]
+    at.button(key="fix_all").click().run()  # remembered for undo with the stamp of the opened file
+    at.button(key="save").click().run()
+    assert not at.warning and original.read_text(encoding="utf-8") == at.session_state["letter"] != before
+    at.button(key="undo").click().run()
+    assert at.session_state["letter"] == before
+    at.button(key="save").click().run()
+    assert not at.warning, [w.value for w in at.warning]  # our own save is not someone else's change
+    assert original.read_text(encoding="utf-8") == before

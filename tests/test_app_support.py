@@ -243,3 +243,17 @@ def test_save_never_replaces_an_unknown_existing_file(tmp_path: Path) -> None:
     assert save_letter(p, "a\n", None).status == "saved"
     res = save_letter(p, "b\n", None)
     assert res.status == "conflict" and "already exists" in res.message and p.read_text() == "a\n"
+
+
+def test_target_in_refuses_symlinks_out_of_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (folder / "sub").symlink_to(outside, target_is_directory=True)
+    (folder / "link.txt").symlink_to(outside / "x.txt")
+    for bad in ("sub/x.txt", "link.txt"):
+        with pytest.raises(ValueError, match="outside"):
+            target_in(folder, bad)
+    (folder / "inner").mkdir()
+    assert target_in(folder, "inner/x.txt") == folder / "inner" / "x.txt"

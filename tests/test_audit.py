@@ -187,3 +187,43 @@ def test_an_empty_audit_still_writes_a_report(tmp_path: Path) -> None:
     from docx import Document
 
     assert Document(io.BytesIO(render_report(a, ".docx"))).tables
+
+
+def test_the_report_is_not_audited_on_the_next_run_and_duplicates_count_once(tmp_path: Path) -> None:
+    folder = tmp_path / "letters"
+    shutil.copytree(SAMPLES, folder)
+    out = folder / "audit.html"
+    first = run_cli("audit", str(folder), "--report", str(out), cwd=tmp_path)
+    again = run_cli("audit", str(folder), str(folder / "bad-first-reminder.txt"), "--report", str(out), "--force",
+                    cwd=tmp_path)
+    assert first.returncode == again.returncode == 0, again.stderr
+    assert "15 letters audited" in first.stderr and "15 letters audited" in again.stderr
+
+
+def test_excerpts_name_the_lines_check_names(tmp_path: Path) -> None:
+    letter = SAMPLES / "bad-medical-bill.html"
+    a = audit([letter], today=DAY)
+    (page,) = a.pages
+    lines = {f.line for f in page.result.findings}
+    assert page.excerpts and all(ex.line in lines for ex in page.excerpts)
+    assert all(ex.line == min(f.line for f in ex.findings) for ex in page.excerpts)
+
+
+def test_odd_file_names_do_not_break_the_reports(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    body = b"Dear debtor,\n\nFailure to pay will result in legal action. Pay $5 or $10 now!!!\n"
+    (folder / "ctl\x01name.txt").write_bytes(body)
+    (folder / "<img src=x onerror=alert(1)>.txt").write_bytes(body)
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "wb") as fh:
+        fh.write(body)
+    a = audit([folder], client='Acme "Energy" <Ltd>', today=DAY)
+    html = render_report(a, ".html").decode("utf-8")
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;.txt" in html
+    assert "Acme &#34;Energy&#34; &lt;Ltd&gt;" in html or "Acme &quot;Energy&quot; &lt;Ltd&gt;" in html
+    from docx import Document
+
+    doc = Document(io.BytesIO(render_report(a, ".docx")))
+    assert any("caf?.txt" in p.text for p in doc.paragraphs)

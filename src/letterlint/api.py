@@ -193,7 +193,12 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
     linter = get_linter(config, context_file)
     todo: list[str] = []
     skipped: list[str] = []
+    seen: set[str] = set()
     for path, explicit in iter_files(paths, config):
+        norm = os.path.normpath(path)
+        if norm in seen and path != "-":  # a file named twice (``letters/ letters/a.txt``) is checked once
+            continue
+        seen.add(norm)
         suffix = Path(path).suffix.lower()
         if not explicit and suffix not in KIND_BY_SUFFIX and suffix not in UNSUPPORTED_SUFFIXES:
             skipped.append(path)

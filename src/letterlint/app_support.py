@@ -403,7 +403,11 @@ def target_in(folder: str | Path, name: str) -> Path:
         raise ValueError(f"{name!r} is not a file name inside the templates folder")
     if Path(name).suffix.lower() not in LETTER_SUFFIXES or Path(name).suffix.lower() in READ_ONLY_SUFFIXES:
         raise ValueError(f"{name!r}: save as one of .txt .md .html .j2 .hbs .liquid .mustache")
-    return Path(folder) / name
+    target = Path(folder) / name
+    root = Path(folder).resolve()
+    if root != target.resolve() and root not in target.resolve().parents:  # a symlink leading out
+        raise ValueError(f"{name!r} leads outside the templates folder")
+    return target
 
 
 def keep_both_name(path: str | Path) -> Path:

@@ -14,7 +14,7 @@ import statistics
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
@@ -145,15 +145,21 @@ class Audit:
 
 def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: str | None = None,
           context_file: str | None = None, jobs: int | None = None, cache: bool = False,
-          progress: Progress | None = None, pages: int = 30, today: _dt.date | None = None) -> Audit:
+          progress: Progress | None = None, pages: int = 30, today: _dt.date | None = None,
+          exclude: Iterable[str | Path] = ()) -> Audit:
     """Check ``paths`` and gather what an audit report shows.
 
     ``pages`` is how many letters (worst first) get a page of their own with excerpts
-    and rewritten passages; every letter is still counted and listed.
+    and rewritten passages; every letter is still counted and listed. Files in
+    ``exclude`` (the report being written, from an earlier run) are not audited.
     """
     config = config or Config()
     paths = [str(p) for p in paths]
     report = check_paths(paths, config=config, context_file=context_file, jobs=jobs, cache=cache, progress=progress)
+    skip = {Path(p).resolve() for p in exclude}
+    if skip:
+        report = replace(report, files=tuple(fr for fr in report.files if Path(fr.path).resolve() not in skip),
+                         skipped=tuple(p for p in report.skipped if Path(p).resolve() not in skip))
     linter = get_linter(config, context_file)
     rules = linter.rules
     target = next((float(r.options.get("target", 60)) for r in rules if r.check == "reading-ease"), 60.0)
@@ -280,7 +286,7 @@ def letter_page(fr: FileResult, config: Config) -> LetterPage:
         b = _line_bounds(text, a)[1]
         hits = lines[a]
         excerpts.append(Excerpt(
-            line=text.count("\n", 0, a) + 1,
+            line=min(f.line for f, _, _ in hits),  # the line `check` names (HTML source lines differ)
             text=text[a:b],
             marks=_merge_marks([Mark(s, e, f.severity, f.code) for f, s, e in hits if e > s]),
             findings=tuple(sorted((f for f, _, _ in hits), key=lambda f: (-SEVERITY_RANK[f.severity], f.start))),
@@ -327,5 +333,6 @@ def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, i
         before = text[a:b].strip()
         after = after_by_line.get(_norm(before))
         rendered = _norm(rw.render_passage(after)) if after is not None else None
-        out.append(Passage(line=text.count("\n", 0, a) + 1, before=before, after=rendered or None))
+        line = min(f.line for f, _, _ in lines[a])
+        out.append(Passage(line=line, before=before, after=rendered or None))
     return tuple(out), None

@@ -197,7 +197,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     parts = render_parts(args.format, report, linter.rules)  # written piece by piece, never held whole
     if args.output_file:
         try:
-            write_atomic(Path(args.output_file), (p.encode("utf-8") for p in parts))
+            write_atomic(Path(args.output_file), (p.encode("utf-8", "replace") for p in parts))
         except OSError as exc:
             print(f"letterlint: error: cannot write {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR
@@ -427,7 +427,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     get_linter(config, args.context)  # validates selectors and the context before the long part
     with progress_bar(args.quiet) as progress:
         result = audit(args.paths, config=config, client=args.client, context_file=args.context, jobs=args.jobs,
-                       cache=not args.no_cache, progress=progress, pages=args.pages)
+                       cache=not args.no_cache, progress=progress, pages=args.pages, exclude=(report_path,))
     try:
         write_report(result, report_path, overwrite=args.force)
     except FileExistsError as exc:

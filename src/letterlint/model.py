@@ -116,7 +116,7 @@ class FileResult:
     error: FileError | None = None
     notes: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
-    readability: dict[str, float] = field(default_factory=dict)
+    readability: dict[str, float] = field(default_factory=dict, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

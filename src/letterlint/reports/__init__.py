@@ -15,7 +15,7 @@ def render_report(a: Audit, suffix: str) -> bytes:
     if suffix in (".html", ".htm"):
         from .html import render_html
 
-        return render_html(a).encode("utf-8")
+        return render_html(a).encode("utf-8", "replace")  # a non-UTF-8 file name shows as "?"
     if suffix == ".docx":
         from .docx import render_docx
 

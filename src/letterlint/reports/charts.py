@@ -88,7 +88,9 @@ def reading_ease(values: list[float], target: float) -> "Figure":
 
 
 def _short(label: str, width: int = 42) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"
+    """A label cut to ``width``, with "$" escaped (two of them would start matplotlib's maths)."""
+    label = label if len(label) <= width else label[: width - 1] + "…"
+    return label.replace("$", r"\$")
 
 
 def audit_charts(a: "Audit") -> dict[str, "Figure"]:

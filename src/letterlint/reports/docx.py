@@ -32,7 +32,7 @@ def render_docx(a: Audit) -> bytes:
 
     doc.add_heading("Customer-first letter audit", level=0)
     if a.client:
-        doc.add_paragraph().add_run(f"Prepared for {a.client}").bold = True
+        doc.add_paragraph().add_run(_clean(f"Prepared for {a.client}")).bold = True
     unread = len(a.unreadable)
     doc.add_paragraph(f"{s.letters} letter{'s' if s.letters != 1 else ''} audited on {a.created} with letterlint "
                       f"{a.tool_version}" + (f"; {unread} file{'s' if unread != 1 else ''} could not be read." if unread else "."))
@@ -88,9 +88,9 @@ def render_docx(a: Audit) -> bytes:
     doc.add_heading("Letter by letter", level=1)
     for n, p in enumerate(a.pages, start=1):
         fr = p.result
-        doc.add_heading(f"{n}. {fr.path} — score {fr.score}", level=2)
+        doc.add_heading(_clean(f"{n}. {fr.path} — score {fr.score}"), level=2)
         if p.note:
-            doc.add_paragraph(p.note)
+            doc.add_paragraph(_clean(p.note))
         if not fr.findings:
             doc.add_paragraph("Nothing to improve.")
         for f in p.whole_letter:
@@ -160,7 +160,9 @@ def _shorten(text: str, width: int) -> str:
 
 
 def _clean(text: str) -> str:
-    """Text Word accepts: XML forbids most control characters."""
+    """Text Word accepts: XML forbids most control characters, and a file name that was not
+    valid UTF-8 carries lone surrogates, shown as "?"."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
 
 
