@@ -63,3 +63,17 @@ def test_windowed_search_finds_what_a_full_scan_finds(monkeypatch: pytest.Monkey
     monkeypatch.setattr(matching, "WINDOW", 10**9)
     full = [(f.code, f.start, f.end) for f in check_text(long_text, config=cfg)]
     assert windowed == full and len(full) > 20
+
+
+def test_letters_whose_lower_case_is_not_exact_are_searched_whole() -> None:
+    from letterlint import check_text
+
+    from .conftest import SAMPLES
+
+    # "ı" (dotless i) matches "i" under IGNORECASE but is not lower-cased to it
+    assert "LL301" in {f.code for f in check_text("Dear Sam, we will take legal act\u0131on against you.")}
+    # "İ" lower-cases to two characters, which would shift every gate offset
+    letter = (SAMPLES / "bad-final-demand.txt").read_text(encoding="utf-8")
+    plain = {(f.code, f.text) for f in check_text(letter)}
+    shifted = {(f.code, f.text) for f in check_text("Ref: " + "\u0130" * 700 + "\n\n" + letter)}
+    assert plain <= shifted

@@ -267,22 +267,29 @@ class CompiledRules:
     def regex(self, a: Analysis) -> Iterator[Hit]:
         text = a.text
         lowered = a.lowered
-        same_length = len(lowered) == len(text)  # a few characters change length when lower-cased
+        # Gates and lead words are found in the lower-cased letter. When lower-casing is not
+        # exact for this letter (a character that changes length, or that IGNORECASE folds
+        # differently, such as "ı" or "ſ"), every pattern is searched in the whole letter.
+        exact = lower_is_exact(text, lowered)
         occ = self.gate_words(a)
         found = occ.keys()
         for rule, rule_gate, pats in self._regex:
-            if rule_gate is not None and found.isdisjoint(rule_gate):
+            if exact and rule_gate is not None and found.isdisjoint(rule_gate):
                 continue  # none of the words any of its patterns needs is in the letter
             opts = rule.options
             taken: list[tuple[int, int]] = []
             for i, regex, lower_ok, gate, lead in pats:
-                if gate is not None and found.isdisjoint(gate):
+                if exact and gate is not None and found.isdisjoint(gate):
                     continue
-                haystack = lowered if lower_ok and same_length else text
-                if lower_ok and not same_length:
+                haystack = lowered if lower_ok and exact else text
+                if lower_ok and not exact:
                     regex = re.compile(regex.pattern, re.IGNORECASE)
-                matches = _starts(regex, haystack, occ, lead) if lead is not None and same_length else \
-                    _scan(regex, haystack, occ, gate)
+                if not exact:
+                    matches = regex.finditer(haystack)
+                elif lead is not None:
+                    matches = _starts(regex, haystack, occ, lead)
+                else:
+                    matches = _scan(regex, haystack, occ, gate)
                 for m in matches:
                     start, end = m.span()
                     if end <= start or a.in_placeholder(start, end):
