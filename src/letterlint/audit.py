@@ -23,7 +23,7 @@ from .config import Config
 from .model import CATEGORIES, SEVERITY_RANK, FileResult, Finding, Report
 from .readers import SourceText
 from .rulebook import Rule
-from .scoring import WEIGHTS, rule_penalty
+from .scoring import WEIGHTS, rule_penalties
 
 CATEGORY_LABELS: dict[str, str] = {
     "stigmatising-language": "Stigmatising words",
@@ -183,14 +183,13 @@ def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
     rule_letters: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     examples: dict[str, Finding] = {}
-    gains: Counter[str] = Counter()
+    gains: Counter[str] = Counter()  # score points each rule costs, summed over the letters
     missing_cta = 0
     for fr in letters:
         cats = {f.category for f in fr.findings}
         with_category.update(cats)
         if any(f.code == MISSING_CTA for f in fr.findings):
             missing_cta += 1
-        codes = Counter(f.code for f in fr.findings)
         for f in fr.findings:
             by_category[f.category] += 1
             by_severity[f.severity] += 1
@@ -201,13 +200,9 @@ def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
             if best is None or SEVERITY_RANK[f.severity] > SEVERITY_RANK[best.severity] or (
                     best.suggestion is None and f.suggestion is not None):
                 examples[f.code] = f
-        rule_letters.update(codes.keys())
-        worst: dict[str, str] = {}
-        for f in fr.findings:
-            if f.code not in worst or WEIGHTS[f.severity] > WEIGHTS[worst[f.code]]:
-                worst[f.code] = f.severity
-        for code, count in codes.items():
-            gains[code] += rule_penalty(worst[code], count)
+        penalties = rule_penalties(fr.findings)
+        rule_letters.update(penalties.keys())
+        gains.update(penalties)
     n = len(letters)
     impacts = [
         RuleImpact(rule=by_code[code], letters=rule_letters[code], findings=by_rule[code],

@@ -27,13 +27,17 @@ def rule_penalty(severity: str, count: int) -> float:
     return min(w * RULE_CAP, w * (1 + REPEAT_FACTOR * (count - 1)))
 
 
-def score(findings: Iterable[Finding]) -> int:
-    """The customer-first score of one letter's findings."""
+def rule_penalties(findings: Iterable[Finding]) -> dict[str, float]:
+    """What each rule that fired costs one letter (its most severe finding sets the weight)."""
     worst: dict[str, str] = {}
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.code] = counts.get(f.code, 0) + 1
         if f.code not in worst or WEIGHTS[f.severity] > WEIGHTS[worst[f.code]]:
             worst[f.code] = f.severity
-    total = sum(rule_penalty(worst[code], n) for code, n in counts.items())
-    return max(0, round(100 - total))
+    return {code: rule_penalty(worst[code], n) for code, n in counts.items()}
+
+
+def score(findings: Iterable[Finding]) -> int:
+    """The customer-first score of one letter's findings."""
+    return max(0, round(100 - sum(rule_penalties(findings).values())))
