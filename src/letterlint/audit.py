@@ -140,7 +140,7 @@ class Audit:
         return [fr for fr in self.report.files if fr.error is not None]
 
     def worst_first(self) -> list[FileResult]:
-        return sorted(self.readable, key=lambda fr: (fr.score if fr.score is not None else 101, fr.path))
+        return worst_first(self.report)
 
 
 def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: str | None = None,
@@ -164,11 +164,15 @@ def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: 
     rules = linter.rules
     target = next((float(r.options.get("target", 60)) for r in rules if r.check == "reading-ease"), 60.0)
     summary = summarise(report, rules)
-    readable = sorted((fr for fr in report.files if fr.error is None),
-                      key=lambda fr: (fr.score if fr.score is not None else 101, fr.path))
-    letter_pages = tuple(letter_page(fr, config) for fr in readable[:max(0, pages)])
+    letter_pages = tuple(letter_page(fr, config) for fr in worst_first(report)[:max(0, pages)])
     return Audit(report=report, rules=rules, summary=summary, pages=letter_pages, client=client,
                  created=(today or _dt.date.today()).isoformat(), reading_target=target, paths=tuple(paths))
+
+
+def worst_first(report: Report) -> list[FileResult]:
+    """The letters that could be read, lowest score first (ties by path)."""
+    return sorted((fr for fr in report.files if fr.error is None),
+                  key=lambda fr: (fr.score if fr.score is not None else 101, fr.path))
 
 
 def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
