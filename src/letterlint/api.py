@@ -37,6 +37,15 @@ def get_linter(config: Config | None = None, context_file: str | None = None) ->
 
 def check_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None) -> list[Finding]:
     """Lint a letter held in memory; ``kind`` is text, markdown, html, jinja or eml."""
+    return list(lint_text(text, kind=kind, path=path, config=config).findings)
+
+
+def lint_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None) -> FileResult:
+    """`check_text`, returning the whole `FileResult` (score and readability figures too).
+
+    Raises ValueError for an unknown kind and for a letter that cannot be read (a
+    template that does not parse), as `check_text` does.
+    """
     if kind not in _TEXT_KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(_TEXT_KINDS))}")
     shown = path or "<text>"
@@ -47,7 +56,7 @@ def check_text(text: str, *, kind: str = "text", path: str | None = None, config
     result = get_linter(config).lint(src)
     if result.error is not None:
         raise ValueError(f"{shown}: {result.error.message}")
-    return list(result.findings)
+    return result
 
 
 def check_bytes(data: bytes, filename: str, *, config: Config | None = None, kind: str | None = None) -> FileResult:

@@ -26,13 +26,11 @@ from letterlint import (
     Finding,
     OpenedLetter,
     Readability,
-    check_text,
     export_template,
     open_letter,
-    readability,
-    score,
     write_atomic,
 )
+from letterlint.api import lint_text
 
 # --------------------------------------------------------------------------- linting
 
@@ -57,15 +55,11 @@ def lint_letter(text: str, kind: str, name: str, config: Config) -> LintView:
     A template that does not parse comes back as ``error`` (``name: line N: …``) instead
     of raising, so the page keeps working while the user fixes it.
     """
-    try:
-        findings = tuple(check_text(text, kind=kind, path=name, config=config))
+    try:  # one lint gives the findings, the score and the readability figures
+        result = lint_text(text, kind=kind, path=name, config=config)
     except ValueError as exc:
         return LintView(error=str(exc))
-    try:
-        figures: Readability | None = readability(text, kind=kind)
-    except ValueError:
-        figures = None
-    return LintView(findings, score(findings), figures)
+    return LintView(result.findings, result.score, Readability.from_figures(result.readability))
 
 
 def load_upload(name: str, data: bytes) -> OpenedLetter:

@@ -7,6 +7,7 @@ instead of reaching into the readers, the analysis or the rule book.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .config import Config
@@ -71,6 +72,17 @@ class Readability:
     reading_ease: float | None
     grade: float | None
 
+    @classmethod
+    def from_figures(cls, figs: Mapping[str, float]) -> "Readability":
+        """From the figures the linter computes (``FileResult.readability``)."""
+        return cls(
+            words=int(figs.get("words", 0)),
+            sentences=int(figs.get("sentences", 0)),
+            words_per_sentence=figs.get("words_per_sentence"),
+            reading_ease=figs.get("flesch_reading_ease"),
+            grade=figs.get("flesch_kincaid_grade"),
+        )
+
 
 def readability(text: str, *, kind: str = "text") -> Readability:
     """The readability figures of a letter (templates: their first rendered variant)."""
@@ -91,14 +103,7 @@ def readability(text: str, *, kind: str = "text") -> Readability:
     masked = mask(variant.text, ph)
     doc, rows = parse(masked)
     a = Analysis(masked, variant.text, doc, ph, rows=rows)
-    figs = readability_figures(a, body_span(a))
-    return Readability(
-        words=int(figs.get("words", 0)),
-        sentences=int(figs.get("sentences", 0)),
-        words_per_sentence=figs.get("words_per_sentence"),
-        reading_ease=figs.get("flesch_reading_ease"),
-        grade=figs.get("flesch_kincaid_grade"),
-    )
+    return Readability.from_figures(readability_figures(a, body_span(a)))
 
 
 @dataclass(frozen=True)
