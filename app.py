@@ -50,8 +50,8 @@ from letterlint.app_support import (
     unflatten_context,
     upload_error_message,
 )
+from letterlint.letters import EDITABLE_KINDS  # the kinds "Read the letter as" offers
 
-KINDS = ("text", "markdown", "html", "jinja", "handlebars", "mustache", "liquid")
 SAMPLE_FIELDS = flatten_context(SAMPLE_CONTEXT)
 FIX_LABEL = {"safe": "safe fix", "unsafe": "changes the wording", "display-only": "suggestion to review"}
 
@@ -297,7 +297,7 @@ def sidebar() -> None:
         st.file_uploader("…or upload a file", key="upload", on_change=on_upload,
                          type=[suffix.lstrip(".") for suffix in LETTER_SUFFIXES])
         st.button("New letter (paste your own)", key="new", on_click=on_new, width="stretch")
-        st.selectbox("Read the letter as", KINDS, key="kind",
+        st.selectbox("Read the letter as", EDITABLE_KINDS, key="kind",
                      help="How placeholders and markup are read: plain text, Markdown, HTML or a template language.")
 
 
