@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -197,6 +197,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     parts = render_parts(args.format, report, linter.rules)  # written piece by piece, never held whole
     if args.output_file:
         try:
+            from .fixes import write_atomic
+
             write_atomic(Path(args.output_file), (p.encode("utf-8", "replace") for p in parts))
         except OSError as exc:
             print(f"letterlint: error: cannot write {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
@@ -231,13 +233,6 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | N
         yield update
     finally:
         bar.close()
-
-
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Write a report through a temporary file renamed into place."""
-    from .fixes import write_atomic as _write
-
-    _write(path, data)
 
 
 def _read_file(path: str) -> tuple[bytes, SourceText | None, str | None]:
