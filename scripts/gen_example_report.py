@@ -41,14 +41,13 @@ def generate() -> Path:
     return html
 
 
-def screenshot(html: Path, png: Path, height: int, scroll_to: str | None = None) -> None:
+def screenshot(html: Path, png: Path, height: int, letter: str | None = None) -> None:
     """A screenshot by Debian's Chromium in headless mode (no browser is downloaded)."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     target = html
-    if scroll_to:  # show a later part of the page: a copy that opens at that anchor's section
+    if letter:  # a letter's page: a copy of the report that starts at that letter's section
         text = html.read_text(encoding="utf-8")
-        start = text.index(f'id="{scroll_to}"')
-        cut = text.rfind("<h2", 0, start) if scroll_to.startswith(("summary", "pages")) else text.rfind("<section", 0, start)
+        cut = text.rfind("<section", 0, text.index(f'id="{letter}"'))
         head = text[: text.index("<main>") + len("<main>")]
         tmp = Path(tempfile.mkdtemp()) / "part.html"
         tmp.write_text(head + text[cut:], encoding="utf-8")
@@ -67,7 +66,7 @@ def main() -> int:
     if args.shots:
         IMAGES.mkdir(parents=True, exist_ok=True)
         screenshot(html, IMAGES / "audit-summary.png", 1500)
-        screenshot(html, IMAGES / "audit-letter.png", 1400, scroll_to="letter-2")
+        screenshot(html, IMAGES / "audit-letter.png", 1400, letter="letter-2")
         print("wrote docs/images/audit-summary.png and audit-letter.png")
     return 0
 
