@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from letterlint.cli import FIX_SAFETY  # noqa: E402
+from letterlint.frames import describe  # noqa: E402
 from letterlint.rulebook import load_rules  # noqa: E402
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
@@ -44,6 +45,8 @@ def catalogue() -> str:
                 "### What it finds", "", _one_line(r.summary), "",
                 "### Why it matters", "", _one_line(r.rationale), "", "### Sources", ""]
         out += [f"- {s}" for s in r.sources]
+        if r.frame is not None:
+            out += ["", "### How it matches", "", "```"] + describe(r.frame) + ["```"]
         out += ["", "### Example", ""]
         for ex in r.fail_examples[:2]:
             out += [_example(ex.text), ""]

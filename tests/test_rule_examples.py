@@ -54,6 +54,10 @@ def test_fail_example_is_flagged(rule: Rule, example: Example) -> None:
         assert f.severity in ("error", "warning", "info")
         if source is not None:
             assert source[f.start:f.end] == f.text
+    if example.expect is not None:
+        text, severity = example.expect
+        got = [(f.text, f.severity) for f in mine]
+        assert (text, severity) in got, f"{rule.code} on {example.text!r}: expected {text!r} at {severity}, got {got}"
     if example.fix is not None:
         edits = [e for f in mine if f.fix and f.fix.applicability in ("safe", "unsafe", "display-only") for e in f.fix.edits]
         fixed, _ = apply_edits(source, edits)

@@ -217,6 +217,19 @@ def lemma_table() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """Lower-case English words: WordNet's lemmas (spacy-lookups-data's lemma index) and
+    every inflected form in the lookup table. Tells a word ("BALANCE") from a code ("RMDEF")."""
+    import spacy_lookups_data
+    from spacy.util import load_language_data
+
+    index = load_language_data(spacy_lookups_data.en["lemma_index"])
+    words = {w for lemmas in index.values() for w in lemmas}
+    words.update(lemma_table())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
 def _forms_by_lemma() -> dict[str, tuple[str, ...]]:
     inverse: dict[str, list[str]] = defaultdict(list)
     for word, lemma in lemma_table().items():

@@ -93,12 +93,16 @@ def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
         words = [text[t.start:t.end].strip("'’") for t in run]
         shouty = [w for w in words if w.upper() not in acronyms]
         if (len(words) >= 2 and shouty and any(len(w) >= 2 for w in shouty)) or (
-            len(words) == 1 and shouty and len(shouty[0]) >= single_min
+            len(words) == 1 and shouty and len(shouty[0]) >= single_min and _is_word(shouty[0])
         ):
             start = run[0].start
             end = run[-1].end
+            kind = _caps_role(text, start, end, len(words))
+            if kind == "label":
+                return
             original = a.original[start:end]
-            yield _hit(rule, start, end, original, suggestion=_sentence_case(original, acronyms), fix=rule.fix)
+            yield _hit(rule, start, end, original, suggestion=_sentence_case(original, acronyms), fix=rule.fix,
+                       severity="info" if kind == "heading" else None)
 
     for first, last in (a.sentence_toks if _CAPS_PAIR.search(text) or not text.isascii() else ()):
         for tok in a.toks[first:last]:
@@ -122,6 +126,39 @@ def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
             seg = text[fmt.start:fmt.end]
             if len(seg.split()) >= 2 and not seg.isupper():
                 yield _hit(rule, fmt.start, fmt.end, a.original[fmt.start:fmt.end])
+
+
+def _is_word(word: str) -> bool:
+    """A dictionary word ("BALANCE"), not a reference code such as "RMDEF"."""
+    from .analysis import dictionary_words
+
+    return word.lower().strip("'’") in dictionary_words()
+
+
+_MAX_HEADING_WORDS = 8
+
+
+def _caps_role(text: str, start: int, end: int, n_words: int) -> str:
+    """What a run of capitals is doing: a form label, a heading, or shouting in a sentence.
+
+    A label ("ACCOUNT NO:") names a field and is never shouting; a short line all in
+    capitals is a heading (or a table header), which is advice to change rather than a
+    warning; capitals inside running text shout.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    after = text[end:line_end].lstrip()
+    if after.startswith(":") and n_words <= 4:
+        value = after[1:].lstrip()
+        if not value or not value[0].islower():
+            return "label"  # "ACCOUNT NO: 12345", "SUBJECT: Your invoice"; not "NOTE: pay now"
+    before = text[line_start:start]
+    rest = text[end:line_end]
+    whole_line = not any(c.isalpha() for c in before) and not any(c.isalpha() for c in rest)
+    if whole_line and n_words <= _MAX_HEADING_WORDS and not any(c in ".!?" for c in rest):
+        return "heading"
+    return "shout"
 
 
 def _sentence_case(s: str, acronyms: frozenset[str]) -> str:
@@ -206,9 +243,11 @@ def impersonal_salutation(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Ite
     max_line = int(rule.options.get("max-line", 60))
     for m in re.finditer(r"[^\r\n]+", a.text):
         line = m.group(0)
-        if len(line.strip()) > max_line:
-            continue
         g = greetings.match(line.strip())
+        # a greeting on a line of its own, or one ended by a comma or colon before the
+        # letter runs on ("Dear Valued Customer, We would like to ...")
+        if g and len(line.strip()) > max_line and line.strip()[g.end():g.end() + 1] not in (",", ":", ";"):
+            continue
         if g:
             lead = len(line) - len(line.lstrip())
             start = m.start() + lead
@@ -335,14 +374,19 @@ def reading_ease(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hi
                    words_per_sentence=figs["words_per_sentence"])
 
 
-@register("long-sentence", ("max-words",))
+@register("long-sentence", ("max-words", "warning-words"))
 def long_sentence(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
-    """Sentences longer than the limit (25 words by default)."""
+    """Sentences longer than the limit (25 words by default).
+
+    A sentence a little over the limit is advice; from ``warning-words`` on (35 by
+    default, where readers lose the thread) it is the rule's own severity.
+    """
     limit = int(rule.options.get("max-words", 25))
+    warn = int(rule.options.get("warning-words", 35))
     for (s, e), (first, last) in zip(a.sentences, a.sentence_toks):
         n = sum(1 for t in a.toks[first:last] if t.word)
         if n > limit:
-            yield _hit(rule, s, e, a.original[s:e], words=n, limit=limit)
+            yield _hit(rule, s, e, a.original[s:e], severity=None if n >= warn else "info", words=n, limit=limit)
 
 
 _BE = r"(?:am|is|are|was|were|be|been|being)"

@@ -469,6 +469,10 @@ def describe_rule(rule: Rule) -> str:
     out = [f"{rule.code} {rule.name} ({rule.severity})", "", "What it finds", wrap(rule.summary), "",
            "Why it matters", wrap(rule.rationale), "", "Sources"]
     out += [f"  - {s}" for s in rule.sources]
+    if rule.frame is not None:
+        from .frames import describe
+
+        out += ["", "How it matches"] + [f"  {line}" if line else "" for line in describe(rule.frame)]
     out += ["", "Example"] + [f"  {line}" for ex in rule.fail_examples[:2] for line in _example_lines(ex.text)]
     out += ["", "Use instead"] + [f"  {line}" for ex in rule.pass_examples[:2] for line in _example_lines(ex.text)]
     out += ["", "Fix safety", wrap(FIX_SAFETY.get(rule.fix, FIX_SAFETY[None]))]

@@ -8,6 +8,7 @@ matchers, the sample context); `Linter.lint` turns one `SourceText` into a
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from sys import intern
 from typing import Any
@@ -55,6 +56,44 @@ def body_span(a: Analysis) -> tuple[int, int]:
     return sents[first][0], sents[last - 1][1]
 
 
+def _drop_superseded(hits: list[Hit]) -> list[Hit]:
+    """Leave out a hit that overlaps a hit of a rule it names in ``superseded-by``.
+
+    One threat is one finding: "we will pass your account to an agency" is reported as
+    an agency referral, not also as a generic conditional threat.
+    """
+    if not any(h.rule.superseded_by for h in hits):
+        return hits
+    by_code: dict[str, list[tuple[int, int]]] = {}
+    for h in hits:
+        by_code.setdefault(h.rule.code, []).append((h.start, h.end))
+    index = {code: _SpanIndex(spans) for code, spans in by_code.items()}
+    return [h for h in hits
+            if not any(code in index and index[code].overlaps(h.start, h.end) for code in h.rule.superseded_by)]
+
+
+class _SpanIndex:
+    """Spans sorted by start, with the furthest end so far: overlap tests in log time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.spans = spans
+        self.reach: list[int] = []
+        top = -1
+        for _, e in spans:
+            top = max(top, e)
+            self.reach.append(top)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        while i >= 0 and self.reach[i] > start:
+            if self.spans[i][1] > start:
+                return True
+            i -= 1
+        return False
+
+
 def identity_variant(text: str) -> Variant:
     return Variant(text, (0,), (Piece(0, len(text), False, None),))
 
@@ -100,7 +139,7 @@ class Linter:
             doc, rows = parse(mtext)
             a = Analysis(mtext, variant.text, doc, ph, rows=rows,
                          formatting=src.formatting if len(variants) == 1 else ())
-            for hit in self._hits(a, src, figures if not figures else None):
+            for hit in _drop_superseded(list(self._hits(a, src, figures if not figures else None))):
                 f = self._finding(hit, variant, src, starts)
                 key = (f.start, f.end, f.code)
                 if key not in findings:
@@ -126,6 +165,7 @@ class Linter:
         body = body_span(a)
         yield from c.terms(a)
         yield from c.regex(a)
+        yield from c.frames(a)
         yield from c.presence(a, body)
         ctx = CheckContext(body=body, context_vars=self.context_vars)
         if src.kind in TEMPLATE_KINDS:

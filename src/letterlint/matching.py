@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .analysis import Analysis, get_nlp, lemma, lemma_forms
+from .analysis import Analysis, get_nlp, lemma, lemma_forms, parse
+from .frames import FrameRunner
 from .literals import (
     LiteralIndex,
+    ascii_folded,
     case_sensitive_twin,
     has_upper_literal,
     leading_literals,
@@ -114,7 +116,7 @@ class CompiledRules:
 
         nlp = get_nlp()
         self.rules = rules
-        self.by_kind: dict[str, list[Rule]] = {k: [] for k in ("terms", "regex", "presence", "check")}
+        self.by_kind: dict[str, list[Rule]] = {k: [] for k in ("terms", "regex", "presence", "check", "frame")}
         for r in rules:
             self.by_kind[r.kind].append(r)
         # Terms match on lower-cased lemmas: each phrase is expanded once into every
@@ -158,6 +160,21 @@ class CompiledRules:
             literals.update(plan.words())
         # every gate word of every rule, found once per letter instead of once per pattern
         self._literals = LiteralIndex(literals)
+        self._frames = FrameRunner(self.by_kind["frame"])
+
+    # ------------------------------------------------------------------ frames
+    def frames(self, a: Analysis) -> Iterator[Hit]:
+        """Frame rules: lexicon matches composed in a sentence (see `frames`).
+
+        Lexicons match lower-cased tokens, so a letter with characters that only
+        case-insensitive matching equates with ASCII letters ("legal actıon") is matched
+        on a folded copy of the same length, as the regex rules search it whole.
+        """
+        if not self._frames.rules or lower_is_exact(a.text, a.lowered):
+            return self._frames.hits(a)
+        folded = ascii_folded(a.text)
+        doc, rows = parse(folded)
+        return self._frames.hits(Analysis(folded, a.original, doc, a.placeholders, rows=rows))
 
     # ------------------------------------------------------------------ terms
     def terms(self, a: Analysis) -> Iterator[Hit]:

@@ -65,10 +65,11 @@ CALM: dict[str, str | None] = {
     "LL313": "If we cannot agree a way forward by {date}, we may pass your account to a collection agency. We would much rather sort this out with you directly.",
     "LL305": "If we do not hear from you by {date}, we will write to you again about the next steps.",
     "LL307": "If we do not hear from you by {date}, we will write to you again about the next steps.",
+    "LL315": "We report missed payments to credit reference agencies. Talking to us, or to a free debt adviser, does not on its own affect your credit file.",
     "LL303": "We report missed payments to credit reference agencies. Talking to us, or to a free debt adviser, does not on its own affect your credit file.",
     "LL304": "We still need to hear from you about your account.",
     "LL306": "Please pay {amount} by {date}, or get in touch if you cannot.",
-    "LL104": "We have not heard from you about this yet, and we would like to help.",
+    "LL318": "We have not heard from you about this yet, and we would like to help.",
     "LL302": None,  # bailiffs at the door: never said
     "LL308": None,  # telling employers or family: never said
     "LL309": None,  # implied crime: never said
@@ -78,8 +79,8 @@ _TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}")
 _COURT = re.compile(r"court|legal|proceed|solicitor|claim|\bsu(?:e|ed|ing)\b|judg|ccj|litig", re.I)
 #: Which calm sentence stands for which group, so "court" is not said twice.
 _GROUP = {"LL301": "next-step", "LL313": "next-step", "LL305": "next-step", "LL307": "next-step",
-          "LL303": "credit", "LL304": "ask", "LL306": "cta", "LL104": "blame"}
-_PRIORITY = ["LL309", "LL302", "LL308", "LL314", "LL301", "LL313", "LL307", "LL305", "LL303", "LL306", "LL304", "LL104"]
+          "LL303": "credit", "LL315": "credit", "LL304": "ask", "LL306": "cta", "LL318": "blame"}
+_PRIORITY = ["LL309", "LL302", "LL308", "LL314", "LL301", "LL313", "LL307", "LL305", "LL303", "LL315", "LL306", "LL304", "LL318"]
 #: Jargon without a one-word swap, rewritten in context.
 _NO_SUGGESTION = {
     "forthwith": "", "at your earliest convenience": "by {date}", "without prejudice": "", "the undersigned": "I",

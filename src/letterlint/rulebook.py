@@ -15,26 +15,35 @@ from typing import Any
 
 import yaml
 
+from .frames import Frame, Lexicon, closure
 from .literals import required_literals
 from .model import CATEGORIES
 
-KINDS = ("terms", "regex", "presence", "check")
+KINDS = ("terms", "regex", "presence", "check", "frame")
 FIX_KINDS = ("safe", "unsafe", "display-only")
 _CODE = re.compile(r"^LL\d{3}$")
 _NAME = re.compile(r"^([a-z]+(?:-[a-z]+)*)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("code", "name", "severity", "summary", "message", "rationale", "sources", "kind", "examples")
+_COMMON = {"superseded-by"}
 _ALLOWED = {
-    "terms": {"terms", "forms", "options", "fix"},
-    "regex": {"patterns", "options", "fix"},
-    "presence": {"options", "fix"},
-    "check": {"check", "options", "fix"},
+    "terms": {"terms", "forms", "options", "fix"} | _COMMON,
+    "regex": {"patterns", "options", "fix"} | _COMMON,
+    "presence": {"options", "fix"} | _COMMON,
+    "check": {"check", "options", "fix"} | _COMMON,
+    "frame": {"frame", "fix"} | _COMMON,
 }
+_FRAME_KEYS = {"find", "with", "within", "unless", "unless-within", "unless-next", "unless-inside", "except-in", "hedge",
+               "pressure", "hedged-severity", "pressed-severity", "alone", "suggest"}
+_LEXICON_KEYS = {"means", "phrases", "sequences", "exact"}
 _OPTIONS = {
     "terms": {"not-after", "not-before", "skip-quoted"},
     "regex": {"case-sensitive", "unless-negated", "hedged-severity", "unless-sentence"},
     "presence": {"sentence-patterns", "text-patterns", "placeholder-names", "min-words", "only-if"},
 }
 CATEGORY_DIGIT = {c: str(i + 1) for i, c in enumerate(CATEGORIES)}
+# `{slot}` in a presence pattern stands for any placeholder: the analysis masks each one as
+# a capital X followed by lower-case x's of the same length ("by {$today10}" → "by Xxxxxxxxxx").
+SLOT_PATTERN = r"(?-i:\bXx*\b)"
 
 
 class RuleFileError(Exception):
@@ -86,6 +95,7 @@ class Example:
     text: str
     fix: str | None = None
     kind: str = "text"
+    expect: tuple[str, str] | None = None  # (flagged text, severity) the rule must report
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,8 @@ class Rule:
     forms: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     patterns: tuple[Pattern, ...] = ()
     check: str | None = None
+    frame: Frame | None = None
+    superseded_by: tuple[str, ...] = ()  # codes whose findings make this rule's overlapping ones redundant
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     fail_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()
@@ -156,17 +168,119 @@ def _examples(value: Any, path: str, line: int) -> tuple[tuple[Example, ...], tu
         for item in items:
             if isinstance(item, str):
                 exs.append(Example(item))
-            elif isinstance(item, dict) and "text" in item and not set(item) - {"text", "fix", "kind"} \
+            elif isinstance(item, dict) and "text" in item and not set(item) - {"text", "fix", "kind", "expect"} \
                     and item.get("kind", "text") in EXAMPLE_KINDS:
                 exs.append(Example(str(item["text"]), None if item.get("fix") is None else str(item["fix"]),
-                                   item.get("kind", "text")))
+                                   item.get("kind", "text"), _expect(item.get("expect"), path, getattr(item, "line", line))))
             else:
-                raise _err(path, getattr(item, "line", line), f"bad example in examples.{key}: use a string or {{text, fix, kind}}")
+                raise _err(path, getattr(item, "line", line), f"bad example in examples.{key}: use a string or {{text, fix, kind, expect}}")
         out.append(tuple(exs))
     return out[0], out[1]
 
 
-def parse_rule(raw: Any, path: str, pack: str) -> Rule:
+def _expect(value: Any, path: str, line: int) -> tuple[str, str] | None:
+    """An example's ``expect: {text: ..., severity: ...}``: what the rule must report."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"text", "severity"} or not isinstance(value["text"], str) \
+            or value["severity"] not in ("error", "warning", "info"):
+        raise _err(path, line, "'expect' must be {text: <flagged text>, severity: error|warning|info}")
+    return (value["text"], value["severity"])
+
+
+def _name_list(value: Any, path: str, line: int, key: str, lexicons: dict[str, Lexicon]) -> tuple[str, ...]:
+    names = _str_list(value, path, line, key)
+    for n in names:
+        if n not in lexicons:
+            raise _err(path, line, f"unknown lexicon {n!r} in frame.{key}; known: {', '.join(sorted(lexicons))}")
+    return names
+
+
+def _frame(raw: Any, path: str, line: int, lexicons: dict[str, Lexicon]) -> Frame:
+    if not isinstance(raw, dict) or "find" not in raw:
+        raise _err(path, line, "a frame rule needs a 'frame' mapping with at least 'find'")
+    line = getattr(raw, "line", line)
+    bad = set(raw) - _FRAME_KEYS
+    if bad:
+        raise _err(path, raw.lines.get(sorted(bad)[0], line), f"unknown frame key {sorted(bad)[0]!r}")
+    names = {k: _name_list(raw.get(k, []), path, raw.lines.get(k, line), k, lexicons)
+             for k in ("find", "with", "unless", "unless-next", "unless-inside", "except-in", "hedge", "pressure")}
+    if not names["find"]:
+        raise _err(path, line, "frame.find names no lexicon")
+    ints = {}
+    for k, default in (("within", 20), ("unless-within", 4), ("alone", 0)):
+        v = raw.get(k, default)
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 60:
+            raise _err(path, raw.lines.get(k, line), f"frame.{k} must be a number of words from 0 to 60")
+        ints[k] = v
+    for key in ("hedged-severity", "pressed-severity"):
+        if raw.get(key) is not None and raw[key] not in ("error", "warning", "info"):
+            raise _err(path, raw.lines.get(key, line), f"bad {key}")
+    suggest = raw.get("suggest") or {}
+    if not isinstance(suggest, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in suggest.items()):
+        raise _err(path, raw.lines.get("suggest", line), "frame.suggest maps matched text to a replacement")
+    hedged = raw.get("hedged-severity")
+    used = set().union(*names.values())
+    return Frame(find=names["find"], with_=names["with"], within=ints["within"], unless=names["unless"],
+                 unless_within=ints["unless-within"], unless_next=names["unless-next"], unless_inside=names["unless-inside"],
+                 except_in=names["except-in"],
+                 hedge=names["hedge"], pressure=names["pressure"], hedged_severity=hedged,
+                 pressed_severity=raw.get("pressed-severity"), alone=ints["alone"],
+                 suggest=tuple((" ".join(k.lower().split()), v) for k, v in suggest.items()),
+                 lexicons=closure(used, lexicons))
+
+
+def parse_lexicons(data: Any, path: str) -> dict[str, Lexicon]:
+    """Validate a ``lexicons:`` mapping (name → means, phrases, sequences, exact)."""
+    if not isinstance(data, dict):
+        raise _err(path, 1, "'lexicons' must be a mapping of name: {means, phrases, sequences}")
+    out: dict[str, Lexicon] = {}
+    for name, body in data.items():
+        line = data.lines.get(name, 1) if hasattr(data, "lines") else 1
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9-]*", name):
+            raise _err(path, line, f"bad lexicon name {name!r}: use lower-case words joined by '-'")
+        if not isinstance(body, dict) or "means" not in body or not ({"phrases", "sequences"} & set(body)):
+            raise _err(path, line, f"lexicon {name!r} needs 'means' and 'phrases' or 'sequences'")
+        bad = set(body) - _LEXICON_KEYS
+        if bad:
+            raise _err(path, body.lines.get(sorted(bad)[0], line), f"unknown key {sorted(bad)[0]!r} in lexicon {name!r}")
+        phrases = tuple(" ".join(p.split()) for p in _str_list(body.get("phrases", []), path, line, "phrases"))
+        if any(not p for p in phrases):
+            raise _err(path, line, f"lexicon {name!r} has an empty phrase")
+        seqs = []
+        for seq in body.get("sequences") or []:
+            if not isinstance(seq, list) or not seq or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in seq) \
+                    or not isinstance(seq[0], str) or not isinstance(seq[-1], str):
+                raise _err(path, line, f"lexicon {name!r}: a sequence is a list of lexicon names with word gaps between them")
+            seqs.append(tuple(seq))
+        out[name] = Lexicon(name, " ".join(str(body["means"]).split()), phrases, tuple(seqs),
+                            bool(body.get("exact", False)), path, line)
+    return out
+
+
+def _check_lexicons(lexicons: dict[str, Lexicon]) -> None:
+    for lex in lexicons.values():
+        for ref in lex.references():
+            if ref not in lexicons:
+                raise _err(lex.file, lex.line, f"lexicon {lex.name!r} uses unknown lexicon {ref!r}")
+    state: dict[str, int] = {}
+
+    def visit(name: str) -> None:
+        if state.get(name) == 1:
+            lex = lexicons[name]
+            raise _err(lex.file, lex.line, f"lexicon {name!r} is defined in terms of itself")
+        if state.get(name) == 2:
+            return
+        state[name] = 1
+        for ref in lexicons[name].references():
+            visit(ref)
+        state[name] = 2
+
+    for name in lexicons:
+        visit(name)
+
+
+def parse_rule(raw: Any, path: str, pack: str, lexicons: dict[str, Lexicon] | None = None) -> Rule:
     """Validate one rule mapping and build a `Rule`."""
     if not isinstance(raw, dict):
         raise _err(path, 1, "each rule must be a mapping")
@@ -249,7 +363,7 @@ def parse_rule(raw: Any, path: str, pack: str) -> Rule:
         for key in ("sentence-patterns", "text-patterns", "placeholder-names"):
             if key in options:
                 flags = re.IGNORECASE | (re.MULTILINE if key != "placeholder-names" else 0)
-                options[key] = tuple(_compile(p, flags, path, lines.get("options", line))
+                options[key] = tuple(_compile(p.replace("{slot}", SLOT_PATTERN), flags, path, lines.get("options", line))
                                      for p in _str_list(options[key], path, lines.get("options", line), key))
         if "text-patterns" in options:
             options["text-patterns-gated"] = tuple((p, required_literals(p.pattern, p.flags)) for p in options["text-patterns"])
@@ -276,6 +390,10 @@ def parse_rule(raw: Any, path: str, pack: str) -> Rule:
             raise _err(path, lines.get("options", line), f"unknown option {sorted(bad)[0]!r} for check {check!r}")
         kw["check"] = check
         options = spec.prepare(options)
+    elif kind == "frame":
+        kw["frame"] = _frame(raw.get("frame"), path, lines.get("frame", line), lexicons or {})
+    if "superseded-by" in raw:
+        kw["superseded_by"] = _str_list(raw["superseded-by"], path, lines.get("superseded-by", line), "superseded-by")
     return Rule(
         code=code, name=name, category=category, severity=severity,
         summary=raw["summary"].strip(), message=raw["message"].strip(), rationale=raw["rationale"].strip(),
@@ -284,7 +402,7 @@ def parse_rule(raw: Any, path: str, pack: str) -> Rule:
     )
 
 
-def load_rule_file(path: Path, pack: str) -> list[Rule]:
+def _read_yaml(path: Path) -> Any:
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -299,9 +417,31 @@ def load_rule_file(path: Path, pack: str) -> list[Rule]:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
         raise RuleFileError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
-        raise RuleFileError(f"{shown}:1: a rule file is a mapping with one key, 'rules', holding a list")
-    return [parse_rule(r, shown, pack) for r in data["rules"]]
+    if not isinstance(data, dict) or not data or set(data) - {"rules", "lexicons"} \
+            or not isinstance(data.get("rules", []), list):
+        raise RuleFileError(f"{shown}:1: a rule file is a mapping with 'rules' (a list) and/or 'lexicons'")
+    return data
+
+
+def load_rule_file(path: Path, pack: str, lexicons: dict[str, Lexicon] | None = None) -> list[Rule]:
+    data = _read_yaml(path)
+    return [parse_rule(r, str(path), pack, lexicons) for r in data.get("rules", [])]
+
+
+def _rule_files(packs: tuple[str, ...], extra_dirs: tuple[str, ...]) -> list[tuple[Path, str]]:
+    base = builtin_rules_dir()
+    files: list[tuple[Path, str]] = []
+    for pack in packs:
+        folder = base / pack
+        if not folder.is_dir():
+            raise RuleFileError(f"unknown rule pack {pack!r}; available: {', '.join(available_packs())}")
+        files += [(f, pack) for f in sorted(folder.glob("*.yaml"))]
+    for extra in extra_dirs:
+        folder = Path(extra)
+        if not folder.is_dir():
+            raise RuleFileError(f"extend-rules folder {extra} does not exist")
+        files += [(f, folder.name) for f in sorted(folder.glob("*.yaml"))]
+    return files
 
 
 def builtin_rules_dir() -> Path:
@@ -320,21 +460,23 @@ def available_packs() -> list[str]:
 
 @lru_cache(maxsize=16)
 def load_rules(packs: tuple[str, ...] = ("core",), extra_dirs: tuple[str, ...] = ()) -> tuple[Rule, ...]:
-    """Load the named packs and any extra rule folders; codes and names must be unique."""
-    base = builtin_rules_dir()
+    """Load the named packs and any extra rule folders; codes and names must be unique.
+
+    Lexicons from every loaded file are shared: a frame rule in one pack may use the
+    concepts another pack defines (a compliance pack reuses the core's "future" words).
+    """
+    loaded = [(f, pack, _read_yaml(f)) for f, pack in _rule_files(packs, extra_dirs)]
+    lexicons: dict[str, Lexicon] = {}
+    for f, _, data in loaded:
+        if "lexicons" in data:
+            for name, lex in parse_lexicons(data["lexicons"], str(f)).items():
+                if name in lexicons:
+                    raise _err(lex.file, lex.line, f"lexicon {name!r} is already defined at {lexicons[name].file}:{lexicons[name].line}")
+                lexicons[name] = lex
+    _check_lexicons(lexicons)
     rules: list[Rule] = []
-    for pack in packs:
-        folder = base / pack
-        if not folder.is_dir():
-            raise RuleFileError(f"unknown rule pack {pack!r}; available: {', '.join(available_packs())}")
-        for f in sorted(folder.glob("*.yaml")):
-            rules.extend(load_rule_file(f, pack))
-    for extra in extra_dirs:
-        folder = Path(extra)
-        if not folder.is_dir():
-            raise RuleFileError(f"extend-rules folder {extra} does not exist")
-        for f in sorted(folder.glob("*.yaml")):
-            rules.extend(load_rule_file(f, folder.name))
+    for f, pack, data in loaded:
+        rules.extend(parse_rule(r, str(f), pack, lexicons) for r in data.get("rules", []))
     seen: dict[str, Rule] = {}
     for r in rules:
         for key in (r.code, r.name):

@@ -13,10 +13,16 @@ from .readers import line_col, line_starts
 from .rulebook import Rule
 
 
+# Rules that moved keep answering to their old code and name (codes are never reused):
+# blame is a matter of tone, not a label for the person, so LL104 became LL318.
+REDIRECTS = {"LL104": "LL318", "stigmatising-language.blame": "threatening-tone.blame"}
+
+
 def selector_matches(rule: Rule, sel: str) -> bool:
     s = sel.strip()
     if not s:
         return False
+    s = REDIRECTS.get(s, REDIRECTS.get(s.upper(), s))
     up = s.upper()
     return (
         rule.code == up

@@ -27,21 +27,61 @@ from .readers import ReadError, line_col, line_starts
 
 _PLACEHOLDER = re.compile(
     r"(?P<triple>\{\{\{.*?\}\}\})"
-    r"|(?P<comment>\{#.*?#\}|\{\{!--.*?--\}\}|\{\{!.*?\}\}|<!--.*?-->"
+    r"|(?P<comment>\{#.*?#\}|\{\{!--.*?--\}\}|\{\{!.*?\}\}|<!--.*?-->|\{\*.*?\*\}"
     r"|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"
-    r"|(?P<block>\{\{\s*[#/^>]?\s*(?:else|if|unless|each|with|end)\b.*?\}\}|\{\{[#/^].*?\}\}|\{%.*?%\})"
+    r"|(?P<block>\{\{\s*[#/^>]?\s*(?:else|if|unless|each|with|end|range|define|template|block)\b.*?\}\}"
+    r"|\{\{[#/^>].*?\}\}|\{%.*?%\})"
     r"|(?P<double>\{\{.*?\}\})"
     r"|(?P<mc_block>\*\|(?:IF|IFNOT|ELSEIF|ELSE|END):[^|]*\|\*)"
     r"|(?P<mailchimp>\*\|[A-Z0-9_:]+\|\*)"
     r"|(?P<salesforce>\{![^{}\n]+\})"
     r"|(?P<format>%\([A-Za-z_]\w*\)[sdfr])"
     r"|(?P<dollar>\$\{[A-Za-z_][\w.]*\})"
+    # Smarty: {$var|modifier} prints, {if}, {assign var=...}, {/foreach} are code
+    r"|(?P<smarty>\{\$[^{}\n]{1,120}\})"
+    r"|(?P<smarty_block>\{/?(?:if|else|elseif|foreach|foreachelse|assign|include|section|sectionelse|literal"
+    r"|capture|strip|block|extends|function|call|nocache|while|for|ldelim|rdelim)\b[^{}\n]{0,200}\})"
     r"|(?P<single>\{[A-Za-z_][\w.]*\})"
     r"|(?P<angle><<[A-Za-z_][\w .]*>>|«[^«»\n]{1,60}»)"
-    r"|(?P<bracket>\[(?:[A-Z][a-z]+|[A-Z]{2,}|[a-z]+)(?:[ _][A-Za-z][a-z]*){0,4}\](?!\())",
+    r"|(?P<bracket>\[(?:[A-Z][a-z]+|[A-Z]{2,}|[a-z]+)(?:[ _][A-Za-z][a-z]*){0,4}\](?!\())"
+    # capitalised bracketed slots and instructions: [NAME OF CREDITOR], [X], [Your business name]
+    r"|(?P<slot>\[[A-Z][^\[\]\n]{0,100}\](?!\())",
     re.S,
 )
 _MAY_HOLD = re.compile(r"[{\[«]|<<|<!--|\*\||%\(|\$\{")
+
+# Template code and slots of other systems, found by a second pattern with its own cheap
+# gate (letters without any of these characters skip it): Blade / Razor / Twirl ``@if (...)``
+# and ``@(expr)``, ``<NAME>`` written as text, ``%VAR%``, ``$var`` and ``$obj->field``,
+# ``CUSTOMER_NAME``, blanks to fill in (``_____``, ``XXX.XX``, a row of dots) and
+# parenthesised slots ("(their name)", "(insert date)").
+_HTML_TAGS = r"/?(?:br|b|i|u|p|a|em|strong|span|div|img|hr|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|small|sup|sub|font|center)\b"
+_SLOT_WORDS = (r"name|amount|date|number|address|details|sum|month|year|title|company|phone|telephone|email|"
+               r"e-mail|contact|figure|days|reference|interest|penalty|balance|invoice|insert|enter|mention|complete")
+_SLOT_WORD = re.compile(r"\b(?:" + _SLOT_WORDS + r")\b", re.I)
+_OTHER = re.compile(
+    r"(?P<at_code>(?<![\w@.])@(?:if|elseif|else|endif|foreach|endforeach|for|endfor|while|endwhile|php|endphp"
+    r"|include|section|endsection|yield|extends|unless|endunless|isset|endisset|empty|endempty|switch|case"
+    r"|endswitch|csrf|lang|component|endcomponent|import|defining|helper|using|model|inherits|functions)\b"
+    r"(?:[ \t]*\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\))?)"
+    r"|(?P<at_out>(?<![\w@.])@\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\)"
+    r"|(?<![\w@.])@[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\)"
+    r"|(?<![\w@.])@[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)"
+    r"|(?P<tag><" + _HTML_TAGS + r"[^<>\n]{0,200}>)"
+    r"|(?P<angle1><[A-Za-z_][\w .'’-]{0,40}>)"
+    r"|(?P<percent>%[A-Za-z][A-Za-z0-9_]*%)"
+    r"|(?P<var>(?<![\w$])\$[A-Za-z_][A-Za-z0-9_]*(?:(?:->|\.)[A-Za-z_]\w*)*)"
+    r"|(?P<caps_var>\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b)"
+    r"|(?P<blank>_{3,}|\.{6,}|\bX{3,}(?:[.,]X{2})?\b)"
+    r"|(?P<paren>\((?=[^()\n]{0,60}\b(?:" + _SLOT_WORDS + r")\b)[a-z][a-z0-9 /’'-]{0,60}\))",
+)
+_OTHER_GATE = ("@", "<", "%", "$", "_", "XXX", "......", "(")
+
+
+def _other_may_hold(text: str) -> bool:
+    return any(g in text for g in _OTHER_GATE)
+
+
 _NAME_INSIDE = re.compile(r"[A-Za-z_][\w.]*")
 _SLOT_INSIDE = re.compile(r"[A-Za-z_][\w.]*(?: [A-Za-z][a-z]*)*")
 _NAME_LIKE = re.compile(
@@ -68,34 +108,62 @@ class Placeholder:
 
 def _inner_name(token: str, kind: str) -> str:
     inner = token
-    for pre, post in (("{{{", "}}}"), ("{{", "}}"), ("${", "}"), ("%(", ")"), ("{!", "}"),
-                      ("*|", "|*"), ("<<", ">>"), ("«", "»"), ("[", "]"), ("{", "}")):
+    for pre, post in (("{{{", "}}}"), ("{{", "}}"), ("${", "}"), ("{$", "}"), ("%(", ")"), ("{!", "}"),
+                      ("*|", "|*"), ("<<", ">>"), ("«", "»"), ("[", "]"), ("{", "}"), ("@(", ")"),
+                      ("<", ">"), ("(", ")"), ("%", "%"), ("@", ""), ("$", "")):
         if inner.startswith(pre):
             inner = inner[len(pre):]
-            if post in inner:
+            if post and post in inner:
                 inner = inner[: inner.rindex(post)]
             break
     inner = inner.strip(" -~")
-    m = (_SLOT_INSIDE if kind in ("bracket", "angle") else _NAME_INSIDE).search(inner)
+    if kind == "blank":
+        return ""
+    if kind in ("slot", "paren", "angle1"):
+        return " ".join(inner.split())[:60]
+    m = (_SLOT_INSIDE if kind in ("bracket", "angle", "slot", "angle1", "paren") else _NAME_INSIDE).search(inner)
     return m.group(0) if m else ""
 
 
 def find_placeholders(text: str, *, comments: bool = True) -> list[Placeholder]:
-    """Every placeholder and template construct in ``text``, in order."""
+    """Every placeholder and template construct in ``text``, in order, none overlapping."""
     out: list[Placeholder] = []
-    if not _MAY_HOLD.search(text):
-        return out  # most letters hold none: one cheap scan instead of the big pattern
-    for m in _PLACEHOLDER.finditer(text):
-        kind = m.lastgroup or ""
-        tok = m.group(0)
-        if kind == "comment" and not comments:
+    if _MAY_HOLD.search(text):  # most letters hold none: one cheap scan instead of the big pattern
+        for m in _PLACEHOLDER.finditer(text):
+            kind = m.lastgroup or ""
+            tok = m.group(0)
+            if kind == "comment" and not comments:
+                continue
+            if kind == "bracket" and not _BRACKET_SLOT.fullmatch(tok) and not _SLOT_WORD.search(tok):
+                continue  # "[sic]" or "[1]" in prose is not a slot; Title Case ones and "[date]" are
+            out.append(_placeholder(m.start(), m.end(), tok, kind))
+    if _other_may_hold(text):
+        other = [_placeholder(m.start(), m.end(), m.group(0), m.lastgroup or "") for m in _OTHER.finditer(text)]
+        if other:
+            out = _merge_placeholders(out, other)
+    return out
+
+
+_CODE_KINDS = frozenset({"comment", "block", "mc_block", "smarty_block", "at_code", "tag"})
+
+
+def _placeholder(start: int, end: int, tok: str, kind: str) -> Placeholder:
+    if kind in _CODE_KINDS:
+        return Placeholder(start, end, False, "")
+    return Placeholder(start, end, True, _inner_name(tok, kind))
+
+
+def _merge_placeholders(first: list[Placeholder], second: list[Placeholder]) -> list[Placeholder]:
+    """Both lists in order; a placeholder of ``second`` that overlaps one of ``first`` is dropped."""
+    merged = sorted(first + second, key=lambda p: (p.start, -(p.end - p.start)))
+    out: list[Placeholder] = []
+    primary = set(map(id, first))
+    for p in merged:
+        if out and p.start < out[-1].end:
+            if id(p) in primary and id(out[-1]) not in primary:
+                out[-1] = p  # the template syntax wins over a slot found inside it
             continue
-        if kind == "bracket" and not _BRACKET_SLOT.fullmatch(tok):
-            continue  # "[sic]" or "[1]" in prose is not a slot; only Title Case slots are
-        if kind in ("comment", "block", "mc_block"):
-            out.append(Placeholder(m.start(), m.end(), False, ""))
-        else:
-            out.append(Placeholder(m.start(), m.end(), True, _inner_name(tok, kind)))
+        out.append(p)
     return out
 
 
