@@ -126,6 +126,7 @@ class Audit:
     summary: Summary
     pages: tuple[LetterPage, ...]
     client: str | None = None
+    author: str = "letterlint"  # who prepared the report (a consultant's firm): title page and document author
     created: str = ""
     tool_version: str = __version__
     reading_target: float = 60.0
@@ -144,7 +145,7 @@ class Audit:
 
 
 def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: str | None = None,
-          context_file: str | None = None, jobs: int | None = None, cache: bool = False,
+          author: str | None = None, context_file: str | None = None, jobs: int | None = None, cache: bool = False,
           progress: Progress | None = None, pages: int = 30, today: _dt.date | None = None,
           exclude: Iterable[str | Path] = ()) -> Audit:
     """Check ``paths`` and gather what an audit report shows.
@@ -166,7 +167,7 @@ def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: 
     summary = summarise(report, rules)
     letter_pages = tuple(letter_page(fr, config) for fr in worst_first(report)[:max(0, pages)])
     return Audit(report=report, rules=rules, summary=summary, pages=letter_pages, client=client,
-                 created=(today or _dt.date.today()).isoformat(), reading_target=target, paths=tuple(paths))
+                 author=author or "letterlint", created=(today or _dt.date.today()).isoformat(), reading_target=target, paths=tuple(paths))
 
 
 def worst_first(report: Report) -> list[FileResult]:
