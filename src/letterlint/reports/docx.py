@@ -32,7 +32,7 @@ W_TOP = (2.4, 0.75, 0.75, 2.79)
 W_LETTERS = (1.95, 1.15, 0.6, 0.65, 0.9, 0.7, 0.74)  # "Warnings" fits even in DejaVu Sans
 W_PAIR = (3.345, 3.345)
 W_UNREAD = (1.8, 1.1, 3.79)
-W_RULES = (1.6, 0.72, 1.85, 2.52)
+W_RULES = (1.6, 0.78, 1.85, 2.46)
 SAMPLE_NOTE = ("Shaded italic values are sample values: the letter did not give them, so replace them "
                "with the customer's own before sending.")
 
