@@ -441,7 +441,11 @@ def _excerpt(doc: Any, ex: Excerpt) -> None:
 
 
 def _serif(run: Any) -> Any:
+    """The letter's own words in a serif, set apart from the report's text (as in the HTML)."""
+    from docx.shared import Pt
+
     run.font.name = "Georgia"
+    run.font.size = Pt(10)
     return run
 
 
