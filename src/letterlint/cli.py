@@ -37,6 +37,9 @@ commands at a glance:
   letterlint fix --diff letters/        show the safe fixes without writing them
   letterlint audit letters/ --report audit.html --client "Example Energy Ltd"
 
+formats: check --format text|json|sarif|github; audit --report FILE.html|FILE.docx;
+export --to DIALECT (see each command's --help).
+
 exit codes: 0 nothing to report, 1 findings (check) or changes (fix --diff), 2 a usage or
 config error or an input that could not be read. Run `letterlint COMMAND --help` for a
 command's options, formats, exit codes and examples.""",
@@ -141,9 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="files or folders; '-' reads standard input and writes the fixed text to standard output")
     f.add_argument("--diff", action="store_true", help="print a unified diff instead of writing; exit 1 if anything would change")
     f.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change the wording")
-    f.add_argument("--select", type=_csv, metavar="X,...")
-    f.add_argument("--ignore", type=_csv, metavar="X,...")
-    f.add_argument("--config", metavar="FILE")
+    f.add_argument("--select", type=_csv, metavar="X,...", help="only fix what these rules find")
+    f.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
+    f.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     f.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
 
     w = command("rewrite", "write a friendlier letter as a Jinja2 template")
@@ -169,9 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--pages", type=int, default=30, metavar="N",
                     help="letters (worst first) that get a page with excerpts and rewrites (default 30)")
     au.add_argument("--force", action="store_true", help="replace an existing report")
-    au.add_argument("--select", type=_csv, metavar="X,...")
-    au.add_argument("--ignore", type=_csv, metavar="X,...")
-    au.add_argument("--config", metavar="FILE")
+    au.add_argument("--select", type=_csv, metavar="X,...", help="only these rules (codes, prefixes, names, categories, packs)")
+    au.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
+    au.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     au.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
     au.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
     au.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")

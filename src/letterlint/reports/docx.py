@@ -31,7 +31,7 @@ W_SUMMARY = (2.6, 4.09)
 W_TOP = (2.4, 0.75, 0.75, 2.79)
 W_LETTERS = (1.95, 1.15, 0.6, 0.65, 0.9, 0.7, 0.74)  # "Warnings" fits even in DejaVu Sans
 W_PAIR = (3.345, 3.345)
-W_UNREAD = (1.8, 1.1, 3.79)
+W_UNREAD = (1.7, 1.2, 1.0, 2.79)
 W_RULES = (1.6, 0.78, 1.85, 2.46)
 SAMPLE_NOTE = ("Shaded italic values are sample values: the letter did not give them, so replace them "
                "with the customer's own before sending.")
@@ -111,8 +111,9 @@ def render_docx(a: Audit) -> bytes:
 
     doc.add_heading("Could not read", level=1)
     if a.unreadable:
-        _table(doc, ("File", "Problem", "Details"),
-               [(fr.path, fr.error.code, fr.error.message) for fr in a.unreadable if fr.error is not None], W_UNREAD)
+        _table(doc, ("File", "Folder", "Problem", "Details"),
+               [(*file_and_folder(fr.path), fr.error.code, fr.error.message) for fr in a.unreadable
+                if fr.error is not None], W_UNREAD)
     else:
         doc.add_paragraph("Every file was read.")
 
