@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     au.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
-    command("rules", "list every rule: code, name, severity, summary")
+    command("rules", "list every rule: code, name, category, severity, summary")
     r = command("rule", "explain one rule: what it finds, why, examples, fix safety")
     r.add_argument("rule", metavar="CODE_OR_NAME")
     return p
