@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .api import Progress, check_paths, get_linter, read_path
@@ -25,6 +26,9 @@ from .model import CATEGORIES, SEVERITY_RANK, FileResult, Finding, Report
 from .readers import SourceText
 from .rulebook import Rule
 from .scoring import WEIGHTS, rule_penalties
+
+if TYPE_CHECKING:
+    from .rewrite import Rewrite
 
 CATEGORY_LABELS: dict[str, str] = {
     "stigmatising-language": "Stigmatising words",
@@ -162,7 +166,8 @@ class Audit:
 def file_and_folder(path: str) -> tuple[str, str]:
     """A letter's file name and its folder, so tables name letters briefly ("./" for none)."""
     p = Path(path)
-    return p.name or path, (str(p.parent) + "/") if str(p.parent) not in ("", ".") else "./"
+    folder = str(p.parent)
+    return p.name or path, (folder.rstrip("/") + "/" if folder not in ("", ".") else "./")
 
 
 _URL = re.compile(r"https?://\S+[^\s.,;)]")
@@ -202,7 +207,8 @@ def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: 
     summary = summarise(report, rules)
     letter_pages = tuple(letter_page(fr, config) for fr in worst_first(report)[:max(0, pages)])
     return Audit(report=report, rules=rules, summary=summary, pages=letter_pages, client=client,
-                 author=author or "letterlint", created=(today or _dt.date.today()).isoformat(), reading_target=target, paths=tuple(paths))
+                 author=author or "letterlint", created=(today or _dt.date.today()).isoformat(),
+                 reading_target=target, paths=tuple(paths))
 
 
 def worst_first(report: Report) -> list[FileResult]:
@@ -282,8 +288,8 @@ def _example(f: Finding) -> str | None:
     return None if "\n" in f.text.strip() or len(text) > 160 else text
 
 
-#: Text that is not wording a person wrote: template code and merge fields, and reference
-#: codes ("INV-40218", "AC-558201"), which make poor examples of what to change.
+#: Text that is not wording a person wrote: template code and merge fields ...
+#: ... and reference codes ("INV-40218", "AC-558201"): both make poor examples of what to change.
 _NOT_WORDING = re.compile(r"\{\{|\}\}|\{%|\{#|\[\[|\]\]|\*\||\|\*|«|»|%%|\$\{|<<|>>|\[[A-Za-z _.]+\]")
 _REFERENCE = re.compile(r"\b[A-Z]{1,5}[-/]?\d[\w/-]*\b|\b\d{4,}\b")
 
@@ -421,7 +427,7 @@ _FIELD = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")
 _MARK = "\ue000"  # a private-use character marking where a sample value was rendered
 
 
-def _sample_fields(context: dict, letter_text: str) -> set[str]:
+def _sample_fields(context: dict[str, Any], letter_text: str) -> set[str]:
     """The template fields whose value is the schema's sample, not something the letter said."""
     out = set()
     for group, values in context.items():
@@ -432,10 +438,10 @@ def _sample_fields(context: dict, letter_text: str) -> set[str]:
     return out
 
 
-def _render_parts(rw: object, template_line: str, samples: set[str]) -> tuple[tuple[str, bool], ...]:
+def _render_parts(rw: Rewrite, template_line: str, samples: set[str]) -> tuple[tuple[str, bool], ...]:
     """A rewritten line rendered, cut into ``(text, is_sample)`` pieces around sample values."""
     marked = _FIELD.sub(lambda m: f"{_MARK}{m.group(0)}{_MARK}" if m.group(1) in samples else m.group(0),
                         template_line)
-    rendered = _norm(rw.render_passage(marked))  # type: ignore[attr-defined]
+    rendered = _norm(rw.render_passage(marked))
     pieces = rendered.split(_MARK)
     return tuple((piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece)

@@ -80,7 +80,8 @@ example:
 dialects (--to): jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce,
                  docx, html-email, plain
 
-""" + _exit_codes("exported", error=",\n     or the target cannot express a construct of the template (nothing is written)") + """
+""" + _exit_codes("exported",
+                  error=",\n     or the target cannot express a construct of the template (nothing is written)") + """
 
 example:
   letterlint export friendly.j2 --to mailchimp -o friendly.mailchimp.html""",
@@ -89,7 +90,8 @@ formats: the suffix of --report picks it
   .html   one self-contained page (styles and charts inline, no scripts, nothing fetched)
   .docx   a Word document with the same content as real tables and chart pictures
 
-""" + _exit_codes("the report was written", error=" (the report is\n     still written), or no letters were found (no report is written)") + """
+""" + _exit_codes("the report was written",
+                  error=" (the report is\n     still written), or no letters were found (no report is written)") + """
 
 example:
   letterlint audit client-letters/ --report audit.docx --client "Example Energy Ltd\"""",
@@ -172,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--pages", type=int, default=30, metavar="N",
                     help="letters (worst first) that get a page with excerpts and rewrites (default 30)")
     au.add_argument("--force", action="store_true", help="replace an existing report")
-    au.add_argument("--select", type=_csv, metavar="X,...", help="only these rules (codes, prefixes, names, categories, packs)")
+    au.add_argument("--select", type=_csv, metavar="X,...",
+                    help="only these rules (codes, prefixes, names, categories, packs)")
     au.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
     au.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     au.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")

@@ -100,8 +100,8 @@ def render_docx(a: Audit) -> bytes:
     for fr in a.worst_first():
         sev_list = [f.severity for f in fr.findings]
         fre = fr.readability.get("flesch_reading_ease")
-        rows.append((*file_and_folder(fr.path), str(fr.score), str(sev_list.count("error")),
-                     str(sev_list.count("warning")), str(sev_list.count("info")), f"{fre:.0f}" if fre is not None else "–"))
+        counts = [str(sev_list.count(sev)) for sev in ("error", "warning", "info")]
+        rows.append((*file_and_folder(fr.path), str(fr.score), *counts, f"{fre:.0f}" if fre is not None else "–"))
     _table(doc, ("Letter", "Folder", "Score", "Errors", "Warnings", "Advice", "Reading ease"), rows, W_LETTERS,
            numeric=(2, 3, 4, 5, 6))
 
@@ -125,10 +125,17 @@ def render_docx(a: Audit) -> bytes:
         f"its first finding and {REPEAT_FACTOR:.0%} of that for each further finding of the same rule, at most "
         f"{RULE_CAP:.0f} times the weight per rule; the score is 100 minus the total, never below 0. Reading ease is "
         f"the Flesch reading ease of the letter's body; the target is {a.reading_target:.0f} or more.")
+    doc.add_paragraph(_clean(f"Written on {_long_date(a.created)} by letterlint {a.tool_version} from "
+                             f"{', '.join(a.paths)}.")).runs[0].italic = True
     table = _table(doc, ("Rule", "Severity", "What it finds", "Sources"),
-                   [(f"{r.code}\n{_breakable(r.name)}", r.severity, r.summary, "") for r in a.rules], W_RULES)
+                   [(f"{r.code}\n{_breakable(r.name)}", r.severity, r.summary, "") for r in a.rules], W_RULES,
+                   spacer=False)
     for row, rule in zip(table.rows[1:], a.rules):
         _sources(row.cells[3], rule.sources)
+    end = doc.add_paragraph()  # a body ends with a paragraph; a 1-point one never needs a page of its own
+    end.paragraph_format.space_before = end.paragraph_format.space_after = Pt(0)
+    end.paragraph_format.line_spacing = Pt(1)
+    end.add_run(" ").font.size = Pt(1)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -206,9 +213,10 @@ def _title_page(doc: Any, a: Audit) -> None:
         run.bold, run.font.size = True, Pt(16)
     unread = len(a.unreadable)
     facts = doc.add_paragraph()
-    facts.add_run(f"{s.letters} letter{'s' if s.letters != 1 else ''} audited"
-                  + (f"; {unread} file{'s' if unread != 1 else ''} could not be read" if unread else "")
-                  + (f"; average customer-first score {s.mean:.0f} / 100" if s.mean is not None else "")).font.size = Pt(13)
+    line = (f"{s.letters} letter{'s' if s.letters != 1 else ''} audited"
+            + (f"; {unread} file{'s' if unread != 1 else ''} could not be read" if unread else "")
+            + (f"; average customer-first score {s.mean:.0f} / 100" if s.mean is not None else ""))
+    facts.add_run(line).font.size = Pt(13)
     by = doc.add_paragraph()
     who = f"Prepared by {a.author} with letterlint {a.tool_version}" if a.author != "letterlint" \
         else f"Prepared with letterlint {a.tool_version}"
@@ -238,9 +246,10 @@ def _count(s: Any, n: int) -> str:
 
 
 def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...],
-           numeric: tuple[int, ...] = ()) -> Any:
+           numeric: tuple[int, ...] = (), spacer: bool = True) -> Any:
     """A Word table with a shaded header row repeated on every page and fixed column widths
-    (``widths`` in inches), so neither Word nor LibreOffice squeezes a column mid-word."""
+    (``widths`` in inches), so neither Word nor LibreOffice squeezes a column mid-word.
+    ``spacer`` adds an empty paragraph after it (two tables in a row would merge)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -282,7 +291,8 @@ def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], width
                     para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 for run in para.runs:
                     run.font.size = Pt(TABLE_PT)
-    doc.add_paragraph()
+    if spacer:
+        doc.add_paragraph()
     return table
 
 
