@@ -1,7 +1,8 @@
 """Generate the example audit report in docs/ from sample_letters/, and its screenshots.
 
     python scripts/gen_example_report.py            # docs/example-report/audit.html and audit.docx
-    python scripts/gen_example_report.py --shots    # also docs/images/audit-*.png (needs /usr/bin/chromium)
+    python scripts/gen_example_report.py --shots    # also docs/images/audit-*.png (needs /usr/bin/chromium,
+                                                    # and LibreOffice with pdftoppm for the Word pages)
 
 The report is dated 25 November 2026 so that regenerating it changes it only when the
 rules, the letters or the report itself change.
@@ -57,6 +58,31 @@ def screenshot(html: Path, png: Path, height: int, letter: str | None = None) ->
                         f"--screenshot={png}", target.as_uri()], check=True, capture_output=True, timeout=120)
 
 
+def word_pages(docx: Path, png: Path, pages: tuple[int, int] = (1, 2)) -> bool:
+    """The first pages of the Word report side by side, as LibreOffice lays them out."""
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if not office or not shutil.which("pdftoppm"):
+        print("skipped the Word pages: LibreOffice or pdftoppm is missing", file=sys.stderr)
+        return False
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([office, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", tmp, str(docx)], check=True, capture_output=True, timeout=300)
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(pages[0]), "-l", str(pages[1]),
+                        str(Path(tmp, docx.stem + ".pdf")), str(Path(tmp, "page"))], check=True, timeout=120)
+        images = [Image.open(p) for p in sorted(Path(tmp).glob("page-*.png"))]
+        gap = 16
+        out = Image.new("RGB", (sum(im.width for im in images) + gap * (len(images) + 1),
+                                max(im.height for im in images) + 2 * gap), "#d9e2ec")
+        x = gap
+        for im in images:
+            out.paste(im, (x, gap))
+            x += im.width + gap
+        out.save(png, optimize=True)
+    return True
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shots", action="store_true", help="also take screenshots with headless Chromium")
@@ -68,6 +94,8 @@ def main() -> int:
         screenshot(html, IMAGES / "audit-summary.png", 1500)
         screenshot(html, IMAGES / "audit-letter.png", 1400, letter="letter-2")
         print("wrote docs/images/audit-summary.png and audit-letter.png")
+        if word_pages(OUT / "audit.docx", IMAGES / "audit-word.png"):
+            print("wrote docs/images/audit-word.png")
     return 0
 
 

@@ -69,9 +69,27 @@ def test_the_html_is_self_contained(sample_html: str) -> None:
     assert not re.search(r"<(script|link|img|iframe|object|embed)\b", sample_html, re.I)
     assert not re.search(r"\b(src|srcset)\s*=", sample_html, re.I)
     assert not re.search(r"url\((?!#)|@import", sample_html, re.I)  # only the SVGs' own clip paths
+    # links go to the report's own sections, or (the rules' sources) are links a reader may follow;
+    # nothing is loaded from anywhere
     hrefs = re.findall(r'href="([^"]*)"', sample_html)
-    assert hrefs and all(h.startswith("#") for h in hrefs)
-    assert not re.search(r"https?://(?!www\.w3\.org/)", re.sub(r"<td>[^<]*</td>", "", sample_html))
+    method = sample_html[sample_html.index('id="method"'):]
+    assert hrefs and all(h.startswith("#") or (h.startswith(("https://", "http://")) and f'href="{h}"' in method)
+                         for h in hrefs)
+    outside = re.sub(r'<a href="https?://[^"]*" rel="noopener noreferrer">', "", sample_html)
+    assert not re.search(r"https?://(?!www\.w3\.org/)", re.sub(r"<td>[^<]*</td>", "", outside.replace(method, "")))
+
+
+def test_sources_are_links_titled_by_the_source(sample_audit, sample_html: str) -> None:  # type: ignore[no-untyped-def]
+    from letterlint.audit import split_source
+
+    linked = [(r, src) for r in sample_audit.rules for src in r.sources if "://" in src]
+    assert linked
+    for _, src in linked:
+        title, url = split_source(src)
+        assert url and url in src and url not in title and title and not title.endswith((",", " at"))
+        assert f'<a href="{url}" rel="noopener noreferrer">{title}</a>'.replace("&", "&amp;") in \
+            sample_html.replace("&#39;", "'").replace("&#34;", '"')
+    assert split_source("Plain English Campaign (2010)") == ("Plain English Campaign (2010)", None)
 
 
 def test_letter_text_is_escaped(tmp_path: Path) -> None:
@@ -115,8 +133,11 @@ def test_the_docx_report_holds_tables_and_charts(sample_audit) -> None:  # type:
     assert len(letters_table.rows) == 16
     rules_table = doc.tables[-1]
     assert len(rules_table.rows) == len(sample_audit.rules) + 1
-    highlighted = [r for p in doc.paragraphs for r in p.runs if r.font.highlight_color is not None]
-    assert any("debtor" in r.text.lower() for r in highlighted)
+    from docx.oxml.ns import qn
+
+    shaded = [r for p in doc.paragraphs for r in p.runs if r._r.rPr is not None and r._r.rPr.find(qn("w:shd")) is not None]
+    assert any("debtor" in r.text.lower() for r in shaded)  # flagged words are shaded, not highlighted loudly
+    assert not [r for p in doc.paragraphs for r in p.runs if r.font.highlight_color is not None]
 
 
 def test_unreadable_files_are_listed_and_the_rest_audited(tmp_path: Path) -> None:
@@ -227,3 +248,118 @@ def test_odd_file_names_do_not_break_the_reports(tmp_path: Path) -> None:
 
     doc = Document(io.BytesIO(render_report(a, ".docx")))
     assert any("caf?.txt" in p.text for p in doc.paragraphs)
+
+
+# --------------------------------------------------------------------------- what a reader sees
+
+def _docx(a) -> "object":  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    return Document(io.BytesIO(render_report(a, ".docx")))
+
+
+def test_the_word_report_has_a_title_page_page_numbers_and_properties(sample_audit) -> None:  # type: ignore[no-untyped-def]
+    from docx.oxml.ns import qn
+
+    doc = _docx(sample_audit)
+    props = doc.core_properties
+    assert props.title == "Customer-first letter audit for Acme Energy"
+    assert props.author == props.last_modified_by == "letterlint"
+    assert props.created.date() == DAY
+    raw = render_report(sample_audit, ".docx")
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        assert not [n for n in z.namelist() if b"python-docx" in z.read(n)]
+    sec = doc.sections[0]
+    assert sec.different_first_page_header_footer  # no number on the title page
+    footer = sec.footer._element.xml
+    assert "PAGE" in "".join(t.text for t in sec.footer._element.iter(qn("w:instrText")))
+    assert 'w:fldCharType="begin"' in footer
+    summary = next(i for i, p in enumerate(doc.paragraphs)
+                   if p.text == "Executive summary" and p.style.name == "Heading 1")
+    title_page = doc.paragraphs[:summary]
+    assert any(p.text == "Customer-first letter audit" for p in title_page)
+    assert any("Prepared for Acme Energy" in p.text for p in title_page)
+    assert any('w:type="page"' in p._p.xml for p in title_page)  # the summary starts on page 2
+
+
+def test_the_author_option_names_the_firm(tmp_path: Path) -> None:
+    a = audit([SAMPLES / "bad-first-reminder.txt"], client="Acme", author="Harbour Consulting", today=DAY)
+    doc = _docx(a)
+    assert doc.core_properties.author == "Harbour Consulting"
+    assert any("Prepared by Harbour Consulting" in p.text for p in doc.paragraphs)
+    assert "Prepared by Harbour Consulting" in render_report(a, ".html").decode()
+
+
+def test_word_tables_have_fixed_widths_that_fit_the_page(sample_audit) -> None:  # type: ignore[no-untyped-def]
+    from docx.oxml.ns import qn
+
+    doc = _docx(sample_audit)
+    sec = doc.sections[0]
+    text_width = sec.page_width - sec.left_margin - sec.right_margin
+    for table in doc.tables:
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        widths = [col.width for col in table.columns]
+        assert sum(widths) <= text_width
+        for cell, width in zip(table.rows[0].cells, widths):  # each header word fits its column
+            longest = max(cell.text.split(), key=len)
+            assert len(longest) * 0.62 * 9 / 72 * 914400 + 0.12 * 914400 <= width, (cell.text, width)
+    letters = next(t for t in doc.tables if t.rows[0].cells[0].text == "Letter")
+    assert [c.text for c in letters.rows[0].cells[:2]] == ["Letter", "Folder"]
+    first = letters.rows[1].cells
+    assert "/" not in first[0].text and first[1].text == f"{SAMPLES}/"
+
+
+def test_sample_values_in_rewrites_are_marked(sample_audit, sample_html: str) -> None:  # type: ignore[no-untyped-def]
+    from letterlint.config import SAMPLE_CONTEXT
+
+    from docx.oxml.ns import qn
+
+    sampled = [ps for p in sample_audit.pages for ps in p.passages if ps.has_samples]
+    assert sampled
+    for ps in sampled:
+        assert "".join(t for t, _ in ps.parts) == ps.after
+        for text, sample in ps.parts:
+            if sample:
+                assert text in {str(v) for group in SAMPLE_CONTEXT.values() for v in group.values()}
+                assert f'<span class="sample" title="sample value: replace it">{text}</span>' in sample_html
+    assert "are sample values" in sample_html
+    doc = _docx(sample_audit)
+    cells = [c for t in doc.tables for row in t.rows for c in row.cells]
+    runs = [r for c in cells for p in c.paragraphs for r in p.runs]
+    marked = [r for r in runs if r.italic and r._r.rPr.find(qn("w:shd")) is not None]
+    assert {r.text for r in marked} == {t for ps in sampled for t, s in ps.parts if s}
+    assert any("are sample values" in p.text for p in doc.paragraphs)
+    # a value the letter gave itself is never marked
+    docx_page = next(p for p in sample_audit.pages if p.result.path.endswith("bad-final-demand.docx"))
+    assert not any(s and "2,140.75" in t for ps in docx_page.passages for t, s in ps.parts)
+
+
+def _finding(text: str, code: str = "LL310") -> "object":
+    from letterlint.model import Finding
+
+    return Finding(code=code, name="threatening-tone.shouting", category="threatening-tone", severity="warning",
+                   message="m", start=0, end=len(text), line=1, column=1, end_line=1, end_column=len(text) + 1,
+                   text=text)
+
+
+def test_examples_are_wording_not_placeholders_or_reference_codes(sample_audit) -> None:  # type: ignore[no-untyped-def]
+    from letterlint.audit import is_good_example
+
+    for text in ("{{ customer.name }}", "[Customer Name]", "*|FNAME|*", "INV-40218", "AC-558201 / INV-20931", "12345",
+                 "«Amount»", "x" * 120):
+        assert not is_good_example(_finding(text)), text
+    for text in ("FINAL DEMAND", "debtor", "!!!", "pay the sum of £40 IMMEDIATELY", "RE: INVOICE INV-40218 OVERDUE"):
+        assert is_good_example(_finding(text)), text
+    for i in sample_audit.summary.impacts:
+        if i.example is not None:
+            assert is_good_example(_finding(i.example, i.rule.code))
+            assert i.example.lower() in {" ".join(f.text.split()).lower() for fr in sample_audit.readable
+                                         for f in fr.findings if f.code == i.rule.code}
+    # the examples come from letters that need work, not from the customer-first ones
+    good_texts = {" ".join(f.text.split()) for fr in sample_audit.readable if fr.score >= 80 for f in fr.findings}
+    bad_texts = {" ".join(f.text.split()) for fr in sample_audit.readable if fr.score < 80 for f in fr.findings}
+    for i in sample_audit.summary.top_five:
+        if i.example:
+            assert i.example in bad_texts or i.example not in good_texts

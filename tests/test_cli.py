@@ -165,3 +165,105 @@ def test_check_sample_letters_runs() -> None:
 def test_version() -> None:
     r = run_cli("--version")
     assert r.returncode == 0 and r.stdout.startswith("letterlint ")
+
+
+# --------------------------------------------------------------------------- in-process (cli.main)
+
+import io  # noqa: E402
+
+import pytest  # noqa: E402
+
+from letterlint import cli  # noqa: E402
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run `cli.main` inside an empty folder, without the result cache."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LETTERLINT_NO_CACHE", "1")
+    return tmp_path
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_check_without_a_path_checks_the_current_folder(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(in_tmp, "bad.txt", BAD)
+    assert cli.main(["check"]) == 1
+    assert "bad.txt:3:6: LL101" in capsys.readouterr().out
+
+
+def test_an_empty_folder_is_a_warning_not_a_silent_success(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (in_tmp / "letters").mkdir()
+    _write(in_tmp / "letters", "notes.py", "print(1)")
+    assert cli.main(["check", "letters"]) == 0
+    assert "letterlint: warning: no letters found under letters" in capsys.readouterr().err
+    assert cli.main(["fix", "letters"]) == 0
+    assert "no letters found under letters" in capsys.readouterr().err
+    _write(in_tmp, "bad.txt", BAD)
+    cli.main(["check", "bad.txt"])
+    assert "no letters found" not in capsys.readouterr().err
+
+
+def test_audit_refuses_a_report_of_no_letters(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (in_tmp / "empty").mkdir()
+    assert cli.main(["audit", "empty", "--report", "audit.html"]) == 2
+    err = capsys.readouterr().err
+    assert "no letters found under empty" in err and "no report written" in err
+    _write(in_tmp / "empty", "broken.docx", b"PK\x03\x04 not a docx")
+    assert cli.main(["audit", "empty", "--report", "audit.docx"]) == 2
+    err = capsys.readouterr().err
+    assert "broken.docx: error[corrupt-docx]" in err and "no report written" in err
+    assert not (in_tmp / "audit.html").exists() and not (in_tmp / "audit.docx").exists()
+
+
+def test_fix_stdin_writes_the_fixed_text_to_stdout(in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from letterlint import fix_text
+
+    expected = fix_text(BAD)
+    _stdin(monkeypatch, BAD.encode())
+    assert cli.main(["fix", "-"]) == 0
+    out = capsys.readouterr()
+    assert out.out == expected.text and "As a customer you must pay" in out.out
+    assert f"Fixed {expected.applied} problems" in out.err and not list(in_tmp.iterdir())
+    _stdin(monkeypatch, BAD.encode())
+    assert cli.main(["fix", "-", "--diff"]) == 1
+    assert "+As a customer" in capsys.readouterr().out
+    _stdin(monkeypatch, b"<p>Dear debtor,</p>")
+    assert cli.main(["fix", "-", "--stdin-filename", "letter.html"]) == 0
+    assert capsys.readouterr().out == "<p>Dear customer,</p>"
+    assert cli.main(["fix", "-", "bad.txt"]) == 2
+    assert "cannot be mixed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "rewrite", "export", "audit", "rules", "rule"])
+def test_every_help_lists_exit_codes_and_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "exit codes:\n  0  " in out and "\n  2  " in out
+    assert "\nexample" in out and f"letterlint {command}" in out.split("\nexample", 1)[1]
+
+
+def test_help_names_the_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert "how to write the findings" in out  # --format has help text
+    for fmt in ("text", "json", "sarif", "github"):
+        assert f"\n  {fmt} " in out
+    with pytest.raises(SystemExit):
+        cli.main(["audit", "--help"])
+    out = capsys.readouterr().out
+    assert ".html " in out and ".docx " in out and "--author" in out
+
+
+def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    from letterlint import __version__
+
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--version"])
+    assert exc.value.code == 0 and capsys.readouterr().out == f"letterlint {__version__}\n"

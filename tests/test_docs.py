@@ -46,3 +46,20 @@ def test_rewrite_examples_are_current() -> None:
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_rewrite_examples.py"), "--check"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_first_readme_command_ends_with_exit_0(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A newcomer's copy-pasted `&&` chain must not end in what looks like a failure."""
+    import re
+    import shlex
+
+    from letterlint import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = re.search(r"```bash\n(.*?)\n```", readme, re.S).group(1)  # type: ignore[union-attr]
+    last = shlex.split(first.split("&&")[-1])
+    assert last[:2] == ["letterlint", "check"]
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("LETTERLINT_NO_CACHE", "1")
+    assert cli.main(last[1:]) == 0
+    assert "Found " in capsys.readouterr().out  # it still shows the bad samples' findings

@@ -10,20 +10,25 @@ self-contained HTML page or a Word document.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import statistics
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .api import Progress, check_paths, get_linter, read_path
-from .config import Config
+from .config import SAMPLE_CONTEXT, Config
 from .model import CATEGORIES, SEVERITY_RANK, FileResult, Finding, Report
 from .readers import SourceText
 from .rulebook import Rule
 from .scoring import WEIGHTS, rule_penalties
+
+if TYPE_CHECKING:
+    from .rewrite import Rewrite
 
 CATEGORY_LABELS: dict[str, str] = {
     "stigmatising-language": "Stigmatising words",
@@ -40,6 +45,8 @@ MISSING_CTA = "LL401"
 #: Categories whose wording a rewrite changes (the passages worth showing before and after).
 REWORDED = ("stigmatising-language", "legal-jargon", "threatening-tone", "personalisation", "readability")
 EXCERPT_LINES = 10
+GOOD_SCORE = 80  # a letter scoring this or more reads as customer-first
+EXAMPLE_CHARS = 90  # the longest example a summary shows whole
 WORST_PASSAGES = 3
 
 
@@ -80,6 +87,13 @@ class Passage:
     line: int
     before: str
     after: str | None  # None: the rewrite kept no counterpart (a sentence that was dropped)
+    #: ``after`` in pieces, each ``(text, is_sample)``: a sample value stands where the letter
+    #: gave no value of its own (a date, a phone number), and a report must show it as such
+    parts: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def has_samples(self) -> bool:
+        return any(sample for _, sample in self.parts)
 
 
 @dataclass(frozen=True)
@@ -126,6 +140,7 @@ class Audit:
     summary: Summary
     pages: tuple[LetterPage, ...]
     client: str | None = None
+    author: str = "letterlint"  # who prepared the report (a consultant's firm): title page and document author
     created: str = ""
     tool_version: str = __version__
     reading_target: float = 60.0
@@ -142,9 +157,35 @@ class Audit:
     def worst_first(self) -> list[FileResult]:
         return worst_first(self.report)
 
+    @property
+    def title(self) -> str:
+        """The report's title (the Word document's title property, the HTML page's title)."""
+        return "Customer-first letter audit" + (f" for {self.client}" if self.client else "")
+
+
+def file_and_folder(path: str) -> tuple[str, str]:
+    """A letter's file name and its folder, so tables name letters briefly ("./" for none)."""
+    p = Path(path)
+    folder = str(p.parent)
+    return p.name or path, (folder.rstrip("/") + "/" if folder not in ("", ".") else "./")
+
+
+_URL = re.compile(r"https?://\S+[^\s.,;)]")
+
+
+def split_source(source: str) -> tuple[str, str | None]:
+    """A rule's source as ``(title, url)``: the text without its link, so a report can show
+    the title as the link's text (``url`` is None for a printed source)."""
+    m = _URL.search(source)
+    if not m:
+        return source, None
+    title = (source[:m.start()] + source[m.end():]).strip()
+    title = re.sub(r"(,|\breported at|\bat|:)\s*$", "", title).strip().rstrip(",")
+    return title or m.group(0), m.group(0)
+
 
 def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: str | None = None,
-          context_file: str | None = None, jobs: int | None = None, cache: bool = False,
+          author: str | None = None, context_file: str | None = None, jobs: int | None = None, cache: bool = False,
           progress: Progress | None = None, pages: int = 30, today: _dt.date | None = None,
           exclude: Iterable[str | Path] = ()) -> Audit:
     """Check ``paths`` and gather what an audit report shows.
@@ -166,7 +207,8 @@ def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: 
     summary = summarise(report, rules)
     letter_pages = tuple(letter_page(fr, config) for fr in worst_first(report)[:max(0, pages)])
     return Audit(report=report, rules=rules, summary=summary, pages=letter_pages, client=client,
-                 created=(today or _dt.date.today()).isoformat(), reading_target=target, paths=tuple(paths))
+                 author=author or "letterlint", created=(today or _dt.date.today()).isoformat(),
+                 reading_target=target, paths=tuple(paths))
 
 
 def worst_first(report: Report) -> list[FileResult]:
@@ -186,7 +228,9 @@ def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
     by_rule: Counter[str] = Counter()
     rule_letters: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
-    examples: dict[str, Finding] = {}
+    phrase_counts: Counter[tuple[str, str]] = Counter()
+    #: (finding, found in a letter that reads as customer-first, another rule flags words inside it)
+    candidates: dict[str, list[tuple[Finding, bool, bool]]] = {}
     gains: Counter[str] = Counter()  # score points each rule costs, summed over the letters
     missing_cta = 0
     for fr in letters:
@@ -200,18 +244,18 @@ def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
             by_rule[f.code] += 1
             if f.category in ("stigmatising-language", "legal-jargon", "threatening-tone"):
                 phrases[" ".join(f.text.split()).lower()] += 1
-            best = examples.get(f.code)
-            if best is None or SEVERITY_RANK[f.severity] > SEVERITY_RANK[best.severity] or (
-                    best.suggestion is None and f.suggestion is not None):
-                examples[f.code] = f
+            phrase_counts[(f.code, _norm(f.text).lower())] += 1
+            shared = any(g.code != f.code and f.start <= g.start and g.end <= f.end for g in fr.findings)
+            candidates.setdefault(f.code, []).append((f, (fr.score or 0) >= GOOD_SCORE, shared))
         penalties = rule_penalties(fr.findings)
         rule_letters.update(penalties.keys())
         gains.update(penalties)
     n = len(letters)
+    examples = {code: _best_example(by_code.get(code), fs, phrase_counts) for code, fs in candidates.items()}
     impacts = [
         RuleImpact(rule=by_code[code], letters=rule_letters[code], findings=by_rule[code],
-                   points=gains[code] / n if n else 0.0, example=_example(examples[code]),
-                   suggestion=examples[code].suggestion if _example(examples[code]) else None)
+                   points=gains[code] / n if n else 0.0, example=_example(examples[code]) if examples[code] else None,
+                   suggestion=examples[code].suggestion if examples[code] else None)
         for code in by_rule if code in by_code
     ]
     impacts.sort(key=lambda i: (-i.points, -WEIGHTS[i.rule.severity], -i.letters, i.rule.code))
@@ -242,6 +286,46 @@ def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
 def _example(f: Finding) -> str | None:
     text = " ".join(f.text.split())
     return None if "\n" in f.text.strip() or len(text) > 160 else text
+
+
+#: Text that is not wording a person wrote: template code and merge fields ...
+#: ... and reference codes ("INV-40218", "AC-558201"): both make poor examples of what to change.
+_NOT_WORDING = re.compile(r"\{\{|\}\}|\{%|\{#|\[\[|\]\]|\*\||\|\*|«|»|%%|\$\{|<<|>>|\[[A-Za-z _.]+\]")
+_REFERENCE = re.compile(r"\b[A-Z]{1,5}[-/]?\d[\w/-]*\b|\b\d{4,}\b")
+
+
+def is_good_example(f: Finding) -> bool:
+    """Whether a finding's text makes an example a reader would agree with: real wording of
+    the letter, short, with a letter in it, not a placeholder or a reference code."""
+    text = _example(f)
+    if text is None or len(text) > EXAMPLE_CHARS or _NOT_WORDING.search(text) or not re.search(r"[^\W\d]|[!?]", text):
+        return False
+    words = text.split()
+    refs = _REFERENCE.findall(text)
+    return not refs or len(refs) < len(words) / 3
+
+
+def _best_example(rule: Rule | None, findings: list[tuple[Finding, bool, bool]],
+                  counts: Counter[tuple[str, str]]) -> Finding | None:
+    """The finding that best shows what a rule is about: good wording from a letter that needs
+    work, most like the rule's own examples of bad wording, with no other rule's finding inside
+    it (its fix is then this rule's alone), a suggestion, the most severe, the most frequent."""
+    good = [(f, in_good, shared) for f, in_good, shared in findings if is_good_example(f)]
+    if not good:
+        return None
+    known = {w for ex in (rule.fail_examples if rule else ()) for w in _words(ex.text)}
+
+    def resemblance(f: Finding) -> float:
+        words = _words(f.text)
+        return round(sum(w in known for w in words) / len(words), 1) if words else 0.0
+
+    return min(good, key=lambda fs: (fs[1], -resemblance(fs[0]), fs[2], fs[0].suggestion is None,
+                                     -SEVERITY_RANK[fs[0].severity], -counts[(fs[0].code, _norm(fs[0].text).lower())],
+                                     len(fs[0].text)))[0]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", text.lower())
 
 
 # --------------------------------------------------------------------------- one letter's page
@@ -326,12 +410,38 @@ def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, i
         return (), f"no rewrite for this letter ({type(exc).__name__}: {exc})"
     after_by_line = {_norm(before): after for before, after in rw.passages}
     text = src.text
+    samples = _sample_fields(rw.context, text)
     out = []
     for a in sorted(worst):
         b = _line_bounds(text, a)[1]
         before = text[a:b].strip()
         after = after_by_line.get(_norm(before))
-        rendered = _norm(rw.render_passage(after)) if after is not None else None
+        parts = _render_parts(rw, after, samples) if after is not None else ()
+        rendered = "".join(t for t, _ in parts)
         line = min(f.line for f, _, _ in lines[a])
-        out.append(Passage(line=line, before=before, after=rendered or None))
+        out.append(Passage(line=line, before=before, after=rendered or None, parts=parts if rendered else ()))
     return tuple(out), None
+
+
+_FIELD = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")
+_MARK = "\ue000"  # a private-use character marking where a sample value was rendered
+
+
+def _sample_fields(context: dict[str, Any], letter_text: str) -> set[str]:
+    """The template fields whose value is the schema's sample, not something the letter said."""
+    out = set()
+    for group, values in context.items():
+        for name, value in (values.items() if isinstance(values, dict) else ()):
+            sample = SAMPLE_CONTEXT.get(group, {}).get(name)
+            if sample is not None and str(value) == str(sample) and str(value) not in letter_text:
+                out.add(f"{group}.{name}")
+    return out
+
+
+def _render_parts(rw: Rewrite, template_line: str, samples: set[str]) -> tuple[tuple[str, bool], ...]:
+    """A rewritten line rendered, cut into ``(text, is_sample)`` pieces around sample values."""
+    marked = _FIELD.sub(lambda m: f"{_MARK}{m.group(0)}{_MARK}" if m.group(1) in samples else m.group(0),
+                        template_line)
+    rendered = _norm(rw.render_passage(marked))
+    pieces = rendered.split(_MARK)
+    return tuple((piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece)

@@ -23,6 +23,84 @@ from .rulebook import Rule, RuleFileError, load_rules
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+
+def _exit_codes(ok: str, findings: str | None = None, error: str = "") -> str:
+    """The "exit codes:" block of a command's --help (contract 1)."""
+    lines = ["exit codes:", f"  0  {ok}"] + ([f"  1  {findings}"] if findings else [])
+    return "\n".join(lines + [f"  2  a usage or config error, or an input that could not be read{error}"])
+
+#: The end of each command's --help: what it writes, its exit codes and an example (like ruff's).
+EPILOGS: dict[str, str] = {
+    "letterlint": """\
+commands at a glance:
+  letterlint check                      lint every letter in this folder
+  letterlint fix --diff letters/        show the safe fixes without writing them
+  letterlint audit letters/ --report audit.html --client "Example Energy Ltd"
+
+formats: check --format text|json|sarif|github; audit --report FILE.html|FILE.docx;
+export --to DIALECT (see each command's --help).
+
+exit codes: 0 nothing to report, 1 findings (check) or changes (fix --diff), 2 a usage or
+config error or an input that could not be read. Run `letterlint COMMAND --help` for a
+command's options, formats, exit codes and examples.""",
+    "check": """\
+formats (--format):
+  text    path:line:column: CODE [severity] message (→ suggestion), then a summary (default)
+  json    one JSON document (schema_version 1), for scripts
+  sarif   SARIF 2.1.0, for code-scanning dashboards
+  github  GitHub Actions annotations (::error file=...)
+
+""" + _exit_codes("no finding at or above --fail-on (default: warning)", "a finding at or above --fail-on") + """
+
+examples:
+  letterlint check                                  # every letter under the current folder
+  letterlint check letters/ --format json --output-file findings.json
+  letterlint check sample_letters/ --fail-on never  # show the findings, always exit 0
+  cat letter.html | letterlint check - --stdin-filename letter.html""",
+    "fix": """\
+Only .txt, .md, .html and template files are edited; Word, PDF, OpenDocument and e-mail
+files are left alone (`letterlint rewrite` writes a new file). With '-' the letter is read
+from standard input and the fixed text written to standard output.
+
+""" + _exit_codes("fixed (or nothing to fix)", "with --diff: something would change") + """
+
+examples:
+  letterlint fix --diff letters/          # show what would change
+  letterlint fix letters/reminder.txt     # apply the safe fixes in place
+  letterlint fix - < draft.txt > fixed.txt""",
+    "rewrite": """\
+Writes a Jinja2 template (.j2) with the letter's amounts, dates and references as
+variables, or with -o OUT.docx a Word letter rewritten in place of a .docx one.
+
+""" + _exit_codes("the rewrite was written") + """
+
+example:
+  letterlint rewrite letters/final-demand.docx -o friendly.j2 --context-out values.yaml""",
+    "export": """\
+dialects (--to): jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce,
+                 docx, html-email, plain
+
+""" + _exit_codes("exported",
+                  error=",\n     or the target cannot express a construct of the template (nothing is written)") + """
+
+example:
+  letterlint export friendly.j2 --to mailchimp -o friendly.mailchimp.html""",
+    "audit": """\
+formats: the suffix of --report picks it
+  .html   one self-contained page (styles and charts inline, no scripts, nothing fetched)
+  .docx   a Word document with the same content as real tables and chart pictures
+
+""" + _exit_codes("the report was written",
+                  error=" (the report is\n     still written), or no letters were found (no report is written)") + """
+
+example:
+  letterlint audit client-letters/ --report audit.docx --client "Example Energy Ltd\"""",
+    "rules": _exit_codes("listed") + "\n\nexample:\n  letterlint rules | grep legal-jargon",
+    "rule": _exit_codes("explained", error=", or there is no such rule") + "\n\n"
+            "examples:\n  letterlint rule LL101\n  letterlint rule threatening-tone.bailiffs",
+}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2 with one clear line
         self.print_usage(sys.stderr)
@@ -35,13 +113,20 @@ def _csv(value: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="letterlint", description="Lint credit-control letters for a customer-first tone.")
+    p = _Parser(prog="letterlint", description="Lint credit-control letters for a customer-first tone.",
+                epilog=EPILOGS["letterlint"], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"letterlint {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    c = sub.add_parser("check", help="lint letters and templates")
-    c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; '-' reads standard input")
-    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=description or help[:1].upper() + help[1:] + ".",
+                              epilog=EPILOGS[name], formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    c = command("check", "lint letters and templates")
+    c.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders (default: the current folder); '-' reads standard input")
+    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                   help="how to write the findings: text (default), json, sarif or github (see below)")
     c.add_argument("--output-file", metavar="F", help="write the report to F (atomically) instead of stdout")
     c.add_argument("--select", type=_csv, metavar="X,...", help="only these rules (codes, prefixes, names, categories, packs)")
     c.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
@@ -56,21 +141,23 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--baseline", metavar="FILE", help="report only findings that are not recorded in FILE")
     b.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit")
 
-    f = sub.add_parser("fix", help="apply safe fixes in place (atomically)")
-    f.add_argument("paths", nargs="+", metavar="PATH")
+    f = command("fix", "apply safe fixes in place (atomically)")
+    f.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files or folders; '-' reads standard input and writes the fixed text to standard output")
     f.add_argument("--diff", action="store_true", help="print a unified diff instead of writing; exit 1 if anything would change")
     f.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change the wording")
-    f.add_argument("--select", type=_csv, metavar="X,...")
-    f.add_argument("--ignore", type=_csv, metavar="X,...")
-    f.add_argument("--config", metavar="FILE")
+    f.add_argument("--select", type=_csv, metavar="X,...", help="only fix what these rules find")
+    f.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
+    f.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
+    f.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
 
-    w = sub.add_parser("rewrite", help="write a friendlier letter as a Jinja2 template")
+    w = command("rewrite", "write a friendlier letter as a Jinja2 template")
     w.add_argument("path", metavar="PATH")
     w.add_argument("-o", "--output", metavar="OUT", help="write the template here (default: standard output)")
     w.add_argument("--context-out", metavar="FILE", help="write the values found (YAML) here")
     w.add_argument("--force", action="store_true", help="replace existing output files")
 
-    x = sub.add_parser("export", help="export a Jinja2 template to another sending system")
+    x = command("export", "export a Jinja2 template to another sending system")
     x.add_argument("template", metavar="TEMPLATE")
     x.add_argument("--to", required=True, metavar="DIALECT",
                    help="jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce, docx, html-email, plain")
@@ -78,23 +165,26 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--map", metavar="FILE", help="YAML mapping of schema names to the system's field names")
     x.add_argument("--force", action="store_true", help="replace an existing output file")
 
-    au = sub.add_parser("audit", help="write an audit report (.html or .docx) over folders of letters")
+    au = command("audit", "write an audit report (.html or .docx) over folders of letters")
     au.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of letters")
     au.add_argument("--report", required=True, metavar="FILE", help="the report to write: FILE.html or FILE.docx")
-    au.add_argument("--client", metavar="NAME", help="whose letters these are (shown on the cover)")
+    au.add_argument("--client", metavar="NAME", help="whose letters these are (shown on the title page)")
+    au.add_argument("--author", metavar="NAME",
+                    help="who prepared the report, e.g. your firm (title page and document author; default letterlint)")
     au.add_argument("--pages", type=int, default=30, metavar="N",
                     help="letters (worst first) that get a page with excerpts and rewrites (default 30)")
     au.add_argument("--force", action="store_true", help="replace an existing report")
-    au.add_argument("--select", type=_csv, metavar="X,...")
-    au.add_argument("--ignore", type=_csv, metavar="X,...")
-    au.add_argument("--config", metavar="FILE")
+    au.add_argument("--select", type=_csv, metavar="X,...",
+                    help="only these rules (codes, prefixes, names, categories, packs)")
+    au.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
+    au.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     au.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
     au.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
     au.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     au.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
-    sub.add_parser("rules", help="list every rule: code, name, category, severity, summary")
-    r = sub.add_parser("rule", help="explain one rule: what it finds, why, examples, fix safety")
+    command("rules", "list every rule: code, name, category, severity, summary")
+    r = command("rule", "explain one rule: what it finds, why, examples, fix safety")
     r.add_argument("rule", metavar="CODE_OR_NAME")
     return p
 
@@ -155,12 +245,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .api import check_paths, get_linter
     from .formatters import render_parts
 
-    if not args.paths:
-        print("letterlint: error: give at least one PATH (or '-' for standard input)", file=sys.stderr)
-        return EXIT_ERROR
+    paths = args.paths or ["."]  # like ruff: no PATH checks the current folder
     config = _config(args)
     linter = get_linter(config, args.context)  # validates selectors and the context first
-    stdin_data = sys.stdin.buffer.read() if "-" in args.paths else None
+    stdin_data = sys.stdin.buffer.read() if "-" in paths else None
     kind = None
     if args.stdin_filename and stdin_data is not None:
         from .readers import kind_for
@@ -170,8 +258,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("letterlint: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_ERROR
     with progress_bar(args.quiet) as progress:
-        report = check_paths(args.paths, config=config, context_file=args.context, stdin_data=stdin_data, kind=kind,
+        report = check_paths(paths, config=config, context_file=args.context, stdin_data=stdin_data, kind=kind,
                              jobs=args.jobs, cache=not args.no_cache, progress=progress)
+    if not report.files:
+        warn_no_letters(paths)
     if args.write_baseline:
         from .baseline import write_baseline
 
@@ -208,6 +298,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             sys.stdout.write(part)
         sys.stdout.flush()
     return exit_code(report, config.fail_on)
+
+
+def warn_no_letters(paths: Sequence[str]) -> None:
+    """Say so when the paths held nothing to check (as ruff does), instead of a silent success."""
+    print(f"letterlint: warning: no letters found under {', '.join(paths)}", file=sys.stderr)
 
 
 @contextmanager
@@ -255,12 +350,18 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
     config = _config(args)
     get_linter(config)  # validates the selectors before any file is touched
+    if "-" in args.paths:
+        if args.paths != ["-"]:
+            print("letterlint: error: '-' (standard input) cannot be mixed with other paths", file=sys.stderr)
+            return EXIT_ERROR
+        return _fix_stdin(args, config)
     status = EXIT_OK
-    fixed_files = applied = remaining = 0
+    fixed_files = applied = remaining = seen = 0
     for path, explicit in iter_files(args.paths, config):
         kind = KIND_BY_SUFFIX.get(Path(path).suffix.lower())
         if kind is None and not explicit:
             continue
+        seen += 1
         if kind in ("docx", "eml", "pdf", "odt"):
             print(f"{path}: not fixed: {kind} files are not edited in place (`letterlint rewrite` writes a new file)")
             continue
@@ -293,10 +394,44 @@ def cmd_fix(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"{path}: not fixed: cannot write: {exc.strerror or exc}")
             status = EXIT_ERROR
+    if not seen:
+        warn_no_letters(args.paths)
     verb = "Would fix" if args.diff else "Fixed"
     print(f"{verb} {applied} problem{'s' if applied != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
           f"{remaining} finding{'s' if remaining != 1 else ''} left for a person.", file=sys.stderr if args.diff else sys.stdout)
     return status
+
+
+def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
+    """``fix -``: the letter from standard input, the fixed text (or a diff) to standard output."""
+    from .fixes import fix_text, unified_diff
+    from .readers import ReadError, read_bytes
+
+    name = args.stdin_filename or "-"
+    try:
+        src = read_bytes(sys.stdin.buffer.read(), name)
+    except ReadError as exc:
+        print(f"{name}: error[{exc.code}] {exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    if src.kind in ("docx", "eml", "pdf", "odt"):
+        print(f"{name}: not fixed: {src.kind} files are not edited (`letterlint rewrite` writes a new file)",
+              file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        result = fix_text(src.source, kind=src.kind, path=name, config=config, unsafe=args.unsafe_fixes)
+    except ValueError as exc:  # a template that does not parse
+        print(f"{name}: error[template-syntax] {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.diff:
+        sys.stdout.write(unified_diff(name, src.source, result.text) if result.changed else "")
+    else:
+        sys.stdout.write(result.text)
+    sys.stdout.flush()
+    n, left = result.applied, len(result.remaining)
+    verb = "Would fix" if args.diff else "Fixed"
+    print(f"{verb} {n} problem{'s' if n != 1 else ''}; {left} finding{'s' if left != 1 else ''} left for a person.",
+          file=sys.stderr)
+    return EXIT_FINDINGS if args.diff and result.changed else EXIT_OK
 
 
 def cmd_rewrite(args: argparse.Namespace) -> int:
@@ -421,8 +556,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     get_linter(config, args.context)  # validates selectors and the context before the long part
     with progress_bar(args.quiet) as progress:
-        result = audit(args.paths, config=config, client=args.client, context_file=args.context, jobs=args.jobs,
-                       cache=not args.no_cache, progress=progress, pages=args.pages, exclude=(report_path,))
+        result = audit(args.paths, config=config, client=args.client, author=args.author, context_file=args.context,
+                       jobs=args.jobs, cache=not args.no_cache, progress=progress, pages=args.pages,
+                       exclude=(report_path,))
+    if not result.summary.letters:  # a report of 0 letters helps no one and looks like a result
+        for fr in result.unreadable:
+            print(f"{fr.path}: error[{fr.error.code}] {fr.error.message}", file=sys.stderr)  # type: ignore[union-attr]
+        if not result.unreadable:
+            warn_no_letters(args.paths)
+        print(f"letterlint: error: no letters could be audited under {', '.join(args.paths)}; no report written",
+              file=sys.stderr)
+        return EXIT_ERROR
     try:
         write_report(result, report_path, overwrite=args.force)
     except FileExistsError as exc:

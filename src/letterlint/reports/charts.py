@@ -40,8 +40,8 @@ def _figure(width: float = 6.4, height: float = 3.0) -> tuple["Figure", Any]:
     return fig, ax
 
 
-def score_distribution(scores: list[int]) -> "Figure":
-    fig, ax = _figure()
+def score_distribution(scores: list[int], width: float = 6.4) -> "Figure":
+    fig, ax = _figure(width)
     bins = list(range(0, 101, 10))
     counts = [0] * 10
     for s in scores:
@@ -56,9 +56,9 @@ def score_distribution(scores: list[int]) -> "Figure":
 
 
 def horizontal_bars(items: list[tuple[str, int]], xlabel: str, colour: str = ACCENT,
-                    colours: list[str] | None = None) -> "Figure":
+                    colours: list[str] | None = None, width: float = 6.4) -> "Figure":
     height = max(1.6, 0.32 * len(items) + 0.8)
-    fig, ax = _figure(6.4, height)
+    fig, ax = _figure(width, height)
     labels = [_short(label) for label, _ in items][::-1]
     values = [v for _, v in items][::-1]
     bars = ax.barh(range(len(items)), values, color=(colours[::-1] if colours else colour))
@@ -70,8 +70,8 @@ def horizontal_bars(items: list[tuple[str, int]], xlabel: str, colour: str = ACC
     return fig
 
 
-def reading_ease(values: list[float], target: float) -> "Figure":
-    fig, ax = _figure()
+def reading_ease(values: list[float], target: float, width: float = 6.4) -> "Figure":
+    fig, ax = _figure(width)
     if values:
         lo = min(0.0, min(values))
         hi = max(100.0, max(values))
@@ -93,8 +93,9 @@ def _short(label: str, width: int = 42) -> str:
     return label.replace("$", r"\$")
 
 
-def audit_charts(a: "Audit") -> dict[str, "Figure"]:
-    """The four charts of a report, by name."""
+def audit_charts(a: "Audit", width: float = 6.4) -> dict[str, "Figure"]:
+    """The report's charts, by name, ``width`` inches wide: the width of the page (or the
+    HTML column) they are shown at, so their text keeps its size."""
     from ..audit import CATEGORY_LABELS
 
     s = a.summary
@@ -103,12 +104,12 @@ def audit_charts(a: "Audit") -> dict[str, "Figure"]:
     rules = [(f"{code} {by_code[code].name.split('.', 1)[1] if code in by_code else ''}", n) for code, n in s.top_rules]
     rule_colours = [SEVERITY_COLOURS[by_code[code].severity] if code in by_code else ACCENT for code, _ in s.top_rules]
     return {
-        "scores": score_distribution([fr.score for fr in a.readable if fr.score is not None]),
-        "categories": horizontal_bars(cats or [("no findings", 0)], "findings"),
-        "rules": horizontal_bars(rules or [("no findings", 0)], "findings", colours=rule_colours or None),
+        "scores": score_distribution([fr.score for fr in a.readable if fr.score is not None], width),
+        "categories": horizontal_bars(cats or [("no findings", 0)], "findings", width=width),
+        "rules": horizontal_bars(rules or [("no findings", 0)], "findings", colours=rule_colours or None, width=width),
         "phrases": horizontal_bars([(f"“{p}”", n) for p, n in s.top_phrases] or [("no flagged phrases", 0)],
-                                   "times used", colour=BAD),
-        "reading": reading_ease(s.reading_ease, a.reading_target),
+                                   "times used", colour=BAD, width=width),
+        "reading": reading_ease(s.reading_ease, a.reading_target, width),
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from importlib import resources
 
-from ..audit import CATEGORY_LABELS, Audit, Excerpt
+from ..audit import CATEGORY_LABELS, GOOD_SCORE, Audit, Excerpt, file_and_folder, split_source
 from ..scoring import REPEAT_FACTOR, RULE_CAP, WEIGHTS
 from .charts import audit_charts, svg
 
@@ -21,6 +21,10 @@ CHART_TITLES = {
     "phrases": "The words and phrases flagged most often",
     "reading": "Reading ease against the target",
 }
+
+
+#: The charts' width: the page's 924-pixel column at 96 pixels (72 SVG points) an inch.
+CHART_INCHES = 9.6
 
 
 def marked(ex: Excerpt) -> str:
@@ -41,9 +45,10 @@ def render_html(a: Audit) -> str:
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["marked"] = lambda ex: Markup(marked(ex))
     template = env.from_string(resources.files("letterlint.reports").joinpath("report.html.j2").read_text("utf-8"))
-    charts = {name: Markup(svg(fig, CHART_TITLES[name])) for name, fig in audit_charts(a).items()}
+    charts = {name: Markup(svg(fig, CHART_TITLES[name])) for name, fig in audit_charts(a, CHART_INCHES).items()}
     page_ids = {p.result.path: f"letter-{i + 1}" for i, p in enumerate(a.pages)}
     return template.render(
         a=a, s=a.summary, charts=charts, titles=CHART_TITLES, labels=CATEGORY_LABELS, page_ids=page_ids,
-        weights=WEIGHTS, repeat=REPEAT_FACTOR, cap=RULE_CAP,
+        weights=WEIGHTS, repeat=REPEAT_FACTOR, cap=RULE_CAP, good=GOOD_SCORE, where=file_and_folder,
+        source=split_source,
     )
