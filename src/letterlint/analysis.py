@@ -339,6 +339,10 @@ class Analysis:
         a, b = self.sentences[i]
         return (a, b) if offset < b else None
 
+    def has_protected_spans(self) -> bool:
+        """Whether the letter has any placeholder, template code, URL, email or path."""
+        return bool(self._spans)
+
     def in_placeholder(self, start: int, end: int) -> bool:
         """True when the span touches a placeholder, template code, a URL, an email or a path."""
         i = bisect_right(self._ph_starts, end - 1) - 1

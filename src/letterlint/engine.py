@@ -64,9 +64,11 @@ def _drop_superseded(hits: list[Hit]) -> list[Hit]:
     """
     if not any(h.rule.superseded_by for h in hits):
         return hits
+    named = {code for h in hits for code in h.rule.superseded_by}
     by_code: dict[str, list[tuple[int, int]]] = {}
     for h in hits:
-        by_code.setdefault(h.rule.code, []).append((h.start, h.end))
+        if h.rule.code in named:
+            by_code.setdefault(h.rule.code, []).append((h.start, h.end))
     index = {code: _SpanIndex(spans) for code, spans in by_code.items()}
     return [h for h in hits
             if not any(code in index and index[code].overlaps(h.start, h.end) for code in h.rule.superseded_by)]

@@ -23,19 +23,25 @@ for the few phrases with ``#`` or ``*``), over the same lower-cased surface form
 from __future__ import annotations
 
 import itertools
+import re
 import textwrap
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .analysis import Analysis, get_nlp, lemma_forms
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from .matching import Hit
     from .rulebook import Rule
 
 Span = tuple[int, int]  # token indices [start, end)
+_WILD = "\x00start of a phrase with # or *"
+_SPLITS = re.compile(r"[^\w]")  # a form with punctuation may be more than one token
 
 
 @dataclass(frozen=True)
@@ -98,9 +104,21 @@ def closure(names: set[str], lexicons: dict[str, Lexicon]) -> tuple[Lexicon, ...
 
 
 def _word_variants(word: str, exact: bool) -> tuple[str, ...]:
-    if exact or not word.isalpha():
+    """A phrase word's forms: every inflection of a content word and of "be", "have", "do"
+    and "go"; other function words ("the", "of", "our") as written."""
+    if exact or not word.isalpha() or (word.lower() in _function_words() and word.lower() not in _INFLECTED):
         return (word.lower(),)
     return lemma_forms(word)
+
+
+_INFLECTED = frozenset({"be", "have", "do", "go", "make", "put", "get", "take", "give", "call", "keep"})
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def _phrase_variants(phrase: str, exact: bool, limit: int = 96) -> list[str]:
@@ -117,72 +135,125 @@ class ConceptTagger:
     """Finds every lexicon's spans in a letter (token indices), base phrases and sequences."""
 
     def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
-        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.matcher import PhraseMatcher
 
         nlp = get_nlp()
         self.lexicons = lexicons
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.patterns = Matcher(nlp.vocab)
         self._names: dict[int, str] = {}
-        self._has_patterns = False
+        self._single: dict[int, list[str]] = {}  # hash of a one-token form → lexicons
+        # phrases with "#" or "*": few, each starting with a word, tried where that word is
+        self._wild: list[tuple[str, list[frozenset[int] | str]]] = []
         for lex in lexicons:
             key = nlp.vocab.strings.add(lex.name)
             self._names[key] = lex.name
             plain = [p for p in lex.phrases if not ({"#", "*"} & set(p.split()))]
-            wild = [p for p in lex.phrases if p not in plain]
-            docs = [nlp.make_doc(v) for p in plain for v in _phrase_variants(p, lex.exact)]
+            variants = {v for p in plain for v in _phrase_variants(p, lex.exact)}
+            docs = []
+            for v in sorted(variants):
+                # one-token phrases are looked up by their hash (no Doc to build per form)
+                if " " not in v and not _SPLITS.search(v):
+                    self._single.setdefault(nlp.vocab.strings.add(v), []).append(lex.name)
+                else:
+                    docs.append(v)
             if docs:
-                self.phrases.add(lex.name, docs)
-            if wild:
-                self.patterns.add(lex.name, [self._token_pattern(p, lex.exact) for p in wild])
-                self._has_patterns = True
-        self.sequenced = [lex for lex in lexicons if lex.sequences]
+                self.phrases.add(lex.name, list(nlp.tokenizer.pipe(docs)))
+            for p in lex.phrases:
+                if p not in plain:
+                    self._wild.append((lex.name, self._steps(p, lex.exact)))
+        # the first words of those phrases, found by the phrase matcher under one key
+        # the first words of those phrases are found like one-token phrases, under one name
+        for _, steps in self._wild:
+            for h in steps[0]:  # type: ignore[union-attr]
+                if _WILD not in self._single.setdefault(h, []):
+                    self._single[h].append(_WILD)
+        self.sequenced = [(lex.name, tuple(_steps_of(seq) for seq in lex.sequences))
+                          for lex in lexicons if lex.sequences]
 
     @staticmethod
-    def _token_pattern(phrase: str, exact: bool) -> list[dict[str, object]]:
+    def _steps(phrase: str, exact: bool) -> list[frozenset[int] | str]:
+        """One step a token: the hashes of the lower-case forms it may have, or "#" / "*"."""
         nlp = get_nlp()
-        pattern: list[dict[str, object]] = []
+        steps: list[frozenset[int] | str] = []
         for word in phrase.split():
-            if word == "#":
-                pattern.append({"LIKE_NUM": True})
-            elif word == "*":
-                pattern.append({"IS_SPACE": False, "IS_PUNCT": False})
-            else:
-                forms = sorted({t.lower_ for v in _word_variants(word, exact) for t in nlp.make_doc(v)}
-                               | {t.lower_.replace("'", "\u2019") for v in _word_variants(word, exact)
-                                  for t in nlp.make_doc(v)})
-                pattern.append({"LOWER": {"IN": forms}})
-        return pattern
+            if word in ("#", "*"):
+                steps.append(word)
+                continue
+            forms = {t.lower_ for v in _word_variants(word, exact) for t in nlp.make_doc(v)}
+            forms |= {f.replace("'", "\u2019") for f in forms}
+            steps.append(frozenset(nlp.vocab.strings.add(f) for f in forms))
+        return steps
+
+    def _wild_matches(self, doc: "Doc", at: list[int], a: Analysis) -> list[tuple[str, int, int]]:
+        """Matches of the phrases with "#" or "*", tried only where their first word is."""
+        toks = a.toks
+        n = len(toks)
+        out = []
+        for i in at:
+            low = doc[i].lower
+            for name, steps in self._wild:
+                if low not in steps[0]:  # type: ignore[operator]
+                    continue
+                j = i + 1
+                for step in steps[1:]:
+                    while j < n and toks[j].space:
+                        j += 1  # white space between words
+                    if j >= n:
+                        break
+                    if step == "#":
+                        ok = doc[j].like_num
+                    elif step == "*":
+                        ok = not toks[j].punct
+                    else:
+                        ok = doc[j].lower in step  # type: ignore[operator]
+                    if not ok:
+                        break
+                    j += 1
+                else:
+                    out.append((name, i, j))
+        return out
 
     def tag(self, a: Analysis, words: list[int], sent_of: list[int]) -> dict[str, list[Span]]:
         """Spans per lexicon name, sorted; spans touching a placeholder are left out."""
         doc = a.doc
         toks = a.toks
-        found: dict[str, set[Span]] = {}
+        found: dict[str, list[Span]] = {}
+        anchors = []
+        guarded = a.has_protected_spans()
+        names = self._names
         matches = list(self.phrases(doc))
-        if self._has_patterns:
-            matches += self.patterns(doc)
-        for key, s, e in matches:
-            if a.in_placeholder(toks[s].start, toks[e - 1].end):
-                continue
-            found.setdefault(self._names[key], set()).add((s, e))
-        spans = {k: sorted(v) for k, v in found.items()}
-        for lex in self.sequenced:
-            extra = set(spans.get(lex.name, ()))
-            for seq in lex.sequences:
-                extra.update(_sequence_spans(seq, spans, words, sent_of))
+        if self._single:
+            from spacy.attrs import LOWER
+
+            single = self._single
+            for i, h in enumerate(doc.to_array(LOWER).tolist()):
+                names_here = single.get(h)
+                if names_here is not None:
+                    for name in names_here:
+                        matches.append((name, i, i + 1))
+        for k, s, e in matches:
+            if k == _WILD:
+                anchors.append(s)
+            elif not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
+                found.setdefault(names.get(k, k), []).append((s, e))  # type: ignore[arg-type]
+        spans = {k: sorted(set(v)) if len(v) > 1 else v for k, v in found.items()}  # type: ignore[misc]
+        if anchors:
+            for name, s, e in self._wild_matches(doc, sorted(set(anchors)), a):
+                if not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
+                    spans[name] = sorted({*spans.get(name, ()), (s, e)})
+        for name, sequences in self.sequenced:
+            extra = set(spans.get(name, ()))
+            for steps in sequences:
+                if steps[0][0] in spans:
+                    extra.update(_sequence_spans(steps, spans, words, sent_of))
             if extra:
-                spans[lex.name] = sorted(extra)
+                spans[name] = sorted(extra)
         return spans
 
 
-def _sequence_spans(seq: tuple[str | int, ...], spans: dict[str, list[Span]], words: list[int],
-                    sent_of: list[int]) -> Iterator[Span]:
-    """Spans where the sequence's concepts follow one another in one sentence.
-
-    ``seq`` alternates lexicon names and, optionally, the most words allowed between two
-    of them (0 when no number is given: the next phrase starts right after).
-    """
+def _steps_of(seq: tuple[str | int, ...]) -> tuple[tuple[str, int], ...]:
+    """``seq`` alternates lexicon names and, optionally, the most words allowed between two
+    of them (0 when no number is given: the next phrase starts right after)."""
     steps: list[tuple[str, int]] = []
     gap = 0
     for item in seq:
@@ -191,7 +262,16 @@ def _sequence_spans(seq: tuple[str | int, ...], spans: dict[str, list[Span]], wo
         else:
             steps.append((item, gap))
             gap = 0
+    return tuple(steps)
+
+
+def _sequence_spans(steps: tuple[tuple[str, int], ...], spans: dict[str, list[Span]], words: list[int],
+                    sent_of: list[int]) -> Iterator[Span]:
+    """Spans where the sequence's concepts follow one another in one sentence."""
     first, _ = steps[0]
+    if len(steps) == 1:
+        yield from spans.get(first, ())
+        return
     starts = {name: [sp[0] for sp in spans.get(name, ())] for name, _ in steps[1:]}
     for s, e in spans.get(first, ()):
         ends = [e]
@@ -233,20 +313,24 @@ class FrameRunner:
         spans = self.tagger.tag(a, words, sent_of)
         if not spans:
             return
+        near: dict[tuple[str, ...], _Near] = {}  # the same cue lists serve many rules
+
+        def near_of(names: tuple[str, ...]) -> _Near:
+            if names not in near:
+                near[names] = _Near(names, spans, words, sent_of)
+            return near[names]
+
         for rule in self.rules:
-            yield from _frame_hits(rule, a, spans, words, sent_of)
+            yield from _frame_hits(rule, a, spans, words, sent_of, near_of)
 
 
 def _token_maps(a: Analysis) -> tuple[list[int], list[int]]:
     """Words before each token (a prefix count, one past the end too) and each token's sentence."""
-    words = [0] * (len(a.toks) + 1)
-    n = 0
-    for i, t in enumerate(a.toks):
-        words[i] = n
-        n += t.word
-    words[-1] = n
-    firsts = [s for s, _ in a.sentence_toks]
-    sent_of = [max(0, bisect_right(firsts, i) - 1) for i in range(len(a.toks) + 1)]
+    words = list(itertools.accumulate((t.word for t in a.toks), initial=0))
+    sent_of = [0] * (len(a.toks) + 1)
+    firsts = [s for s, _ in a.sentence_toks] + [len(sent_of)]
+    for k in range(len(firsts) - 1):  # a token belongs to the last sentence started before it
+        sent_of[firsts[k]:firsts[k + 1]] = [k] * (firsts[k + 1] - firsts[k])
     return words, sent_of
 
 
@@ -292,21 +376,21 @@ class _Near:
 
 
 def _frame_hits(rule: "Rule", a: Analysis, spans: dict[str, list[Span]], words: list[int],
-                sent_of: list[int]) -> Iterator["Hit"]:
+                sent_of: list[int], near_of: Callable[[tuple[str, ...]], "_Near"]) -> Iterator["Hit"]:
     from .matching import Hit, match_case
 
     fr: Frame = rule.frame  # type: ignore[assignment]
     finds = _merge(sorted({sp for n in fr.find for sp in spans.get(n, ())}), sent_of)
     if not finds:
         return
-    cues = _Near(fr.with_, spans, words, sent_of)
+    cues = near_of(fr.with_)
     if fr.with_ and not cues and not fr.alone:
         return
-    blockers = _Near(fr.unless, spans, words, sent_of)
-    shelters = _Near((*fr.with_, *fr.except_in), spans, words, sent_of)
+    blockers = near_of(fr.unless)
+    shelters = near_of((*fr.with_, *fr.except_in))
     nexts = {sp[0] for n in fr.unless_next for sp in spans.get(n, ())}
     inside = sorted({sp[0] for n in fr.unless_inside for sp in spans.get(n, ())})
-    hedges = _Near(fr.hedge, spans, words, sent_of)
+    hedges = near_of(fr.hedge)
     pressure = {sent_of[sp[0]] for n in fr.pressure for sp in spans.get(n, ())}
     toks = a.toks
     suggestions = dict(fr.suggest)

@@ -247,6 +247,9 @@ def parse_lexicons(data: Any, path: str) -> dict[str, Lexicon]:
         phrases = tuple(" ".join(p.split()) for p in _str_list(body.get("phrases", []), path, line, "phrases"))
         if any(not p for p in phrases):
             raise _err(path, line, f"lexicon {name!r} has an empty phrase")
+        for p in phrases:
+            if p.split()[0] in ("#", "*"):
+                raise _err(path, line, f"lexicon {name!r}: phrase {p!r} must start with a word, not {p.split()[0]!r}")
         seqs = []
         for seq in body.get("sequences") or []:
             if not isinstance(seq, list) or not seq or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in seq) \
