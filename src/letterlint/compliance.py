@@ -254,7 +254,8 @@ def ask(rule: "Rule", key: str, a: "Analysis", ctx: CheckContext) -> Iterator["H
 
 def _whole(rule: "Rule", a: "Analysis", ctx: CheckContext, severity: str, **extra: Any) -> "Hit":
     s, e = ctx.body
-    return _hit(rule, s, e, a.original[s:e], severity=severity, **extra)
+    shown = extra.pop("text", None) or a.original[s:e]  # what {text} in the message stands for
+    return _hit(rule, s, e, shown, severity=severity, **extra)
 
 
 # --------------------------------------------------------------------------- checks
@@ -279,6 +280,13 @@ def letter_context_needed(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Ite
         yield _whole(rule, a, ctx, rule.severity, missing=", ".join(missing))
 
 
+def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A prescribed match with its closing punctuation (a finding on the sentence covers it)."""
+    while end < len(text) and text[end] in ".!?:;)\"'”’":
+        end += 1
+    return start, end
+
+
 @register("required-content", ("all", *COMMON), prepare)
 def required_content(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
     """Wording the letter must contain; every pattern of ``all`` must be found."""
@@ -289,12 +297,25 @@ def required_content(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator
     found = [p.search(text) for p in rule.options.get("all", ())]
     if all(found):
         if state is True and rule.options.get("prescribed"):
-            ctx.prescribed.extend((m.start(), m.end()) for m in found if m is not None)
+            ctx.prescribed.extend(_sentence_span(text, m.start(), m.end()) for m in found if m is not None)
         return
     if isinstance(state, str):
         yield from ask(rule, state, a, ctx)
         return
     yield _whole(rule, a, ctx, severity_for(rule, ctx.letter))
+
+
+_CONDITION = re.compile(r"\b(?:if|unless|until|when|because)\b[^,;]*?(?:\bnot\b|n't\b|\bnever\b)\s+\w+", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|no|cannot)\b|n't\b|\bwithout\b", re.I)
+_NOT_A_NEGATION = re.compile(r"\b(?:not|never)\s+hesitate\b|\bno\s+(?:choice|option|alternative)\b|\bnot\s+only\b", re.I)
+
+
+def negated(clause: str) -> bool:
+    """Whether the clause before a match negates it ("we will not sue", "you will never be
+    arrested"); a condition on the reader ("if the balance is not paid, ...") does not, nor
+    does "we will not hesitate to"."""
+    clause = _NOT_A_NEGATION.sub(" ", _CONDITION.sub(" ", clause))
+    return bool(_NEGATION.search(clause))
 
 
 @register("forbidden-wording", ("patterns", "unless-negated", "unless-sentence", "case-sensitive", *COMMON), prepare)
@@ -303,7 +324,7 @@ def forbidden_wording(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterato
     state = applies(rule, ctx.letter)
     if state is False:
         return
-    from .matching import _negated, clause_before
+    from .matching import clause_before
 
     o = rule.options
     severity = severity_for(rule, ctx.letter)
@@ -313,7 +334,7 @@ def forbidden_wording(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterato
             s, e = m.span()
             if s == e or a.in_placeholder(s, e):
                 continue
-            if o.get("unless-negated") and _negated(clause_before(a, s)):
+            if o.get("unless-negated") and negated(clause_before(a, s)):
                 continue
             if "unless-sentence" in o:
                 sent = a.sentence_at(s)
