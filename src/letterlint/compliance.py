@@ -268,7 +268,13 @@ def letter_context_needed(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Ite
         if "context" in ctx.asked:
             return
         ctx.asked.add("context")
-        yield _whole(rule, a, ctx, rule.severity, missing="jurisdiction, " + ", ".join(rule.options.get("needs", ())))
+        from .matching import Hit
+
+        s, e = ctx.body
+        yield Hit(rule, s, e, rule.severity,
+                  "A compliance pack is on but this letter has no context, so only the core rules ran. Describe it "
+                  "(at least jurisdiction, sender-type, recipient-type and letter-type) with a `letterlint: letter "
+                  "key=value ...` comment, `--letter KEY=VALUE` or a [tool.letterlint.letters.\"GLOB\"] table.")
         return
     if letter.country is None:
         missing = ["jurisdiction"]
