@@ -107,7 +107,7 @@ def test_every_required_content_rule_is_exercised_by_a_removal() -> None:
     required = {r.code for r in load_rules(PACKS) if r.check == "required-content"}
     # the rest need a context the samples do not have: later communications, email, debt buyers,
     # default notices and arrears notices; their rule examples cover them
-    assert required - covered == {"LL702", "LL714", "LL732", "LL745", "LL746", "LL753"}
+    assert required - covered == {"LL702", "LL714", "LL732", "LL745", "LL746", "LL748", "LL753"}
 
 
 # --------------------------------------------------------------------------- prohibited wording
@@ -231,6 +231,15 @@ def test_prescribed_wording_is_not_reported_by_core_rules() -> None:
     spans = [text[s:e] for s, e in result.prescribed]
     assert any("we must stop collection on any amount you dispute" in s for s in spans)
     assert any(s.startswith("You were charged this amount in interest") for s in spans)
+
+
+def test_statutory_default_notice_wording_is_not_jargon() -> None:
+    text = ("Dear Ms Patel,\n\nThis notice is served under section 87(1) of the Consumer Credit Act 1974 pursuant to "
+            "your agreement.\n\nPlease call us on 0800 123 4567.")
+    assert "legal-jargon.legalese" in {f.name for f in check_text(text)}
+    found = lint(text, "text", jurisdiction="UK", recipient_type="consumer", letter_type="default-notice")
+    assert "legal-jargon.legalese" not in {f.name for f in found}
+    assert "LL748" not in compliance(found)
 
 
 def test_the_subsequent_disclosure_in_capitals_is_not_shouting() -> None:
