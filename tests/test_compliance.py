@@ -116,7 +116,7 @@ def test_every_required_content_rule_is_exercised_by_a_removal() -> None:
     ("LL720", "If you do not pay you could be arrested.", "You will not be arrested because of this debt.",
      {"jurisdiction": "US", "sender-type": "third-party-collector"}),
     ("LL722", "We will file suit against you.", "We will not file suit against you.",
-     {"jurisdiction": "US", "sender-type": "third-party-collector", "litigation-intended": False, "time-barred": False}),
+     {"jurisdiction": "US", "sender-type": "third-party-collector", "litigation-intended": False}),
     ("LL723", "We may take legal action to collect.", "We will not take legal action to collect.",
      {"jurisdiction": "US", "sender-type": "debt-buyer", "time-barred": True}),
     ("LL728", "We will contact your employer.", "We will never contact your employer.",

@@ -7,7 +7,8 @@ the same options, set in each rule's YAML:
                    also matches ``US-CA``); a key that is not given turns the rule off, or,
                    when the key is listed in ``ask``, gives one ``info`` asking for it.
 ``applies-any``    a list of such mappings, one of which must hold.
-``unless-letter``  key: [values] that switch the rule off (``sender-type: [law-firm]``).
+``unless-letter``  key: [values], any one of which switches the rule off
+                   (``litigation-intended: [true]``, ``time-barred: [true]``).
 ``ask``            keys to ask for (once per letter) instead of guessing.
 ``creditor-severity``  the severity when ``sender-type = creditor`` outside California
                    (FDCPA conduct rules reach creditors only through UDAAP: a warning).
@@ -220,12 +221,9 @@ def applies(rule: "Rule", letter: LetterContext) -> bool | str:
         if True not in results:
             missing = [r for r in results if isinstance(r, str) and r in o["ask"]]
             return missing[0] if missing else False
-    if "unless-letter" in o:
-        off = _holds(o["unless-letter"], letter)
-        if off is True:
+    for key, values in o.get("unless-letter", {}).items():  # any one of them switches the rule off
+        if _holds({key: values}, letter) is True:
             return False
-        if isinstance(off, str) and off in o["ask"]:
-            return off
     for key in o["ask"]:
         if letter.get(key) is None:
             return key
