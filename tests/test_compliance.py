@@ -21,7 +21,7 @@ from .conftest import ROOT, run_cli
 
 PACKS = ("core", "us-fdcpa", "uk-fca", "uk-b2b")
 ALL = Config(packs=PACKS)
-SAMPLES = ROOT / "sample_letters" / "compliance"
+SAMPLES = ROOT / "examples" / "compliance"
 US = SAMPLES / "good-us-validation-notice.md"
 UK_ARREARS = SAMPLES / "good-uk-arrears-letter.md"
 UK_CLAIM = SAMPLES / "good-uk-letter-of-claim.md"
