@@ -162,16 +162,14 @@ class Linter:
 
     @staticmethod
     def _to_source(variant: Variant, src: SourceText, s: int, e: int) -> tuple[int, int]:
+        """A span of the analysed variant as a span of the file's source text."""
         identity = len(variant.pieces) == 1 and variant.pieces[0].start == 0
         vs, ve = (s, e) if identity else variant.to_source(s, e)
         return src.to_source(vs, ve) if src.offsets is not None else (vs, ve)
 
     def _finding(self, hit: Hit, variant: Variant, src: SourceText, starts: list[int]) -> Finding:
-        identity = len(variant.pieces) == 1 and variant.pieces[0].start == 0
-
         def to_source(s: int, e: int) -> tuple[int, int]:
-            vs, ve = (s, e) if identity else variant.to_source(s, e)
-            return src.to_source(vs, ve) if src.offsets is not None else (vs, ve)
+            return self._to_source(variant, src, s, e)
 
         start, end = to_source(hit.start, hit.end)
         rule = hit.rule
