@@ -379,3 +379,16 @@ def test_sarif_help_uri_links_the_provision(tmp_path: Path) -> None:
     data = json.loads(run_cli("check", "letters", "--format", "sarif", "--no-cache", cwd=root).stdout)
     rules = {r["id"]: r for r in data["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["LL702"]["helpUri"].startswith("https://www.law.cornell.edu/uscode/text/15/1692e")
+
+
+@pytest.mark.parametrize("words", ["dispute the debt ", "interest you owed ", "by May 2, 2026 dispute "])
+def test_long_one_line_letters_stay_linear(words: str) -> None:
+    """Compliance patterns are bounded: one 300,000-character line of matching words took
+    two minutes when a pattern could scan to the end of the line from every match."""
+    import time
+
+    text = words * (300_000 // len(words))
+    start = time.perf_counter()
+    lint(text, "text", jurisdiction="US", sender_type="third-party-collector", letter_type="validation-notice",
+         sent_date="2026-03-02")
+    assert time.perf_counter() - start < 20

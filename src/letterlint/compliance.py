@@ -284,11 +284,23 @@ def letter_context_needed(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Ite
         yield _whole(rule, a, ctx, rule.severity, missing=", ".join(missing))
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+_STOP_AFTER = re.compile(r"[.!?](?=\s|\Z)|\n")
+
+
 def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """A prescribed match with its closing punctuation (a finding on the sentence covers it)."""
-    while end < len(text) and text[end] in ".!?:;)\"'”’":
-        end += 1
-    return start, end
+    """The sentence or line around a prescribed match, closing punctuation included (a core
+    finding on the whole sentence then lies inside it). "$1,250.00" does not end a sentence."""
+    window = text[max(0, start - 400):start]
+    stops = [m.end() for m in _SENTENCE_END.finditer(window)]
+    s = start - len(window) + (stops[-1] if stops else 0)
+    while s < start and text[s] in " \t":
+        s += 1
+    after = _STOP_AFTER.search(text, end)
+    e = after.start() if after else len(text)
+    while e < len(text) and text[e] in ".!?:;)\"'”’":
+        e += 1
+    return s, e
 
 
 @register("required-content", ("all", *COMMON), prepare)
@@ -338,7 +350,7 @@ def forbidden_wording(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterato
             s, e = m.span()
             if s == e or a.in_placeholder(s, e):
                 continue
-            if o.get("unless-negated") and negated(clause_before(a, s)):
+            if o.get("unless-negated") and negated(clause_before(a, s)[-200:]):
                 continue
             if "unless-sentence" in o:
                 sent = a.sentence_at(s)
