@@ -392,3 +392,16 @@ def test_long_one_line_letters_stay_linear(words: str) -> None:
     lint(text, "text", jurisdiction="US", sender_type="third-party-collector", letter_type="validation-notice",
          sent_date="2026-03-02")
     assert time.perf_counter() - start < 20
+
+
+def test_check_bytes_takes_the_letter_context_for_a_docx() -> None:
+    from letterlint import check_bytes
+
+    from .conftest import make_docx
+
+    data = make_docx("Dear Jordan,\nPlease call us on (800) 555-0142 about your account.")
+    letter = {"jurisdiction": "US", "sender-type": "debt-buyer", "initial-communication": False,
+              "letter-type": "reminder"}
+    result = check_bytes(data, "later.docx", config=ALL, letter=letter)
+    assert result.letter["sender-type"] == "debt-buyer"
+    assert compliance(result.findings) == {"LL702"}
