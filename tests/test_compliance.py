@@ -341,6 +341,7 @@ def test_a_bad_inline_context_is_that_file_s_error(tmp_path: Path) -> None:
     (root / "letters" / "bad.md").write_text("<!-- letterlint: letter channel=pigeon -->\n" + US_TEXT, encoding="utf-8")
     r = run_cli("check", "letters", "--no-cache", "--format", "json", cwd=root)
     assert r.returncode == 2
+    jsonschema.validate(json.loads(r.stdout), SCHEMA)
     files = {Path(f["path"]).name: f for f in json.loads(r.stdout)["files"]}
     assert files["bad.md"]["error"]["code"] == "letter-context"
     assert "bad.md:1" in files["bad.md"]["error"]["message"] and "channel" in files["bad.md"]["error"]["message"]
