@@ -10,7 +10,8 @@ from letterlint.rulebook import Example, Rule, load_rules
 
 from .conftest import make_docx
 
-RULES = load_rules(("core",))
+PACKS = ("core", "us-fdcpa", "uk-fca", "uk-b2b")
+RULES = load_rules(PACKS)
 
 
 def _cases(kind: str) -> list:
@@ -23,7 +24,8 @@ def _cases(kind: str) -> list:
 
 
 def _lint(rule: Rule, ex: Example, context: bool = False):
-    config = Config(select=(rule.code,), context=None)
+    config = Config(select=(rule.code,), context=None, packs=PACKS if rule.pack != "core" else ("core",),
+                    letter_overrides=ex.letter)
     if ex.kind == "docx":
         return list(check_bytes(make_docx(ex.text), "example.docx", config=config).findings), None
     if rule.check == "undefined-variable":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -35,17 +35,40 @@ def get_linter(config: Config | None = None, context_file: str | None = None) ->
     return _linter(config or Config(), context_file)
 
 
-def check_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None) -> list[Finding]:
-    """Lint a letter held in memory; ``kind`` is text, markdown, html, jinja or eml."""
-    return list(lint_text(text, kind=kind, path=path, config=config).findings)
+LetterFields = Mapping[str, object]
+"""The letter's context as ``{"sender-type": "creditor", "sent-date": "2026-03-02", ...}`` (contract 7)."""
 
 
-def lint_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None) -> FileResult:
+def with_letter(config: Config | None, letter: LetterFields | None) -> Config:
+    """``config`` with ``letter`` fields on top of everything else (like ``--letter``).
+
+    Raises `ConfigError` naming an unknown key or a bad value.
+    """
+    config = config or Config()
+    if not letter:
+        return config
+    from .letter_context import merge, normalise
+
+    return config.with_overrides(letter_overrides=merge(config.letter_overrides, normalise(letter, "letter")))
+
+
+def check_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None,
+               letter: LetterFields | None = None) -> list[Finding]:
+    """Lint a letter held in memory; ``kind`` is text, markdown, html, jinja or eml.
+
+    ``letter`` gives the letter's context for compliance packs (contract 7).
+    """
+    return list(lint_text(text, kind=kind, path=path, config=config, letter=letter).findings)
+
+
+def lint_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None,
+              letter: LetterFields | None = None) -> FileResult:
     """`check_text`, returning the whole `FileResult` (score and readability figures too).
 
     Raises ValueError for an unknown kind and for a letter that cannot be read (a
     template that does not parse), as `check_text` does.
     """
+    config = with_letter(config, letter)
     if kind not in _TEXT_KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(_TEXT_KINDS))}")
     shown = path or "<text>"
@@ -59,8 +82,10 @@ def lint_text(text: str, *, kind: str = "text", path: str | None = None, config:
     return result
 
 
-def check_bytes(data: bytes, filename: str, *, config: Config | None = None, kind: str | None = None) -> FileResult:
+def check_bytes(data: bytes, filename: str, *, config: Config | None = None, kind: str | None = None,
+                letter: LetterFields | None = None) -> FileResult:
     """Lint an uploaded file (any format ``check`` reads, .docx included)."""
+    config = with_letter(config, letter)
     try:
         src = read_bytes(data, filename, kind)
     except ReadError as exc:
@@ -169,8 +194,7 @@ def lint_file(linter: Linter, path: str, kind: str | None = None, run: str | Non
     if run is not None and path != "-":
         from .cache import content_key
 
-        ignores = linter.config.ignores_for(path) if linter.config.per_file_ignores else ()
-        key = content_key(run, data, kind, Path(path).suffix.lower(), ignores)
+        key = content_key(run, data, kind, Path(path).suffix.lower(), _key_extras(linter.config, path))
     src = _to_source(data, path, kind)
     return (src if isinstance(src, FileResult) else linter.lint(src)), key  # type: ignore[arg-type]
 
@@ -189,7 +213,7 @@ Progress = Callable[[int, int], None]
 
 def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, context_file: str | None = None,
                 stdin_data: bytes | None = None, kind: str | None = None, jobs: int | None = None,
-                cache: bool = False, progress: Progress | None = None) -> Report:
+                cache: bool = False, progress: Progress | None = None, letter: LetterFields | None = None) -> Report:
     """Lint files and folders; results in the order given, folders sorted.
 
     Large inputs (``PARALLEL_MIN_FILES`` files or more) are spread over ``jobs`` worker
@@ -198,7 +222,7 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
     ``.letterlint_cache/`` (see `letterlint.cache`); unchanged letters are not linted again,
     and a run where every letter is cached never loads spaCy.
     """
-    config = config or Config()
+    config = with_letter(config, letter)
     linter = get_linter(config, context_file)
     todo: list[str] = []
     skipped: list[str] = []
@@ -248,6 +272,18 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
     return Report(files=tuple(results), skipped=tuple(skipped), tool_version=__version__)  # type: ignore[arg-type]
 
 
+def _key_extras(config: Config, path: str) -> tuple[str, ...]:
+    """What a cached result depends on besides the bytes: the file's per-file ignores and
+    its letter context from the config and the command line (contract 7)."""
+    ignores = config.ignores_for(path) if config.per_file_ignores else ()
+    if not (config.letter or config.letters or config.letter_overrides):
+        return ignores
+    from .letter_context import merge
+
+    pairs = merge(config.letter_for(path), config.letter_overrides)
+    return (*ignores, *(f"letter:{k}={v}" for k, v in pairs))
+
+
 def _open_cache(config: Config, context_file: str | None) -> "ResultCache | None":
     from .cache import ResultCache, cache_enabled_by_env
 
@@ -272,8 +308,7 @@ def _cache_lookup(store: "ResultCache", todo: list[str], results: list[FileResul
         if isinstance(data, FileResult):
             results[i] = data
             continue
-        ignores = config.ignores_for(path) if config.per_file_ignores else ()
-        keys[i] = content_key(store.run, data, kind, Path(path).suffix.lower(), ignores)
+        keys[i] = content_key(store.run, data, kind, Path(path).suffix.lower(), _key_extras(config, path))
     found = store.get_many(list(keys.values()))
     for i, key in keys.items():
         hit = found.get(key)

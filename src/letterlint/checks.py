@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from .letter_context import EMPTY, LetterContext
 from .letter_parts import SIGN_OFF
 
 if TYPE_CHECKING:
@@ -28,6 +29,11 @@ class CheckContext:
     context_vars: frozenset[str] | None = None  # dotted names available in the sample context
     template_vars: tuple[tuple[str, int, int], ...] = ()  # (dotted name, start, end) in analysed text
     readability: dict[str, float] = field(default_factory=dict)  # filled by reading-ease
+    letter: LetterContext = EMPTY  # the letter's context (contract 7)
+    # spans of wording a compliance pack prescribes (the mini-Miranda, Model Form B-1 text):
+    # the engine drops core findings inside them and `rewrite` keeps them verbatim
+    prescribed: list[tuple[int, int]] = field(default_factory=list)
+    asked: set[str] = field(default_factory=set)  # context questions already asked in this letter
 
 
 @dataclass(frozen=True)
@@ -426,3 +432,6 @@ def undefined_variable(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterat
         if name in ctx.context_vars or any(".".join(parts[:i]) + "=" in ctx.context_vars for i in range(1, len(parts))):
             continue
         yield _hit(rule, start, end, a.original[start:end], variable=name)
+
+
+from . import compliance as _compliance  # noqa: E402,F401 - registers the compliance packs' checks

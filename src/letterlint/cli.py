@@ -18,7 +18,7 @@ from . import __version__
 from .config import Config, ConfigError
 from .model import SEVERITY_RANK, Report
 from .readers import SourceText
-from .rulebook import Rule, RuleFileError, load_rules
+from .rulebook import Rule, RuleFileError, available_packs, load_rules
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     c.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
     c.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
+    c.add_argument("--letter", action="append", default=[], metavar="KEY=VALUE",
+                    help="the letter's context for compliance packs (repeatable), e.g. sender-type=creditor")
     c.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
     c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache (.letterlint_cache/)")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -150,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
     f.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     f.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
+    f.add_argument("--letter", action="append", default=[], metavar="KEY=VALUE",
+                    help="the letter's context for compliance packs (repeatable), e.g. sender-type=creditor")
 
     w = command("rewrite", "write a friendlier letter as a Jinja2 template")
     w.add_argument("path", metavar="PATH")
@@ -178,12 +182,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help="only these rules (codes, prefixes, names, categories, packs)")
     au.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
     au.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
+    au.add_argument("--letter", action="append", default=[], metavar="KEY=VALUE",
+                    help="the letter's context for compliance packs (repeatable), e.g. sender-type=creditor")
     au.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
     au.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
     au.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     au.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
-    command("rules", "list every rule: code, name, category, severity, summary")
+    rl = command("rules", "list every rule: code, name, category, severity, summary")
+    rl.add_argument("--pack", action="append", default=[], metavar="PACK",
+                    help="list this pack's rules (repeatable; default: the configured packs)")
     r = command("rule", "explain one rule: what it finds, why, examples, fix safety")
     r.add_argument("rule", metavar="CODE_OR_NAME")
     return p
@@ -204,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "audit":
             return cmd_audit(args)
         if args.command == "rules":
-            return cmd_rules()
+            return cmd_rules(args.pack)
         if args.command == "rule":
             return cmd_rule(args.rule)
         parser.print_help()
@@ -228,6 +236,10 @@ def _config(args: argparse.Namespace) -> Config:
         changes["ignore"] = config.ignore + tuple(args.ignore)
     if getattr(args, "fail_on", None):
         changes["fail_on"] = args.fail_on
+    if getattr(args, "letter", None):
+        from .letter_context import merge, parse_assignments
+
+        changes["letter_overrides"] = merge(config.letter_overrides, parse_assignments(args.letter))
     return config.with_overrides(**changes) if changes else config
 
 
@@ -586,12 +598,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _rules_for_listing() -> tuple[Rule, ...]:
+    """The configured rules, and every built-in pack's (so `rule CODE` explains any of them)."""
     config = Config.load()
-    return load_rules(config.packs, config.extend_rules)
+    rules = load_rules(config.packs, config.extend_rules)
+    known = {r.code for r in rules}
+    others = [p for p in available_packs() if p not in config.packs]
+    extra = tuple(r for r in load_rules(tuple(others)) if r.code not in known) if others else ()
+    return tuple(sorted(rules + extra, key=lambda r: r.code))
 
 
-def cmd_rules() -> int:
-    rules = _rules_for_listing()
+def cmd_rules(packs: Sequence[str] = ()) -> int:
+    if packs:
+        rules = load_rules(tuple(packs))
+    else:
+        config = Config.load()
+        rules = load_rules(config.packs, config.extend_rules)
     width = max(len(r.name) for r in rules)
     print(f"{'code':<6} {'name':<{width}} {'severity':<8} summary")
     for r in rules:

@@ -20,7 +20,7 @@ import yaml
 FAIL_ON = ("error", "warning", "info", "never")
 KEYS = {
     "select", "ignore", "fail-on", "packs", "extend-rules", "exclude", "per-file-ignores",
-    "allow-words", "context", "templates",
+    "allow-words", "context", "templates", "letter", "letters",
 }
 
 
@@ -42,6 +42,10 @@ class Config:
     allow_words: tuple[str, ...] = ()
     context: str | None = None
     templates: str = "sample_letters"  # the editor's folder of letters and templates
+    # the letter's context (contract 7), as validated (key, value) pairs
+    letter: tuple[tuple[str, str], ...] = ()  # [tool.letterlint.letter]: every letter's defaults
+    letters: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # [tool.letterlint.letters."GLOB"], in file order
+    letter_overrides: tuple[tuple[str, str], ...] = ()  # --letter KEY=VALUE / letter={...}: win over everything
     root: str = "."  # folder of the config file; relative paths and globs start here
     path: str | None = None  # the config file, when one was read
 
@@ -98,6 +102,13 @@ class Config:
         if fail_on not in FAIL_ON:
             raise ConfigError(f"{where}: fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
         packs = strs("packs") if "packs" in table else ("core",)
+        from .letter_context import normalise
+
+        letter = normalise(table.get("letter", {}), f"{where}: [tool.letterlint.letter]")
+        globs = table.get("letters", {})
+        if not isinstance(globs, dict) or not all(isinstance(v, dict) for v in globs.values()):
+            raise ConfigError(f"{where}: 'letters' must be a table of \"GLOB\" = {{key = value, ...}}")
+        letters = tuple((g, normalise(v, f"{where}: [tool.letterlint.letters.{g!r}]")) for g, v in globs.items())
         return cls(
             select=strs("select"),
             ignore=strs("ignore"),
@@ -109,6 +120,8 @@ class Config:
             allow_words=strs("allow-words"),
             context=str((root / ctx).resolve()) if ctx else None,
             templates=str((root / templates).resolve()),
+            letter=letter,
+            letters=letters,
             root=str(root),
             path=path,
         )
@@ -138,6 +151,21 @@ class Config:
             if fnmatch.fnmatch(name, glob) or (rel is not None and (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(rel, glob.rstrip("/") + "/*"))):
                 return True
         return False
+
+    def letter_for(self, path: str | Path | None) -> tuple[tuple[str, str], ...]:
+        """The letter context from this config for one file: defaults, then matching globs.
+
+        The inline comment and ``letter_overrides`` are merged on top by the engine.
+        """
+        from .letter_context import merge
+
+        layers = [self.letter]
+        if self.letters and path not in (None, "-", "<text>"):
+            rel = self._rel(path)  # type: ignore[arg-type]
+            name = Path(path).name  # type: ignore[arg-type]
+            layers += [pairs for glob, pairs in self.letters
+                       if fnmatch.fnmatch(name, glob) or (rel is not None and fnmatch.fnmatch(rel, glob))]
+        return merge(*layers) if len(layers) > 1 else self.letter
 
     def ignores_for(self, path: str | Path) -> tuple[str, ...]:
         rel = self._rel(path)

@@ -16,6 +16,7 @@ from typing import Any
 from .analysis import Analysis, parse
 from .checks import CHECKS, CheckContext, readability_figures
 from .config import Config, ConfigError, context_paths, load_context
+from .letter_context import EMPTY as EMPTY_LETTER, LetterContext, inline_pairs, merge
 from .letter_parts import GREETING, SIGN_OFF
 from .matching import CompiledRules, Hit
 from .model import Edit, FileError, FileResult, Finding, Fix, new_finding
@@ -96,6 +97,13 @@ class _SpanIndex:
         return False
 
 
+def _inside_prescribed(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    """A core finding on wording a compliance pack prescribes (it must stay as it is)."""
+    if hit.rule.pack != "core":
+        return False
+    return any(s <= hit.start and hit.end <= e for s, e in spans)
+
+
 def identity_variant(text: str) -> Variant:
     return Variant(text, (0,), (Piece(0, len(text), False, None),))
 
@@ -129,10 +137,16 @@ class Linter:
     def lint(self, src: SourceText) -> FileResult:
         notes = list(src.notes)
         try:
+            letter = self.letter_context(src)
+        except ConfigError as exc:
+            return FileResult(path=src.path, score=None, error=FileError("letter-context", str(exc)), notes=tuple(notes))
+        try:
             variants = self._variants(src, notes)
         except ReadError as exc:
-            return FileResult(path=src.path, score=None, error=FileError(exc.code, exc.message), notes=tuple(notes))
+            return FileResult(path=src.path, score=None, error=FileError(exc.code, exc.message), notes=tuple(notes),
+                              letter=letter.to_dict())
         findings: dict[tuple[int, int, str], Finding] = {}
+        prescribed: set[tuple[int, int]] = set()
         starts = line_starts(src.source)
         figures: dict[str, float] = {}  # readability of the first variant (reports chart it)
         for variant in variants:
@@ -141,7 +155,12 @@ class Linter:
             doc, rows = parse(mtext)
             a = Analysis(mtext, variant.text, doc, ph, rows=rows,
                          formatting=src.formatting if len(variants) == 1 else ())
-            for hit in _drop_superseded(list(self._hits(a, src, figures if not figures else None))):
+            ctx = CheckContext(body=body_span(a), context_vars=self.context_vars, letter=letter)
+            hits = _drop_superseded(list(self._hits(a, src, ctx, figures if not figures else None)))
+            if ctx.prescribed:
+                hits = [h for h in hits if not _inside_prescribed(h, ctx.prescribed)]
+                prescribed.update(self._to_source(variant, src, s, e) for s, e in ctx.prescribed)
+            for hit in hits:
                 f = self._finding(hit, variant, src, starts)
                 key = (f.start, f.end, f.code)
                 if key not in findings:
@@ -150,7 +169,14 @@ class Linter:
         result = self._filter(result, src, notes)
         result.sort(key=lambda f: (f.start, f.code, f.end))
         return FileResult(path=src.path, score=score(result), error=None, notes=tuple(notes), findings=tuple(result),
-                          readability=figures)
+                          readability=figures, letter=letter.to_dict(), prescribed=tuple(sorted(prescribed)))
+
+    def letter_context(self, src: SourceText) -> LetterContext:
+        """The letter's merged context (contract 7): config defaults and globs, the inline
+        comment, then the overrides given on the command line or to the API."""
+        inline, _ = inline_pairs(src.source, src.kind, src.path)
+        pairs = merge(self.config.letter_for(src.path), inline, self.config.letter_overrides)
+        return LetterContext.from_pairs(pairs) if pairs else EMPTY_LETTER
 
     def _variants(self, src: SourceText, notes: list[str]) -> list[Variant]:
         if src.kind == "jinja":
@@ -162,27 +188,30 @@ class Linter:
             check_dialect_syntax(src.text, src.kind)
         return [identity_variant(src.text)]
 
-    def _hits(self, a: Analysis, src: SourceText, figures: dict[str, float] | None = None) -> Iterator[Hit]:
+    def _hits(self, a: Analysis, src: SourceText, ctx: CheckContext,
+              figures: dict[str, float] | None = None) -> Iterator[Hit]:
         c = self.compiled
-        body = body_span(a)
         yield from c.terms(a)
         yield from c.regex(a)
         yield from c.frames(a)
-        yield from c.presence(a, body)
-        ctx = CheckContext(body=body, context_vars=self.context_vars)
+        yield from c.presence(a, ctx.body)
         if src.kind in TEMPLATE_KINDS:
             ctx.template_vars = tuple((p.name, p.start, p.end) for p in a.placeholders if p.output and p.name)
         for rule in c.by_kind["check"]:
             yield from CHECKS[rule.check].func(rule, a, ctx)  # type: ignore[index]
         if figures is not None:
-            figures.update(ctx.readability or readability_figures(a, body))
+            figures.update(ctx.readability or readability_figures(a, ctx.body))
+
+    @staticmethod
+    def _to_source(variant: Variant, src: SourceText, s: int, e: int) -> tuple[int, int]:
+        """A span of the analysed variant as a span of the file's source text."""
+        identity = len(variant.pieces) == 1 and variant.pieces[0].start == 0
+        vs, ve = (s, e) if identity else variant.to_source(s, e)
+        return src.to_source(vs, ve) if src.offsets is not None else (vs, ve)
 
     def _finding(self, hit: Hit, variant: Variant, src: SourceText, starts: list[int]) -> Finding:
-        identity = len(variant.pieces) == 1 and variant.pieces[0].start == 0
-
         def to_source(s: int, e: int) -> tuple[int, int]:
-            vs, ve = (s, e) if identity else variant.to_source(s, e)
-            return src.to_source(vs, ve) if src.offsets is not None else (vs, ve)
+            return self._to_source(variant, src, s, e)
 
         start, end = to_source(hit.start, hit.end)
         rule = hit.rule

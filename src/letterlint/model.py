@@ -36,6 +36,7 @@ ERROR_CODES: tuple[str, ...] = (
     "unsafe-archive",
     "template-syntax",
     "unsupported-format",
+    "letter-context",
 )
 
 
@@ -117,6 +118,9 @@ class FileResult:
     notes: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     readability: dict[str, float] = field(default_factory=dict, hash=False)
+    letter: dict[str, Any] = field(default_factory=dict, hash=False)  # the merged letter context (contract 7)
+    # source spans of wording a compliance pack prescribes: `rewrite` keeps them verbatim
+    prescribed: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +129,7 @@ class FileResult:
             "error": self.error.to_dict() if self.error else None,
             "notes": list(self.notes),
             "findings": [f.to_dict() for f in self.findings],
+            "letter": dict(self.letter),
         }
 
 
@@ -178,13 +183,13 @@ def pack_result(fr: FileResult) -> tuple[Any, ...]:
     return (
         fr.path, fr.score, (fr.error.code, fr.error.message) if fr.error else None, fr.notes,
         tuple((*_finding_fields(f), _pack_fix(f.fix)) for f in fr.findings),
-        fr.readability,
+        fr.readability, fr.letter, fr.prescribed,
     )
 
 
 def unpack_result(t: tuple[Any, ...]) -> FileResult:
     """The inverse of `pack_result`."""
-    path, score, error, notes, findings, readability = t
+    path, score, error, notes, findings, readability, letter, prescribed = t
     out = []
     for f in findings:
         fix = f[-1]
@@ -194,4 +199,5 @@ def unpack_result(t: tuple[Any, ...]) -> FileResult:
         fix = _fast(Fix, ("applicability", "edits"),
                     (fix[0], tuple(_fast(Edit, ("start", "end", "replacement"), e) for e in fix[1])))
         out.append(_fast(Finding, FINDING_KEYS, (*f[:-1], fix)))
-    return FileResult(path, score, FileError(*error) if error else None, notes, tuple(out), readability)
+    return FileResult(path, score, FileError(*error) if error else None, notes, tuple(out), readability, letter,
+                      prescribed)

@@ -95,6 +95,7 @@ class Example:
     text: str
     fix: str | None = None
     kind: str = "text"
+    letter: tuple[tuple[str, str], ...] = ()  # the letter's context (contract 7) to lint it with
     expect: tuple[str, str] | None = None  # (flagged text, severity) the rule must report
 
 
@@ -168,14 +169,30 @@ def _examples(value: Any, path: str, line: int) -> tuple[tuple[Example, ...], tu
         for item in items:
             if isinstance(item, str):
                 exs.append(Example(item))
-            elif isinstance(item, dict) and "text" in item and not set(item) - {"text", "fix", "kind", "expect"} \
+            elif isinstance(item, dict) and "text" in item and not set(item) - {"text", "fix", "kind", "expect", "letter"} \
                     and item.get("kind", "text") in EXAMPLE_KINDS:
+                where = getattr(item, "line", line)
                 exs.append(Example(str(item["text"]), None if item.get("fix") is None else str(item["fix"]),
-                                   item.get("kind", "text"), _expect(item.get("expect"), path, getattr(item, "line", line))))
+                                   item.get("kind", "text"), _example_letter(item.get("letter"), path, where),
+                                   _expect(item.get("expect"), path, where)))
             else:
-                raise _err(path, getattr(item, "line", line), f"bad example in examples.{key}: use a string or {{text, fix, kind, expect}}")
+                raise _err(path, getattr(item, "line", line),
+                           f"bad example in examples.{key}: use a string or {{text, fix, kind, expect, letter}}")
         out.append(tuple(exs))
     return out[0], out[1]
+
+
+def _example_letter(value: Any, path: str, line: int) -> tuple[tuple[str, str], ...]:
+    """An example's ``letter:`` mapping, validated like any letter context."""
+    if value is None:
+        return ()
+    from .config import ConfigError
+    from .letter_context import normalise
+
+    try:
+        return normalise(value, "example letter")
+    except ConfigError as exc:
+        raise _err(path, line, str(exc)) from None
 
 
 def _expect(value: Any, path: str, line: int) -> tuple[str, str] | None:
@@ -392,7 +409,10 @@ def parse_rule(raw: Any, path: str, pack: str, lexicons: dict[str, Lexicon] | No
         if bad:
             raise _err(path, lines.get("options", line), f"unknown option {sorted(bad)[0]!r} for check {check!r}")
         kw["check"] = check
-        options = spec.prepare(options)
+        try:
+            options = spec.prepare(options)
+        except (ValueError, re.error) as exc:
+            raise _err(path, lines.get("options", line), f"bad options for check {check!r}: {exc}") from None
     elif kind == "frame":
         kw["frame"] = _frame(raw.get("frame"), path, lines.get("frame", line), lexicons or {})
     if "superseded-by" in raw:

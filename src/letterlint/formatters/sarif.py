@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import PurePath
 from typing import Any
 
@@ -17,6 +18,18 @@ INFO_URI = "https://github.com/letterlint/letterlint"
 
 def _uri(path: str) -> str:
     return PurePath(path).as_posix().lstrip("./") if not path.startswith("/") else PurePath(path).as_posix()
+
+
+_URL = re.compile(r"https?://[^\s,;)]+")
+
+
+def help_uri(rule: Rule) -> str | None:
+    """The first link among a rule's sources (a compliance rule's provision)."""
+    for source in rule.sources:
+        m = _URL.search(source)
+        if m:
+            return m.group(0).rstrip(".")
+    return None
 
 
 def to_dict(report: Report, rules: tuple[Rule, ...]) -> dict[str, Any]:
@@ -68,6 +81,7 @@ def to_dict(report: Report, rules: tuple[Rule, ...]) -> dict[str, Any]:
                 "help": {"text": r.rationale + "\nSources: " + "; ".join(r.sources)},
                 "defaultConfiguration": {"level": LEVEL[r.severity]},
                 "properties": {"category": r.category, "tags": [r.category]},
+                **({"helpUri": uri} if (uri := help_uri(r)) else {}),
             }
             for r in rule_list
         ],
