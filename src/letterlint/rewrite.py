@@ -72,7 +72,7 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
     ("credit", re.compile(r"credit", re.I),
      "Missed payments may be reported to credit reference agencies; talking to us about a plan does not on its "
      "own affect your credit file."),
-    ("service", re.compile(r"suspen|disconnect|terminat|cancel|downgrad|cut off|switch(?:ed)? off|clos|deleted?", re.I),
+    ("service", re.compile(r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|\bclos(?:e|ed|ure)\b|\bdelet", re.I),
      "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running."),
 ]
 _NEXT_STEP = "If we do not hear from you{by}, we will write to you again about the next steps."
@@ -96,6 +96,10 @@ _NO_SUGGESTION = {
 _OWN_ROUTE = re.compile(r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
                         r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log ?in|"
                         r"make a payment|pay now|bank details|account number)\b", re.I)
+#: The letter already asks the reader to do something (the linter may not have seen it).
+_ASKS = re.compile(r"\b(?:please|kindly)\s+(?!be advised|note)\w+|\bpay(?:ment)?\s+(?:now|today|by|within|online|at)\b", re.I)
+_AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
+_DATE_NAME = re.compile(r"date|deadline|due_?by|pay_?by", re.I)
 _SUBJECTS = re.compile(r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
                        r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b", re.I)
 
@@ -251,11 +255,16 @@ def _exact_terms() -> frozenset[str]:
 _REF_AFTER_LABEL = re.compile(r"\b(?:ref(?:erence)?|code|account|customer|client|case|file)\b[\s:#.no]{0,6}([A-Z0-9][A-Z0-9-]{2,})\b", re.I)
 
 
+#: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]") as a reader sees them.
+_CAPS_SLOT = re.compile(r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}")
+
+
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Facts, labelled reference codes and placeholders: an edit must keep them verbatim."""
     spans = fact_spans(text)
     spans += [m.span(1) for m in _REF_AFTER_LABEL.finditer(text) if any(c.isupper() or c.isdigit() for c in m.group(1))]
     spans += [(p.start, p.end) for p in find_placeholders(text)]
+    spans += [m.span() for m in _CAPS_SLOT.finditer(text)]
     return sorted(spans)
 
 
@@ -337,7 +346,7 @@ def _calm(found: list[Finding], sentence: str, said: set[str], by: str) -> str |
         topic, calm = "next-step", _NEXT_STEP
         if _TOPICS[0][1].search(texts) or _TOPICS[0][1].search(names):
             return None
-        for where in (texts, sentence, names):
+        for where in (texts, names):
             hit = next(((t, c) for t, rx, c in _TOPICS[1:] if rx.search(where)), None)
             if hit:
                 topic, calm = hit
@@ -382,7 +391,7 @@ class _Plan:
         due = None
         for m in DATE.finditer(hints):
             before = hints[max(0, m.start() - 14):m.start()].lower()
-            if due is None or re.search(r"\b(?:by|before|due|until|on or before|no later than)\s+$", before):
+            if re.search(r"\b(?:by|before|due(?: on)?|until|on or before|no later than|deadline:?)\s+$", before):
                 due = m.group(0)
         return due
 
@@ -397,7 +406,12 @@ class _Plan:
         fi = 0
         n = len(self.findings)
         last_removed: int | None = None  # end of a sentence just replaced or removed
+        lines = text.split("\n")
+        sign_off_at, block = _find_signature(lines)
+        body_end = sum(len(ln) + 1 for ln in lines[:block])  # the sign-off and signature are not rewritten
         for a, b in _sentences(text):
+            if a >= body_end:
+                break
             while fi < n and self.findings[fi].start < a:
                 fi += 1
             fj = fi
@@ -423,6 +437,8 @@ class _Plan:
                     edits.extend(got)
                 elif f.severity in SERIOUS and f.category != "legal-jargon":
                     whole.append(f)
+            if whole and self._cut_clauses(a, b, whole, edits):
+                continue
             if whole:
                 calm = _calm(whole, sentence, said, self.by())
                 kept = [text[s:e] for s, e in self.protected.inside(a, b)
@@ -439,6 +455,42 @@ class _Plan:
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
+
+    def _cut_clauses(self, a: int, b: int, whole: list[Finding], edits: list[Edit]) -> bool:
+        """Remove only the part that threatens or blames when the rest stands as a sentence:
+        a clause after a comma (", or we will take you to court") or a short pressure phrase
+        at a clause's end ("please call us immediately"). False when it cannot."""
+        text = self.text
+        sentence = text[a:b]
+        cuts: list[tuple[int, int]] = []
+        for f in whole:
+            s, e = f.start - a, f.end - a
+            if len(f.text.split()) <= 3 and re.match(r"\s*(?:[.,;!?]|$)", sentence[e:]) and \
+                    len(re.findall(r"\w+", sentence[:s].rsplit(",", 1)[-1])) >= 3:
+                while s > 0 and sentence[s - 1] == " ":
+                    s -= 1
+                cuts.append((s, e))
+                continue
+            left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
+            if left <= 0:
+                return False
+            right = len(sentence.rstrip(".!?"))
+            for m in re.finditer(r"[,;] ", sentence[e:]):
+                right = e + m.start()
+                break
+            cuts.append((left, right))
+        rest = sentence
+        for s, e in sorted(cuts, reverse=True):
+            rest = rest[:s] + rest[e:]
+        if len(re.findall(r"\w+", rest)) < 5 or any(
+                self.protected.inside(a + s, a + e) for s, e in cuts):
+            return False
+        if any(e.start < a + ce and a + cs < e.end for e in edits for cs, ce in cuts):
+            edits = [e for e in edits if not any(e.start < a + ce and a + cs < e.end for cs, ce in cuts)]
+        for s, e in cuts:
+            self.edits.append(Edit(a + s, a + e, ""))
+        self._add_word_edits(edits, a, b)
+        return True
 
     def _remove(self, a: int, b: int, sentence: str) -> None:
         """Drop a sentence with the space after it; a line that held only it goes too."""
@@ -467,9 +519,14 @@ class _Plan:
         for e in sorted(edits, key=lambda e: (e.start, e.end)):
             if e.start < last or e.start < a - 1 or e.end > b + 1:
                 continue
-            if any(text[s:t] not in e.replacement for s, t in self.protected.inside(e.start, e.end)
-                   if s >= e.start and t <= e.end):
-                continue  # the swap would change a fact, a code or a placeholder
+            inside = [(s, t) for s, t in self.protected.inside(e.start, e.end) if s >= e.start and t <= e.end]
+            if any(text[s:t] not in e.replacement for s, t in inside):
+                if len(e.replacement) != e.end - e.start:
+                    continue  # the swap would change a fact, a code or a placeholder
+                rep = list(e.replacement)  # a change of case: the protected text keeps its own
+                for s, t in inside:
+                    rep[s - e.start:t - e.start] = text[s:t]
+                e = Edit(e.start, e.end, "".join(rep))
             self.edits.append(e)
             last = e.end
 
@@ -589,6 +646,8 @@ class _Plan:
                         any(cs < e and s < ce for cs, ce in claimed):
                     continue
                 if not self.v.has(dotted):
+                    if dotted == "invoice.due_date":
+                        continue  # a date that is not the deadline keeps its own words
                     self.v.set(dotted, m.group(0))
                 if self.v.value(dotted) == m.group(0):
                     claimed.append((s, e))
@@ -605,9 +664,10 @@ class _Plan:
         names = {f.name for f in probe}
         v = self.v
         extra: list[str] = []
-        if "call-to-action.missing" in names:
-            what = v.ref("invoice.amount") if self.amount else "the balance"
-            extra.append(f"Please pay {what}{self.by()}.")
+        if "call-to-action.missing" in names and not _ASKS.search(self.text):
+            what = v.ref("invoice.amount") if self.amount else (self._own_field(_AMOUNT_NAME) or "the balance")
+            by = self.by() or (" by " + self._own_field(_DATE_NAME) if self._own_field(_DATE_NAME) else "")
+            extra.append(f"Please pay {what}{by}.")
         if "call-to-action.no-payment-route" in names and not _OWN_ROUTE.search(self.text):
             if self.jinja:
                 link = v.ref("payment.link") if v.has("payment.link") else v.sample("payment.link")
@@ -622,7 +682,15 @@ class _Plan:
         at = self._body_end()
         if at is None:
             return None
-        return Edit(at, at, (" " if html else "\n\n") + " ".join(extra))
+        return Edit(at, at, "\n\n" + " ".join(extra))
+
+    def _own_field(self, name: re.Pattern[str]) -> str:
+        """The letter's own placeholder for a field (with a currency sign written before it)."""
+        for p in find_placeholders(self.text):
+            if p.output and name.search(p.name):
+                start = p.start - 1 if p.start > 0 and self.text[p.start - 1] in "£$€¥₹₱" else p.start
+                return self.text[start:p.end]
+        return ""
 
     def _body_end(self) -> int | None:
         """Where the body's last paragraph ends (before the sign-off or signature block)."""
@@ -635,9 +703,8 @@ class _Plan:
         for i in range(min(block, len(lines)) - 1, -1, -1):
             if lines[i].strip():
                 end = offsets[i] + len(lines[i].rstrip())
-                if self.frozen.overlaps(end - 1, end):
-                    return None
-                return end
+                if not self.frozen.overlaps(end - 1, end):
+                    return end
         return None
 
 
@@ -689,30 +756,47 @@ def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit
                 p = point(a)
                 out.append(Edit(p, p, rep))
             return
+        main = max(range(len(runs)), key=lambda k: runs[k][1] - runs[k][0])  # the new words go in the longest run
         for k, (x, y) in enumerate(runs):
-            out.append(Edit(starts[x], ends[y - 1], rep if k == 0 else ""))
+            out.append(Edit(starts[x], ends[y - 1], rep if k == main else ""))
 
     for e in edits:
         old = visible[e.start:e.end]
         if e.start == e.end:
             p = point(e.start)
-            out.append(Edit(p, p, html_mod.escape(e.replacement, quote=False).replace("\n", " ")))
+            rep = html_mod.escape(e.replacement.strip(), quote=False).replace("\n", " ")
+            close = _BLOCK_END.search(source, p)
+            if e.replacement.startswith("\n\n") and close:  # an added paragraph: after the block, as a <p>
+                out.append(Edit(close.end(), close.end(), "\n<p>" + rep + "</p>"))
+            else:
+                out.append(Edit(p, p, " " + rep if e.replacement[:1].isspace() else rep))
             continue
         simple = all(is_text(i) and (i == e.start or starts[i] == ends[i - 1]) for i in range(e.start, e.end))
         if simple:
             put(e.start, e.end, e.replacement)
             continue
-        sm = difflib.SequenceMatcher(a=old, b=e.replacement, autojunk=False)
+        a_words, b_words = _WORDS.findall(old), _WORDS.findall(e.replacement)
+        sm = difflib.SequenceMatcher(a=a_words, b=b_words, autojunk=False)
+        if sm.ratio() < 0.6:  # a sentence replaced: not spread over the old markup
+            put(e.start, e.end, e.replacement)
+            continue
+        a_at = [0]
+        for w in a_words:
+            a_at.append(a_at[-1] + len(w))
         for op, i1, i2, j1, j2 in sm.get_opcodes():
             if op == "equal":
                 continue
-            rep = e.replacement[j1:j2]
+            rep = "".join(b_words[j1:j2])
             if i1 == i2:
-                p = point(e.start + i1)
+                p = point(e.start + a_at[i1])
                 out.append(Edit(p, p, html_mod.escape(rep, quote=False).replace("\n", " ")))
             else:
-                put(e.start + i1, e.start + i2, rep)
+                put(e.start + a_at[i1], e.start + a_at[i2], rep)
     return sorted(out, key=lambda x: (x.start, x.end))
+
+
+_BLOCK_END = re.compile(r"</(?:p|div|td|li|h[1-6]|blockquote)\s*>", re.I)
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 def _passages(text: str, edits: list[Edit]) -> list[tuple[str, str]]:
@@ -777,7 +861,9 @@ def _frozen_spans(src: "SourceText", config: Config | None) -> list[tuple[int, i
                 ve = bisect_left(starts, e)
                 out.append((vs, ve))
     for m in _REQUIRED.finditer(text):
-        out.append(m.span())
+        a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1]
+        out.append((a, min(ends) + 1 if ends else len(text)))
     return out
 
 
@@ -924,7 +1010,11 @@ def rewrite_eml(data: bytes, *, config: Config | None = None, path: str = "<emai
             continue
         body = part.get_content()
         rw = rewrite_text(body, kind="html" if sub == "html" else "text", config=config, path=path, template=False)
-        part.set_content(rw.template, subtype=sub, charset="utf-8")
+        cte = str(part.get("Content-Transfer-Encoding") or "").lower()
+        if cte == "7bit" and not rw.template.isascii():
+            cte = "quoted-printable"
+        part.set_content(rw.template, subtype=sub, charset="utf-8",
+                         cte=cte if cte in ("7bit", "8bit", "quoted-printable", "base64") else None)
         notes += [n for n in rw.notes if n not in notes]
         facts += [f for f in rw.facts if f not in facts]
         passages += rw.passages
@@ -932,7 +1022,8 @@ def rewrite_eml(data: bytes, *, config: Config | None = None, path: str = "<emai
         for k, val in rw.context.items():
             context.setdefault(k, {}).update(val)
         score = rw.score if score is None else min(score, rw.score or score)
-    return Rewrite(msg.as_string(), context, tuple(notes), tuple(facts), tuple(passages), tuple(left), score, False)
+    out = msg.as_bytes().decode("utf-8", errors="replace")  # as_string() would re-encode 8bit parts as base64
+    return Rewrite(out, context, tuple(notes), tuple(facts), tuple(passages), tuple(left), score, False)
 
 
 def _stand_in(path: str) -> Any:

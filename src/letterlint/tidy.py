@@ -64,6 +64,9 @@ def _upper_first(s: str) -> str:
 def _lower_first(s: str, original: str) -> str:
     """A Title-case swap in mid-sentence loses its capital unless the original had one too
     (a name) and was not shouting; acronyms and "I" keep theirs."""
+    orig_words = re.findall(r"[A-Za-z]+", original)
+    if orig_words and all(w.isupper() and len(w) > 1 for w in orig_words) and re.fullmatch(r"[A-Z][A-Z '’-]{3,}", s):
+        return s.lower()  # a shouted word swapped for a shouted word: the swap need not shout
     m = re.match(r"[A-Z][a-z'’]+\b", s)
     if not m:
         return s
