@@ -73,7 +73,7 @@ def fix_text(text: str, *, kind: str = "text", path: str | None = None, config: 
         edits = fix_edits(findings, unsafe=unsafe)
         if not edits:
             break
-        new, n = apply_edits(text, edits)
+        new, n = apply_edits(text, _grammatical(text, edits))
         rounds += 1
         if n == 0 or new in seen:  # no progress, or a loop between two versions
             break
@@ -82,6 +82,21 @@ def fix_text(text: str, *, kind: str = "text", path: str | None = None, config: 
         applied += n
         findings = check_text(text, kind=kind, path=path, config=config)
     return FixResult(text, applied, rounds, tuple(findings))
+
+
+def _grammatical(text: str, edits: list[Edit]) -> list[Edit]:
+    """The edits apply_edits would choose, widened to their sentences and tidied (no
+    leading comma, no doubled word, case by position; placeholders untouched)."""
+    from .tidy import tidy_edits
+
+    chosen: list[Edit] = []
+    last_end = -1
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < last_end or (chosen and e.start == last_end == chosen[-1].start == chosen[-1].end):
+            continue
+        chosen.append(e)
+        last_end = e.end
+    return tidy_edits(text, chosen) if chosen else chosen
 
 
 # --------------------------------------------------------------------------- files

@@ -568,10 +568,9 @@ class _Plan:
             end = len(text) if end == -1 else end
             line = text[pos:end]
             stripped = line.strip()
-            if stripped:
-                gm = _GREETING.match(stripped)
-                if gm and len(stripped) <= 60:
-                    self._greet(gm, pos + line.index(stripped), findings)
+            gm = _GREETING.match(stripped) if stripped else None
+            if gm and len(stripped) <= 60:
+                self._greet(gm, pos + line.index(stripped), findings)
                 return
             if end >= len(text):
                 return
@@ -872,7 +871,8 @@ _LINT_KIND = {"markdown": "markdown", "jinja": "jinja", "handlebars": "handlebar
 
 
 def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None, facts_text: str | None = None,
-                 path: str | None = None, template: bool = True) -> Rewrite:
+                 path: str | None = None, template: bool = True, _round: int = 1,
+                 _context: dict[str, Any] | None = None) -> Rewrite:
     """Rewrite a letter (text, markdown, html, a template, or an e-mail's text) in its own format.
 
     ``facts_text`` is where to look for the amount and due date when they are not in
@@ -899,6 +899,8 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
         lint_kind = "text"
         findings = check_text(visible, kind="text", path=shown, config=config)
     plan = _Plan(visible, findings, jinja=jinja, style=style, frozen=_frozen_spans(src, config), facts_text=facts_text)
+    for group, values in (_context or {}).items():  # a second round keeps what the first found
+        plan.v.context.setdefault(group, {}).update(values)
     plan.sentences()
     plan.greeting(findings)
     plan.signature()
@@ -934,6 +936,13 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
         score = relint.score
     except ValueError:
         left, score = (), None
+    if left and _round < 2 and out != text:  # a fix that waited behind an overlapping one gets its turn
+        again = rewrite_text(out, kind=kind, config=config, path=path, template=template, _round=_round + 1,
+                             _context=context)
+        if len(again.unrewritten) < len(left):
+            notes2 = tuple(n for n in again.notes if n not in rw.notes and "original template" not in n)
+            return Rewrite(again.template, {**context, **again.context}, rw.notes + notes2, rw.facts,
+                           rw.passages + again.passages, again.unrewritten, again.score, jinja)
     return Rewrite(out, context, rw.notes, rw.facts, rw.passages, left, score, jinja)
 
 
