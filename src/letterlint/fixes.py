@@ -96,7 +96,23 @@ def _grammatical(text: str, edits: list[Edit]) -> list[Edit]:
             continue
         chosen.append(e)
         last_end = e.end
-    return tidy_edits(text, chosen) if chosen else chosen
+    if not chosen:
+        return chosen
+    from .rewrite import _CAPS_SLOT  # merge fields such as %BALANCE% or <AMOUNT> are never recased
+
+    slots = [m.span() for m in _CAPS_SLOT.finditer(text)]
+    kept = []
+    for e in chosen:
+        inside = [(s, t) for s, t in slots if s >= e.start and t <= e.end and text[s:t] not in e.replacement]
+        if inside and len(e.replacement) == e.end - e.start:
+            rep = list(e.replacement)
+            for s, t in inside:
+                rep[s - e.start:t - e.start] = text[s:t]
+            e = Edit(e.start, e.end, "".join(rep))
+        elif inside or any(s < e.start < t or s < e.end < t for s, t in slots):
+            continue
+        kept.append(e)
+    return tidy_edits(text, kept)
 
 
 # --------------------------------------------------------------------------- files

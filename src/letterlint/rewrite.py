@@ -256,7 +256,13 @@ _REF_AFTER_LABEL = re.compile(r"\b(?:ref(?:erence)?|code|account|customer|client
 
 
 #: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]") as a reader sees them.
-_CAPS_SLOT = re.compile(r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}")
+_CAPS_SLOT = re.compile(r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}")
+
+
+def _is_output(token: str) -> bool:
+    """A placeholder that prints a value (not template code such as ``{% if %}``)."""
+    found = find_placeholders(token)
+    return not found or found[0].output
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
@@ -442,7 +448,8 @@ class _Plan:
             if whole:
                 calm = _calm(whole, sentence, said, self.by())
                 kept = [text[s:e] for s, e in self.protected.inside(a, b)
-                        if text[s:e] not in (calm or "") and not self.placeholders.overlaps(s, e)]
+                        if text[s:e] not in (calm or "") and not (self.placeholders.overlaps(s, e) and
+                                                                 not _is_output(text[s:e]))]
                 kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
                 if kept:
                     calm = ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
@@ -519,7 +526,10 @@ class _Plan:
         for e in sorted(edits, key=lambda e: (e.start, e.end)):
             if e.start < last or e.start < a - 1 or e.end > b + 1:
                 continue
-            inside = [(s, t) for s, t in self.protected.inside(e.start, e.end) if s >= e.start and t <= e.end]
+            touched = self.protected.inside(e.start, e.end)
+            if any(s < e.start or t > e.end for s, t in touched) and e.end > e.start:
+                continue  # an edit inside a placeholder, a fact or a code: never
+            inside = [(s, t) for s, t in touched if s >= e.start and t <= e.end]
             if any(text[s:t] not in e.replacement for s, t in inside):
                 if len(e.replacement) != e.end - e.start:
                     continue  # the swap would change a fact, a code or a placeholder
@@ -755,8 +765,12 @@ def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit
                 p = point(a)
                 out.append(Edit(p, p, rep))
             return
-        main = max(range(len(runs)), key=lambda k: runs[k][1] - runs[k][0])  # the new words go in the longest run
+        in_link = [_inside_link(source, starts[x]) for x, _ in runs]
+        free = [k for k in range(len(runs)) if not in_link[k]] or list(range(len(runs)))
+        main = max(free, key=lambda k: runs[k][1] - runs[k][0])  # the new words go in the longest run
         for k, (x, y) in enumerate(runs):
+            if k != main and in_link[k]:
+                continue  # a link's text stays: the reader still needs "Make a payment"
             out.append(Edit(starts[x], ends[y - 1], rep if k == main else ""))
 
     for e in edits:
@@ -796,6 +810,12 @@ def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit
 
 _BLOCK_END = re.compile(r"</(?:p|div|td|li|h[1-6]|blockquote)\s*>", re.I)
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def _inside_link(source: str, pos: int) -> bool:
+    """Whether ``pos`` is in the text of an ``<a>`` element."""
+    opened = max(source.rfind("<a ", 0, pos), source.rfind("<a>", 0, pos))
+    return opened != -1 and source.rfind("</a", opened, pos) == -1
 
 
 def _passages(text: str, edits: list[Edit]) -> list[tuple[str, str]]:
