@@ -79,7 +79,8 @@ _NEXT_STEP = "If we do not hear from you{by}, we will write to you again about t
 _BLAME = "We have not heard from you about this yet, and we would like to help."
 #: A sentence that points back at the one before it ("This course of action ...").
 _BACK_REFERENCE = re.compile(r"^\W*(?:this|that|these|those|such|doing so|in (?:that|this|which) case|if this happens|"
-                             r"should this|it will|this will|which)\b", re.I)
+                             r"should this|it will|this will|which|otherwise|"
+                             r"if (?:you (?:allow|let|permit) )?(?:this|that|it) (?:to )?happens?)\b", re.I)
 #: Wording a law prescribes: kept verbatim (the compliance packs will mark more).
 _REQUIRED = re.compile(
     r"communication is from a debt collector|attempt to collect a debt|information obtained will be used for that purpose|"
@@ -257,6 +258,14 @@ _REF_AFTER_LABEL = re.compile(r"\b(?:ref(?:erence)?|code|account|customer|client
 
 #: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]") as a reader sees them.
 _CAPS_SLOT = re.compile(r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}")
+
+
+def _is_heading(text: str, a: int, b: int) -> bool:
+    """A short line of its own without sentence punctuation ("Final Notice Before Legal Action")."""
+    ls = text.rfind("\n", 0, a) + 1
+    le = text.find("\n", b)
+    line = text[ls:len(text) if le == -1 else le].strip()
+    return line == text[a:b].strip() and len(line.split()) <= 10 and not re.search(r"[.!?,;]$", line)
 
 
 def _is_output(token: str) -> bool:
@@ -445,6 +454,9 @@ class _Plan:
                     whole.append(f)
             if whole and self._cut_clauses(a, b, whole, edits):
                 continue
+            if whole and _is_heading(text, a, b):  # a threatening heading goes; no sentence stands in for it
+                self._remove(a, b, sentence)
+                continue
             if whole:
                 calm = _calm(whole, sentence, said, self.by())
                 kept = [text[s:e] for s, e in self.protected.inside(a, b)
@@ -470,14 +482,15 @@ class _Plan:
         text = self.text
         sentence = text[a:b]
         cuts: list[tuple[int, int]] = []
+        least = 2  # words the sentence keeps: "Please call us." stands; a clause cut needs more
         for f in whole:
             s, e = f.start - a, f.end - a
-            if len(f.text.split()) <= 3 and re.match(r"\s*(?:[.,;!?]|$)", sentence[e:]) and \
-                    len(re.findall(r"\w+", sentence[:s].rsplit(",", 1)[-1])) >= 3:
-                while s > 0 and sentence[s - 1] == " ":
-                    s -= 1
-                cuts.append((s, e))
-                continue
+            if len(f.text.split()) <= 3 and re.match(r"\s*(?:[.,;!?]|$)", sentence[e:]):
+                tail = self._calm_tail(sentence, s, e)
+                if tail is not None:
+                    cuts.append((tail, e))
+                    continue
+                return False
             left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
             if left <= 0:
                 return False
@@ -486,10 +499,11 @@ class _Plan:
                 right = e + m.start()
                 break
             cuts.append((left, right))
+            least = 5
         rest = sentence
         for s, e in sorted(cuts, reverse=True):
             rest = rest[:s] + rest[e:]
-        if len(re.findall(r"\w+", rest)) < 5 or any(
+        if len(re.findall(r"\w+", rest)) < least or any(
                 self.protected.inside(a + s, a + e) for s, e in cuts):
             return False
         if any(e.start < a + ce and a + cs < e.end for e in edits for cs, ce in cuts):
@@ -498,6 +512,25 @@ class _Plan:
             self.edits.append(Edit(a + s, a + e, ""))
         self._add_word_edits(edits, a, b)
         return True
+
+    def _calm_tail(self, sentence: str, s: int, e: int) -> int | None:
+        """Where to cut a short pressure phrase at a clause's end ("contact us immediately"):
+        the fewest last words whose removal leaves a sentence the linter finds calm."""
+        words = [m.start() for m in re.finditer(r"\S+", sentence[s:e])]
+        for w in reversed(words):
+            cut = s + w
+            while cut > 0 and sentence[cut - 1] == " ":
+                cut -= 1
+            rest = sentence[:cut] + sentence[e:]
+            if len(re.findall(r"\w+", rest)) < 2:
+                return None
+            try:
+                found = check_text(rest)
+            except ValueError:
+                return None
+            if not any(f.category in TONE and f.severity in SERIOUS for f in found):
+                return cut
+        return None
 
     def _remove(self, a: int, b: int, sentence: str) -> None:
         """Drop a sentence with the space after it; a line that held only it goes too."""
@@ -671,6 +704,8 @@ class _Plan:
         except ValueError:
             return None
         names = {f.name for f in probe}
+        if not self.serious_tone and len(self.text.split()) < 80:
+            return None  # a short friendly letter stays short
         v = self.v
         extra: list[str] = []
         if "call-to-action.missing" in names and not _ASKS.search(self.text):
@@ -789,7 +824,7 @@ def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit
             put(e.start, e.end, e.replacement)
             continue
         a_words, b_words = _WORDS.findall(old), _WORDS.findall(e.replacement)
-        sm = difflib.SequenceMatcher(a=a_words, b=b_words, autojunk=False)
+        sm = difflib.SequenceMatcher(a=[w.lower() for w in a_words], b=[w.lower() for w in b_words], autojunk=False)
         if sm.ratio() < 0.6:  # a sentence replaced: not spread over the old markup
             put(e.start, e.end, e.replacement)
             continue
@@ -798,6 +833,11 @@ def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit
             a_at.append(a_at[-1] + len(w))
         for op, i1, i2, j1, j2 in sm.get_opcodes():
             if op == "equal":
+                if a_words[i1:i2] == b_words[j1:j2]:
+                    continue
+                for k in range(i2 - i1):  # a change of case, word by word, in the word's own run
+                    if a_words[i1 + k] != b_words[j1 + k]:
+                        put(e.start + a_at[i1 + k], e.start + a_at[i1 + k + 1], b_words[j1 + k])
                 continue
             rep = "".join(b_words[j1:j2])
             if i1 == i2:
@@ -938,6 +978,8 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
         out = _apply(src.source, _source_edits(src.source, src.offsets, visible, edits))
     if "\n\n\n" not in text:
         out = re.sub(r"\n{3,}", "\n\n", out)
+    if not re.search(r"[ \t]\r?\n", text):  # a removal at a line's end leaves no trailing space
+        out = re.sub(r"[ \t]+(?=\r?\n)", "", out)
     context: dict[str, Any] = {k: dict(val) for k, val in v.context.items()}
     notes = list(plan.notes)
     if jinja:
@@ -970,6 +1012,10 @@ def _non_overlapping(edits: list[Edit]) -> list[Edit]:
     out: list[Edit] = []
     last = -1
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and e.start < last and not e.replacement and not out[-1].replacement:
+            out[-1] = Edit(out[-1].start, max(last, e.end), "")  # two removals that touch become one
+            last = out[-1].end
+            continue
         if e.start < last or (out and e.start == e.end == out[-1].start == out[-1].end):
             continue
         out.append(e)
