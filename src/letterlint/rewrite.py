@@ -98,7 +98,7 @@ _OWN_ROUTE = re.compile(r"\b(?:giro|cheque|check payable|bank transfer|sort code
                         r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log ?in|"
                         r"make a payment|pay now|bank details|account number)\b", re.I)
 #: The letter already asks the reader to do something (the linter may not have seen it).
-_ASKS = re.compile(r"\b(?:please|kindly)\s+(?!be advised|note)\w+|\bpay(?:ment)?\s+(?:now|today|by|within|online|at)\b", re.I)
+_ASKS = re.compile(r"\b(?:please|kindly)\s+(?!be advised|note|disregard|ignore)\w+", re.I)
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
 _DATE_NAME = re.compile(r"date|deadline|due_?by|pay_?by", re.I)
 _SUBJECTS = re.compile(r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
@@ -978,6 +978,8 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
         out = _apply(src.source, _source_edits(src.source, src.offsets, visible, edits))
     if "\n\n\n" not in text:
         out = re.sub(r"\n{3,}", "\n\n", out)
+    if not text.startswith("\n"):
+        out = out.lstrip("\n")
     if not re.search(r"[ \t]\r?\n", text):  # a removal at a line's end leaves no trailing space
         out = re.sub(r"[ \t]+(?=\r?\n)", "", out)
     context: dict[str, Any] = {k: dict(val) for k, val in v.context.items()}
