@@ -96,9 +96,17 @@ _NO_SUGGESTION = {
 #: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
 _OWN_ROUTE = re.compile(r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
                         r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log ?in|"
-                        r"make a payment|pay now|bank details|account number)\b", re.I)
+                        r"make a payment|pay now|bank details|bank account|account number)\b", re.I)
 #: The letter already asks the reader to do something (the linter may not have seen it).
 _ASKS = re.compile(r"\b(?:please|kindly)\s+(?!be advised|note|disregard|ignore)\w+", re.I)
+_POINTER = r"(?:the|this|that|such|these|those|any|further) (?:course of action|action|steps?|measures?)"
+#: "(in order) to avoid the course of action outlined here" at a sentence's end.
+_PURPOSE_POINTER = re.compile(rf",?\s*(?:in order )?to (?:avoid|prevent) {_POINTER}[^.!?]*(?=[.!?]?\s*$)", re.I)
+#: "I trust that such action will not be necessary(, and)" as a sentence's main clause.
+_POINTER_CLAUSE = re.compile(rf"^(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
+                             rf"(?:be|prove) (?:un)?necessary(?:,? and\b|[.!?]?$)", re.I)
+_TIME_ADVERBIAL = re.compile(r"(?:\w+ly|now|today|tomorrow|at once|right away|straight away|asap|forthwith|"
+                             r"without (?:further )?delay|by return)\W*$", re.I)
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
 _DATE_NAME = re.compile(r"date|deadline|due_?by|pay_?by", re.I)
 _SUBJECTS = re.compile(r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
@@ -226,15 +234,21 @@ def placeholder_in(style: str, dotted: str) -> str:
 
 
 def _jinja_ready(text: str) -> bool:
-    """Whether the letter parses as Jinja2 (other placeholders such as ``[Name]`` are plain text to it)."""
+    """Whether the letter is a Jinja2 template or plain text (slots such as ``[Name]`` are plain text)."""
     from jinja2 import TemplateSyntaxError
     from jinja2.sandbox import SandboxedEnvironment
 
+    if placeholder_style(text) in _ENGINE_STYLES:
+        return False  # a Smarty or Laravel letter gets its own syntax, not Jinja mixed in
     try:
         SandboxedEnvironment().parse(text)
     except TemplateSyntaxError:
         return False
     return True
+
+
+#: Placeholder syntaxes of other template engines and mail tools.
+_ENGINE_STYLES = frozenset({"blade", "go", "smarty", "percent", "pyformat", "dollar", "mailchimp"})
 
 
 # --------------------------------------------------------------------------- the letter
@@ -471,6 +485,8 @@ class _Plan:
                     self._remove(a, b, sentence)
                 last_removed = b
                 continue
+            if said and self._unpoint(a, b, edits):
+                continue
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
@@ -485,7 +501,7 @@ class _Plan:
         least = 2  # words the sentence keeps: "Please call us." stands; a clause cut needs more
         for f in whole:
             s, e = f.start - a, f.end - a
-            if len(f.text.split()) <= 3 and re.match(r"\s*(?:[.,;!?]|$)", sentence[e:]):
+            if len(f.text.split()) <= 3 and re.match(r"\s*(?:[.;!?]|$)", sentence[e:]):
                 tail = self._calm_tail(sentence, s, e)
                 if tail is not None:
                     cuts.append((tail, e))
@@ -494,10 +510,14 @@ class _Plan:
             left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
             if left <= 0:
                 return False
+            before = sentence[:left]
+            joined = re.search(r"[,;]\s*(?:otherwise|or else|or|and|but|else|failing which|in which case)\s*$", before, re.I)
+            if joined:  # "...; otherwise, we will sue" goes with its "otherwise"
+                left = joined.start()
             right = len(sentence.rstrip(".!?"))
-            for m in re.finditer(r"[,;] ", sentence[e:]):
-                right = e + m.start()
-                break
+            nxt = re.search(r"[,;] ", sentence[e:])
+            if nxt and not joined and re.match(r"[,;] (?:and|but|so|which|who)\b", sentence[e + nxt.start():]) is None:
+                right = e + nxt.start()
             cuts.append((left, right))
             least = 5
         rest = sentence
@@ -513,11 +533,34 @@ class _Plan:
         self._add_word_edits(edits, a, b)
         return True
 
+    def _unpoint(self, a: int, b: int, edits: list[Edit]) -> bool:
+        """Once a threat is gone, a later pointer at it goes too: "to avoid the course of action
+        outlined here" is cut, "I trust that such action will not be necessary" removed."""
+        text = self.text
+        sentence = text[a:b]
+        m = _PURPOSE_POINTER.search(sentence)
+        if m and len(re.findall(r"\w+", sentence[:m.start()])) >= 3:
+            self.edits.append(Edit(a + m.start(), a + m.end(), ""))
+            self._add_word_edits([e for e in edits if e.end <= a + m.start() or e.start >= a + m.end()], a, b)
+            return True
+        m = _POINTER_CLAUSE.match(sentence)
+        if m:
+            rest = sentence[m.end():]
+            if len(re.findall(r"\w+", rest)) >= 3:
+                k = len(rest) - len(rest.lstrip())
+                self.edits.append(Edit(a, a + m.end() + k + 1, rest[k].upper()))
+            else:
+                self._remove(a, b, sentence)
+            return True
+        return False
+
     def _calm_tail(self, sentence: str, s: int, e: int) -> int | None:
         """Where to cut a short pressure phrase at a clause's end ("contact us immediately"):
         the fewest last words whose removal leaves a sentence the linter finds calm."""
         words = [m.start() for m in re.finditer(r"\S+", sentence[s:e])]
         for w in reversed(words):
+            if not _TIME_ADVERBIAL.match(sentence[s + w:e]):
+                continue  # only a time or manner adverb leaves the rest a sentence ("call us [immediately]")
             cut = s + w
             while cut > 0 and sentence[cut - 1] == " ":
                 cut -= 1
@@ -810,6 +853,22 @@ def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit
 
     for e in edits:
         old = visible[e.start:e.end]
+        if old and e.replacement:  # what is the same at either end stays where it is (a line break in the markup)
+            k = 0
+            while k < min(len(old), len(e.replacement)) and old[k] == e.replacement[k]:
+                k += 1
+            j = 0
+            while j < min(len(old), len(e.replacement)) - k and old[-1 - j] == e.replacement[-1 - j]:
+                j += 1
+            if k or j:
+                e = Edit(e.start + k, e.end - j, e.replacement[k:len(e.replacement) - j])
+                old = visible[e.start:e.end]
+        if e.start == e.end and not e.replacement:
+            continue
+        if e.start == e.end and old == "" and not e.replacement.startswith("\n\n"):
+            p = point(e.start)
+            out.append(Edit(p, p, html_mod.escape(e.replacement, quote=False).replace("\n", " ")))
+            continue
         if e.start == e.end:
             p = point(e.start)
             rep = html_mod.escape(e.replacement.strip(), quote=False).replace("\n", " ")
@@ -969,6 +1028,9 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
     new_visible = _apply(visible, edits)
     extra = plan.additions(new_visible, lint_kind, html=kind == "html")
     if extra is not None:
+        for e in edits:  # the body's last line may be going: the addition goes where it was
+            if e.start < extra.start < e.end or (e.start < extra.start == e.end - 1 and not e.replacement):
+                extra = Edit(e.start, e.start, extra.replacement)
         edits = _non_overlapping(edits + [extra])
     original_facts = facts_of(visible)
     v = plan.v
