@@ -32,7 +32,7 @@ ACCOUNT = re.compile(r"(?:(?<=account number )|(?<=account number: )|(?<=account
 #: A reference code with digits: INV-2041, AR-2291, SA359 (capitalised codes such as RMDEF are
 #: kept because nothing in the rewrite recases a word on its own).
 REFERENCE = re.compile(r"\b[A-Z]{2,}[-‐/]?\d[\dA-Z-]*\b")
-PHONE = re.compile(r"(?<![\w.])(?:\+?\d[\d ().-]{7,}\d)(?![\w])")
+PHONE = re.compile(r"(?<![\w.(])(?:\+?\(?\d[\d ().-]{7,}\d)(?![\w])")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]")
 

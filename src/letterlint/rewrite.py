@@ -86,7 +86,9 @@ _REQUIRED = re.compile(
     r"communication is from a debt collector|attempt to collect a debt|information obtained will be used for that purpose|"
     r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|within (?:thirty|30) days after (?:you )?receiv|"
     r"verification of the debt|name and address of the original creditor|validation notice|"
-    r"we (?:must|will) (?:assume|stop collection)|call or write to us by", re.I)
+    r"we (?:must|will) (?:assume|stop collection)|call or write to us by|"
+    r"resolve this matter without a lawsuit|if you do neither of these things", re.I)
+_MINI_MIRANDA = re.compile(r"debt collector|attempt to collect|information obtained", re.I)
 #: Jargon without a plain one-word swap, rewritten in context (fallback when a finding has none).
 _NO_SUGGESTION = {
     "forthwith": "", "at your earliest convenience": "{by_or_soon}", "without prejudice": "", "the undersigned": "I",
@@ -105,6 +107,9 @@ _PURPOSE_POINTER = re.compile(rf",?\s*(?:in order )?to (?:avoid|prevent) {_POINT
 #: "I trust that such action will not be necessary(, and)" as a sentence's main clause.
 _POINTER_CLAUSE = re.compile(rf"^(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
                              rf"(?:be|prove) (?:un)?necessary(?:,? and\b|[.!?]?$)", re.I)
+_OR_CLAUSE = re.compile(r" (?:or|otherwise|or else)(?=,? (?:we|you|i|our|your|the|legal|court|this|they|it)\b)", re.I)
+_SUBORDINATE = re.compile(r"^\W*(?:if|unless|when|whenever|should|because|although|though|while|as|once|until|"
+                          r"before|after|since|whether)\b", re.I)
 _TIME_ADVERBIAL = re.compile(r"(?:\w+ly|now|today|tomorrow|at once|right away|straight away|asap|forthwith|"
                              r"without (?:further )?delay|by return)\W*$", re.I)
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
@@ -506,8 +511,10 @@ class _Plan:
                 if tail is not None:
                     cuts.append((tail, e))
                     continue
-                return False
             left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
+            alt = [m.start() for m in _OR_CLAUSE.finditer(sentence) if m.start() <= s]
+            if alt and alt[-1] > left:
+                left = alt[-1]  # "Please pay by Friday or we will sue": the "or" clause goes
             if left <= 0:
                 return False
             before = sentence[:left]
@@ -523,6 +530,8 @@ class _Plan:
         rest = sentence
         for s, e in sorted(cuts, reverse=True):
             rest = rest[:s] + rest[e:]
+        if _SUBORDINATE.match(rest) and not re.search(r"[,;]", rest):
+            return False  # "If you do neither of these things." does not stand alone
         if len(re.findall(r"\w+", rest)) < least or any(
                 self.protected.inside(a + s, a + e) for s, e in cuts):
             return False
@@ -979,9 +988,14 @@ def _frozen_spans(src: "SourceText", config: Config | None) -> list[tuple[int, i
                 ve = bisect_left(starts, e)
                 out.append((vs, ve))
     for m in _REQUIRED.finditer(text):
-        a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
-        ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1]
-        out.append((a, min(ends) + 1 if ends else len(text)))
+        if _MINI_MIRANDA.search(m.group(0)):  # a statement: its sentence
+            a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+            ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1]
+            out.append((a, min(ends) + 1 if ends else len(text)))
+        else:  # a notice's wording hangs together: its whole paragraph
+            a = text.rfind("\n", 0, m.start()) + 1
+            b = text.find("\n", m.end())
+            out.append((a, len(text) if b == -1 else b))
     return out
 
 
