@@ -72,6 +72,9 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
     ("credit", re.compile(r"credit", re.I),
      "Missed payments may be reported to credit reference agencies; talking to us about a plan does not on its "
      "own affect your credit file."),
+    ("pressure", re.compile(r"immediate|urgent|at once|right away|straight away|\bnow\b|within \d+ (?:hours?|days?)|"
+                            r"pressure|deadline", re.I),
+     "Please pay {what}{by}, or get in touch if you cannot."),
     ("service", re.compile(r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|\bclos(?:e|ed|ure)\b|\bdelet", re.I),
      "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running."),
 ]
@@ -368,7 +371,7 @@ def _word_edits(f: Finding, text: str, by_or_soon: str) -> list[Edit] | None:
     return None
 
 
-def _calm(found: list[Finding], sentence: str, said: set[str], by: str) -> str | None:
+def _calm(found: list[Finding], sentence: str, said: set[str], by: str, what: str = "the balance") -> str | None:
     """The calm sentence for a sentence that threatens or blames (None: drop it)."""
     if all(f.category == "stigmatising-language" for f in found):
         topic, calm = "blame", _BLAME
@@ -389,7 +392,7 @@ def _calm(found: list[Finding], sentence: str, said: set[str], by: str) -> str |
     if topic in said or (topic == "next-step" and said & {"court", "agency", "service"}):
         return None
     said.add(topic)
-    return calm.format(by=by)
+    return calm.format(by=by, what=what)
 
 
 class _Plan:
@@ -428,6 +431,10 @@ class _Plan:
             if re.search(r"\b(?:by|before|due(?: on)?|until|on or before|no later than|deadline:?)\s+$", before):
                 due = m.group(0)
         return due
+
+    def what(self) -> str:
+        """The amount as the letter writes it (a variable, its value or its own placeholder)."""
+        return self.v.ref("invoice.amount") if self.amount else (self._own_field(_AMOUNT_NAME) or "the balance")
 
     def by(self) -> str:
         return f" by {self.v.ref('invoice.due_date')}" if self.due else ""
@@ -477,7 +484,7 @@ class _Plan:
                 self._remove(a, b, sentence)
                 continue
             if whole:
-                calm = _calm(whole, sentence, said, self.by())
+                calm = _calm(whole, sentence, said, self.by(), self.what())
                 kept = [text[s:e] for s, e in self.protected.inside(a, b)
                         if text[s:e] not in (calm or "") and not (self.placeholders.overlaps(s, e) and
                                                                  not _is_output(text[s:e]))]
@@ -761,7 +768,7 @@ class _Plan:
         v = self.v
         extra: list[str] = []
         if "call-to-action.missing" in names and not _ASKS.search(self.text):
-            what = v.ref("invoice.amount") if self.amount else (self._own_field(_AMOUNT_NAME) or "the balance")
+            what = self.what()
             by = self.by() or (" by " + self._own_field(_DATE_NAME) if self._own_field(_DATE_NAME) else "")
             extra.append(f"Please pay {what}{by}.")
         if "call-to-action.no-payment-route" in names and not _OWN_ROUTE.search(self.text):
