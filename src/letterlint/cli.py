@@ -471,10 +471,15 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
             from .rewrite import rewrite_docx
 
             docx_bytes, result = rewrite_docx(_read_file(args.path)[0])
+        elif src.kind == "eml":  # type: ignore[union-attr]
+            from .rewrite import rewrite_eml
+
+            result = rewrite_eml(_read_file(args.path)[0], path=args.path)
         else:
             result = rewrite_source(src)  # type: ignore[arg-type]
     except ValueError as exc:
-        print(f"{args.path}: error[template-syntax] {exc}", file=sys.stderr)
+        message = str(exc).removeprefix(f"{args.path}: ")
+        print(f"{args.path}: error[template-syntax] {message}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # jinja2 errors while checking the rewrite renders
         print(f"{args.path}: error: cannot rewrite this letter: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -496,6 +501,11 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for note in result.notes:
         print(f"{args.path}: note: {note}", file=sys.stderr)
+    for f in result.unrewritten:  # left as written: no safe rewrite exists; a person decides
+        print(f"{args.path}:{f.line}:{f.column}: {f.code} [{f.severity}] not rewritten: {f.text!r} ({f.message})",
+              file=sys.stderr)
+    if result.score is not None:
+        print(f"{args.path}: score after the rewrite: {result.score}", file=sys.stderr)
     return EXIT_OK
 
 

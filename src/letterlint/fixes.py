@@ -73,7 +73,7 @@ def fix_text(text: str, *, kind: str = "text", path: str | None = None, config: 
         edits = fix_edits(findings, unsafe=unsafe)
         if not edits:
             break
-        new, n = apply_edits(text, edits)
+        new, n = apply_edits(text, _grammatical(text, edits))
         rounds += 1
         if n == 0 or new in seen:  # no progress, or a loop between two versions
             break
@@ -82,6 +82,37 @@ def fix_text(text: str, *, kind: str = "text", path: str | None = None, config: 
         applied += n
         findings = check_text(text, kind=kind, path=path, config=config)
     return FixResult(text, applied, rounds, tuple(findings))
+
+
+def _grammatical(text: str, edits: list[Edit]) -> list[Edit]:
+    """The edits apply_edits would choose, widened to their sentences and tidied (no
+    leading comma, no doubled word, case by position; placeholders untouched)."""
+    from .tidy import tidy_edits
+
+    chosen: list[Edit] = []
+    last_end = -1
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < last_end or (chosen and e.start == last_end == chosen[-1].start == chosen[-1].end):
+            continue
+        chosen.append(e)
+        last_end = e.end
+    if not chosen:
+        return chosen
+    from .rewrite import _CAPS_SLOT  # merge fields such as %BALANCE% or <AMOUNT> are never recased
+
+    slots = [m.span() for m in _CAPS_SLOT.finditer(text)]
+    kept = []
+    for e in chosen:
+        inside = [(s, t) for s, t in slots if s >= e.start and t <= e.end and text[s:t] not in e.replacement]
+        if inside and len(e.replacement) == e.end - e.start:
+            rep = list(e.replacement)
+            for s, t in inside:
+                rep[s - e.start:t - e.start] = text[s:t]
+            e = Edit(e.start, e.end, "".join(rep))
+        elif inside or any(s < e.start < t or s < e.end < t for s, t in slots):
+            continue
+        kept.append(e)
+    return tidy_edits(text, kept)
 
 
 # --------------------------------------------------------------------------- files

@@ -1,56 +1,56 @@
-"""Rewrite a cold, generic letter as a friendly, personal Jinja2 template.
+"""Rewrite a letter as a friendlier one, in its own format, driven by the linter's findings.
 
-The rewrite works on the letter's visible text, sentence by sentence, driven by the
-linter's own findings:
+The rewrite never works from rule codes or phrase lists: it reads each finding's category,
+severity, span, suggestion and fix, so whatever the rules find is rewritten.
 
-1. the greeting becomes the customer's name, a department signature the sender's;
-2. a sentence that threatens or blames is replaced by one calm sentence of the same kind
-   (a genuine next step is stated once, hedged; bailiffs, employers and crime are
-   dropped), or removed;
-3. in every other sentence, stigmatising words and jargon get their plain suggestions,
-   capitals become sentence case, "!!!" a full stop, and long sentences are split at a
-   safe joint;
-4. specifics become schema variables (amount, due date, invoice and account numbers,
-   phone, email, payment link), with the values written to the context;
-5. what a clear letter needs and this one lacks is added: what to do, how, by when, and
-   who to talk to if paying is hard;
-6. every amount, date and reference of the original is checked to still be there.
+1. Every finding in a tone category (threatening-tone, stigmatising-language, legal-jargon)
+   that carries a fix or an exact suggestion gets it; one at warning or error without one
+   has its sentence replaced by one calm sentence on the same topic (said once per letter;
+   bailiffs, employers and crime are never said), and a sentence that pointed back at it
+   ("This course of action ...") goes with it.
+2. Every edit is widened to its sentence and tidied (`tidy`): case follows the position,
+   no leading comma, no doubled word; a long sentence is split only where both halves
+   stand as sentences.
+3. Placeholders and template code (any syntax `check` reads), reference codes, links,
+   e-mail addresses, phone numbers, amounts and dates are never edited; in a Jinja-ready
+   letter the specifics become schema variables with their exact value in the context.
+   A `letterlint: off` region and prescribed wording (the FDCPA statements, the
+   validation notice) are kept verbatim.
+4. The edits are made on the text the linter read and mapped back through the reader's
+   offset map, so HTML keeps its markup and links, Markdown its syntax, an e-mail its
+   headers and MIME parts, a template its own syntax.
+5. Only what is missing is added, in the letter's own terms (its amount and currency, its
+   deadline, its payment route, its placeholder syntax); a letter that offers help gets no
+   second offer, and a letter without tone problems gets no help boilerplate.
+6. The result is linted again: what could not be rewritten is listed (`unrewritten`) and
+   the score is the re-lint's.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .analysis import parse
-from .api import check_text
+from .api import check_text, lint_text
 from .config import SAMPLE_CONTEXT, Config
+from .facts import ACCOUNT, AMOUNT, DATE, EMAIL, INVOICE, PHONE, URL, fact_spans, facts_of, is_phone
 from .letter_parts import SIGN_OFF
-from .model import Finding
+from .model import Edit, Finding
+from .templating import find_placeholders
+from .tidy import at_sentence_start, tidy_edits
 
 if TYPE_CHECKING:
-    from .readers import SourceText
+    from .readers import OffsetMap, SourceText
 
-# --------------------------------------------------------------------------- specifics
+__all__ = ["AMOUNT", "DATE", "EMAIL", "PHONE", "URL", "Rewrite", "facts_of", "rewrite_docx", "rewrite_source",
+           "rewrite_text", "to_jinja"]
 
-_MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-DATE = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\.?(?:,?\s+\d{{4}})?\b"
-    rf"|\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
-    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b",
-    re.I,
-)
-_CCY = r"(?:GBP|USD|EUR|CAD|AUD|NZD|CHF|ZAR|INR)"
-_NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{2})?(?!\d)|\d+(?:[.,]\d{2})?(?!\d)"
-#: Amounts as letters write them: £1,234.56, $ 40, €12,00, GBP 1,234.56, 1 234,56 EUR, A$40.
-AMOUNT = re.compile(rf"(?:[A-Z]{{1,2}})?[£$€¥₹]\s?(?:{_NUM})|\b{_CCY}\s?(?:{_NUM})|(?<![\w.,])(?:{_NUM})\s?{_CCY}\b")
-INVOICE = re.compile(r"\b(?:INV|Inv)[-‐ ]?\d{3,}\b|(?<=\binvoice )(?:number |no\.? |#)?[A-Z]{0,4}-?\d{3,}\b", re.I)
-ACCOUNT = re.compile(r"(?:(?<=account number )|(?<=account number: )|(?<=account reference: )|(?<=account no\. )|(?<=account no: )|(?<=ref: ))[A-Z0-9][A-Z0-9-]{3,}\b", re.I)
-PHONE = re.compile(r"(?<![\w.])(?:\+?\d[\d ().-]{7,}\d)(?![\w])")
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-URL = re.compile(r"https?://[^\s<>\"')]+[^\s<>\"').,;:!?]")
+#: Categories whose wording the rewrite changes, and the severities it must deal with.
+TONE = ("threatening-tone", "stigmatising-language", "legal-jargon")
+SERIOUS = ("error", "warning")
 
 _GREETING = re.compile(r"^(?P<word>dear|hello|hi|to)\b(?P<rest>[^\n]*)$", re.I)
 _TITLED = re.compile(r"^(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?P<last>[A-Z][\w'-]+)\s*[,:]?$")
@@ -58,51 +58,94 @@ _FIRST = re.compile(r"^(?P<first>[A-Z][a-z'-]+)(?:\s+(?P<last>[A-Z][\w'-]+))?\s*
 
 # --------------------------------------------------------------------------- calm replacements
 
-#: For a threatening sentence, the calm sentence that replaces it (said once per letter),
-#: or None to drop it. Written for letterlint; the facts they keep come from the letter.
-CALM: dict[str, str | None] = {
-    "LL301": "If we cannot agree a way forward by {date}, we may ask a court to decide. We would much rather agree a plan with you.",
-    "LL313": "If we cannot agree a way forward by {date}, we may pass your account to a collection agency. We would much rather sort this out with you directly.",
-    "LL305": "If we do not hear from you by {date}, we will write to you again about the next steps.",
-    "LL307": "If we do not hear from you by {date}, we will write to you again about the next steps.",
-    "LL315": "We report missed payments to credit reference agencies. Talking to us, or to a free debt adviser, does not on its own affect your credit file.",
-    "LL303": "We report missed payments to credit reference agencies. Talking to us, or to a free debt adviser, does not on its own affect your credit file.",
-    "LL304": "We still need to hear from you about your account.",
-    "LL306": "Please pay {amount} by {date}, or get in touch if you cannot.",
-    "LL318": "We have not heard from you about this yet, and we would like to help.",
-    "LL302": None,  # bailiffs at the door: never said
-    "LL308": None,  # telling employers or family: never said
-    "LL309": None,  # implied crime: never said
-    "LL314": None,  # intimidation: never said
-}
-_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}")
-_COURT = re.compile(r"court|legal|proceed|solicitor|claim|\bsu(?:e|ed|ing)\b|judg|ccj|litig", re.I)
-#: Which calm sentence stands for which group, so "court" is not said twice.
-_GROUP = {"LL301": "next-step", "LL313": "next-step", "LL305": "next-step", "LL307": "next-step",
-          "LL303": "credit", "LL315": "credit", "LL304": "ask", "LL306": "cta", "LL318": "blame"}
-_PRIORITY = ["LL309", "LL302", "LL308", "LL314", "LL301", "LL313", "LL307", "LL305", "LL303", "LL315", "LL306", "LL304", "LL318"]
-#: Jargon without a one-word swap, rewritten in context.
+#: Topics of a threat, recognised in the finding's rule name and matched text, and the calm
+#: sentence that replaces it (None: never said). Written for letterlint.
+_TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
+    ("never", re.compile(r"bailiff|enforcement|seiz|repossess|crim|police|arrest|prison|jail|fraud|employer|family|"
+                         r"neighbo|disclos|publi|intimidat|know where|hide|third-party", re.I), None),
+    ("court", re.compile(r"court|legal|proceed|solicitor|attorney|lawyer|law firm|claim|\bsu(?:e|ed|ing)\b|judg|"
+                         r"\bccj\b|litig|lawsuit", re.I),
+     "If we cannot agree a way forward{by}, we may ask a court to decide. We would much rather agree a plan with you."),
+    ("agency", re.compile(r"agency|collector|debt buyer|collections?\b|referr?al|pass(?:ed)? (?:your|the) account", re.I),
+     "If we cannot agree a way forward{by}, we may pass your account to a collection agency. "
+     "We would much rather sort this out with you directly."),
+    ("credit", re.compile(r"credit", re.I),
+     "Missed payments may be reported to credit reference agencies; talking to us about a plan does not on its "
+     "own affect your credit file."),
+    ("pressure", re.compile(r"immediate|urgent|at once|right away|straight away|\bnow\b|within \d+ (?:hours?|days?)|"
+                            r"pressure|deadline", re.I),
+     "Please pay {what}{by}, or get in touch if you cannot."),
+    ("service", re.compile(r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|\bclos(?:e|ed|ure)\b|\bdelet", re.I),
+     "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running."),
+]
+_NEXT_STEP = "If we do not hear from you{by}, we will write to you again about the next steps."
+_BLAME = "We have not heard from you about this yet, and we would like to help."
+#: A sentence that points back at the one before it ("This course of action ...").
+_BACK_REFERENCE = re.compile(r"^\W*(?:this|that|these|those|such|doing so|in (?:that|this|which) case|if this happens|"
+                             r"should this|it will|this will|which|otherwise|"
+                             r"if (?:you (?:allow|let|permit) )?(?:this|that|it) (?:to )?happens?)\b", re.I)
+#: Wording a law prescribes: kept verbatim (the compliance packs will mark more).
+_REQUIRED = re.compile(
+    r"communication is from a debt collector|attempt to collect a debt|information obtained will be used for that purpose|"
+    r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|within (?:thirty|30) days after (?:you )?receiv|"
+    r"verification of the debt|name and address of the original creditor|validation notice|"
+    r"we (?:must|will) (?:assume|stop collection)|call or write to us by|"
+    r"resolve this matter without a lawsuit|if you do neither of these things", re.I)
+_MINI_MIRANDA = re.compile(r"debt collector|attempt to collect|information obtained", re.I)
+#: Jargon without a plain one-word swap, rewritten in context (fallback when a finding has none).
 _NO_SUGGESTION = {
-    "forthwith": "", "at your earliest convenience": "by {date}", "without prejudice": "", "the undersigned": "I",
+    "forthwith": "", "at your earliest convenience": "{by_or_soon}", "without prejudice": "", "the undersigned": "I",
     "whereas": "as", "in the event of": "if there is", "in the event that": "if", "time is of the essence": "",
     "save as to costs": "",
 }
+#: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
+_OWN_ROUTE = re.compile(r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
+                        r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log ?in|"
+                        r"make a payment|pay now|bank details|bank account|account number)\b", re.I)
+#: The letter already asks the reader to do something (the linter may not have seen it).
+_ASKS = re.compile(r"\b(?:please|kindly)\s+(?!be advised|note|disregard|ignore)\w+", re.I)
+_POINTER = r"(?:the|this|that|such|these|those|any|further) (?:course of action|action|steps?|measures?)"
+#: "(in order) to avoid the course of action outlined here" at a sentence's end.
+_PURPOSE_POINTER = re.compile(rf",?\s*(?:in order )?to (?:avoid|prevent) {_POINTER}[^.!?]*(?=[.!?]?\s*$)", re.I)
+#: "I trust that such action will not be necessary(, and)" as a sentence's main clause.
+_POINTER_CLAUSE = re.compile(rf"^(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
+                             rf"(?:be|prove) (?:un)?necessary(?:,? and\b|[.!?]?$)", re.I)
+_OR_CLAUSE = re.compile(r" (?:or|otherwise|or else)(?=,? (?:we|you|i|our|your|the|legal|court|this|they|it)\b)", re.I)
+_SUBORDINATE = re.compile(r"^\W*(?:if|unless|when|whenever|should|because|although|though|while|as|once|until|"
+                          r"before|after|since|whether)\b", re.I)
+_TIME_ADVERBIAL = re.compile(r"(?:\w+ly|now|today|tomorrow|at once|right away|straight away|asap|forthwith|"
+                             r"without (?:further )?delay|by return)\W*$", re.I)
+_AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
+_DATE_NAME = re.compile(r"date|deadline|due_?by|pay_?by", re.I)
+_SUBJECTS = re.compile(r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
+                       r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b", re.I)
 
 
 @dataclass(frozen=True)
 class Rewrite:
-    """A rewritten letter: a Jinja2 template, the context that fills it, and notes."""
+    """A rewritten letter in its own format, the context that fills its variables, and notes.
+
+    ``jinja`` says whether ``template`` is a Jinja2 template (a plain letter comes out as
+    one, with schema variables); a letter in another template language keeps its own
+    syntax and its values as written. ``unrewritten`` lists the tone findings at warning
+    or error still in the rewrite (nothing safe could replace them); ``score`` is the
+    re-lint's.
+    """
 
     template: str
     context: dict[str, Any]
     notes: tuple[str, ...] = ()
     facts: tuple[str, ...] = field(default=())  # amounts, dates and references of the original
-    #: each rewritten body line: (the original line, its rewrite as template text), for
-    #: reports that show a passage before and after
+    #: each rewritten line: (the original line, its rewrite as template text)
     passages: tuple[tuple[str, str], ...] = field(default=())
+    unrewritten: tuple[Finding, ...] = field(default=())
+    score: int | None = None
+    jinja: bool = True
 
     def render_passage(self, template_line: str) -> str:
         """One rewritten line with the letter's own values filled in."""
+        if not self.jinja:
+            return template_line
         from jinja2.sandbox import SandboxedEnvironment
 
         try:
@@ -111,6 +154,9 @@ class Rewrite:
             return template_line
 
     def render(self) -> str:
+        """The rewrite with its context filled in (a non-Jinja template is returned as it is)."""
+        if not self.jinja:
+            return self.template
         from jinja2 import StrictUndefined
         from jinja2.sandbox import SandboxedEnvironment
 
@@ -119,9 +165,11 @@ class Rewrite:
 
 
 class _Vars:
-    """Turns specifics into schema variables and remembers their values."""
+    """Turns specifics into schema variables (or keeps them as written) and remembers values."""
 
-    def __init__(self) -> None:
+    def __init__(self, jinja: bool, style: str) -> None:
+        self.jinja = jinja
+        self.style = style
         self.context: dict[str, dict[str, Any]] = {}
         self.notes: list[str] = []
 
@@ -132,7 +180,15 @@ class _Vars:
             slot[name] = value
             if sample:
                 self.notes.append(f"{dotted} was not in the letter: the context has a sample value ({value!r}) to replace")
-        return "{{ " + dotted + " }}"
+        return self.ref(dotted)
+
+    def ref(self, dotted: str) -> str:
+        """How the letter writes this field: a Jinja variable, the letter's own syntax, or its value."""
+        if self.jinja:
+            return "{{ " + dotted + " }}"
+        if self.has(dotted) and not self.style:
+            return self.value(dotted)
+        return placeholder_in(self.style, dotted) if self.style else self.value(dotted)
 
     def has(self, dotted: str) -> bool:
         group, name = dotted.split(".")
@@ -147,205 +203,987 @@ class _Vars:
         return self.set(dotted, str(SAMPLE_CONTEXT[group][name]), sample=True)
 
 
-def facts_of(text: str) -> list[str]:
-    """Amounts, dates and references a rewrite must keep."""
-    out: list[str] = []
-    for rx in (AMOUNT, DATE, INVOICE, ACCOUNT):
-        for m in rx.finditer(text):
-            if m.group(0) not in out:
-                out.append(m.group(0))
-    return out
+# --------------------------------------------------------------------------- placeholder syntax
+
+_STYLES: list[tuple[str, re.Pattern[str]]] = [
+    ("blade", re.compile(r"\{\{\s*\$\w")),
+    ("go", re.compile(r"\{\{-?\s*\.[A-Z]")),
+    ("smarty", re.compile(r"\{\$\w")),
+    ("percent", re.compile(r"%[A-Z][A-Z_]+%")),
+    ("pyformat", re.compile(r"%\(\w+\)s")),
+    ("dollar", re.compile(r"\$\{\w")),
+    ("mailchimp", re.compile(r"\*\|[A-Z_]+\|\*")),
+    ("bracket", re.compile(r"\[[A-Z][A-Za-z ]+\]")),
+    ("angle", re.compile(r"<<\w[\w ]*>>")),
+    ("mustache", re.compile(r"\{\{\s*[\w.]+\s*\}\}")),
+]
 
 
-_KEEP_CAPS = ("VAT", "UK", "US", "USA", "IBAN", "FCA", "PDF", "ID", "I", "NHS", "HMRC", "EU")
+def placeholder_style(text: str) -> str:
+    """The placeholder syntax a letter uses ("" when it uses none we know)."""
+    for name, rx in _STYLES:
+        if rx.search(text):
+            return name
+    return ""
 
 
-def _sentence_case(s: str) -> str:
-    """Capitals to sentence case; acronyms and reference prefixes (INV-2093) stay."""
-    words = re.split(r"(\W+)", s)
-    out, first = [], True
-    for i, w in enumerate(words):
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        after = words[i + 2] if i + 2 < len(words) else ""
-        is_ref = nxt in ("-", "/") and after[:1].isdigit()
-        if w.isalpha() and w.isupper() and w not in _KEEP_CAPS and not is_ref:
-            out.append(w.capitalize() if first else w.lower())
-        else:
-            out.append(w)
-        if w.isalpha() or any(c.isdigit() for c in w):
-            first = False
-        elif re.search(r"[.!?]", w):
-            first = True
-    return "".join(out)
+def placeholder_in(style: str, dotted: str) -> str:
+    """A schema field written in a letter's own placeholder syntax."""
+    group, name = dotted.split(".")
+    snake = f"{group}_{name}"
+    camel = "".join(p.capitalize() for p in (group, *name.split("_")))
+    words = " ".join(w.capitalize() for w in name.split("_"))
+    return {
+        "blade": "{{ $" + snake + " }}", "go": "{{ ." + camel + " }}", "smarty": "{$" + snake + "}",
+        "percent": "%" + snake.upper() + "%", "pyformat": f"%({snake})s", "dollar": "${" + snake + "}",
+        "mailchimp": "*|" + name.replace("_", "").upper()[:10] + "|*", "bracket": f"[{words}]",
+        "angle": f"<<{words}>>",
+    }.get(style, "{{ " + dotted + " }}")
+
+
+def _jinja_ready(text: str) -> bool:
+    """Whether the letter is a Jinja2 template or plain text (slots such as ``[Name]`` are plain text)."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    if placeholder_style(text) in _ENGINE_STYLES:
+        return False  # a Smarty or Laravel letter gets its own syntax, not Jinja mixed in
+    try:
+        SandboxedEnvironment().parse(text)
+    except TemplateSyntaxError:
+        return False
+    return True
+
+
+#: Placeholder syntaxes of other template engines and mail tools.
+_ENGINE_STYLES = frozenset({"blade", "go", "smarty", "percent", "pyformat", "dollar", "mailchimp"})
+
+
+# --------------------------------------------------------------------------- the letter
 
 
 @lru_cache(maxsize=1)
 def _exact_terms() -> frozenset[str]:
-    """Every term and inflected form the default rules list (built once, not per sentence)."""
+    """Every term and inflected form the default rules list (a display-only suggestion is
+    used only for the exact word it was written for)."""
     from .api import get_linter
 
-    rules = get_linter().all_rules
-    return frozenset({phrase.lower() for r in rules for phrase, _ in r.terms} | {k.lower() for r in rules for k in r.forms})
+    out: set[str] = set()
+    for r in get_linter().all_rules:
+        out |= {str(p).lower() for p, *_ in (getattr(r, "terms", None) or ())}
+        out |= {str(k).lower() for k in (getattr(r, "forms", None) or ())}
+    return frozenset(out)
 
 
-def _apply_word_fixes(text: str, findings: list[Finding], base: int, date_var: str) -> str:
-    """Apply the suggestions inside a sentence (offsets relative to ``base``).
+_REF_AFTER_LABEL = re.compile(r"\b(?:ref(?:erence)?|code|account|customer|client|case|file)\b[\s:#.no]{0,6}([A-Z0-9][A-Z0-9-]{2,})\b", re.I)
 
-    Display-only suggestions are used only for the exact word they were written for, so
-    an inflected form never gets a base-form swap ("you are required" stays, not "you are need").
-    """
-    edits: list[tuple[int, int, str]] = []
-    exact = _exact_terms()
-    for f in findings:
-        s, e = f.start - base, f.end - base
-        if f.category in ("stigmatising-language", "legal-jargon"):
-            if f.fix is not None and (f.fix.applicability != "display-only" or " ".join(f.text.lower().split()) in exact):
-                for ed in f.fix.edits:
-                    edits.append((ed.start - base, ed.end - base, ed.replacement))
-            elif f.fix is None and f.suggestion and " ".join(f.text.lower().split()) in exact:
-                edits.append((s, e, f.suggestion))
+
+#: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]") as a reader sees them.
+_CAPS_SLOT = re.compile(r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}")
+
+
+def _is_heading(text: str, a: int, b: int) -> bool:
+    """A short line of its own without sentence punctuation ("Final Notice Before Legal Action")."""
+    ls = text.rfind("\n", 0, a) + 1
+    le = text.find("\n", b)
+    line = text[ls:len(text) if le == -1 else le].strip()
+    return line == text[a:b].strip() and len(line.split()) <= 10 and not re.search(r"[.!?,;]$", line)
+
+
+def _is_output(token: str) -> bool:
+    """A placeholder that prints a value (not template code such as ``{% if %}``)."""
+    found = find_placeholders(token)
+    return not found or found[0].output
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Facts, labelled reference codes and placeholders: an edit must keep them verbatim."""
+    spans = fact_spans(text)
+    spans += [m.span(1) for m in _REF_AFTER_LABEL.finditer(text) if any(c.isupper() or c.isdigit() for c in m.group(1))]
+    spans += [(p.start, p.end) for p in find_placeholders(text)]
+    spans += [m.span() for m in _CAPS_SLOT.finditer(text)]
+    return sorted(spans)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (whitespace trimmed), never across a line break; placeholders are
+    masked first so a dot in ``{{ .Name }}`` ends nothing."""
+    from .analysis import parse
+    from .templating import mask
+
+    _, rows = parse(mask(text, find_placeholders(text)))
+    cuts = {row[0] for row in rows if row[4] == 1}
+    cuts.update(m.end() for m in re.finditer(r"\n", text))
+    cuts.add(0)
+    bounds = sorted(c for c in cuts if c < len(text)) + [len(text)]
+    out = []
+    for x, y in zip(bounds, bounds[1:]):
+        seg = text[x:y]
+        a = x + len(seg) - len(seg.lstrip())
+        b = x + len(seg.rstrip())
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+class _Spans:
+    """Sorted, non-overlapping spans with a quick overlap test."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
             else:
-                key = " ".join(f.text.lower().split())
-                if key in _NO_SUGGESTION:
-                    rep = _NO_SUGGESTION[key].format(date=date_var)
-                    if rep == "":
-                        e2 = e + 1 if text[e:e + 1] == " " else e
-                        s2 = s - 1 if e2 == e and s > 0 and text[s - 1] == " " else s
-                        edits.append((s2, e2, ""))
-                    else:
-                        edits.append((s, e, rep))
-        elif f.code == "LL311":
-            edits.append((s, e, "."))
-    edits.sort()
-    out, pos = [], 0
-    for s, e, r in edits:
-        if s < pos or s < 0 or e > len(text):
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_right(self.starts, e - 1 if e > s else s) - 1
+        return i >= 0 and self.ends[i] > s
+
+    def inside(self, s: int, e: int) -> list[tuple[int, int]]:
+        i = bisect_left(self.ends, s + 1)
+        out = []
+        while i < len(self.starts) and self.starts[i] < e:
+            out.append((self.starts[i], self.ends[i]))
+            i += 1
+        return out
+
+
+def _word_edits(f: Finding, text: str, by_or_soon: str) -> list[Edit] | None:
+    """The edits a finding's own fix or suggestion makes, or None when it has none usable."""
+    key = " ".join(f.text.lower().split())
+    exact = key in _exact_terms()
+    if f.fix is not None and f.fix.edits and (f.fix.applicability != "display-only" or exact):
+        return list(f.fix.edits)
+    if f.fix is None and f.suggestion is not None and exact and f.category != "threatening-tone":
+        return [Edit(f.start, f.end, f.suggestion)]
+    if key in _NO_SUGGESTION:
+        rep = _NO_SUGGESTION[key].format(by_or_soon=by_or_soon)
+        s, e = f.start, f.end
+        if not rep and text[e:e + 1] == " ":
+            e += 1
+        elif not rep and s > 0 and text[s - 1] == " ":
+            s -= 1
+        return [Edit(s, e, rep)]
+    return None
+
+
+def _calm(found: list[Finding], sentence: str, said: set[str], by: str, what: str = "the balance") -> str | None:
+    """The calm sentence for a sentence that threatens or blames (None: drop it)."""
+    if all(f.category == "stigmatising-language" or f.name.endswith((".blame", ".reproach")) for f in found):
+        topic, calm = "blame", _BLAME
+    elif any(f.category == "threatening-tone" and f.severity == "error" for f in found):
+        return None
+    else:
+        texts = " ".join(f.text for f in found)
+        names = " ".join(f.name for f in found)
+        topic, calm = "next-step", _NEXT_STEP
+        if _TOPICS[0][1].search(texts) or _TOPICS[0][1].search(names):
+            return None
+        for where in (texts, names):
+            hit = next(((t, c) for t, rx, c in _TOPICS[1:] if rx.search(where)), None)
+            if hit:
+                topic, calm = hit
+                break
+        assert calm is not None
+    if topic in said or (topic == "next-step" and said & {"court", "agency", "service"}):
+        return None
+    said.add(topic)
+    return calm.format(by=by, what=what)
+
+
+class _Plan:
+    """Works out the edits of one letter's linted text (offsets into ``text``)."""
+
+    def __init__(self, text: str, findings: list[Finding], *, jinja: bool, style: str, frozen: list[tuple[int, int]],
+                 facts_text: str | None) -> None:
+        self.text = text
+        self.findings = sorted(findings, key=lambda f: (f.start, f.end))
+        self.jinja = jinja
+        self.v = _Vars(jinja, style)
+        self.frozen = _Spans(frozen)
+        self.protected = _Spans(_protected_spans(text))
+        self.placeholders = _Spans([(p.start, p.end) for p in find_placeholders(text)])
+        self.edits: list[Edit] = []
+        self.notes: list[str] = []
+        self.serious_tone = any(f.category in TONE and f.severity in SERIOUS for f in findings)
+        hints = text if facts_text is None else text + "\n" + facts_text
+        self.due = self._due(hints)
+        amounts = [m.group(0) for m in AMOUNT.finditer(hints)]
+        self.amount = max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x))) if amounts else None
+        if self.due:
+            self.v.set("invoice.due_date", self.due)
+        if self.amount:
+            self.v.set("invoice.amount", self.amount)
+        for rx, dotted in ((URL, "payment.link"), (EMAIL, "company.email"), (PHONE, "company.phone")):
+            m = next((m for m in rx.finditer(hints) if rx is not PHONE or is_phone(hints, m)), None)
+            if m:
+                self.v.set(dotted, m.group(0))
+
+    @staticmethod
+    def _due(hints: str) -> str | None:
+        due = None
+        for m in DATE.finditer(hints):
+            before = hints[max(0, m.start() - 14):m.start()].lower()
+            if re.search(r"\b(?:by|before|due(?: on)?|until|on or before|no later than|deadline:?)\s+$", before):
+                due = m.group(0)
+        return due
+
+    def what(self) -> str:
+        """The amount as the letter writes it (a variable, its value or its own placeholder)."""
+        return self.v.ref("invoice.amount") if self.amount else (self._own_field(_AMOUNT_NAME) or "the balance")
+
+    def by(self) -> str:
+        return f" by {self.v.ref('invoice.due_date')}" if self.due else ""
+
+    # ------------------------------------------------------------------ sentences
+
+    def sentences(self) -> None:
+        text = self.text
+        said: set[str] = set()
+        fi = 0
+        n = len(self.findings)
+        last_removed: int | None = None  # end of a sentence just replaced or removed
+        lines = text.split("\n")
+        sign_off_at, block = _find_signature(lines)
+        body_end = sum(len(ln) + 1 for ln in lines[:block])  # the sign-off and signature are not rewritten
+        for a, b in _sentences(text):
+            if a >= body_end:
+                break
+            while fi < n and self.findings[fi].start < a:
+                fi += 1
+            fj = fi
+            while fj < n and self.findings[fj].start < b:
+                fj += 1
+            found = self.findings[fi:fj]
+            if self.frozen.overlaps(a, b):
+                last_removed = None
+                continue
+            sentence = text[a:b]
+            if last_removed is not None and "\n\n" not in text[last_removed:a] and _BACK_REFERENCE.match(sentence):
+                self._remove(a, b, sentence)
+                last_removed = b
+                continue
+            last_removed = None
+            edits: list[Edit] = []
+            whole: list[Finding] = []
+            for f in found:
+                if f.category not in TONE:
+                    continue
+                got = _word_edits(f, text, self.by() or " soon")
+                if got is not None:
+                    edits.extend(got)
+                elif f.severity in SERIOUS and f.category != "legal-jargon":
+                    whole.append(f)
+            if whole and self._cut_clauses(a, b, whole, edits):
+                continue
+            if whole and _is_heading(text, a, b):  # a threatening heading goes; no sentence stands in for it
+                self._remove(a, b, sentence)
+                continue
+            if whole:
+                calm = _calm(whole, sentence, said, self.by(), self.what())
+                kept = [text[s:e] for s, e in self.protected.inside(a, b)
+                        if text[s:e] not in (calm or "") and not (self.placeholders.overlaps(s, e) and
+                                                                 not _is_output(text[s:e]))]
+                kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
+                if kept:
+                    calm = ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
+                if calm:
+                    self.edits.append(Edit(a, b, calm))
+                else:
+                    self._remove(a, b, sentence)
+                last_removed = b
+                continue
+            if said and self._unpoint(a, b, edits):
+                continue
+            self._add_word_edits(edits, a, b)
+            if any(f.category == "readability" and f.severity in SERIOUS for f in found):
+                self._split(a, b)
+
+    def _cut_clauses(self, a: int, b: int, whole: list[Finding], edits: list[Edit]) -> bool:
+        """Remove only the part that threatens or blames when the rest stands as a sentence:
+        a clause after a comma (", or we will take you to court") or a short pressure phrase
+        at a clause's end ("please call us immediately"). False when it cannot."""
+        text = self.text
+        sentence = text[a:b]
+        cuts: list[tuple[int, int]] = []
+        least = 2  # words the sentence keeps: "Please call us." stands; a clause cut needs more
+        for f in whole:
+            s, e = f.start - a, f.end - a
+            if len(f.text.split()) <= 3 and re.match(r"\s*(?:[.;!?]|$)", sentence[e:]):
+                tail = self._calm_tail(sentence, s, e)
+                if tail is not None:
+                    cuts.append((tail, e))
+                    continue
+            left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
+            alt = [m.start() for m in _OR_CLAUSE.finditer(sentence) if m.start() <= s]
+            if alt and alt[-1] > left:
+                left = alt[-1]  # "Please pay by Friday or we will sue": the "or" clause goes
+            if left <= 0:
+                return False
+            before = sentence[:left]
+            joined = re.search(r"[,;]\s*(?:otherwise|or else|or|and|but|else|failing which|in which case)\s*$", before, re.I)
+            if joined:  # "...; otherwise, we will sue" goes with its "otherwise"
+                left = joined.start()
+            right = len(sentence.rstrip(".!?"))
+            nxt = re.search(r"[,;] ", sentence[e:])
+            if nxt and not joined and re.match(r"[,;] (?:and|but|so|which|who)\b", sentence[e + nxt.start():]) is None:
+                right = e + nxt.start()
+            cuts.append((left, right))
+            least = 5
+        rest = sentence
+        for s, e in sorted(cuts, reverse=True):
+            rest = rest[:s] + rest[e:]
+        if _SUBORDINATE.match(rest) and not re.search(r"[,;]", rest):
+            return False  # "If you do neither of these things." does not stand alone
+        if len(re.findall(r"\w+", rest)) < least or any(
+                self.protected.inside(a + s, a + e) for s, e in cuts):
+            return False
+        if any(e.start < a + ce and a + cs < e.end for e in edits for cs, ce in cuts):
+            edits = [e for e in edits if not any(e.start < a + ce and a + cs < e.end for cs, ce in cuts)]
+        for s, e in cuts:
+            self.edits.append(Edit(a + s, a + e, ""))
+        self._add_word_edits(edits, a, b)
+        return True
+
+    def _unpoint(self, a: int, b: int, edits: list[Edit]) -> bool:
+        """Once a threat is gone, a later pointer at it goes too: "to avoid the course of action
+        outlined here" is cut, "I trust that such action will not be necessary" removed."""
+        text = self.text
+        sentence = text[a:b]
+        m = _PURPOSE_POINTER.search(sentence)
+        if m and len(re.findall(r"\w+", sentence[:m.start()])) >= 3:
+            self.edits.append(Edit(a + m.start(), a + m.end(), ""))
+            self._add_word_edits([e for e in edits if e.end <= a + m.start() or e.start >= a + m.end()], a, b)
+            return True
+        m = _POINTER_CLAUSE.match(sentence)
+        if m:
+            rest = sentence[m.end():]
+            if len(re.findall(r"\w+", rest)) >= 3:
+                k = len(rest) - len(rest.lstrip())
+                self.edits.append(Edit(a, a + m.end() + k + 1, rest[k].upper()))
+            else:
+                self._remove(a, b, sentence)
+            return True
+        return False
+
+    def _calm_tail(self, sentence: str, s: int, e: int) -> int | None:
+        """Where to cut a short pressure phrase at a clause's end ("contact us immediately"):
+        the fewest last words whose removal leaves a sentence the linter finds calm."""
+        words = [m.start() for m in re.finditer(r"\S+", sentence[s:e])]
+        for w in reversed(words):
+            if not _TIME_ADVERBIAL.match(sentence[s + w:e]):
+                continue  # only a time or manner adverb leaves the rest a sentence ("call us [immediately]")
+            cut = s + w
+            while cut > 0 and sentence[cut - 1] == " ":
+                cut -= 1
+            rest = sentence[:cut] + sentence[e:]
+            if len(re.findall(r"\w+", rest)) < 2:
+                return None
+            try:
+                found = check_text(rest)
+            except ValueError:
+                return None
+            if not any(f.category in TONE and f.severity in SERIOUS for f in found):
+                return cut
+        return None
+
+    def _remove(self, a: int, b: int, sentence: str) -> None:
+        """Drop a sentence with the space after it; a line that held only it goes too."""
+        text = self.text
+        ls = text.rfind("\n", 0, a) + 1
+        le = text.find("\n", b)
+        le = len(text) if le == -1 else le
+        tags = [text[s:e] for s, e in self.placeholders.inside(a, b)
+                if not find_placeholders(text[s:e]) or not find_placeholders(text[s:e])[0].output]
+        keep = "".join(tags)  # template code in the sentence stays, in its place
+        if not text[ls:a].strip() and not text[b:le].strip() and not keep:
+            self.edits.append(Edit(ls, min(le + 1, len(text)), ""))
+            return
+        e = b
+        while e < len(text) and text[e] in " \t":
+            e += 1
+        if e >= le:  # the last sentence of its line: the space before it goes instead
+            while a > ls and text[a - 1] in " \t":
+                a -= 1
+            e = b
+        self.edits.append(Edit(a, e, keep))
+
+    def _add_word_edits(self, edits: list[Edit], a: int, b: int) -> None:
+        text = self.text
+        last = -1
+        for e in sorted(edits, key=lambda e: (e.start, e.end)):
+            if e.start < last or e.start < a - 1 or e.end > b + 1:
+                continue
+            touched = self.protected.inside(e.start, e.end)
+            if any(s < e.start or t > e.end for s, t in touched) and e.end > e.start:
+                continue  # an edit inside a placeholder, a fact or a code: never
+            inside = [(s, t) for s, t in touched if s >= e.start and t <= e.end]
+            if any(text[s:t] not in e.replacement for s, t in inside):
+                if len(e.replacement) != e.end - e.start:
+                    continue  # the swap would change a fact, a code or a placeholder
+                rep = list(e.replacement)  # a change of case: the protected text keeps its own
+                for s, t in inside:
+                    rep[s - e.start:t - e.start] = text[s:t]
+                e = Edit(e.start, e.end, "".join(rep))
+            self.edits.append(e)
+            last = e.end
+
+    def _split(self, a: int, b: int) -> None:
+        """Split a long sentence at one joint where both halves stand as sentences."""
+        text = self.text
+        sentence = text[a:b]
+        if len(sentence.split()) <= 25:
+            return
+        best = None
+        for joint, lead in (("; ", ""), (", and ", ""), (", but ", "But "), (", so ", "So "), (" and we ", "We "),
+                            (" and you ", "You ")):
+            for m in re.finditer(re.escape(joint), sentence):
+                left, right = sentence[:m.start()], sentence[m.end():]
+                if len(left.split()) < 6 or len(right.split()) < 6:
+                    continue
+                if not lead and not _SUBJECTS.match(right):
+                    continue  # "..., and are legally entitled" has no subject of its own
+                cost = abs(len(left) - len(right))
+                if best is None or cost < best[0]:
+                    best = (cost, m.start(), m.end(), lead)
+        if best is None:
+            return
+        _, s, e, lead = best
+        s, e = a + s, a + e
+        if any(x.start < e + 1 and x.end > s for x in self.edits if x.start >= a and x.end <= b + 1) or \
+                self.protected.overlaps(s, e + 1):
+            return
+        nxt = text[e:e + 1]
+        self.edits.append(Edit(s, e + (0 if lead else 1), ". " + (lead or nxt.upper())))
+
+    # ------------------------------------------------------------------ greeting, signature, specifics
+
+    def greeting(self, findings: list[Finding]) -> None:
+        text = self.text
+        pos = 0
+        for _ in range(15):
+            end = text.find("\n", pos)
+            end = len(text) if end == -1 else end
+            line = text[pos:end]
+            stripped = line.strip()
+            gm = _GREETING.match(stripped) if stripped else None
+            if gm and len(stripped) <= 60:
+                self._greet(gm, pos + line.index(stripped), findings)
+                return
+            if end >= len(text):
+                return
+            pos = end + 1
+
+    def _greet(self, gm: re.Match[str], at: int, findings: list[Finding]) -> None:
+        rest = gm.group("rest").strip()
+        rs = at + gm.start("rest") + (len(gm.group("rest")) - len(gm.group("rest").lstrip()))
+        re_ = rs + len(rest)
+        if find_placeholders(rest) or self.frozen.overlaps(at, re_):
+            return
+        impersonal = any(f.category == "personalisation" and f.severity in SERIOUS and at <= f.start < re_ + 1
+                         for f in findings)
+        v = self.v
+        if not impersonal and self.jinja:
+            t = _TITLED.match(rest)
+            if t:
+                self.edits.append(Edit(rs, re_, f"{v.set('customer.title', t.group('title'))} "
+                                                f"{v.set('customer.last_name', t.group('last'))},"))
+                return
+            fm = _FIRST.match(rest)
+            if fm:
+                if fm.group("last"):
+                    v.set("customer.last_name", fm.group("last"))
+                self.edits.append(Edit(rs, re_, v.set("customer.first_name", fm.group("first")) + ","))
+                return
+        if impersonal:
+            name = v.sample("customer.first_name") if self.jinja or v.style else v.sample("customer.first_name")
+            word = "Dear" if gm.group("word").lower() == "to" else gm.group("word")
+            self.edits.append(Edit(at, re_, f"{word[:1].upper()}{word[1:]} {name},"))
+
+    def signature(self) -> None:
+        """A person's name and role after the sign-off become sender.name / sender.role."""
+        if not self.jinja:
+            return
+        text = self.text
+        lines = text.split("\n")
+        sign_off_at, _ = _find_signature(lines)
+        if sign_off_at is None:
+            return
+        offsets = [0]
+        for ln in lines:
+            offsets.append(offsets[-1] + len(ln) + 1)
+        rest = [(i, ln.strip()) for i, ln in enumerate(lines) if i > sign_off_at and ln.strip()][:2]
+        if not rest or self.frozen.overlaps(offsets[rest[0][0]], offsets[rest[-1][0] + 1]):
+            return
+        i, person = rest[0]
+        if not re.match(r"^(?:[A-Z][a-z'-]+\.?\s){1,3}[A-Z][\w'-]+$", person) or _DEPARTMENT.search(person):
+            return
+        start = offsets[i] + lines[i].index(person)
+        self.edits.append(Edit(start, start + len(person), self.v.set("sender.name", person)))
+        if len(rest) > 1 and rest[1][0] == i + 1 and len(rest[1][1]) < 50 and not find_placeholders(rest[1][1]):
+            j, role = rest[1]
+            start = offsets[j] + lines[j].index(role)
+            self.edits.append(Edit(start, start + len(role), self.v.set("sender.role", role)))
+
+    def variables(self) -> None:
+        """Specifics become schema variables (Jinja letters only); other values stay as written."""
+        if not self.jinja:
+            return
+        text = self.text
+        taken = _Spans([(e.start, max(e.end, e.start + 1)) for e in self.edits])
+        claimed: list[tuple[int, int]] = []
+        for rx, dotted in ((URL, "payment.link"), (EMAIL, "company.email"), (INVOICE, "invoice.number"),
+                           (ACCOUNT, "account.number"), (PHONE, "company.phone"), (AMOUNT, "invoice.amount"),
+                           (DATE, "invoice.due_date")):
+            for m in rx.finditer(text):
+                s, e = m.span()
+                if rx is PHONE and not is_phone(text, m):
+                    continue
+                if taken.overlaps(s, e) or self.frozen.overlaps(s, e) or self.placeholders.overlaps(s, e) or \
+                        any(cs < e and s < ce for cs, ce in claimed):
+                    continue
+                if not self.v.has(dotted):
+                    if dotted == "invoice.due_date":
+                        continue  # a date that is not the deadline keeps its own words
+                    self.v.set(dotted, m.group(0))
+                if self.v.value(dotted) == m.group(0):
+                    claimed.append((s, e))
+                    self.edits.append(Edit(s, e, "{{ " + dotted + " }}"))
+
+    # ------------------------------------------------------------------ what is missing
+
+    def additions(self, new_text: str, lint_kind: str, html: bool) -> Edit | None:
+        """One paragraph with what a clear letter needs and this one lacks, in its own terms."""
+        try:
+            probe = check_text(new_text, kind=lint_kind, config=Config(select=("call-to-action",)))
+        except ValueError:
+            return None
+        names = {f.name for f in probe}
+        if not self.serious_tone and len(self.text.split()) < 80:
+            return None  # a short friendly letter stays short
+        v = self.v
+        extra: list[str] = []
+        if "call-to-action.missing" in names and not _ASKS.search(self.text):
+            what = self.what()
+            by = self.by() or (" by " + self._own_field(_DATE_NAME) if self._own_field(_DATE_NAME) else "")
+            extra.append(f"Please pay {what}{by}.")
+        if "call-to-action.no-payment-route" in names and not _OWN_ROUTE.search(self.text):
+            if self.jinja:
+                link = v.ref("payment.link") if v.has("payment.link") else v.sample("payment.link")
+                phone = v.ref("company.phone") if v.has("company.phone") else v.sample("company.phone")
+                extra.append(f"You can pay online at {link} or call us on {phone}.")
+            else:
+                self.notes.append("the letter gives no way to pay or reply: add your payment link or phone number")
+        if "call-to-action.no-help-offer" in names and self.serious_tone:
+            extra.append("If paying is hard right now, please get in touch and we can agree a plan that works for you.")
+        if not extra:
+            return None
+        at = self._body_end()
+        if at is None:
+            return None
+        return Edit(at, at, "\n\n" + " ".join(extra))
+
+    def _own_field(self, name: re.Pattern[str]) -> str:
+        """The letter's own placeholder for a field (with a currency sign written before it)."""
+        for p in find_placeholders(self.text):
+            if p.output and name.search(p.name):
+                start = p.start - 1 if p.start > 0 and self.text[p.start - 1] in "£$€¥₹₱" else p.start
+                return self.text[start:p.end]
+        return ""
+
+    def _body_end(self) -> int | None:
+        """Where the body's last paragraph ends (before the sign-off or signature block)."""
+        text = self.text
+        lines = text.split("\n")
+        _, block = _find_signature(lines)
+        offsets = [0]
+        for ln in lines:
+            offsets.append(offsets[-1] + len(ln) + 1)
+        for i in range(min(block, len(lines)) - 1, -1, -1):
+            if lines[i].strip():
+                end = offsets[i] + len(lines[i].rstrip())
+                if not self.frozen.overlaps(end - 1, end):
+                    return end
+        return None
+
+
+def _apply(text: str, edits: list[Edit]) -> str:
+    from .fixes import apply_edits
+
+    return apply_edits(text, edits)[0]
+
+
+def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit]) -> list[Edit]:
+    """Map edits of the visible text into the source, touching only text between tags:
+    a span that crosses markup is diffed, and each changed stretch lands in its own run of
+    text, so every tag, link and attribute stays."""
+    import difflib
+    import html as html_mod
+
+    starts, ends = omap.starts, omap.ends
+    n = len(starts)
+
+    def is_text(i: int) -> bool:
+        return 0 <= i < n and source[starts[i]:starts[i] + 1] != "<"
+
+    def point(i: int) -> int:
+        """The source position just after visible character ``i - 1`` (an insertion point)."""
+        j = i - 1
+        while j >= 0 and not is_text(j):
+            j -= 1
+        if j >= 0:
+            return ends[j]
+        k = i
+        while k < n and not is_text(k):
+            k += 1
+        return starts[k] if k < n else len(source)
+
+    out: list[Edit] = []
+
+    def put(a: int, b: int, rep: str) -> None:
+        rep = html_mod.escape(rep, quote=False).replace("\n", " ")
+        runs: list[list[int]] = []
+        for i in range(a, b):
+            if not is_text(i):
+                continue
+            if runs and runs[-1][1] == i and starts[i] == ends[i - 1]:
+                runs[-1][1] = i + 1
+            else:
+                runs.append([i, i + 1])
+        if not runs:
+            if rep:
+                p = point(a)
+                out.append(Edit(p, p, rep))
+            return
+        in_link = [_inside_link(source, starts[x]) for x, _ in runs]
+        free = [k for k in range(len(runs)) if not in_link[k]] or list(range(len(runs)))
+        main = max(free, key=lambda k: runs[k][1] - runs[k][0])  # the new words go in the longest run
+        for k, (x, y) in enumerate(runs):
+            if k != main and in_link[k]:
+                continue  # a link's text stays: the reader still needs "Make a payment"
+            out.append(Edit(starts[x], ends[y - 1], rep if k == main else ""))
+
+    for e in edits:
+        old = visible[e.start:e.end]
+        if old and e.replacement:  # what is the same at either end stays where it is (a line break in the markup)
+            k = 0
+            while k < min(len(old), len(e.replacement)) and old[k] == e.replacement[k]:
+                k += 1
+            j = 0
+            while j < min(len(old), len(e.replacement)) - k and old[-1 - j] == e.replacement[-1 - j]:
+                j += 1
+            if k or j:
+                e = Edit(e.start + k, e.end - j, e.replacement[k:len(e.replacement) - j])
+                old = visible[e.start:e.end]
+        if e.start == e.end and not e.replacement:
             continue
-        out.append(text[pos:s])
-        out.append(r)
-        pos = e
-    out.append(text[pos:])
-    return "".join(out)
+        if e.start == e.end and old == "" and not e.replacement.startswith("\n\n"):
+            p = point(e.start)
+            out.append(Edit(p, p, html_mod.escape(e.replacement, quote=False).replace("\n", " ")))
+            continue
+        if e.start == e.end:
+            p = point(e.start)
+            rep = html_mod.escape(e.replacement.strip(), quote=False).replace("\n", " ")
+            close = _BLOCK_END.search(source, p)
+            if e.replacement.startswith("\n\n") and close:  # an added paragraph: after the block, as a <p>
+                out.append(Edit(close.end(), close.end(), "\n<p>" + rep + "</p>"))
+            else:
+                out.append(Edit(p, p, " " + rep if e.replacement[:1].isspace() else rep))
+            continue
+        simple = all(is_text(i) and (i == e.start or starts[i] == ends[i - 1]) for i in range(e.start, e.end))
+        if simple:
+            put(e.start, e.end, e.replacement)
+            continue
+        a_words, b_words = _WORDS.findall(old), _WORDS.findall(e.replacement)
+        sm = difflib.SequenceMatcher(a=[w.lower() for w in a_words], b=[w.lower() for w in b_words], autojunk=False)
+        if sm.ratio() < 0.6:  # a sentence replaced: not spread over the old markup
+            put(e.start, e.end, e.replacement)
+            continue
+        a_at = [0]
+        for w in a_words:
+            a_at.append(a_at[-1] + len(w))
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            if op == "equal":
+                if a_words[i1:i2] == b_words[j1:j2]:
+                    continue
+                for k in range(i2 - i1):  # a change of case, word by word, in the word's own run
+                    if a_words[i1 + k] != b_words[j1 + k]:
+                        put(e.start + a_at[i1 + k], e.start + a_at[i1 + k + 1], b_words[j1 + k])
+                continue
+            rep = "".join(b_words[j1:j2])
+            if i1 == i2:
+                p = point(e.start + a_at[i1])
+                out.append(Edit(p, p, html_mod.escape(rep, quote=False).replace("\n", " ")))
+            else:
+                put(e.start + a_at[i1], e.start + a_at[i2], rep)
+    return sorted(out, key=lambda x: (x.start, x.end))
 
 
-def _split_long(sentence: str, limit: int = 25) -> str:
-    """Split at ", and" / "; " / ", but" when both halves are at least six words."""
-    if len(sentence.split()) <= limit:
-        return sentence
-    for joint in ("; ", ", and ", ", but ", ", so ", " and we ", " and you "):
-        i = sentence.find(joint)
-        while i != -1:
-            left, right = sentence[:i], sentence[i + len(joint):]
-            if len(left.split()) >= 6 and len(right.split()) >= 6:
-                right = right.strip()
-                lead = {", but ": "But ", ", so ": "So ", " and we ": "We ", " and you ": "You "}.get(joint, "")
-                right = lead + right if lead else right[:1].upper() + right[1:]
-                return _split_long(left.rstrip(",;") + ".", limit) + " " + _split_long(right, limit)
-            i = sentence.find(joint, i + 1)
-    return sentence
+_BLOCK_END = re.compile(r"</(?:p|div|td|li|h[1-6]|blockquote)\s*>", re.I)
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
-def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None, facts_text: str | None = None) -> Rewrite:
-    """Rewrite a letter (text, markdown, html or eml text) as a friendly Jinja2 template.
+def _inside_link(source: str, pos: int) -> bool:
+    """Whether ``pos`` is in the text of an ``<a>`` element."""
+    opened = max(source.rfind("<a ", 0, pos), source.rfind("<a>", 0, pos))
+    return opened != -1 and source.rfind("</a", opened, pos) == -1
+
+
+def _passages(text: str, edits: list[Edit]) -> list[tuple[str, str]]:
+    """(original line, rewritten line) for every line an edit touched."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(edits):
+        ls = text.rfind("\n", 0, edits[i].start) + 1
+        le = text.find("\n", edits[i].start)
+        le = len(text) if le == -1 else le
+        group = []
+        while i < len(edits) and edits[i].start <= le:
+            group.append(edits[i])
+            le = max(le, text.find("\n", edits[i].end - 1) if text.find("\n", edits[i].end - 1) != -1 else len(text))
+            i += 1
+        local = [Edit(e.start - ls, min(e.end, le) - ls, e.replacement) for e in group]
+        out.append((text[ls:le], _apply(text[ls:le], local).strip("\n")))
+    return out
+
+
+_DEPARTMENT = re.compile(r"\b(?:department|dept|team|unit|division|control|recoveries|collections?|billing|accounts|"
+                         r"legal|litigation|services?)\b", re.I)
+
+
+def _find_signature(lines: list[str]) -> tuple[int | None, int]:
+    """The sign-off line (if any) and where the signature block starts.
+
+    Without a sign-off, a last paragraph of one to three short lines with no sentence
+    punctuation ("Credit Control Department") is the signature.
+    """
+    for i in range(len(lines) - 1, -1, -1):
+        if SIGN_OFF.match(lines[i].strip()):
+            return i, i
+    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+    if not nonblank:
+        return None, len(lines)
+    last = nonblank[-1]
+    first = last
+    while first - 1 >= 0 and lines[first - 1].strip():
+        first -= 1
+    block = [ln.strip() for ln in lines[first:last + 1]]
+    if 1 <= len(block) <= 3 and all(len(b) < 50 and not re.search(r"[.!?]$", b) for b in block):
+        return None, first
+    return None, len(lines)
+
+
+def _frozen_spans(src: "SourceText", config: Config | None) -> list[tuple[int, int]]:
+    """`letterlint: off` regions and prescribed wording, in visible-text offsets."""
+    from .api import get_linter
+    from .selection import parse_suppressions
+
+    text = src.text
+    out: list[tuple[int, int]] = []
+    regions = parse_suppressions(src.source, src.kind, get_linter(config).all_rules).regions
+    if regions:
+        if src.offsets is None:
+            out += regions
+        else:
+            starts = src.offsets.starts
+            for s, e in regions:
+                vs = bisect_left(starts, s)
+                ve = bisect_left(starts, e)
+                out.append((vs, ve))
+    for m in _REQUIRED.finditer(text):
+        if _MINI_MIRANDA.search(m.group(0)):  # a statement: its sentence
+            a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+            ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1]
+            out.append((a, min(ends) + 1 if ends else len(text)))
+        else:  # a notice's wording hangs together: its whole paragraph
+            a = text.rfind("\n", 0, m.start()) + 1
+            b = text.find("\n", m.end())
+            out.append((a, len(text) if b == -1 else b))
+    return out
+
+
+_LINT_KIND = {"markdown": "markdown", "jinja": "jinja", "handlebars": "handlebars", "mustache": "mustache",
+              "liquid": "liquid"}
+
+
+def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None, facts_text: str | None = None,
+                 path: str | None = None, template: bool = True, _round: int = 1,
+                 _context: dict[str, Any] | None = None) -> Rewrite:
+    """Rewrite a letter (text, markdown, html, a template, or an e-mail's text) in its own format.
 
     ``facts_text`` is where to look for the amount and due date when they are not in
-    ``text`` itself (a .docx body whose amount sits in a table).
+    ``text`` itself (a .docx body whose amount sits in a table). ``template=False`` keeps
+    every value as written (no schema variables), as for an e-mail that is sent as it is.
+    Raises ValueError naming ``path`` for a letter that cannot be read.
     """
-    from .readers import read_text
+    from .readers import ReadError, read_text
 
-    if kind in ("handlebars", "mustache", "liquid"):
-        text = to_jinja(text)
-    visible = read_text(text, "<rewrite>", kind).text if kind in ("html", "eml") else text
-    visible = visible.replace("\r\n", "\n").replace("\r", "\n")
-    visible = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", visible)).strip("\n") + "\n"
+    shown = path or "<text>"
+    if kind == "eml":
+        return rewrite_eml(text.encode("utf-8"), config=config, path=shown)
+    try:
+        src = read_text(text, shown, kind)
+    except ReadError as exc:
+        raise ValueError(f"{shown}: {exc.message}") from None
+    visible = src.text
+    jinja = template and kind not in ("handlebars", "mustache", "liquid") and _jinja_ready(text)
+    style = "" if jinja else placeholder_style(text)
+    lint_kind = _LINT_KIND.get(kind, "text") if kind != "jinja" or jinja else "text"
+    try:
+        findings = check_text(visible, kind=lint_kind, path=shown, config=config)
+    except ValueError:
+        lint_kind = "text"
+        findings = check_text(visible, kind="text", path=shown, config=config)
+    plan = _Plan(visible, findings, jinja=jinja, style=style, frozen=_frozen_spans(src, config), facts_text=facts_text)
+    for group, values in (_context or {}).items():  # a second round keeps what the first found
+        plan.v.context.setdefault(group, {}).update(values)
+    plan.sentences()
+    plan.greeting(findings)
+    plan.signature()
+    plan.variables()
+    edits = tidy_edits(visible, _non_overlapping(plan.edits))
+    new_visible = _apply(visible, edits)
+    extra = plan.additions(new_visible, lint_kind, html=kind == "html")
+    if extra is not None:
+        for e in edits:  # the body's last line may be going: the addition goes where it was
+            if e.start < extra.start < e.end or (e.start < extra.start == e.end - 1 and not e.replacement):
+                extra = Edit(e.start, e.start, extra.replacement)
+        edits = _non_overlapping(edits + [extra])
     original_facts = facts_of(visible)
-    findings = check_text(visible, config=config)
-    doc, _ = parse(visible)
-    v = _Vars()
-    notes: list[str] = []
-
-    # pick the due date and main amount first: the calm sentences refer to them
-    due = None
-    hints = visible if facts_text is None else visible + "\n" + facts_text
-    for m in DATE.finditer(hints):
-        before = hints[max(0, m.start() - 12):m.start()].lower()
-        if due is None or re.search(r"\b(?:by|before|due|until|on or before)\s+$", before):
-            due = m.group(0)
-    amounts = [m.group(0) for m in AMOUNT.finditer(hints)]
-    main_amount = max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x))) if amounts else None
-    # the letter's own ways to pay or reply, wherever they are (often in the signature)
-    for rx, dotted in ((URL, "payment.link"), (EMAIL, "company.email"), (PHONE, "company.phone")):
-        for m in rx.finditer(hints):
-            if rx is not PHONE or _is_phone(hints, m):
-                v.set(dotted, m.group(0).strip())
-                break
-    date_var = v.set("invoice.due_date", due) if due else v.sample("invoice.due_date")
-    amount_var = v.set("invoice.amount", main_amount) if main_amount else v.sample("invoice.amount")
-
-    # split into lines, then sentences, keeping the letter's layout
-    out_lines: list[str] = []
-    said: set[str] = set()
-    lines = visible.split("\n")
-    sign_off_at, sign_block = _find_signature(lines)
-    offset = 0
-    greeting_done = False
-    passages: list[tuple[str, str]] = []
-    for line in lines[:sign_block]:
-        start = offset
-        offset += len(line) + 1
-        stripped = line.strip()
-        if not stripped:
-            out_lines.append("")
-            continue
-        gm = _GREETING.match(stripped)
-        if not greeting_done and gm and len(stripped) <= 60:
-            greeting_done = True
-            out_lines.append(_greeting(gm, findings, start, v))
-            continue
-        out_lines.append(_rewrite_line(line, start, findings, doc, v, said, date_var, amount_var))
-        passages.append((line, out_lines[-1]))
-    body = _variables("\n".join(out_lines).rstrip("\n"), v)
-    sign_off = lines[sign_off_at].strip().rstrip(",") + "," if sign_off_at is not None else "Kind regards,"
-    signature = _variables(_signature(lines[sign_block + (1 if sign_off_at is not None else 0):], v), v)
-
-    # what a clear letter needs and this one lacks
-    body = _add_missing(body, v, date_var, amount_var)
-    template = body + "\n\n" + sign_off + "\n" + signature + "\n"
-    template = re.sub(r"[ \t]+\n", "\n", re.sub(r"\n{3,}", "\n\n", template))
+    v = plan.v
+    if src.offsets is None:
+        out = _apply(visible, edits)
+    else:
+        out = _apply(src.source, _source_edits(src.source, src.offsets, visible, edits))
+    if "\n\n\n" not in text:
+        out = re.sub(r"\n{3,}", "\n\n", out)
+    if not text.startswith("\n"):
+        out = out.lstrip("\n")
+    if not re.search(r"[ \t]\r?\n", text):  # a removal at a line's end leaves no trailing space
+        out = re.sub(r"[ \t]+(?=\r?\n)", "", out)
     context: dict[str, Any] = {k: dict(val) for k, val in v.context.items()}
-    from jinja2.sandbox import SandboxedEnvironment
-
-    for path in _used_paths(SandboxedEnvironment().parse(template)):
-        node: dict[str, Any] = context
-        parts = path.split(".")
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            if part not in node:
-                node[part] = _stand_in(path) if last else {}
-                if last:  # the letter's own template fields, kept as they were
-                    notes.append(f"{path} is a field of the original template; its context value is a stand-in")
-            if not isinstance(node[part], dict):
-                break
-            node = node[part]
-    rw = Rewrite(template, context, tuple(notes + v.notes), tuple(original_facts), tuple(passages))
+    notes = list(plan.notes)
+    if jinja:
+        notes += _fill_context(out, context)
+    rw = Rewrite(out, context, tuple(notes + v.notes), tuple(original_facts), tuple(_passages(visible, edits)),
+                 jinja=jinja)
     rendered = rw.render()
     missing = [f for f in original_facts if f not in rendered]
     if missing:
-        template = template.rstrip("\n") + "\n\nFor reference: " + ", ".join(missing) + ".\n"
-        rw = Rewrite(template, rw.context, rw.notes, rw.facts, rw.passages)
-    return rw
+        out = out.rstrip("\n") + ("<p>" if kind == "html" else "\n\n") + "For reference: " + ", ".join(missing) + \
+            ("</p>" if kind == "html" else ".") + "\n"
+    out_kind = kind if kind in ("html", "markdown", "handlebars", "mustache", "liquid") else ("jinja" if jinja else "text")
+    try:
+        relint = lint_text(out, kind=out_kind, path=shown, config=config)
+        left = tuple(f for f in relint.findings if f.category in TONE and f.severity in SERIOUS)
+        score = relint.score
+    except ValueError:
+        left, score = (), None
+    if left and _round < 2 and out != text:  # a fix that waited behind an overlapping one gets its turn
+        again = rewrite_text(out, kind=kind, config=config, path=path, template=template, _round=_round + 1,
+                             _context=context)
+        if len(again.unrewritten) < len(left):
+            notes2 = tuple(n for n in again.notes if n not in rw.notes and "original template" not in n)
+            return Rewrite(again.template, {**context, **again.context}, rw.notes + notes2, rw.facts,
+                           rw.passages + again.passages, again.unrewritten, again.score, jinja)
+    return Rewrite(out, context, rw.notes, rw.facts, rw.passages, left, score, jinja)
+
+
+def _non_overlapping(edits: list[Edit]) -> list[Edit]:
+    out: list[Edit] = []
+    last = -1
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and e.start < last and not e.replacement and not out[-1].replacement:
+            out[-1] = Edit(out[-1].start, max(last, e.end), "")  # two removals that touch become one
+            last = out[-1].end
+            continue
+        if e.start < last or (out and e.start == e.end == out[-1].start == out[-1].end):
+            continue
+        out.append(e)
+        last = e.end
+    return out
+
+
+def _fill_context(template: str, context: dict[str, Any]) -> list[str]:
+    """Give every variable the template reads a value: the letter's own template fields
+    get the schema's sample (or "[path]") and a note."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    notes: list[str] = []
+    for dotted in _used_paths(SandboxedEnvironment().parse(template)):
+        node: dict[str, Any] = context
+        parts = dotted.split(".")
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if part not in node:
+                node[part] = _stand_in(dotted) if last else {}
+                if last:
+                    notes.append(f"{dotted} is a field of the original template; its context value is a stand-in")
+            if not isinstance(node[part], dict):
+                break
+            node = node[part]
+    return notes
 
 
 _REWRITE_KIND = {"markdown": "markdown", "html": "html", "handlebars": "handlebars", "mustache": "mustache",
-                 "liquid": "liquid", "jinja": "text"}
+                 "liquid": "liquid", "jinja": "jinja"}
 
 
 def rewrite_source(src: "SourceText", *, config: Config | None = None) -> Rewrite:
-    """Rewrite a letter as `readers` read it: markup and template dialects from the source,
-    everything else (.docx, .pdf, .odt, .eml, text) from its visible text."""
-    kind = _REWRITE_KIND.get(src.kind, "text")
-    text = src.source if kind in ("html", "handlebars", "mustache", "liquid") else src.text
-    return rewrite_text(text, kind=kind, config=config)
+    """Rewrite a letter as `readers` read it: text formats from their source (so the
+    output keeps their format), .docx, .pdf, .odt and .eml from their visible text."""
+    kind = _REWRITE_KIND.get(src.kind)
+    if kind is None:
+        return rewrite_text(src.text, kind="text", config=config, path=src.path)
+    return rewrite_text(src.source, kind=kind, config=config, path=src.path)
+
+
+def rewrite_eml(data: bytes, *, config: Config | None = None, path: str = "<email>") -> Rewrite:
+    """Rewrite an e-mail: every text part (plain and HTML) is rewritten in its own format,
+    the subject gets its word fixes; headers and the MIME structure stay."""
+    import email
+    import email.policy
+
+    from .fixes import fix_text
+
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    notes: list[str] = []
+    facts: list[str] = []
+    passages: list[tuple[str, str]] = []
+    left: list[Finding] = []
+    context: dict[str, Any] = {}
+    subject = str(msg.get("subject") or "")
+    if subject:
+        fixed = fix_text(subject, config=config, unsafe=True).text
+        if fixed != subject:
+            msg.replace_header("Subject", fixed)
+    score = None
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_maintype() != "text" or part.is_attachment():
+            continue
+        sub = part.get_content_subtype()
+        if sub not in ("plain", "html"):
+            continue
+        body = part.get_content()
+        rw = rewrite_text(body, kind="html" if sub == "html" else "text", config=config, path=path, template=False)
+        cte = str(part.get("Content-Transfer-Encoding") or "").lower()
+        if cte == "7bit" and not rw.template.isascii():
+            cte = "quoted-printable"
+        part.set_content(rw.template, subtype=sub, charset="utf-8",
+                         cte=cte if cte in ("7bit", "8bit", "quoted-printable", "base64") else None)
+        notes += [n for n in rw.notes if n not in notes]
+        facts += [f for f in rw.facts if f not in facts]
+        passages += rw.passages
+        left += rw.unrewritten
+        for k, val in rw.context.items():
+            context.setdefault(k, {}).update(val)
+        score = rw.score if score is None else min(score, rw.score or score)
+    out = msg.as_bytes().decode("utf-8", errors="replace")  # as_string() would re-encode 8bit parts as base64
+    return Rewrite(out, context, tuple(notes), tuple(facts), tuple(passages), tuple(left), score, False)
 
 
 def _stand_in(path: str) -> Any:
@@ -378,174 +1216,6 @@ def _used_paths(tree: Any) -> list[str]:
         if path and not any(p.startswith(path + ".") for p in out) and path not in out:
             out = [p for p in out if not path.startswith(p + ".")] + [path]
     return out
-
-
-def _greeting(gm: re.Match[str], findings: list[Finding], start: int, v: _Vars) -> str:
-    rest = gm.group("rest").strip()
-    word = gm.group("word").capitalize()
-    word = "Dear" if word == "To" else word
-    impersonal = any(f.code == "LL501" and start <= f.start < start + 80 for f in findings)
-    if "{{" in rest or "*|" in rest or "[" in rest:
-        return f"{word} {rest}"
-    if not impersonal:
-        t = _TITLED.match(rest)
-        if t:
-            return f"{word} {v.set('customer.title', t.group('title'))} {v.set('customer.last_name', t.group('last'))},"
-        fm = _FIRST.match(rest)
-        if fm:
-            v.set("customer.first_name", fm.group("first"))
-            if fm.group("last"):
-                v.set("customer.last_name", fm.group("last"))
-            return f"{word} {{{{ customer.first_name }}}},"
-    return f"{word} {v.sample('customer.first_name')},"
-
-
-def _rewrite_line(line: str, start: int, findings: list[Finding], doc: Any, v: _Vars, said: set[str],
-                  date_var: str, amount_var: str) -> str:
-    # sentences of this line, by the analysis' sentence starts
-    end = start + len(line)
-    pieces: list[str] = []
-    sent_bounds = [s.start_char for s in doc.sents if start <= s.start_char < end] or [start]
-    if sent_bounds[0] > start:
-        sent_bounds.insert(0, start)
-    sent_bounds.append(end)
-    for a, b in zip(sent_bounds, sent_bounds[1:]):
-        sentence = line[a - start:b - start]
-        lead = sentence[: len(sentence) - len(sentence.lstrip())]
-        core = sentence.strip()
-        if not core:
-            continue
-        in_sent = [f for f in findings if a <= f.start < b]
-        threats = [f for f in in_sent if f.code in CALM and f.severity in ("error", "warning")]
-        if threats:
-            worst = min(threats, key=lambda f: _PRIORITY.index(f.code) if f.code in _PRIORITY else 99)
-            code = worst.code
-            if code == "LL301" and not _COURT.search(worst.text):
-                code = "LL305"  # "without further notice" is pressure, not a court case: do not invent one
-            calm = CALM[code]
-            group = _GROUP.get(code, code)
-            tags = _TAG.findall(sentence)  # template code in the sentence stays, in its place
-            head = "".join(t for t in tags if sentence.find(t) <= len(lead) + len(core) // 2)
-            tail = "".join(t for t in tags if t not in head)
-            if calm is None or group in said:
-                if tags:
-                    pieces.append(lead + head + tail)
-                continue
-            said.add(group)
-            pieces.append(lead + head + calm.format(date=date_var, amount=amount_var) + tail)
-            continue
-        fixed = _apply_word_fixes(sentence, in_sent, a, date_var)
-        if any(f.code == "LL310" for f in in_sent) or (fixed.isupper() and len(fixed) > 3):
-            fixed = _sentence_case(fixed)
-        fixed = _split_long(fixed)
-        if fixed.strip():
-            pieces.append(fixed)
-    text = "".join(p if p.startswith((" ", "\t")) or not i else " " + p for i, p in enumerate(pieces))
-    return re.sub(r"\s{2,}", " ", text).rstrip() if text.strip() else ""
-
-
-def _find_signature(lines: list[str]) -> tuple[int | None, int]:
-    """The sign-off line (if any) and where the signature block starts.
-
-    Without a sign-off, a last paragraph of one to three short lines with no sentence
-    punctuation ("Credit Control Department") is the signature.
-    """
-    for i in range(len(lines) - 1, -1, -1):
-        if SIGN_OFF.match(lines[i].strip()):
-            return i, i
-    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
-    if not nonblank:
-        return None, len(lines)
-    last = nonblank[-1]
-    first = last
-    while first - 1 >= 0 and lines[first - 1].strip():
-        first -= 1
-    block = [ln.strip() for ln in lines[first:last + 1]]
-    if 1 <= len(block) <= 3 and all(len(b) < 50 and not re.search(r"[.!?]$", b) for b in block):
-        return None, first
-    return None, len(lines)
-
-
-_DEPARTMENT = re.compile(r"\b(?:department|dept|team|unit|division|control|recoveries|collections?|billing|accounts|legal|litigation|services?)\b", re.I)
-
-
-def _signature(sig_lines: list[str], v: _Vars) -> str:
-    sig = [ln.strip() for ln in sig_lines if ln.strip()]
-    person = sig[0] if sig else ""
-    is_person = bool(re.match(r"^(?:[A-Z][a-z'-]+\.?\s){1,3}[A-Z][\w'-]+$", person)) and not _DEPARTMENT.search(person)
-    out: list[str] = []
-    if is_person:
-        out.append(v.set("sender.name", person))
-        if len(sig) > 1:
-            out.append(v.set("sender.role", sig[1]))
-        out.extend(sig[2:])
-    else:
-        out.append(v.sample("sender.name"))
-        out.append(v.set("sender.role", person) if person and _DEPARTMENT.search(person) else v.sample("sender.role"))
-        out.extend(sig[1:] if person and _DEPARTMENT.search(person) else sig)
-    return "\n".join(out)
-
-
-def _add_missing(body: str, v: _Vars, date_var: str, amount_var: str) -> str:
-    probe = check_text(body + "\n", kind="jinja", config=Config(select=("call-to-action",)))
-    codes = {f.code for f in probe}
-    if not codes:
-        return body
-    extra: list[str] = []
-    if "LL401" in codes or "LL403" in codes or "LL404" in codes:
-        extra.append(f"Please pay {amount_var} by {date_var}.")
-    if "LL401" in codes or "LL402" in codes:
-        link = v.set("payment.link", v.value("payment.link")) if v.has("payment.link") else v.sample("payment.link")
-        phone = v.set("company.phone", v.value("company.phone")) if v.has("company.phone") else v.sample("company.phone")
-        extra.append(f"You can pay online at {link} or call us on {phone}.")
-    if "LL405" in codes or "LL401" in codes:
-        extra.append("If paying is hard right now, please get in touch and we will agree a plan that works for you. "
-                     "If you think this is wrong, let us know and we will check it.")
-    return body + "\n\n" + " ".join(extra)
-
-
-def _variables(body: str, v: _Vars) -> str:
-    """Replace specifics in the text (outside existing placeholders) by schema variables."""
-    parts = re.split(r"(\{\{.*?\}\}|\{%.*?%\})", body)
-    for i, part in enumerate(parts):
-        if i % 2:
-            continue
-        part = _sub(URL, part, v, "payment.link")
-        part = _sub(EMAIL, part, v, "company.email")
-        part = _sub(INVOICE, part, v, "invoice.number")
-        part = _sub(ACCOUNT, part, v, "account.number")
-        part = PHONE.sub(lambda m, part=part: _sub(PHONE, m.group(0), v, "company.phone") if _is_phone(part, m) else m.group(0), part)
-        part = _sub(AMOUNT, part, v, "invoice.amount")
-        part = _sub(DATE, part, v, "invoice.due_date")
-        parts[i] = part
-    return "".join(parts)
-
-
-_NOT_PHONE_BEFORE = re.compile(r"(?:account|ref(?:erence)?|number|no\.?|#|invoice|sort\s+code|iban)[\s:#.]*$", re.I)
-
-
-def _is_phone(text: str, m: re.Match[str]) -> bool:
-    """A phone number as letters write them: grouped with spaces or brackets, or
-    international, and not labelled as an account or reference number."""
-    val = m.group(0)
-    if DATE.fullmatch(val) or AMOUNT.fullmatch(val):
-        return False
-    if not (" " in val.strip() or "(" in val or val.startswith("+")):
-        return False
-    return not _NOT_PHONE_BEFORE.search(text[max(0, m.start() - 30):m.start()])
-
-
-def _sub(rx: re.Pattern[str], text: str, v: _Vars, dotted: str) -> str:
-    """Replace occurrences of the variable's value (or, if unset, the first match) by the variable."""
-    def repl(m: re.Match[str]) -> str:
-        val = m.group(0)
-        if not v.has(dotted):
-            return v.set(dotted, val)
-        return "{{ " + dotted + " }}" if v.value(dotted) == val else val
-
-    return rx.sub(repl, text)
-
-
 _HB = [
     (re.compile(r"\{\{!--.*?--\}\}|\{\{!.*?\}\}", re.S), lambda m: ""),
     (re.compile(r"\{\{\s*#\s*if\s+([\w.]+)\s*\}\}"), lambda m: "{% if " + m.group(1) + " %}"),

@@ -1,0 +1,69 @@
+"""Facts a letter states: dates, amounts, references, links, e-mail addresses, phone numbers.
+
+One definition for everything that must read them alike: the rewrite keeps them exactly
+(or turns them into schema variables), and the call-to-action rules can use the same
+date and amount patterns (``DATE_PATTERN`` / ``AMOUNT_PATTERN`` are plain strings for a
+rule file or `re.compile`).
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+#: A calendar date: 3 May 2026, May 3rd, 2026, 03/05/2026, 2026-05-03.
+DATE_PATTERN = (
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?(?:,?\s+\d{{4}})?\b"
+    rf"|\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"
+)
+DATE = re.compile(DATE_PATTERN, re.I)
+_CCY = r"(?:GBP|USD|EUR|CAD|AUD|NZD|CHF|ZAR|INR|PHP|SGD)"
+_NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{2})?(?!\d)|\d+(?:[.,]\d{2})?(?!\d)"
+#: An amount as letters write it: £1,234.56, $ 40, €12,00, GBP 1,234.56, 1 234,56 EUR, A$40, ₱500.
+AMOUNT_PATTERN = rf"(?:[A-Z]{{1,2}})?[£$€¥₹₱]\s?(?:{_NUM})|\b{_CCY}\s?(?:{_NUM})|(?<![\w.,])(?:{_NUM})\s?{_CCY}\b"
+AMOUNT = re.compile(AMOUNT_PATTERN)
+#: The currency sign or code of an amount.
+CURRENCY = re.compile(rf"[£$€¥₹₱]|{_CCY}")
+INVOICE = re.compile(r"\b(?:INV|Inv)[-‐ ]?\d{3,}\b|(?<=\binvoice )(?:number |no\.? |#)?[A-Z]{0,4}-?\d{3,}\b", re.I)
+ACCOUNT = re.compile(r"(?:(?<=account number )|(?<=account number: )|(?<=account reference: )|(?<=account no\. )"
+                     r"|(?<=account no: )|(?<=ref: ))[A-Z0-9][A-Z0-9-]{3,}\b", re.I)
+#: A reference code with digits: INV-2041, AR-2291, SA359 (capitalised codes such as RMDEF are
+#: kept because nothing in the rewrite recases a word on its own).
+REFERENCE = re.compile(r"\b[A-Z]{2,}[-‐/]?\d[\dA-Z-]*\b")
+PHONE = re.compile(r"(?<![\w.(])(?:\+?\(?\d[\d ().-]{7,}\d)(?![\w])")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]")
+
+_NOT_PHONE_BEFORE = re.compile(r"(?:account|ref(?:erence)?|number|no\.?|#|invoice|sort\s+code|iban)[\s:#.]*$", re.I)
+
+
+def is_phone(text: str, m: re.Match[str]) -> bool:
+    """A phone number as letters write them: grouped with spaces or brackets, or
+    international, and not labelled as an account or reference number."""
+    val = m.group(0)
+    if DATE.fullmatch(val) or AMOUNT.fullmatch(val):
+        return False
+    if not (" " in val.strip() or "(" in val or val.startswith("+")):
+        return False
+    return not _NOT_PHONE_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+
+
+def fact_spans(text: str) -> list[tuple[int, int]]:
+    """Where the facts of ``text`` are (sorted, possibly overlapping): none may be edited."""
+    spans: list[tuple[int, int]] = []
+    for rx in (URL, EMAIL, AMOUNT, DATE, INVOICE, ACCOUNT, REFERENCE):
+        spans.extend(m.span() for m in rx.finditer(text))
+    spans.extend(m.span() for m in PHONE.finditer(text) if is_phone(text, m))
+    return sorted(spans)
+
+
+def facts_of(text: str) -> list[str]:
+    """Amounts, dates and references a rewrite must keep (in order, once each)."""
+    out: list[str] = []
+    for rx in (AMOUNT, DATE, INVOICE, ACCOUNT):
+        for m in rx.finditer(text):
+            if m.group(0) not in out:
+                out.append(m.group(0))
+    return out
