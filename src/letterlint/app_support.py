@@ -264,8 +264,9 @@ def editor_pieces(text: str, findings: Iterable[Finding]) -> list[list[Any]]:
             out.append([piece, "", "", []])
             continue
         lead = primary(covering)
-        title = " · ".join(dict.fromkeys(finding_title(f) for f in covering))
-        ids = [finding_id(f) for f in sorted(covering, key=lambda f: f is not lead)]
+        ordered = sorted(covering, key=lambda f: f is not lead)  # the finding whose colour it takes first
+        title = " · ".join(dict.fromkeys(finding_title(f) for f in ordered))
+        ids = [finding_id(f) for f in ordered]
         out.append([piece, f"ll-{lead.severity} ll-{lead.category}", title, ids])
     return out
 
