@@ -257,3 +257,59 @@ def test_target_in_refuses_symlinks_out_of_the_folder(tmp_path: Path) -> None:
             target_in(folder, bad)
     (folder / "inner").mkdir()
     assert target_in(folder, "inner/x.txt") == folder / "inner" / "x.txt"
+
+
+# --------------------------------------------------------------------------- the editor's cards
+
+def test_editor_pieces_cover_the_letter_once_with_the_lead_finding_first() -> None:
+    from letterlint.app_support import editor_pieces, finding_id
+
+    text = "We will take LEGAL action now. 😀 Dear debtor."
+    findings = check_text(text)
+    pieces = editor_pieces(text, findings)
+    assert "".join(p[0] for p in pieces) == text
+    legal = next(p for p in pieces if p[0] == "LEGAL")
+    assert len(legal[3]) >= 2 and all(i in {finding_id(f) for f in findings} for i in legal[3])
+    assert all(p[1] == "" and p[3] == [] for p in pieces if not p[3])
+
+
+def test_titles_are_in_words() -> None:
+    from letterlint.app_support import finding_title
+
+    text = "Dear Sam,\n\nPlease remit the sum of £20 forthwith.\n"
+    titles = {f.code: finding_title(f) for f in check_text(text)}
+    assert all(not t.startswith("LL") and "." not in t.split(":")[0] for t in titles.values())
+    assert any(t.startswith("Legal jargon: ‘remit’ → ‘pay’") for t in titles.values()), titles
+    assert titles.get("LL401", "Call to action: missing") == "Call to action: missing"
+
+
+def test_groups_put_errors_first_and_whole_letter_notes_together() -> None:
+    from letterlint.app_support import WHOLE_LETTER, group_findings, is_whole_letter
+
+    text = (SAMPLES / "bad-final-demand.txt").read_text(encoding="utf-8")
+    groups = group_findings(check_text(text))
+    rank = {"info": 1, "warning": 2, "error": 3}
+    worst = [max(rank[f.severity] for f in items) for _, items in groups]
+    assert worst == sorted(worst, reverse=True)
+    for name, items in groups:
+        assert all(is_whole_letter(f) == (name == WHOLE_LETTER) for f in items)
+        assert [rank[f.severity] for f in items] == sorted((rank[f.severity] for f in items), reverse=True)
+
+
+def test_score_costs_add_up_to_what_the_score_loses() -> None:
+    from letterlint.app_support import score_costs
+    from letterlint.scoring import rule_penalties, score
+
+    findings = check_text((SAMPLES / "bad-first-reminder.txt").read_text(encoding="utf-8"))
+    costs = score_costs(findings)
+    assert [c[1] for c in costs] == sorted((c[1] for c in costs), reverse=True)
+    assert abs(sum(c[1] for c in costs) - sum(rule_penalties(findings).values())) < len(costs)
+    assert score(findings) <= 100 - costs[0][1]
+
+
+def test_legend_labels_are_words() -> None:
+    from letterlint.app_support import legend_data
+
+    labels = [label for label, _, _ in legend_data()]
+    assert "Threatening tone" in labels and "Must change" in labels
+    assert not any("-" in label for label in labels)
