@@ -342,8 +342,9 @@ def on_save(mode: str) -> None:
 # --------------------------------------------------------------------------- page
 
 PAGE_CSS = """<style>
-.block-container { padding: 2.2rem 1.6rem 2rem 1.6rem; max-width: 1500px; }
-h1 { font-size: 1.55rem !important; padding: 0 0 .2rem 0 !important; }
+.block-container { padding: 1.2rem 1.6rem 2rem 1.6rem; max-width: 1500px; }
+h1 { font-size: 1.4rem !important; padding: .4rem 0 0 0 !important; }
+[data-testid="stAlert"] p { font-size: .92rem; }
 [data-testid="stMetricValue"] { font-size: 1.5rem; }
 [data-testid="stMetricLabel"] p { font-size: .82rem; }
 .ll-costs { font-size: 13px; color: #444; line-height: 1.6; margin: -4px 0 6px 0; }
@@ -395,7 +396,7 @@ def editor_data(view: Any) -> dict[str, Any]:
     findings = view.findings if view is not None and view.error is None else ()
     ignored = len(s.ignored_spots) + len(s.ignored_codes)
     return {
-        "text": s.letter, "rev": s.rev, "height": 540, "pieces": editor_pieces(s.letter, findings),
+        "text": s.letter, "rev": s.rev, "height": 450, "pieces": editor_pieces(s.letter, findings),
         "placeholder": "Paste a letter here, open a template or upload a file. Findings are highlighted as you type.",
         "legend": legend_data(), **panel_data(findings, RULES),
         "error": view.error if view is not None else None,

@@ -300,7 +300,8 @@ def finding_title(f: Finding) -> str:
         return f"{what}: {rule_words(f.name)}"
     if f.suggestion is not None:
         return f"{what}: {_quoted(f.text)} → {_quoted(f.suggestion) if f.suggestion else '(remove it)'}"
-    return f"{what}: {_quoted(f.text)} ({rule_words(f.name)})"
+    words = rule_words(f.name)
+    return f"{what}: {_quoted(f.text)}" + ("" if words == f.text.lower() else f" ({words})")
 
 
 def rule_words(name: str) -> str:

@@ -153,9 +153,10 @@ function paintLegend(ui, legend) {
   const key = JSON.stringify(legend);
   if (key === ui.legendKey) return;
   ui.legendKey = key;
-  ui.legend.replaceChildren(...legend.map(([label, classes, kind]) =>
-    el("span", {}, el("span", {className: `${classes} ${kind === "line" ? "ll-key-line" : "ll-key-fill"}`,
-                               textContent: label}))));
+  const row = (kind, lead) => el("div", {className: "ll-legend-row"}, lead,
+    ...legend.filter((item) => item[2] === kind).map(([label, classes]) =>
+      el("span", {}, el("span", {className: `${classes} ll-key-${kind}`, textContent: label}))));
+  ui.legend.replaceChildren(row("fill", null), row("line", el("span", {className: "ll-key-lead", textContent: "Underline:"})));
 }
 
 function setup(root) {
@@ -206,7 +207,7 @@ export default function (component) {
   ui.send = (text) => setStateValue("text", text);
   ui.act = (action) => setTriggerValue("action", action);
   if (!data) return;
-  ui.frame.style.setProperty("--ll-height", `${data.height || 520}px`);
+  root.style.setProperty("--ll-height", `${data.height || 450}px`);  // the letter and the cards beside it
   ui.input.placeholder = data.placeholder || "";
   ui.base = {text: data.text, pieces: data.pieces};
   if (data.rev !== ui.rev) {  // Python changed the letter (opened, fixed, undone): show its text
