@@ -16,7 +16,7 @@ from letterlint.app_support import (
     disk_stamp,
     export_letter,
     flatten_context,
-    highlight_html,
+    editor_pieces,
     highlight_segments,
     keep_both_name,
     lint_letter,
@@ -50,37 +50,33 @@ def test_overlapping_spans_are_split_so_each_character_shows_once() -> None:
     assert [(p, [f.code for f in fs]) for p, fs in pieces] == [
         ("We will ", []), ("take ", ["LL301"]), ("LEGAL", ["LL301", "LL310"]), (" action", ["LL301"]), (" now.", []),
     ]
-    out = highlight_html(text, [a, b])
-    assert out.count("LEGAL") == 1
-    assert 'data-codes="LL301 LL310"' in out
+    out = editor_pieces(text, [a, b])
+    assert [p[0] for p in out].count("LEGAL") == 1
+    assert next(p for p in out if p[0] == "LEGAL")[3] == ["LL310-13-18", "LL301-8-25"]  # the narrowest leads
 
 
-def test_letter_text_is_always_escaped() -> None:
-    text = "Dear <b>debtor</b> & co, pay $5 or $x$ **now** [link](http://x.example) <script>alert(1)</script>"
-    out = highlight_html(text, check_text(text))
-    assert "<script>" not in out and "<b>" not in out
-    assert "&lt;script&gt;" in out and "&amp; co" in out
-    assert "**now**" in out  # Markdown is not interpreted either
-    visible = re.sub(r"<[^>]+>", "", out)
-    import html
-
-    assert html.unescape(visible) == text
+def test_letter_text_is_passed_as_it_is() -> None:
+    """Markup, Markdown and $ signs reach the component unchanged; it sets them as text."""
+    text = ("Dear Sam, you are a debtor <b>now</b> & co: pay $5 or $x$ **now** [link](http://x.example) "
+            "<script>alert(1)</script>")
+    pieces = editor_pieces(text, check_text(text))
+    assert "".join(p[0] for p in pieces) == text
+    assert any(p[3] for p in pieces)
 
 
 def test_whole_letter_findings_are_not_highlighted() -> None:
     text = "Dear Sam,\n\nWe are writing about your account, which has an outstanding balance on it from last month.\n\nRegards,\nPriya\n"
     findings = check_text(text)
     assert any(f.code == "LL401" for f in findings)
-    assert "LL401" not in highlight_html(text, findings)
+    assert not any(i.startswith("LL401") for p in editor_pieces(text, findings) for i in p[3])
 
 
 def test_sentence_findings_tint_but_words_inside_lead() -> None:
     long = "We write with reference to your account " + "and the balance that is still open " * 4 + "today."
     findings = check_text(long)
     assert {"LL602", "LL202"} <= {f.code for f in findings}
-    out = highlight_html(long, findings)
-    lead = re.search(r'<mark class="ll-mark ll-(\w+) ll-([\w-]+)" data-codes="([^"]*LL202[^"]*)"', out)
-    assert lead and lead.group(2) == "legal-jargon"
+    jargon = next(p for p in editor_pieces(long, findings) if any(i.startswith("LL202") for i in p[3]))
+    assert jargon[1].endswith("ll-legal-jargon") and jargon[3][0].startswith("LL202")
 
 
 def test_diff_marks_removed_and_added_words_escaped() -> None:

@@ -1,9 +1,12 @@
 """The template editor's logic, kept apart from Streamlit so it can be tested directly.
 
-`app.py` is a thin page over these functions: highlighting a letter (letter text always
-escaped, overlapping findings merged), a word diff of a change, previews with a sample
-customer, exports, and saving back to the templates folder without silently overwriting
-someone else's change. Only letterlint's public API is used here, as for any front end.
+`app.py` is a thin page over these functions: what the editor component is sent (the
+letter cut into highlighted pieces, overlapping findings split; the findings as cards
+titled in words), the score with what costs it the most and what the fixes would make it,
+a word diff of a change, previews with a sample customer, exports, and saving back to the
+templates folder without silently overwriting someone else's change. It uses letterlint's
+public API, plus ``api.lint_text`` (one lint for findings, score and readability) and
+``scoring`` (the score of what is left after "ignore here").
 """
 
 from __future__ import annotations
@@ -172,21 +175,10 @@ def list_templates(folder: str | Path) -> list[str]:
 
 # --------------------------------------------------------------------------- highlighting
 
-CATEGORY_COLOURS: dict[str, str] = {
-    "stigmatising-language": "#fcd5da",
-    "legal-jargon": "#dfe3ff",
-    "threatening-tone": "#ffdcb8",
-    "call-to-action": "#d8f0de",
-    "personalisation": "#d6ecfb",
-    "readability": "#ececec",
-    "compliance": "#eadcfb",
-    "template": "#fbf3c0",
-}
-SEVERITY_UNDERLINE: dict[str, str] = {
-    "error": "2px solid #b3261e",
-    "warning": "2px solid #d9730d",
-    "info": "1px dashed #6b6b6b",
-}
+#: The categories the editor highlights (their colours are in ``editor/editor.css``);
+#: the call to action and compliance findings are about the letter as a whole.
+HIGHLIGHTED = ("stigmatising-language", "legal-jargon", "threatening-tone", "personalisation",
+               "readability", "template")
 _RANK = {"info": 1, "warning": 2, "error": 3}
 _BOX = ("white-space:pre-wrap;word-wrap:break-word;font-family:inherit;font-size:15px;line-height:1.65;"
         "padding:12px 14px;border:1px solid #d0d4dc;border-radius:8px;background:#fff;color:#1a1a1a;margin:0")
@@ -222,30 +214,6 @@ def primary(covering: Sequence[Finding]) -> Finding:
     return max(covering, key=lambda f: (f.category != "readability", _RANK[f.severity], -(f.end - f.start)))
 
 
-def highlight_html(text: str, findings: Iterable[Finding]) -> str:
-    """The letter as escaped HTML with ``<mark>`` spans coloured by category, underlined by severity.
-
-    The letter's own text is always passed through `html.escape`: whatever it contains
-    (tags, Markdown, ``$`` signs) is shown literally, never interpreted.
-    """
-    out = []
-    for piece, covering in highlight_segments(text, findings):
-        if not covering:
-            out.append(html.escape(piece))
-            continue
-        lead = primary(covering)
-        codes = " ".join(dict.fromkeys(f.code for f in covering))
-        title = "\n".join(dict.fromkeys(f"{f.code} [{f.severity}] {f.name}" for f in covering))
-        if lead.category == "readability":  # whole sentences: a quiet tint, so words inside stand out
-            style = f"background:{CATEGORY_COLOURS['readability']};color:inherit;padding:0"
-        else:
-            style = (f"background:{CATEGORY_COLOURS.get(lead.category, '#eee')};"
-                     f"border-bottom:{SEVERITY_UNDERLINE[lead.severity]};padding:0 1px;border-radius:2px;color:inherit")
-        out.append(f'<mark class="ll-mark ll-{lead.severity} ll-{lead.category}" data-codes="{codes}" '
-                   f'title="{html.escape(title)}" style="{style}">{html.escape(piece)}</mark>')
-    return f'<div class="ll-letter" style="{_BOX}">{"".join(out)}</div>'
-
-
 def finding_id(f: Finding) -> str:
     """A finding's id on the page (its card's key, its highlight's link): code and offset."""
     return f"{f.code}-{f.start}-{f.end}"
@@ -254,9 +222,10 @@ def finding_id(f: Finding) -> str:
 def editor_pieces(text: str, findings: Iterable[Finding]) -> list[list[Any]]:
     """The letter cut into ``[text, classes, title, ids]`` pieces for the editor component.
 
-    Pieces come from `highlight_segments` (so overlaps and escaping work as in
-    `highlight_html`); the component sets each piece as text, never as markup, and its
-    offsets are those of the browser's string, whatever characters the letter holds.
+    Pieces come from `highlight_segments` (overlaps split, so each character shows once,
+    the lead finding's colour from `primary`); the component sets each piece as text,
+    never as markup, so its offsets are those of the browser's string whatever
+    characters the letter holds.
     """
     out: list[list[Any]] = []
     for piece, covering in highlight_segments(text, findings):
@@ -367,26 +336,9 @@ def panel_data(findings: Sequence[Finding], docs: Mapping[str, Any]) -> dict[str
 
 def legend_data() -> list[tuple[str, str, str]]:
     """The key under the editor: (label, classes, "fill" or "line")."""
-    fills = [(category_label(name), f"ll-{name}", "fill") for name in CATEGORY_COLOURS
-             if name not in ("compliance", "call-to-action")]
+    fills = [(category_label(name), f"ll-{name}", "fill") for name in HIGHLIGHTED]
     lines = [(SEVERITY_LABELS[sev], f"ll-{sev}", "line") for sev in ("error", "warning", "info")]
     return fills + lines
-
-
-def legend_items() -> list[tuple[str, str]]:
-    """(label, colour) for each category that is highlighted in the letter."""
-    return [(category_label(name), colour) for name, colour in CATEGORY_COLOURS.items()
-            if name not in ("compliance", "call-to-action")]
-
-
-def legend_html() -> str:
-    """A key to the highlight colours and underlines; each entry keeps to one line."""
-    item = "white-space:nowrap;display:inline-block;margin:0 10px 4px 0"
-    cats = "".join(f'<span style="{item}"><span style="background:{c};padding:1px 6px;border-radius:3px">'
-                   f"{html.escape(label)}</span></span>" for label, c in legend_items())
-    sev = "".join(f'<span style="{item};border-bottom:{u}">{SEVERITY_LABELS[s]}</span>'
-                  for s, u in reversed(SEVERITY_UNDERLINE.items()))
-    return f'<div class="ll-legend" style="font-size:12.5px;line-height:1.7;color:#444">{cats}{sev}</div>'
 
 
 def editor_assets() -> dict[str, str]:
