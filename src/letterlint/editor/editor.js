@@ -66,7 +66,8 @@ function spanAt(ui, offset) {
 }
 
 function showStatus(ui) {
-  const span = spanAt(ui, ui.input.selectionStart);
+  const focused = ui.root.getRootNode().activeElement === ui.input;
+  const span = focused && spanAt(ui, ui.input.selectionStart);  // what the cursor is on, while editing
   if (ui.root.dataset.state === "pending") {
     ui.status.textContent = "Checking…";
   } else if (span) {
