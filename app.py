@@ -35,10 +35,16 @@ from letterlint.app_support import (
     describe_readability,
     diff_html,
     disk_stamp,
+    editor_assets,
+    editor_pieces,
     export_letter,
+    finding_id,
+    finding_title,
+    panel_data,
+    rule_words,
     flatten_context,
-    highlight_html,
-    legend_html,
+    ignoring,
+    legend_data,
     lint_letter,
     list_templates,
     load_upload,
@@ -46,14 +52,16 @@ from letterlint.app_support import (
     render_preview,
     save_letter,
     save_name_for,
+    score_outlook,
+    spot_of,
     target_in,
     unflatten_context,
     upload_error_message,
+    without_spots,
 )
 from letterlint.letters import EDITABLE_KINDS  # the kinds "Read the letter as" offers
 
 SAMPLE_FIELDS = flatten_context(SAMPLE_CONTEXT)
-FIX_LABEL = {"safe": "safe fix", "unsafe": "changes the wording", "display-only": "suggestion to review"}
 
 st.set_page_config(page_title="letterlint editor", page_icon="✉️", layout="wide")
 
@@ -73,6 +81,12 @@ def load_config() -> tuple[Config, str | None]:
 
 
 @st.cache_resource
+def load_editor() -> Any:
+    """The letter editor: a Streamlit components v2 component, registered once per server."""
+    return st.components.v2.component("letterlint_editor", **editor_assets())
+
+
+@st.cache_resource
 def load_rule_docs(config: Config) -> dict[str, RuleDoc]:
     """Each rule's rationale and sources, shown under its findings."""
     return rule_docs(config)
@@ -80,6 +94,7 @@ def load_rule_docs(config: Config) -> dict[str, RuleDoc]:
 
 config, config_error = load_config()
 RULES = load_rule_docs(config)
+EDITOR = load_editor()
 FOLDER = config.templates_dir
 
 
@@ -90,6 +105,7 @@ def init_state() -> None:
         "letter": "", "kind": "text", "name": "pasted.txt", "path": None, "stamp": None,
         "history": [], "last_change": None, "notice": None, "problem": None, "conflict": None,
         "pending_upload": None, "save_name": "pasted.txt", "ctx": dict(SAMPLE_FIELDS), "ctx_version": 0,
+        "rev": 0, "ignored_spots": [], "ignored_codes": [], "pending_action": None,
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
@@ -100,6 +116,8 @@ def load_into_editor(letter: OpenedLetter, path: Path | None, stamp: Any = None)
     s = st.session_state
     remember("before opening " + letter.name)
     s.letter, s.kind, s.name = letter.text, letter.kind, letter.name
+    s.rev += 1
+    s.ignored_spots, s.ignored_codes = [], []
     s.path = str(path) if path else None
     s.stamp = stamp
     s.save_name = save_name_for(Path(letter.name).name if path is None else letter.name, letter.kind)
@@ -107,7 +125,7 @@ def load_into_editor(letter: OpenedLetter, path: Path | None, stamp: Any = None)
     s.notice = f"Opened {letter.name}." + "".join(f" Note: {n}" for n in letter.notes)
 
 
-EDITOR_FIELDS = ("letter", "kind", "name", "path", "stamp", "save_name")
+EDITOR_FIELDS = ("letter", "kind", "name", "path", "stamp", "save_name", "ignored_spots", "ignored_codes")
 HISTORY_LIMIT = 100  # versions kept for Undo
 
 
@@ -127,6 +145,7 @@ def change_letter(label: str, new_text: str, new_kind: str | None = None) -> Non
         return
     remember(label)
     s.letter = new_text
+    s.rev += 1  # the editor shows the new text (typing never changes ``rev``)
     if new_kind:
         s.kind = new_kind
         s.save_name = save_name_for(s.save_name, new_kind)
@@ -188,12 +207,61 @@ def on_new() -> None:
     remember("before starting a new letter")
     s = st.session_state
     s.letter, s.kind, s.name, s.path, s.stamp = "", "text", "pasted.txt", None, None
+    s.rev += 1
+    s.ignored_spots, s.ignored_codes = [], []
     s.save_name, s.last_change, s.conflict, s.problem, s.notice = "pasted.txt", None, None, None, None
 
 
 def on_edit() -> None:
-    """Typing in the letter clears the last message: it was about an earlier version."""
-    st.session_state.notice = st.session_state.problem = None
+    """The editor sent the text after a pause in typing: it becomes the letter.
+
+    The last message is cleared: it was about an earlier version.
+    """
+    s = st.session_state
+    text = (s.get("editor") or {}).get("text")
+    if isinstance(text, str) and text != s.letter:
+        s.letter = text
+        s.notice = s.problem = None
+
+
+def on_shown() -> None:
+    """The browser shows the highlights of what was typed (`editor_fragment` follows up)."""
+
+
+def on_action() -> None:
+    """A card's button was pressed (`editor_fragment` passes it on)."""
+
+
+def handle_pending_action() -> None:
+    """Do what a card's button asked for (the editor component stores it; see `editor_fragment`).
+
+    The finding is looked up in a fresh lint of the letter as it is now: a card from
+    before an edit no longer matches, and the user is asked to try again.
+    """
+    s = st.session_state
+    action, s.pending_action = s.pending_action, None
+    if not action:
+        return
+    what, fid = action.get("do"), action.get("id")
+    if what == "unignore":
+        s.ignored_spots, s.ignored_codes = [], []
+        s.notice, s.problem = "Ignored findings are shown again.", None
+        return
+    view, _ = current_view()
+    found = [f for f in (view.findings if view is not None else ()) if finding_id(f) == fid]
+    if not found:
+        s.problem = "The letter changed since that card was made; try again."
+        return
+    f = found[0]
+    if what == "accept":
+        on_accept(f)
+    elif what == "ignore":
+        s.ignored_spots = [*s.ignored_spots, spot_of(f, view.findings)]
+        s.notice, s.problem = f"Ignored here: {finding_title(f)}. (Only while this letter is open.)", None
+    elif what == "ignore-rule":
+        s.ignored_codes = sorted({*s.ignored_codes, f.code})
+        s.notice, s.problem = (f"Ignoring {f.code} ({rule_words(f.name)}) in this letter while it is open; "
+                               "to keep it ignored, add it to per-file-ignores in letterlint.toml."), None
 
 
 def on_accept(finding: Finding) -> None:
@@ -202,7 +270,7 @@ def on_accept(finding: Finding) -> None:
     except ValueError as exc:
         st.session_state.problem = str(exc)
         return
-    change_letter(f"Accepted {finding.code} ({finding.text!r} → {finding.fix.edits[0].replacement!r})", new)
+    change_letter(f"Accepted {finding_title(finding)}", new)
 
 
 def on_fix_all() -> None:
@@ -237,6 +305,7 @@ def on_undo() -> None:
     path, stamp = s.path, s.stamp
     for key, value in saved.items():
         s[key] = value
+    s.rev += 1
     if path is not None and s.path == path:
         s.stamp = stamp  # our own save changed the file since: that is not someone else's change
     s.last_change, s.conflict, s.problem = None, None, None
@@ -272,6 +341,17 @@ def on_save(mode: str) -> None:
 
 # --------------------------------------------------------------------------- page
 
+PAGE_CSS = """<style>
+.block-container { padding: 1.2rem 1.6rem 2rem 1.6rem; max-width: 1500px; }
+h1 { font-size: 1.4rem !important; padding: .4rem 0 0 0 !important; }
+[data-testid="stAlert"] p { font-size: .92rem; }
+[data-testid="stMetricValue"] { font-size: 1.5rem; }
+[data-testid="stMetricLabel"] p { font-size: .82rem; }
+.ll-costs { font-size: 13px; color: #444; line-height: 1.6; margin: -4px 0 6px 0; }
+.ll-costs span { white-space: nowrap; margin-right: 12px; }
+</style>"""
+
+
 def escaped(text: str, style: str = "") -> str:
     return f'<div style="{style}">{html.escape(text)}</div>'
 
@@ -301,38 +381,74 @@ def sidebar() -> None:
                      help="How placeholders and markup are read: plain text, Markdown, HTML or a template language.")
 
 
-def score_row(view: Any) -> None:
-    cols = st.columns(5)
-    cols[0].metric("Customer-first score", "–" if view.score is None else f"{view.score}/100",
-                   help="100 means nothing to improve; each rule that fires costs points by severity.")
-    cols[1].metric("Findings", len(view.findings))
-    for col, (label, value) in zip(cols[2:], describe_readability(view.readability)):
-        col.metric(label, value)
+def current_view() -> tuple[Any, Config]:
+    """The letter's findings, without what the user chose to ignore, and the config used."""
+    s = st.session_state
+    cfg = ignoring(config, s.ignored_codes)
+    if not s.letter.strip():
+        return None, cfg
+    return without_spots(lint_letter(s.letter, s.kind, s.name, cfg), map(tuple, s.ignored_spots)), cfg
 
 
-def findings_tab(view: Any) -> None:
-    if not view.findings:
-        st.success("Nothing to improve: this letter is customer-first.")
+def editor_data(view: Any) -> dict[str, Any]:
+    """What the editor component shows: the letter, its highlights, the cards, the key."""
+    s = st.session_state
+    findings = view.findings if view is not None and view.error is None else ()
+    ignored = len(s.ignored_spots) + len(s.ignored_codes)
+    return {
+        "text": s.letter, "rev": s.rev, "height": 450, "pieces": editor_pieces(s.letter, findings),
+        "placeholder": "Paste a letter here, open a template or upload a file. Findings are highlighted as you type.",
+        "legend": legend_data(), **panel_data(findings, RULES),
+        "error": view.error if view is not None else None,
+        "empty": ("Open a template, upload a file or paste a letter to check it." if view is None
+                  else "Nothing to improve: this letter is customer-first." if not findings else None),
+        "ignored": (f"{ignored} ignored in this letter ({', '.join(s.ignored_codes) or 'single findings'})."
+                    if ignored else None),
+    }
+
+
+@st.fragment
+def editor_fragment() -> None:
+    """The editor with its cards, on its own: after a pause in typing only this part reruns,
+    so the new highlights reach the browser first; the component then asks for the rest
+    of the page (score, preview) with its ``shown`` trigger. A card's button comes back as
+    the ``action`` trigger and is done at the start of a full run."""
+    view, _ = current_view()
+    result = EDITOR(key="editor", data=editor_data(view), on_text_change=on_edit, on_shown_change=on_shown,
+                    on_action_change=on_action)
+    if result.get("action"):
+        st.session_state.pending_action = dict(result["action"])
+        st.rerun()
+    if result.get("shown"):
+        st.rerun()
+
+
+def score_panel(view: Any, cfg: Config) -> None:
+    """The score, what it would be after the fixes on offer, and what costs it the most."""
+    s = st.session_state
+    outlook = score_outlook(s.letter, s.kind, s.name, cfg) if view is not None and not view.error else None
+    cols = st.columns([1.15, 1, 1, 0.9, 0.7, 1.1])
+    if outlook is None:
+        cols[0].metric("Customer-first score", "–")
         return
-    import pandas as pd
+    score = outlook.score
+    cols[0].metric("Customer-first score", f"{score}/100",
+                   help="100 means nothing to improve; each rule that fires costs points by severity.")
 
-    st.dataframe(pd.DataFrame([{"code": f.code, "severity": f.severity, "line": f.line, "text": f.text[:60],
-                                "suggestion": f.suggestion or "", "rule": f.name} for f in view.findings]),
-                 hide_index=True, width="stretch")
-    for i, f in enumerate(view.findings):
-        doc = RULES.get(f.code)
-        label = f"{f.code} · {f.severity} · line {f.line} · {f.name}"
-        with st.expander(label, expanded=False):
-            st.html(escaped(f.message, "margin-bottom:6px"))
-            if f.fix is not None and f.fix.edits:
-                cols = st.columns([3, 1])
-                cols[0].html(escaped(f"Suggestion ({FIX_LABEL.get(f.fix.applicability, '')}): "
-                                     f"“{f.text}” → “{f.fix.edits[0].replacement or '(delete it)'}”", "color:#14532d"))
-                cols[1].button("Accept", key=f"accept_{i}", on_click=on_accept, args=(f,))
-            if doc is not None:
-                st.html(escaped("Why: " + doc.rationale, "color:#333;font-size:14px"))
-                st.html("<ul style='font-size:13px;color:#555'>"
-                        + "".join(f"<li>{html.escape(s)}</li>" for s in doc.sources) + "</ul>")
+    def after(col: Any, label: str, value: int | None, helptext: str) -> None:
+        col.metric(label, "–" if value is None else f"{value}/100",
+                   None if value is None or value == score else f"{value - score:+d}", help=helptext)
+
+    safe = score if outlook.after_safe_fixes is None else outlook.after_safe_fixes
+    after(cols[1], "After the safe fixes", safe, "Word swaps that keep the meaning (Accept all safe fixes)."
+          + ("" if outlook.after_safe_fixes is not None else " This letter has none."))
+    after(cols[2], "After the rewrite", outlook.after_rewrite,
+          "The friendlier rewrite (Apply the friendlier rewrite), as a Jinja2 template.")
+    for col, (label, value) in zip(cols[3:], describe_readability(view.readability)):
+        col.metric(label, value)
+    if outlook.costs:
+        st.html('<div class="ll-costs"><b>Costs the most:</b> ' + " ".join(
+            f"<span>{html.escape(label)} −{points}</span>" for label, points in outlook.costs[:5]) + "</div>")
 
 
 def preview_tab() -> None:
@@ -380,38 +496,8 @@ def save_tab() -> None:
         c2.button("Overwrite", key="overwrite", on_click=on_save, args=("overwrite",))
 
 
-def main() -> None:
-    init_state()
-    handle_pending_upload()
-    sidebar()
+def actions() -> None:
     s = st.session_state
-    st.title("letterlint template editor")
-    if config_error:
-        st.error(f"Config error, using the defaults: {config_error}")
-    if s.problem:
-        st.error(s.problem)
-    elif s.notice:
-        st.info(s.notice)
-
-    text = s.letter
-    view = lint_letter(text, s.kind, s.name, config) if text.strip() else None
-    if view is not None and view.error is None:
-        score_row(view)
-
-    left, right = st.columns(2, gap="medium")
-    with left:
-        st.text_area("Letter", key="letter", height=520, on_change=on_edit,
-                     placeholder="Paste a letter here, open a template or upload a file.")
-    with right:
-        st.html(escaped(f"Checked: {s.name} (read as {s.kind})", "font-weight:600;margin:2px 0 6px"))
-        if view is None:
-            st.info("Open a template, upload a file or paste a letter to check it.")
-        elif view.error:
-            st.error(view.error)
-            st.html(highlight_html(text, ()))
-        else:
-            st.html(highlight_html(text, view.findings))
-            st.html(legend_html())
     b = st.columns(4)
     b[0].button("Accept all safe fixes", key="fix_all", on_click=on_fix_all, width="stretch",
                 help="Word swaps that keep the meaning, applied until nothing changes (`letterlint fix`).")
@@ -420,22 +506,43 @@ def main() -> None:
     b[2].button("Undo", key="undo", on_click=on_undo, disabled=not s.history, width="stretch")
     b[3].button("New letter", key="new_main", on_click=on_new, width="stretch")
 
+
+def main() -> None:
+    init_state()
+    handle_pending_upload()
+    handle_pending_action()
+    st.html(PAGE_CSS)
+    sidebar()
+    s = st.session_state
+    st.title("letterlint editor")
+    # Every element keeps its place from run to run (messages go in a container that is
+    # always there): an element that moves is mounted afresh, and the editor would lose
+    # the cursor, the scroll position and what was typed during the run.
+    with st.container():
+        if config_error:
+            st.error(f"Config error, using the defaults: {config_error}")
+        if s.problem:
+            st.error(s.problem)
+        elif s.notice:
+            st.info(s.notice)
+    score_slot = st.container()  # filled after the editor, so new highlights are sent first
+    st.html(escaped(f"{s.name} · read as {s.kind}", "font-weight:600;font-size:14px;margin:0 0 -8px"))
+    editor_fragment()
+    actions()
+    with score_slot:
+        score_panel(*current_view())
+
     if s.last_change:
         label, before, after = s.last_change
         with st.expander(f"Last change: {label}", expanded=True):
             st.html(diff_html(before, after))
 
-    tabs = st.tabs(["Findings", "Preview", "Export", "Save"])
+    tabs = st.tabs(["Preview", "Export", "Save"])
     with tabs[0]:
-        if view is not None and view.error is None:
-            findings_tab(view)
-        else:
-            st.caption("No findings to show.")
-    with tabs[1]:
         preview_tab()
-    with tabs[2]:
+    with tabs[1]:
         export_tab()
-    with tabs[3]:
+    with tabs[2]:
         save_tab()
 
 

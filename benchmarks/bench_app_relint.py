@@ -6,7 +6,7 @@
 The pipeline is warmed first, as in the running app (built once per server). Each run
 makes one small edit to a different place of the letter (so no cache can answer) and
 times what the app does on a rerun: ``check_text`` alone, and the whole re-lint the page
-shows (findings, score, readability figures and the highlighted HTML). The letter is two
+shows (findings, score, readability figures, the highlight pieces and the cards). The letter is two
 hostile samples joined into one page of about 340 words (about 60 findings): a worst case.
 """
 
@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from letterlint import Config, check_text  # noqa: E402
-from letterlint.app_support import highlight_html, lint_letter  # noqa: E402
+from letterlint import rule_docs  # noqa: E402
+from letterlint.app_support import editor_pieces, lint_letter, panel_data  # noqa: E402
 
 
 def one_page_letter() -> str:
@@ -67,6 +68,7 @@ def main() -> int:
     for text in edits(letter, 5, seed=1):  # a few untimed runs, as a user's first edits
         lint_letter(text, "text", "bench.txt", config)
 
+    docs = rule_docs(config)
     check_times, page_times = [], []
     for text in edits(letter, args.runs):
         t = time.perf_counter()
@@ -75,7 +77,8 @@ def main() -> int:
     for text in edits(letter, args.runs, seed=8):
         t = time.perf_counter()
         view = lint_letter(text, "text", "bench.txt", config)
-        highlight_html(text, view.findings)
+        editor_pieces(text, view.findings)  # what the editor component is sent: highlights, cards
+        panel_data(view.findings, docs)
         page_times.append(time.perf_counter() - t)
 
     result = {
@@ -91,7 +94,7 @@ def main() -> int:
           f"first check (pipeline build) {result['first_check_s']} s")
     print(f"check_text after one edit:            median {result['check_text']['median_ms']} ms, "
           f"p90 {result['check_text']['p90_ms']} ms ({args.runs} runs)")
-    print(f"app re-lint (+ score, readability, highlight): median {result['app_relint']['median_ms']} ms, "
+    print(f"app re-lint (+ score, readability, highlights, cards): median {result['app_relint']['median_ms']} ms, "
           f"p90 {result['app_relint']['p90_ms']} ms")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -6,9 +6,10 @@ Each test runs the app in a temporary folder whose ``letterlint.toml`` points th
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -45,20 +46,41 @@ def start() -> AppTest:
     return at
 
 
+def editor(at: AppTest) -> dict:
+    """What the editor component was sent: the letter, its highlights and its cards."""
+    (component,) = at.get("bidi_component")
+    return json.loads(component.proto.json)
+
+
+def cards(at: AppTest) -> list[dict]:
+    return [c for g in editor(at)["groups"] for c in g["cards"]]
+
+
 def codes(at: AppTest) -> list[str]:
-    return list(at.dataframe[0].value["code"]) if len(at.dataframe) else []
+    return [c["code"] for c in cards(at)]
 
 
 def html_bodies(at: AppTest) -> list[str]:
     return [h.proto.body for h in at.get("html")]
 
 
-def highlight(at: AppTest) -> str:
-    return next(b for b in html_bodies(at) if 'class="ll-letter"' in b)
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
 
 
 def type_letter(at: AppTest, text: str) -> AppTest:
-    at.text_area(key="letter").input(text).run()
+    """What the editor component does after a pause in typing: the text becomes the letter."""
+    at.session_state["letter"] = text
+    at.run()
+    assert not at.exception
+    return at
+
+
+def press(at: AppTest, action: str, code: str) -> AppTest:
+    """Press a button on the first card of ``code`` (the component stores what was pressed)."""
+    card = next(c for c in cards(at) if c["code"] == code)
+    at.session_state["pending_action"] = {"do": action, "id": card["id"]}
+    at.run()
     assert not at.exception
     return at
 
@@ -81,8 +103,8 @@ def test_open_a_sample_from_the_templates_folder(workspace: Path) -> None:
     open_template(at, "bad-first-reminder.txt")
     assert at.session_state["letter"] == (workspace / "bad-first-reminder.txt").read_text(encoding="utf-8")
     assert {"LL501", "LL201", "LL401"} <= set(codes(at))
-    assert at.metric[0].value.endswith("/100") and int(at.metric[1].value) == len(codes(at))
-    assert at.metric[2].label == "Reading ease" and at.metric[2].value == "53"
+    assert metric(at, "Customer-first score").endswith("/100")
+    assert metric(at, "Reading ease") == "53"
     open_template(at, "good-saas-dunning.j2")
     assert at.session_state["kind"] == "jinja"
     assert "LL101" not in codes(at)
@@ -92,24 +114,29 @@ def test_open_a_sample_from_the_templates_folder(workspace: Path) -> None:
 
 
 def test_edit_the_text_and_see_findings_highlighted(workspace: Path) -> None:
-    at = type_letter(start(), THREAT + "<b>bold</b> $5 or $x$\n")
+    text = THREAT + "<b>bold</b> $5 or $x$\n"
+    at = type_letter(start(), text)
     found = codes(at)
     assert "LL101" in found and any(c.startswith("LL3") for c in found)
-    out = highlight(at)
-    assert re.search(r'data-codes="[^"]*LL101[^"]*"[^>]*>debtor</mark>', out)
-    assert "&lt;b&gt;bold&lt;/b&gt;" in out  # the letter is shown literally, never as HTML
+    data = editor(at)
+    assert data["text"] == text and "".join(p[0] for p in data["pieces"]) == text
+    debtor = next(p for p in data["pieces"] if p[0] == "debtor")
+    assert debtor[1] == "ll-error ll-stigmatising-language" and debtor[3][0].startswith("LL101-")
+    assert debtor[2].startswith("Stigmatising language: ‘debtor’ → ‘customer’")
+    assert any("<b>bold</b>" in p[0] for p in data["pieces"])  # sent as text; the component never parses it
     # the rule's explanation is there, with its source
-    assert any("Money Advice Scotland" in b for b in html_bodies(at))
+    assert any("Money Advice Scotland" in src for _, sources in data["why"].values() for src in sources)
     type_letter(at, "Dear Sam,\n\nThank you for your payment.\n\nPriya Shah\n")
     assert "LL101" not in codes(at)
+    assert not at.exception
 
 
 def test_accept_one_suggestion_shows_a_diff_and_undo(workspace: Path) -> None:
     at = type_letter(start(), THREAT)
-    i = codes(at).index("LL101")
-    at.button(key=f"accept_{i}").click().run()
-    assert not at.exception
+    rev = editor(at)["rev"]
+    press(at, "accept", "LL101")
     assert at.session_state["letter"] == THREAT.replace("debtor", "customer")
+    assert editor(at)["text"] == at.session_state["letter"] and editor(at)["rev"] > rev  # the editor shows it
     assert "LL101" not in codes(at)
     diff = next(b for b in html_bodies(at) if 'class="ll-diff"' in b)
     assert ">debtor</del>" in diff and ">customer</ins>" in diff
@@ -283,3 +310,91 @@ def test_undo_after_a_save_is_not_a_conflict(workspace: Path) -> None:
     at.button(key="save").click().run()
     assert not at.warning, [w.value for w in at.warning]  # our own save is not someone else's change
     assert original.read_text(encoding="utf-8") == before
+
+
+def test_cards_are_titled_in_words_grouped_with_errors_first(workspace: Path) -> None:
+    at = open_template(start(), "bad-first-reminder.txt")
+    groups = editor(at)["groups"]
+    worst = [max(("info", "warning", "error").index(c["severity"]) for c in g["cards"]) for g in groups]
+    assert worst == sorted(worst, reverse=True)  # groups with errors before warnings before advice
+    titles = [c["title"] for c in cards(at)]
+    assert not any(t.startswith("LL") for t in titles)
+    assert "Legal jargon: ‘with reference to’ → ‘about’" in titles
+    # a whole-letter finding is a note about the letter, never a quote of its first lines
+    whole = next(g for g in groups if g["label"] == "About the letter as a whole")
+    first_line = at.session_state["letter"].split("\n")[0]
+    assert whole["cards"] and all("‘" not in c["title"] and first_line not in c["title"] for c in whole["cards"])
+    assert all(c["meta"].endswith("about the whole letter") for c in whole["cards"])
+    # each card carries its own actions: accept only where there is a fix
+    jargon = next(c for c in cards(at) if c["title"].startswith("Legal jargon: ‘with reference to’"))
+    assert jargon["accept"] == "Accept this fix" and jargon["safe"]
+    assert all(c["accept"] is None for c in whole["cards"])
+
+
+def test_score_shows_what_the_fixes_would_give(workspace: Path) -> None:
+    at = open_template(start(), "bad-first-reminder.txt")
+    letter = at.session_state["letter"]
+    from letterlint import check_text
+    from letterlint.scoring import score
+
+    assert metric(at, "Customer-first score") == f"{score(check_text(letter))}/100"
+    assert metric(at, "After the safe fixes") == f"{score(check_text(fix_text(letter).text))}/100"
+    assert int(metric(at, "After the rewrite").split("/")[0]) > int(metric(at, "Customer-first score").split("/")[0])
+    costs = next(b for b in html_bodies(at) if 'class="ll-costs"' in b)
+    assert "Costs the most:" in costs and "−" in costs
+    at.button(key="fix_all").click().run()  # the promise holds
+    assert metric(at, "Customer-first score") == f"{score(check_text(fix_text(letter).text))}/100"
+
+
+def test_ignore_here_and_ignore_the_rule_then_show_again(workspace: Path) -> None:
+    text = "Dear debtor,\n\nAs a debtor you must pay. Failure to pay will result in legal action.\n"
+    at = type_letter(start(), text)
+    assert codes(at).count("LL101") == 2
+    before = metric(at, "Customer-first score")
+    press(at, "ignore", "LL101")
+    assert codes(at).count("LL101") == 1 and at.session_state["letter"] == text
+    type_letter(at, text + "\nThank you.\n")  # the ignored one stays ignored while the letter is edited
+    assert codes(at).count("LL101") == 1
+    press(at, "ignore-rule", "LL101")
+    assert "LL101" not in codes(at) and "LL101" in editor(at)["ignored"]
+    assert int(metric(at, "Customer-first score").split("/")[0]) > int(before.split("/")[0])
+    at.session_state["pending_action"] = {"do": "unignore", "id": ""}
+    at.run()
+    assert codes(at).count("LL101") == 2 and editor(at)["ignored"] is None
+    # opening another letter starts with nothing ignored
+    press(at, "ignore-rule", "LL101")
+    open_template(at, "bad-first-reminder.txt")
+    assert at.session_state["ignored_codes"] == []
+
+
+def test_a_card_from_before_an_edit_is_not_applied(workspace: Path) -> None:
+    at = type_letter(start(), THREAT)
+    stale = next(c for c in cards(at) if c["code"] == "LL101")
+    type_letter(at, "Hello.\n" + THREAT)  # everything moved
+    at.session_state["pending_action"] = {"do": "accept", "id": stale["id"]}
+    at.run()
+    assert at.session_state["letter"] == "Hello.\n" + THREAT
+    assert any("changed since that card was made" in e.value for e in at.error)
+
+
+def test_the_page_config_ships_beside_the_app() -> None:
+    """No usage statistics, no Deploy button: the settings Streamlit reads beside app.py."""
+    from streamlit import config as st_config
+
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["browser"]["gatherUsageStats"] is False
+    assert settings["client"]["toolbarMode"] == "minimal"
+    known = st_config.get_config_options()
+    for section, values in settings.items():
+        for key in values:
+            assert f"{section}.{key}" in known, f"{section}.{key} is not a Streamlit option"
+
+
+def test_the_editor_component_fetches_nothing() -> None:
+    from letterlint.app_support import editor_assets
+
+    assets = editor_assets()
+    assert set(assets) == {"html", "css", "js"} and all(assets.values())
+    for part, text in assets.items():
+        assert "http://" not in text and "https://" not in text and "@import" not in text, part
+    assert "innerHTML" not in assets["js"]  # the letter is always set as text

@@ -16,7 +16,7 @@ from letterlint.app_support import (
     disk_stamp,
     export_letter,
     flatten_context,
-    highlight_html,
+    editor_pieces,
     highlight_segments,
     keep_both_name,
     lint_letter,
@@ -50,37 +50,33 @@ def test_overlapping_spans_are_split_so_each_character_shows_once() -> None:
     assert [(p, [f.code for f in fs]) for p, fs in pieces] == [
         ("We will ", []), ("take ", ["LL301"]), ("LEGAL", ["LL301", "LL310"]), (" action", ["LL301"]), (" now.", []),
     ]
-    out = highlight_html(text, [a, b])
-    assert out.count("LEGAL") == 1
-    assert 'data-codes="LL301 LL310"' in out
+    out = editor_pieces(text, [a, b])
+    assert [p[0] for p in out].count("LEGAL") == 1
+    assert next(p for p in out if p[0] == "LEGAL")[3] == ["LL310-13-18", "LL301-8-25"]  # the narrowest leads
 
 
-def test_letter_text_is_always_escaped() -> None:
-    text = "Dear <b>debtor</b> & co, pay $5 or $x$ **now** [link](http://x.example) <script>alert(1)</script>"
-    out = highlight_html(text, check_text(text))
-    assert "<script>" not in out and "<b>" not in out
-    assert "&lt;script&gt;" in out and "&amp; co" in out
-    assert "**now**" in out  # Markdown is not interpreted either
-    visible = re.sub(r"<[^>]+>", "", out)
-    import html
-
-    assert html.unescape(visible) == text
+def test_letter_text_is_passed_as_it_is() -> None:
+    """Markup, Markdown and $ signs reach the component unchanged; it sets them as text."""
+    text = ("Dear Sam, you are a debtor <b>now</b> & co: pay $5 or $x$ **now** [link](http://x.example) "
+            "<script>alert(1)</script>")
+    pieces = editor_pieces(text, check_text(text))
+    assert "".join(p[0] for p in pieces) == text
+    assert any(p[3] for p in pieces)
 
 
 def test_whole_letter_findings_are_not_highlighted() -> None:
     text = "Dear Sam,\n\nWe are writing about your account, which has an outstanding balance on it from last month.\n\nRegards,\nPriya\n"
     findings = check_text(text)
     assert any(f.code == "LL401" for f in findings)
-    assert "LL401" not in highlight_html(text, findings)
+    assert not any(i.startswith("LL401") for p in editor_pieces(text, findings) for i in p[3])
 
 
 def test_sentence_findings_tint_but_words_inside_lead() -> None:
     long = "We write with reference to your account " + "and the balance that is still open " * 4 + "today."
     findings = check_text(long)
     assert {"LL602", "LL202"} <= {f.code for f in findings}
-    out = highlight_html(long, findings)
-    lead = re.search(r'<mark class="ll-mark ll-(\w+) ll-([\w-]+)" data-codes="([^"]*LL202[^"]*)"', out)
-    assert lead and lead.group(2) == "legal-jargon"
+    jargon = next(p for p in editor_pieces(long, findings) if any(i.startswith("LL202") for i in p[3]))
+    assert jargon[1].endswith("ll-legal-jargon") and jargon[3][0].startswith("LL202")
 
 
 def test_diff_marks_removed_and_added_words_escaped() -> None:
@@ -257,3 +253,59 @@ def test_target_in_refuses_symlinks_out_of_the_folder(tmp_path: Path) -> None:
             target_in(folder, bad)
     (folder / "inner").mkdir()
     assert target_in(folder, "inner/x.txt") == folder / "inner" / "x.txt"
+
+
+# --------------------------------------------------------------------------- the editor's cards
+
+def test_editor_pieces_cover_the_letter_once_with_the_lead_finding_first() -> None:
+    from letterlint.app_support import editor_pieces, finding_id
+
+    text = "We will take LEGAL action now. 😀 Dear debtor."
+    findings = check_text(text)
+    pieces = editor_pieces(text, findings)
+    assert "".join(p[0] for p in pieces) == text
+    legal = next(p for p in pieces if p[0] == "LEGAL")
+    assert len(legal[3]) >= 2 and all(i in {finding_id(f) for f in findings} for i in legal[3])
+    assert all(p[1] == "" and p[3] == [] for p in pieces if not p[3])
+
+
+def test_titles_are_in_words() -> None:
+    from letterlint.app_support import finding_title
+
+    text = "Dear Sam,\n\nPlease remit the sum of £20 forthwith.\n"
+    titles = {f.code: finding_title(f) for f in check_text(text)}
+    assert all(not t.startswith("LL") and "." not in t.split(":")[0] for t in titles.values())
+    assert any(t.startswith("Legal jargon: ‘remit’ → ‘pay’") for t in titles.values()), titles
+    assert titles.get("LL401", "Call to action: missing") == "Call to action: missing"
+
+
+def test_groups_put_errors_first_and_whole_letter_notes_together() -> None:
+    from letterlint.app_support import WHOLE_LETTER, group_findings, is_whole_letter
+
+    text = (SAMPLES / "bad-final-demand.txt").read_text(encoding="utf-8")
+    groups = group_findings(check_text(text))
+    rank = {"info": 1, "warning": 2, "error": 3}
+    worst = [max(rank[f.severity] for f in items) for _, items in groups]
+    assert worst == sorted(worst, reverse=True)
+    for name, items in groups:
+        assert all(is_whole_letter(f) == (name == WHOLE_LETTER) for f in items)
+        assert [rank[f.severity] for f in items] == sorted((rank[f.severity] for f in items), reverse=True)
+
+
+def test_score_costs_add_up_to_what_the_score_loses() -> None:
+    from letterlint.app_support import score_costs
+    from letterlint.scoring import rule_penalties, score
+
+    findings = check_text((SAMPLES / "bad-first-reminder.txt").read_text(encoding="utf-8"))
+    costs = score_costs(findings)
+    assert [c[1] for c in costs] == sorted((c[1] for c in costs), reverse=True)
+    assert abs(sum(c[1] for c in costs) - sum(rule_penalties(findings).values())) < len(costs)
+    assert score(findings) <= 100 - costs[0][1]
+
+
+def test_legend_labels_are_words() -> None:
+    from letterlint.app_support import legend_data
+
+    labels = [label for label, _, _ in legend_data()]
+    assert "Threatening tone" in labels and "Must change" in labels
+    assert not any("-" in label for label in labels)

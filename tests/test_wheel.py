@@ -22,6 +22,7 @@ def test_wheel_ships_rules_and_runs_outside_the_repo(tmp_path: Path) -> None:
     assert "letterlint/py.typed" in names
     assert "letterlint/schemas/output-v1.schema.json" in names
     assert "letterlint/reports/report.html.j2" in names
+    assert {f"letterlint/editor/editor.{part}" for part in ("html", "css", "js")} <= set(names)  # the app
 
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],

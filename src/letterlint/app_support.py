@@ -1,9 +1,12 @@
 """The template editor's logic, kept apart from Streamlit so it can be tested directly.
 
-`app.py` is a thin page over these functions: highlighting a letter (letter text always
-escaped, overlapping findings merged), a word diff of a change, previews with a sample
-customer, exports, and saving back to the templates folder without silently overwriting
-someone else's change. Only letterlint's public API is used here, as for any front end.
+`app.py` is a thin page over these functions: what the editor component is sent (the
+letter cut into highlighted pieces, overlapping findings split; the findings as cards
+titled in words), the score with what costs it the most and what the fixes would make it,
+a word diff of a change, previews with a sample customer, exports, and saving back to the
+templates folder without silently overwriting someone else's change. It uses letterlint's
+public API, plus ``api.lint_text`` (one lint for findings, score and readability) and
+``scoring`` (the score of what is left after "ignore here").
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import hashlib
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -62,6 +65,84 @@ def lint_letter(text: str, kind: str, name: str, config: Config) -> LintView:
     return LintView(result.findings, result.score, Readability.from_figures(result.readability))
 
 
+Spot = tuple[str, str, int]
+"""One finding to ignore "here": its code, its text and which of that code's findings on
+that text it is (the first, the second…), so it stays ignored while the letter around it
+is edited."""
+
+
+def spot_of(f: Finding, findings: Sequence[Finding]) -> Spot:
+    same = [g for g in findings if g.code == f.code and g.text == f.text]
+    return (f.code, f.text, same.index(f) if f in same else 0)
+
+
+def without_spots(view: LintView, spots: Iterable[Spot]) -> LintView:
+    """The view without the findings ignored here; the score is that of what is left."""
+    from letterlint.scoring import score
+
+    ignored = set(spots)
+    if not ignored or view.error is not None:
+        return view
+    kept = tuple(f for f in view.findings if spot_of(f, view.findings) not in ignored)
+    return LintView(kept, score(kept), view.readability, view.error)
+
+
+def ignoring(config: Config, codes: Iterable[str]) -> Config:
+    """``config`` with more rule codes ignored (the editor's "ignore this rule in this letter")."""
+    extra = tuple(c for c in sorted(set(codes)) if c not in config.ignore)
+    return replace(config, ignore=config.ignore + extra) if extra else config
+
+
+@dataclass(frozen=True)
+class ScoreOutlook:
+    """The score, what costs it the most, and what it would be after the fixes on offer."""
+
+    score: int
+    costs: tuple[tuple[str, int], ...]  # (what, points lost), most costly first
+    after_safe_fixes: int | None  # None: no safe fix to apply
+    after_rewrite: int | None  # None: the rewrite could not be made
+
+
+def score_costs(findings: Sequence[Finding]) -> tuple[tuple[str, int], ...]:
+    """What each rule that fired costs, in words, most costly first."""
+    from letterlint.scoring import rule_penalties
+
+    by_code: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_code.setdefault(f.code, []).append(f)
+    rows = []
+    for code, points in rule_penalties(findings).items():
+        first = by_code[code][0]
+        n = len(by_code[code])
+        label = f"{category_label(first.category)}: {rule_words(first.name)}" + (f" (×{n})" if n > 1 else "")
+        rows.append((label, round(points)))
+    return tuple(sorted(rows, key=lambda r: -r[1]))
+
+
+@lru_cache(maxsize=32)
+def score_outlook(text: str, kind: str, name: str, config: Config) -> ScoreOutlook | None:
+    """The score now, after every safe fix and after the friendlier rewrite (None if it
+    cannot be linted); cached like `lint_letter`."""
+    from letterlint import fix_text, rewrite_text
+
+    view = lint_letter(text, kind, name, config)
+    if view.error is not None or view.score is None:
+        return None
+    after_safe = None
+    if any(f.fix is not None and f.fix.applicability == "safe" for f in view.findings):
+        try:
+            fixed = fix_text(text, kind=kind, path=name, config=config)
+            after_safe = lint_letter(fixed.text, kind, name, config).score
+        except ValueError:
+            after_safe = None
+    try:
+        rw = rewrite_text(text, kind="text" if kind == "jinja" else kind, config=config)
+        after_rewrite = lint_letter(rw.template, "jinja", name, config).score
+    except Exception:  # noqa: BLE001 - a template the rewrite cannot read: no figure to show
+        after_rewrite = None
+    return ScoreOutlook(view.score, score_costs(view.findings), after_safe, after_rewrite)
+
+
 def load_upload(name: str, data: bytes) -> OpenedLetter:
     """Read an uploaded file for editing; problems come back in ``error``, never raised."""
     from letterlint import FileError
@@ -94,21 +175,10 @@ def list_templates(folder: str | Path) -> list[str]:
 
 # --------------------------------------------------------------------------- highlighting
 
-CATEGORY_COLOURS: dict[str, str] = {
-    "stigmatising-language": "#fcd5da",
-    "legal-jargon": "#dfe3ff",
-    "threatening-tone": "#ffdcb8",
-    "call-to-action": "#d8f0de",
-    "personalisation": "#d6ecfb",
-    "readability": "#ececec",
-    "compliance": "#eadcfb",
-    "template": "#fbf3c0",
-}
-SEVERITY_UNDERLINE: dict[str, str] = {
-    "error": "2px solid #b3261e",
-    "warning": "2px solid #d9730d",
-    "info": "1px dashed #6b6b6b",
-}
+#: The categories the editor highlights (their colours are in ``editor/editor.css``);
+#: the call to action and compliance findings are about the letter as a whole.
+HIGHLIGHTED = ("stigmatising-language", "legal-jargon", "threatening-tone", "personalisation",
+               "readability", "template")
 _RANK = {"info": 1, "warning": 2, "error": 3}
 _BOX = ("white-space:pre-wrap;word-wrap:break-word;font-family:inherit;font-size:15px;line-height:1.65;"
         "padding:12px 14px;border:1px solid #d0d4dc;border-radius:8px;background:#fff;color:#1a1a1a;margin:0")
@@ -144,38 +214,140 @@ def primary(covering: Sequence[Finding]) -> Finding:
     return max(covering, key=lambda f: (f.category != "readability", _RANK[f.severity], -(f.end - f.start)))
 
 
-def highlight_html(text: str, findings: Iterable[Finding]) -> str:
-    """The letter as escaped HTML with ``<mark>`` spans coloured by category, underlined by severity.
+def finding_id(f: Finding) -> str:
+    """A finding's id on the page (its card's key, its highlight's link): code and offset."""
+    return f"{f.code}-{f.start}-{f.end}"
 
-    The letter's own text is always passed through `html.escape`: whatever it contains
-    (tags, Markdown, ``$`` signs) is shown literally, never interpreted.
+
+def editor_pieces(text: str, findings: Iterable[Finding]) -> list[list[Any]]:
+    """The letter cut into ``[text, classes, title, ids]`` pieces for the editor component.
+
+    Pieces come from `highlight_segments` (overlaps split, so each character shows once,
+    the lead finding's colour from `primary`); the component sets each piece as text,
+    never as markup, so its offsets are those of the browser's string whatever
+    characters the letter holds.
     """
-    out = []
+    out: list[list[Any]] = []
     for piece, covering in highlight_segments(text, findings):
         if not covering:
-            out.append(html.escape(piece))
+            out.append([piece, "", "", []])
             continue
         lead = primary(covering)
-        codes = " ".join(dict.fromkeys(f.code for f in covering))
-        title = "\n".join(dict.fromkeys(f"{f.code} [{f.severity}] {f.name}" for f in covering))
-        if lead.category == "readability":  # whole sentences: a quiet tint, so words inside stand out
-            style = f"background:{CATEGORY_COLOURS['readability']};color:inherit;padding:0"
-        else:
-            style = (f"background:{CATEGORY_COLOURS.get(lead.category, '#eee')};"
-                     f"border-bottom:{SEVERITY_UNDERLINE[lead.severity]};padding:0 1px;border-radius:2px;color:inherit")
-        out.append(f'<mark class="ll-mark ll-{lead.severity} ll-{lead.category}" data-codes="{codes}" '
-                   f'title="{html.escape(title)}" style="{style}">{html.escape(piece)}</mark>')
-    return f'<div class="ll-letter" style="{_BOX}">{"".join(out)}</div>'
+        ordered = sorted(covering, key=lambda f: f is not lead)  # the finding whose colour it takes first
+        title = " · ".join(dict.fromkeys(finding_title(f) for f in ordered))
+        ids = [finding_id(f) for f in ordered]
+        out.append([piece, f"ll-{lead.severity} ll-{lead.category}", title, ids])
+    return out
 
 
-def legend_html() -> str:
-    """A key to the highlight colours and underlines."""
-    cats = "".join(f'<span style="background:{c};padding:1px 6px;border-radius:3px;margin-right:6px">'
-                   f"{html.escape(name)}</span>" for name, c in CATEGORY_COLOURS.items()
-                   if name not in ("compliance", "call-to-action"))
-    sev = "".join(f'<span style="border-bottom:{u};margin-right:10px">{s}</span>'
-                  for s, u in reversed(SEVERITY_UNDERLINE.items()))
-    return f'<div style="font-size:12px;line-height:2;color:#444">{cats}<br>{sev}</div>'
+CATEGORY_LABELS: dict[str, str] = {
+    "stigmatising-language": "Stigmatising language",
+    "legal-jargon": "Legal jargon",
+    "threatening-tone": "Threatening tone",
+    "call-to-action": "Call to action",
+    "personalisation": "Personalisation",
+    "readability": "Readability",
+    "compliance": "Compliance",
+    "template": "Template",
+}
+SEVERITY_LABELS = {"error": "Must change", "warning": "Should change", "info": "Advice"}
+
+
+def category_label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category.replace("-", " ").capitalize())
+
+
+def _quoted(text: str, limit: int = 42) -> str:
+    text = " ".join(text.split())
+    return "‘" + (text if len(text) <= limit else text[:limit - 1].rstrip() + "…") + "’"
+
+
+def finding_title(f: Finding) -> str:
+    """A finding in words: "Legal jargon: ‘remit’ → ‘pay’", "Call to action: missing"."""
+    what = category_label(f.category)
+    if is_whole_letter(f):
+        return f"{what}: {rule_words(f.name)}"
+    if f.suggestion is not None:
+        return f"{what}: {_quoted(f.text)} → {_quoted(f.suggestion) if f.suggestion else '(remove it)'}"
+    words = rule_words(f.name)
+    return f"{what}: {_quoted(f.text)}" + ("" if words == f.text.lower() else f" ({words})")
+
+
+def rule_words(name: str) -> str:
+    """``threatening-tone.bailiffs`` → ``bailiffs``: what the rule looks for, in words."""
+    return name.split(".", 1)[-1].replace("-", " ")
+
+
+WHOLE_LETTER = "the-letter"
+"""The group of findings about the letter as a whole (shown as notes, not quotes)."""
+
+
+def group_label(group: str) -> str:
+    return "About the letter as a whole" if group == WHOLE_LETTER else category_label(group)
+
+
+def group_findings(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings by category, the categories with errors first (then warnings, then by count);
+    inside a category, the most severe first and then in reading order. Findings about the
+    whole letter form one group of their own, `WHOLE_LETTER`."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(WHOLE_LETTER if is_whole_letter(f) else f.category, []).append(f)
+    for items in groups.values():
+        items.sort(key=lambda f: (-_RANK[f.severity], f.start))
+    return sorted(groups.items(), key=lambda kv: (-max(_RANK[f.severity] for f in kv[1]),
+                                                  -sum(_RANK[f.severity] for f in kv[1]), kv[0]))
+
+
+FIX_LABELS = {"safe": "a safe fix: the meaning stays", "unsafe": "this changes the wording: read it first",
+              "display-only": "a suggestion to adapt"}
+
+
+def card_data(f: Finding) -> dict[str, Any]:
+    """What the editor's card for one finding shows (all plain text, set as text by the
+    component); the rule's "why" is sent once per rule, see `panel_data`."""
+    fix = None
+    accept = None
+    if f.fix is not None and f.fix.edits:
+        new = f.fix.edits[0].replacement
+        fix = (f"Suggestion ({FIX_LABELS.get(f.fix.applicability, f.fix.applicability)}): "
+               + (f"write “{new}”" if new else "remove it"))
+        accept = "Accept this fix" if f.fix.applicability == "safe" else "Use this wording"
+    where = "about the whole letter" if is_whole_letter(f) else f"line {f.line}"
+    return {
+        "id": finding_id(f), "severity": f.severity, "chip": SEVERITY_LABELS[f.severity],
+        "title": finding_title(f), "message": f.message, "fix": fix, "accept": accept,
+        "safe": f.fix is not None and f.fix.applicability == "safe",
+        "code": f.code, "meta": f"{f.code} {f.name} · {where}",
+    }
+
+
+def panel_data(findings: Sequence[Finding], docs: Mapping[str, Any]) -> dict[str, Any]:
+    """The cards, grouped as `group_findings` orders them, with a tally per group, and
+    each rule's rationale and sources (``why``) by code."""
+    groups = []
+    for group, items in group_findings(findings):
+        counts = {sev: sum(f.severity == sev for f in items) for sev in SEVERITY_LABELS}
+        tally = " · ".join(f"{n} {SEVERITY_LABELS[sev].lower()}" for sev, n in counts.items() if n)
+        groups.append({"label": group_label(group), "tally": tally, "cards": [card_data(f) for f in items]})
+    why = {f.code: [docs[f.code].rationale, list(docs[f.code].sources)] for f in findings if f.code in docs}
+    return {"groups": groups, "why": why}
+
+
+def legend_data() -> list[tuple[str, str, str]]:
+    """The key under the editor: (label, classes, "fill" or "line")."""
+    fills = [(category_label(name), f"ll-{name}", "fill") for name in HIGHLIGHTED]
+    lines = [(SEVERITY_LABELS[sev], f"ll-{sev}", "line") for sev in ("error", "warning", "info")]
+    return fills + lines
+
+
+def editor_assets() -> dict[str, str]:
+    """The editor component's HTML, CSS and JavaScript, shipped inside the package
+    (nothing is fetched: the page works offline)."""
+    from importlib.resources import files
+
+    folder = files("letterlint") / "editor"
+    return {part: (folder / f"editor.{part}").read_text(encoding="utf-8") for part in ("html", "css", "js")}
 
 
 # --------------------------------------------------------------------------- diffs
