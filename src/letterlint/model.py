@@ -36,6 +36,7 @@ ERROR_CODES: tuple[str, ...] = (
     "unsafe-archive",
     "template-syntax",
     "unsupported-format",
+    "too-complex",
 )
 
 

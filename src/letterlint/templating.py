@@ -182,6 +182,7 @@ _JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _STMT = re.compile(r"\{%[-+]?\s*(\w+)(.*?)[-+]?%\}", re.S)
 _FOR = re.compile(r"^\s*(.+?)\s+in\s+.+$", re.S)
 MAX_VARIANTS = 8
+_INLINE_SET = re.compile(r"^\s*[\w\s,.()]+?=(?!=)")  # ``{% set x = ... %}``, not ``{% set x %}...``
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,128 @@ class _Opaque:
         return True
 
 
+# --------------------------------------------------------------------------- bounded rendering
+
+MAX_RENDER_CHARS = 1_000_000
+"""The most text a template may render to (the editor's preview, `render_bounded`)."""
+MAX_RENDER_STEPS = 100_000
+"""The most loop steps over ``range`` a rendering may take, all loops together."""
+MAX_RENDER_SECONDS = 2.0
+MAX_TEMPLATE_INT = 10_000
+"""The largest count a template may repeat text by (``'a' * n``, ``center(n)``, ``range(n)``)."""
+_SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "batch", "slice", "format", "filesizeformat")
+
+
+class TemplateLimitError(ReadError):
+    """A template that would take too long, too much memory or too deep a recursion to render.
+
+    Its ``code`` is ``too-complex`` and its message says which limit was reached.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__("too-complex", message)
+
+
+def _check_count(value: Any, what: str) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEMPLATE_INT:
+        raise TemplateLimitError(f"{what} {value if abs(value) < 10**12 else 'so large'} is over the limit of {MAX_TEMPLATE_INT:,}")
+
+
+def bounded_environment(**kwargs: Any) -> Any:
+    """A `SandboxedEnvironment` that refuses what could exhaust time or memory.
+
+    Powers and products that would make huge numbers or strings, ``range`` beyond
+    `MAX_RENDER_STEPS` steps in all, and filters given huge widths or counts raise
+    `TemplateLimitError`. (The sandbox itself already stops access to Python internals.)
+    """
+    import time
+
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class _Bounded(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "<<"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**":
+                if not isinstance(left, (int, float)) or not isinstance(right, (int, float)) or abs(right) > 64 \
+                        or (isinstance(left, int) and abs(left) > MAX_TEMPLATE_INT):
+                    raise TemplateLimitError("a power in the template is too large to compute")
+            elif operator == "<<":
+                raise TemplateLimitError("the template shifts a number by bits, which is not supported")
+            else:
+                for a, b in ((left, right), (right, left)):
+                    if isinstance(a, (str, list, tuple)) and isinstance(b, int):
+                        if len(a) * max(b, 0) > MAX_RENDER_CHARS:
+                            raise TemplateLimitError("the template repeats text beyond the size limit")
+                if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > 4096:
+                    raise TemplateLimitError("a product in the template is too large to compute")
+            return super().call_binop(context, operator, left, right)
+
+    env = _Bounded(**kwargs)
+    steps = [0]
+    deadline = [time.monotonic() + MAX_RENDER_SECONDS]
+
+    def bounded_range(*args: int) -> Any:
+        for a in args:
+            _check_count(a, "range")
+        for i in range(*args):
+            steps[0] += 1
+            if steps[0] > MAX_RENDER_STEPS or (steps[0] % 1000 == 0 and time.monotonic() > deadline[0]):
+                raise TemplateLimitError(f"the template's loops run past {MAX_RENDER_STEPS:,} steps or "
+                                         f"{MAX_RENDER_SECONDS:g} s")
+            yield i
+
+    env.globals["range"] = bounded_range
+    env.globals.pop("lipsum", None)
+    for name in _SIZED_FILTERS:
+        func = env.filters.get(name)
+        if func is None:
+            continue
+
+        def sized(*args: Any, _func: Any = func, _name: str = name, **kw: Any) -> Any:
+            for a in (*args[1:], *kw.values()):
+                _check_count(a, f"the {_name} filter's argument")
+            return _func(*args, **kw)
+
+        for attr in ("jinja_pass_arg",):  # keep how Jinja passes the context or environment
+            if hasattr(func, attr):
+                setattr(sized, attr, getattr(func, attr))
+        env.filters[name] = sized
+    env.letterlint_budget = (steps, deadline)  # type: ignore[attr-defined]
+    return env
+
+
+def render_bounded(env: Any, source: str, context: dict[str, Any]) -> str:
+    """Render ``source`` in a `bounded_environment`; `TemplateLimitError` past any limit.
+
+    Also bounds the output (`MAX_RENDER_CHARS`), the time between output chunks and the
+    recursion depth (macros calling themselves). Syntax errors raise Jinja's own errors.
+    """
+    import time
+
+    steps, deadline = env.letterlint_budget
+    steps[0] = 0
+    deadline[0] = time.monotonic() + MAX_RENDER_SECONDS
+    try:
+        template = env.from_string(source)
+        out: list[str] = []
+        size = 0
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_RENDER_CHARS:
+                raise TemplateLimitError(f"the template renders to more than {MAX_RENDER_CHARS:,} characters")
+            if time.monotonic() > deadline[0]:
+                raise TemplateLimitError(f"the template takes more than {MAX_RENDER_SECONDS:g} s to render")
+            out.append(chunk)
+        return "".join(out)
+    except (RecursionError, MemoryError):
+        raise TemplateLimitError("the template nests or recurses too deeply to render") from None
+    except SyntaxError:  # Python's own limit on nested blocks, reached by deep {% for %} nesting
+        raise TemplateLimitError("the template nests its blocks too deeply to render") from None
+    except OverflowError:
+        raise TemplateLimitError("a number in the template is too large") from None
+
+
 def check_jinja_syntax(source: str) -> None:
     """Raise `ReadError` ``template-syntax`` naming the line of the first error."""
     from jinja2 import TemplateSyntaxError
@@ -258,12 +381,14 @@ def check_jinja_syntax(source: str) -> None:
         SandboxedEnvironment().parse(source)
     except TemplateSyntaxError as exc:
         raise ReadError("template-syntax", f"line {exc.lineno}: {exc.message}") from None
+    except (RecursionError, MemoryError):
+        raise ReadError("template-syntax", "the template nests too deeply to be parsed "
+                                           "(unclosed brackets or blocks?)") from None
 
 
 def jinja_variants(source: str) -> list[Variant]:
     """Render every ``{% if %}`` branch at least once; see the module docstring."""
     from jinja2 import ChainableUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
     check_jinja_syntax(source)
     starts = line_starts(source)
@@ -333,13 +458,25 @@ def jinja_variants(source: str) -> list[Variant]:
         elif word == "endfor" and stack:
             stack.pop()
             out.append("{% endfor %}")
+        elif word == "set" and sm is not None and _INLINE_SET.match(sm.group(2)):
+            pass  # nothing reads the value: expressions are never evaluated
+        elif word in ("set", "call", "filter"):  # a block whose body is text: kept, not evaluated
+            stack.append(["block", -1, 0, None])
+            out.append("{% if true %}")
+        elif word in ("endset", "endcall", "endfilter") and stack:
+            stack.pop()
+            out.append("{% endif %}")
+        elif word == "with":
+            out.append("{% with %}")
+        elif word == "autoescape":
+            out.append("{% autoescape false %}")
         else:
-            out.append(tok)  # set, macro, block, ...: kept as written
+            out.append(tok)  # macro, block, endwith, ...: kept as written (they evaluate nothing)
     add_text(pos, len(source))
 
     n_variants = min(MAX_VARIANTS, max([s + 1 for s in chain_sizes] or [1]))
-    env = SandboxedEnvironment(undefined=ChainableUndefined, autoescape=False)
-    template = env.from_string("".join(out))
+    env = bounded_environment(undefined=ChainableUndefined, autoescape=False)
+    instrumented = "".join(out)
     marker = re.compile(r"\x00(\d+)\x01")
     variants: list[Variant] = []
     seen: set[tuple[int, ...]] = set()
@@ -350,7 +487,9 @@ def jinja_variants(source: str) -> list[Variant]:
             "_llloop": lambda n: [_Opaque(n) if n else _Opaque()],
         }
         try:
-            rendered = template.render(ctx)
+            rendered = render_bounded(env, instrumented, ctx)
+        except TemplateLimitError:
+            raise
         except Exception as exc:  # undefined filters, includes without a loader, ...
             if not variants:
                 raise _RenderFailed(str(exc)) from None
@@ -395,7 +534,9 @@ def check_dialect_syntax(source: str, kind: str) -> None:
     if kind in ("handlebars", "mustache"):
         depth = source.count("{{") - source.count("}}")
         stack: list[tuple[str, int]] = []
-        for m in _HB_TAG.finditer(source):
+        # a tag ends at a ``}}``: none starts after the last one (a lazy scan from every
+        # later ``{{`` to the end of the text would make this quadratic)
+        for m in _HB_TAG.finditer(source, 0, source.rfind("}}") + 2):
             tok = m.group(0)
             line = line_col(starts, m.start())[0]
             if tok.startswith("{{!"):
@@ -418,7 +559,7 @@ def check_dialect_syntax(source: str, kind: str) -> None:
             raise ReadError("template-syntax", f"line {line_col(starts, idx)[0]}: '{{{{' is never closed")
     elif kind == "liquid":
         lstack: list[tuple[str, int]] = []
-        for m in _LIQUID_TAG.finditer(source):
+        for m in _LIQUID_TAG.finditer(source, 0, source.rfind("%}") + 2):
             word = m.group(1)
             line = line_col(starts, m.start())[0]
             if word in _LIQUID_BLOCKS:
