@@ -102,19 +102,21 @@ class Rewrite:
 
     def render_passage(self, template_line: str) -> str:
         """One rewritten line with the letter's own values filled in."""
-        from jinja2.sandbox import SandboxedEnvironment
+        from .templating import bounded_environment, render_bounded
 
         try:
-            return SandboxedEnvironment().from_string(template_line).render(self.context)
+            return render_bounded(bounded_environment(), template_line, self.context)
         except Exception:  # noqa: BLE001 - a line cut out of a template may not render alone
             return template_line
 
     def render(self) -> str:
         from jinja2 import StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
 
-        return SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True).from_string(
-            self.template).render(self.context)
+        from .templating import bounded_environment, render_bounded
+
+        # bounded: a template's own {% set %} or loops never run away (TemplateLimitError)
+        env = bounded_environment(undefined=StrictUndefined, keep_trailing_newline=True)
+        return render_bounded(env, self.template, self.context)
 
 
 class _Vars:

@@ -262,10 +262,11 @@ MAX_TEMPLATE_INT = 10_000
 _SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "batch", "slice", "format", "filesizeformat")
 
 
-class TemplateLimitError(ReadError):
+class TemplateLimitError(ReadError, ValueError):
     """A template that would take too long, too much memory or too deep a recursion to render.
 
-    Its ``code`` is ``too-complex`` and its message says which limit was reached.
+    Its ``code`` is ``too-complex`` and its message says which limit was reached. It is
+    also a ValueError, what callers of the API expect from a template that cannot be used.
     """
 
     def __init__(self, message: str) -> None:
