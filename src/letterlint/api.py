@@ -151,6 +151,12 @@ def few_full_collections() -> Iterator[None]:
 MAX_JOBS_PER_CPU = 2
 """``--jobs`` is capped at this many workers per CPU (and at the number of batches)."""
 
+def worker_count(jobs: int, batches: int) -> int:
+    """The workers ``--jobs`` really starts: never more than batches of work, nor more than
+    `MAX_JOBS_PER_CPU` per CPU (each costs a spaCy pipeline's memory)."""
+    return max(1, min(jobs, batches, MAX_JOBS_PER_CPU * default_jobs()))
+
+
 PARALLEL_MIN_FILES = 200
 """Below this many files one process is faster: a worker costs a spaCy start-up."""
 
@@ -318,9 +324,7 @@ def _lint_parallel(todo: list[str], config: Config, context_file: str | None, ki
     size = max(16, min(256, len(todo) // (jobs * 8) or 16))
     batches = [[(p, kind) for p in todo[i:i + size]] for i in range(0, len(todo), size)]
     results: list[tuple[FileResult, str | None]] = []
-    # never more workers than batches, nor more than a few per CPU (each costs a spaCy
-    # pipeline's memory): --jobs 500 on two CPUs is two CPUs' worth
-    jobs = max(1, min(jobs, len(batches), MAX_JOBS_PER_CPU * default_jobs()))
+    jobs = worker_count(jobs, len(batches))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
                              initargs=(config, context_file, run)) as pool:
         for batch in pool.map(_worker_lint, batches):
