@@ -62,6 +62,8 @@ FAMILIES = [
     ("<a ", "html"),
     ("&", "html"),
     ("A\n", "text"),
+    ('You are a debtor, "a debtor". ', "text"),  # skip-quoted counted the quotes per match
+    ("debtor ", "text"),
 ]
 
 

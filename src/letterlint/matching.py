@@ -174,6 +174,7 @@ class CompiledRules:
                 allowed.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
         best: dict[tuple[str, int], tuple[int, int, Rule, str, str | None, int, int]] = {}
         toks = a.toks  # offsets as plain ints: no spaCy Token object per lookup
+        quotes: list[int] | None = None  # offsets of the quote marks, for skip-quoted
         for match_id, s, e in self.matcher(doc):
             rule, phrase, sugg = self._term_key[match_id]
             start = toks[s].start
@@ -198,7 +199,9 @@ class CompiledRules:
             if opts.get("skip-quoted"):
                 sent = a.sentence_at(start)
                 s0 = sent[0] if sent else 0
-                if len(_QUOTES.findall(a.text[s0:start])) % 2 == 1:
+                if quotes is None:  # every quote mark once: counting per match is quadratic
+                    quotes = [m.start() for m in _QUOTES.finditer(a.text)]
+                if (bisect_left(quotes, start) - bisect_left(quotes, s0)) % 2 == 1:
                     continue
             # keep the longest match of a rule starting at one place, and drop matches
             # inside a longer match of the same rule
