@@ -68,8 +68,39 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
         e = i
         while e < n and not text[e].isspace():
             e += 1
-        spans.extend(m.span() for m in _PROTECTED.finditer(text, s, e))
+        spans.extend(_protected_in_run(text, s, e))
         done = e
+    return spans
+
+
+def _protected_in_run(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """``_PROTECTED.finditer(text, s, e)`` for one run of non-space characters, in linear time.
+
+    The regex itself is quadratic here (``\\S*[/@\\\\]\\S*`` is tried from every
+    character: 64,000 letters before a ``](`` took a minute). In one run, a ``/``, ``@``,
+    ``\\`` or ``#!`` anywhere makes the whole run one match; otherwise the matches are
+    ``](…)`` links up to the first ``www.``, which runs to the end.
+    """
+    run = text[s:e]
+    if "/" in run or "@" in run or "\\" in run or "#!" in run:
+        return [(s, e)]
+    spans: list[tuple[int, int]] = []
+    p = s
+    w = -2  # the next ``www.`` after ``p`` (-2: not searched yet), found again only once passed
+    while p < e:
+        if w == -2 or 0 <= w < p:
+            w = text.find("www.", p, e)
+            if w != -1 and w + 4 >= e:
+                w = -1  # ``www\.\S+`` needs a character after the dot
+        i = text.find("](", p, w if w != -1 else e)
+        j = text.find(")", i + 2, e) if i != -1 else -1
+        if j != -1:
+            spans.append((i, j + 1))
+            p = j + 1
+            continue
+        if w != -1:
+            spans.append((w, e))
+        break
     return spans
 
 
@@ -118,15 +149,17 @@ def _sentence_starts(text: str, rows: list[list[int]]) -> list[int]:
     starts = [-1] * n
     starts[0] = 1
     idxs = [r[0] for r in rows]
+    run_end = -1  # the end of the last run of punctuation scanned (each run is scanned once)
     for m in _ENDER_CHAR.finditer(text):
         p = m.start()
         i = bisect_right(idxs, p) - 1
-        if i < 0 or not rows[i][3] or rows[i][0] + rows[i][1] - 1 != p:
-            continue  # not the last character of a punctuation token
+        if i < 0 or i < run_end or not rows[i][3] or rows[i][0] + rows[i][1] - 1 != p:
+            continue  # not the last character of a punctuation token, or inside a run done
         # like spaCy's sentencizer: a run of enders (and closing quotes) ends the sentence
         nxt = i + 1
         while nxt < n and rows[nxt][3] and not rows[nxt][2]:
             nxt += 1
+        run_end = nxt
         j = nxt
         while j < n and rows[j][2]:
             j += 1
@@ -183,12 +216,50 @@ def parse(text: str) -> tuple["Doc", list[list[int]]]:
     """
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
-    doc = get_nlp().make_doc(text)
+    doc = make_doc(text)
     rows = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist() if len(doc) else []
     starts = _mark_sentences_rows(doc, text, rows)
     for row, start in zip(rows, starts):
         row.append(start)
     return doc, rows
+
+
+LONG_RUN = 256
+"""Runs of non-space characters at least this long are tokenised in pieces of this size."""
+_LONG_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
+
+
+def make_doc(text: str) -> "Doc":
+    """spaCy's tokenisation of ``text``, in time linear in its length.
+
+    spaCy's tokenizer is quadratic in the length of a run of non-space characters (it
+    searches for suffixes from the end again after every one it splits off: 16,000 ``!``
+    took a minute). Letters never hold a word that long, so a longer run (a pasted
+    hash, a line of ``!``) is tokenised in pieces of `LONG_RUN` characters; the
+    ``Doc`` still holds the text exactly.
+    """
+    nlp = get_nlp()
+    if len(text) < LONG_RUN or _LONG_RUN.search(text) is None:
+        return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    words: list[str] = []
+    spaces: list[bool] = []
+
+    def add(segment: str) -> None:
+        if segment:
+            for tok in nlp.make_doc(segment):
+                words.append(tok.text)
+                spaces.append(bool(tok.whitespace_))
+
+    pos = 0
+    for m in _LONG_RUN.finditer(text):
+        add(text[pos:m.start()])
+        for i in range(m.start(), m.end(), LONG_RUN):
+            add(text[i:min(i + LONG_RUN, m.end())])
+        pos = m.end()
+    add(text[pos:])
+    return Doc(nlp.vocab, words=words, spaces=spaces)
 
 
 @lru_cache(maxsize=1)

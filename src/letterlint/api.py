@@ -17,7 +17,8 @@ from . import __version__
 from .config import Config
 from .engine import Linter
 from .model import FileError, FileResult, Finding, Report, pack_result, unpack_result
-from .readers import KIND_BY_SUFFIX, UNSUPPORTED_SUFFIXES, ReadError, read_bytes, read_text
+from .readers import (KIND_BY_SUFFIX, UNSUPPORTED_SUFFIXES, FileTooLarge, ReadError, is_regular_file, read_bytes,
+                      read_capped, read_text)
 
 if TYPE_CHECKING:
     from .cache import ResultCache
@@ -93,11 +94,12 @@ def check_bytes(data: bytes, filename: str, *, config: Config | None = None, kin
     return get_linter(config).lint(src)
 
 
-def iter_files(paths: Iterable[str | Path], config: Config) -> Iterator[tuple[str, bool]]:
+def iter_files(paths: Iterable[str | Path], config: Config) -> Iterator[tuple[str, bool | None]]:
     """Files to check in order: ``(path, explicitly named)``; skipped ones come as ``(path, None)``.
 
     Folders are walked in sorted order, skipping hidden entries, Office lock files
-    (``~$*``) and ``exclude`` globs.
+    (``~$*``) and ``exclude`` globs. What is not a regular file (a FIFO, a device, a link
+    to one, a broken link) is skipped, and so are links to files outside the folder.
     """
     for p in paths:
         p = str(p)
@@ -112,22 +114,34 @@ def iter_files(paths: Iterable[str | Path], config: Config) -> Iterator[tuple[st
                 full = os.path.join(root, name)
                 if config.is_excluded(full):
                     continue
+                if not is_regular_file(full) or (os.path.islink(full) and not _inside(full, p)):
+                    yield full, None
+                    continue
                 yield full, False
 
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
+def _inside(path: str, folder: str) -> bool:
+    """Whether ``path``, links resolved, lies inside ``folder`` (links resolved too)."""
+    real = os.path.realpath(path)
+    top = os.path.realpath(folder)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
 def _read_raw(path: str) -> bytes | FileResult:
-    """A file's bytes, or a `FileResult` saying why it cannot be read."""
+    """A file's bytes, or a `FileResult` saying why it cannot be read.
+
+    Only regular files are read, and never more than `MAX_FILE_BYTES` of them (a link to
+    ``/dev/zero`` or a FIFO is an error for that file, not a hang).
+    """
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            return FileResult(path=path, score=None, error=FileError("too-large", f"file is {size:,} bytes"))
-        with open(path, "rb") as fh:
-            return fh.read()
-    except OSError as exc:
-        return FileResult(path=path, score=None, error=FileError("unreadable", f"cannot read: {exc.strerror or exc}"))
+        return read_capped(path, MAX_FILE_BYTES)
+    except FileTooLarge as exc:
+        return FileResult(path=path, score=None, error=FileError("too-large", exc.strerror))
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return FileResult(path=path, score=None, error=FileError("unreadable", f"cannot read: {getattr(exc, 'strerror', None) or exc}"))
 
 
 def read_path(path: str, *, stdin_data: bytes | None = None, kind: str | None = None) -> FileResult | object:
@@ -157,6 +171,15 @@ def few_full_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*old)
+
+
+MAX_JOBS_PER_CPU = 2
+"""``--jobs`` is capped at this many workers per CPU (and at the number of batches)."""
+
+def worker_count(jobs: int, batches: int) -> int:
+    """The workers ``--jobs`` really starts: never more than batches of work, nor more than
+    `MAX_JOBS_PER_CPU` per CPU (each costs a spaCy pipeline's memory)."""
+    return max(1, min(jobs, batches, MAX_JOBS_PER_CPU * default_jobs()))
 
 
 PARALLEL_MIN_FILES = 200
@@ -233,6 +256,9 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
             continue
         seen.add(norm)
         suffix = Path(path).suffix.lower()
+        if explicit is None:  # not a regular file, or a link out of the walked folder
+            skipped.append(path)
+            continue
         if not explicit and suffix not in KIND_BY_SUFFIX and suffix not in UNSUPPORTED_SUFFIXES:
             skipped.append(path)
             continue
@@ -313,7 +339,10 @@ def _cache_lookup(store: "ResultCache", todo: list[str], results: list[FileResul
     for i, key in keys.items():
         hit = found.get(key)
         if hit is not None:
-            results[i] = unpack_result(with_path(hit, todo[i]))
+            try:
+                results[i] = unpack_result(with_path(hit, todo[i]))
+            except Exception:  # noqa: BLE001 - an entry of the wrong shape is a miss, never a lost run
+                results[i] = None
 
 
 def _lint_parallel(todo: list[str], config: Config, context_file: str | None, kind: str | None, jobs: int,
@@ -330,6 +359,7 @@ def _lint_parallel(todo: list[str], config: Config, context_file: str | None, ki
     size = max(16, min(256, len(todo) // (jobs * 8) or 16))
     batches = [[(p, kind) for p in todo[i:i + size]] for i in range(0, len(todo), size)]
     results: list[tuple[FileResult, str | None]] = []
+    jobs = worker_count(jobs, len(batches))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
                              initargs=(config, context_file, run)) as pool:
         for batch in pool.map(_worker_lint, batches):

@@ -355,6 +355,43 @@ def editor_assets() -> dict[str, str]:
 _WORDS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\s+|\w+|[^\w\s]")  # a placeholder is one word
 
 
+EXACT_DIFF_CELLS = 250_000
+"""Above this many word pairs (after the common start and end are set aside) the word diff
+lets difflib skip very common words, which keeps it fast on long, repetitive letters."""
+
+
+def _word_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """``SequenceMatcher(None, a, b).get_opcodes()``, in time close to linear for an edit.
+
+    An exact diff (``autojunk=False``) of a repetitive letter is quadratic or worse (a
+    7 KB letter took 85 s), so the unchanged start and end are matched first, and only a
+    large middle is diffed with difflib's heuristic for common words.
+    """
+    lo = 0
+    top = min(len(a), len(b))
+    while lo < top and a[lo] == b[lo]:
+        lo += 1
+    hi_a, hi_b = len(a), len(b)
+    while hi_a > lo and hi_b > lo and a[hi_a - 1] == b[hi_b - 1]:
+        hi_a -= 1
+        hi_b -= 1
+    mid_a, mid_b = a[lo:hi_a], b[lo:hi_b]
+    exact = len(mid_a) * len(mid_b) <= EXACT_DIFF_CELLS
+    ops: list[tuple[str, int, int, int, int]] = [("equal", 0, lo, 0, lo)] if lo else []
+    if mid_a or mid_b:
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=not exact).get_opcodes():
+            ops.append((op, i1 + lo, i2 + lo, j1 + lo, j2 + lo))
+    if hi_a < len(a):
+        ops.append(("equal", hi_a, len(a), hi_b, len(b)))
+    merged: list[tuple[str, int, int, int, int]] = []
+    for op in ops:  # the trimmed ends may touch an equal run of the middle: one run, as difflib gives
+        if merged and op[0] == "equal" == merged[-1][0]:
+            merged[-1] = ("equal", merged[-1][1], op[2], merged[-1][3], op[4])
+        else:
+            merged.append(op)
+    return merged
+
+
 def diff_html(before: str, after: str) -> str:
     """A word diff: removed words struck through in red, added words in green, all escaped.
 
@@ -362,7 +399,7 @@ def diff_html(before: str, after: str) -> str:
     one removal and one addition rather than alternating word by word.
     """
     a, b = _WORDS.findall(before), _WORDS.findall(after)
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ops = _word_opcodes(a, b)
     chunks: list[tuple[str, str, str]] = []  # (kind, removed, added); kind "equal" or "change"
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
         old, new = "".join(a[i1:i2]), "".join(b[j1:j2])

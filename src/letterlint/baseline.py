@@ -73,17 +73,32 @@ def write_baseline(report: Report, baseline_file: str | Path) -> int:
     return sum(e["count"] for entries in data["files"].values() for e in entries)
 
 
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+MAX_BASELINE_COUNT = 1_000_000
+"""No letter has this many findings of one rule with the same words."""
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a count")
+
+
 def load_baseline(baseline_file: str | Path) -> dict[str, Counter[tuple[str, str]]]:
     """Recorded findings per relative path; a missing or malformed file is a config error."""
+    from .readers import read_capped
+
     p = Path(baseline_file)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(read_capped(p, MAX_BASELINE_BYTES).decode("utf-8"), parse_constant=_no_constant)
     except FileNotFoundError:
         raise ConfigError(f"baseline {p} not found (create it with --write-baseline {p})") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the baseline {p}: {exc}") from None
+        raise ConfigError(f"cannot read the baseline {p}: {getattr(exc, 'strerror', None) or exc}") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{p}:{exc.lineno}: the baseline is not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ConfigError(f"{p}: the baseline is nested too deeply to be a letterlint baseline") from None
+    except ValueError as exc:  # a NUL in the path, a number with thousands of digits, NaN or Infinity
+        raise ConfigError(f"{p}: the baseline is not valid: {exc}") from None
     if not isinstance(data, dict) or data.get("schema_version") != BASELINE_SCHEMA or not isinstance(data.get("files"), dict):
         raise ConfigError(f"{p}: not a letterlint baseline (schema_version {BASELINE_SCHEMA} with a 'files' mapping)")
     out: dict[str, Counter[tuple[str, str]]] = {}
@@ -92,10 +107,12 @@ def load_baseline(baseline_file: str | Path) -> dict[str, Counter[tuple[str, str
         if not isinstance(entries, list):
             raise ConfigError(f"{p}: the entry for {path!r} must be a list")
         for e in entries:
-            try:
-                counter[(str(e["code"]), str(e["text"]))] += int(e.get("count", 1))
-            except (KeyError, TypeError, ValueError):
-                raise ConfigError(f"{p}: a finding of {path!r} needs 'code', 'text' and a whole-number 'count'") from None
+            count = e.get("count", 1) if isinstance(e, dict) else None
+            if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_BASELINE_COUNT \
+                    or not isinstance(e.get("code"), str) or not isinstance(e.get("text"), str):
+                raise ConfigError(f"{p}: a finding of {path!r} needs 'code', 'text' (strings) and a "
+                                  f"whole-number 'count' from 0 to {MAX_BASELINE_COUNT:,}")
+            counter[(e["code"], e["text"])] += count
         out[path] = counter
     return out
 

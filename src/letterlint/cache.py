@@ -164,10 +164,10 @@ class ResultCache:
                 chunk = keys[i:i + 900]
                 q = f"SELECT key, used, value FROM results WHERE key IN ({','.join('?' * len(chunk))})"
                 for key, used, value in db.execute(q, chunk):
-                    try:
-                        found[key] = marshal.loads(value)
-                    except (ValueError, EOFError, TypeError):
+                    packed = _unseal(value)
+                    if packed is None:
                         continue  # a damaged entry is a miss
+                    found[key] = packed
                     if used < stale_before:
                         self._touch.append(key)
         except sqlite3.Error as exc:
@@ -189,7 +189,7 @@ class ResultCache:
         if db is None:
             return
         now = int(time.time())
-        rows = [(key, self.run, now, marshal.dumps(value)) for key, value in items]
+        rows = [(key, self.run, now, _seal(value)) for key, value in items]
         try:
             db.execute("BEGIN")
             db.executemany("INSERT OR REPLACE INTO results (key, run, used, value) VALUES (?, ?, ?, ?)", rows)
@@ -210,6 +210,33 @@ class ResultCache:
                 self._db.close()
             finally:
                 self._db = None
+
+
+_DIGEST = 16
+
+
+def _seal(packed: tuple[Any, ...]) -> bytes:
+    """A stored value: a checksum of the marshalled result, then the result."""
+    data = marshal.dumps(packed)
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest() + data
+
+
+def _unseal(value: Any) -> tuple[Any, ...] | None:
+    """The packed result of a stored value, or None when it is damaged in any way.
+
+    The checksum catches bit flips and random bytes before ``marshal`` reads anything;
+    the shape check, entries from a bug or another version.
+    """
+    if not isinstance(value, bytes) or len(value) <= _DIGEST:
+        return None
+    digest, data = value[:_DIGEST], value[_DIGEST:]
+    if hashlib.blake2b(data, digest_size=_DIGEST).digest() != digest:
+        return None
+    try:
+        packed = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return packed if isinstance(packed, tuple) and len(packed) >= 2 else None
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:

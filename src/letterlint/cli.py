@@ -260,7 +260,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths = args.paths or ["."]  # like ruff: no PATH checks the current folder
     config = _config(args)
     linter = get_linter(config, args.context)  # validates selectors and the context first
-    stdin_data = sys.stdin.buffer.read() if "-" in paths else None
+    from .api import MAX_FILE_BYTES
+
+    # never more than the size limit (a longer input is reported as too large)
+    stdin_data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in paths else None
     kind = None
     if args.stdin_filename and stdin_data is not None:
         from .readers import kind_for
@@ -274,6 +277,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                              jobs=args.jobs, cache=not args.no_cache, progress=progress)
     if not report.files:
         warn_no_letters(paths)
+    for out in (args.output_file, args.write_baseline):
+        clash = _names_an_input(out, report)
+        if clash:
+            print(f"letterlint: error: {out} is one of the letters checked ({clash}); "
+                  "write the report to another file", file=sys.stderr)
+            return EXIT_ERROR
     if args.write_baseline:
         from .baseline import write_baseline
 
@@ -317,6 +326,23 @@ def warn_no_letters(paths: Sequence[str]) -> None:
     print(f"letterlint: warning: no letters found under {', '.join(paths)}", file=sys.stderr)
 
 
+def _names_an_input(out: str | None, report: Report) -> str | None:
+    """The checked file that ``out`` is (same file, links followed), or None."""
+    import os
+
+    if not out or not os.path.exists(out):
+        return None
+    for fr in report.files:
+        if fr.path == "-":
+            continue
+        try:
+            if os.path.samefile(out, fr.path):
+                return fr.path
+        except (OSError, ValueError):
+            continue
+    return None
+
+
 @contextmanager
 def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | None]:
     """A progress callback drawing a bar on standard error, or None.
@@ -344,20 +370,46 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | N
 
 def _read_file(path: str) -> tuple[bytes, SourceText | None, str | None]:
     """A file's bytes and `SourceText`, or the one-line error a user sees."""
-    from .readers import ReadError, read_bytes
+    from .api import MAX_FILE_BYTES
+    from .readers import FileTooLarge, ReadError, read_bytes, read_capped
 
     try:
-        data = Path(path).read_bytes()
+        data = read_capped(path, MAX_FILE_BYTES)
         return data, read_bytes(data, path), None
-    except OSError as exc:
-        return b"", None, f"{path}: error[unreadable] cannot read: {exc.strerror or exc}"
+    except FileTooLarge as exc:
+        return b"", None, f"{path}: error[too-large] {exc.strerror}"
+    except (OSError, ValueError) as exc:
+        return b"", None, f"{path}: error[unreadable] cannot read: {getattr(exc, 'strerror', None) or exc}"
     except ReadError as exc:
         return b"", None, f"{path}: error[{exc.code}] {exc.message}"
 
 
+def _unsafe_to_rewrite(path: str) -> str | None:
+    """Why ``fix`` must not replace this file in place, or None.
+
+    A read-only file stays read-only, and a file with other hard links is not replaced
+    (a rename would quietly split it from its other names).
+    """
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None  # reading it reports the error
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        return "the file is read-only (make it writable to fix it, or use --diff)"
+    if st.st_nlink > 1:
+        return (f"the file has {st.st_nlink} hard links; replacing it would split them "
+                "(fix a copy, or use --diff and apply the patch)")
+    return None
+
+
 def cmd_fix(args: argparse.Namespace) -> int:
     from .api import get_linter, iter_files
-    from .fixes import encoding_of, fix_text, unified_diff, write_atomic as write_bytes
+    from .fixes import WriteConflict, encoding_of, fix_text, unified_diff, write_atomic as write_bytes
     from .readers import KIND_BY_SUFFIX
 
     config = _config(args)
@@ -374,8 +426,16 @@ def cmd_fix(args: argparse.Namespace) -> int:
         if kind is None and not explicit:
             continue
         seen += 1
+        if explicit is None:
+            print(f"{path}: not fixed: not a regular file, or a link to a file outside the folder")
+            continue
         if kind in ("docx", "eml", "pdf", "odt"):
             print(f"{path}: not fixed: {kind} files are not edited in place (`letterlint rewrite` writes a new file)")
+            continue
+        refusal = _unsafe_to_rewrite(path)
+        if refusal:
+            print(f"{path}: not fixed: {refusal}")
+            status = EXIT_ERROR
             continue
         data, src, error = _read_file(path)
         if error:
@@ -391,21 +451,27 @@ def cmd_fix(args: argparse.Namespace) -> int:
         remaining += len(result.remaining)
         if not result.changed:
             continue
-        applied += result.applied
-        fixed_files += 1
         if args.diff:
+            applied += result.applied
+            fixed_files += 1
             sys.stdout.write(unified_diff(path, src.source, result.text))
             status = max(status, EXIT_FINDINGS) if status != EXIT_ERROR else status
             continue
         enc, bom = encoding_of(data)
         try:
-            write_bytes(Path(path), bom + result.text.encode(enc))
+            write_bytes(Path(path), bom + result.text.encode(enc), expect=data)
         except UnicodeEncodeError:
             print(f"{path}: not fixed: the fixed text cannot be written back as {enc}")
+            status = EXIT_ERROR
+        except WriteConflict as exc:
+            print(f"{path}: not fixed: conflict: {exc.strerror}")
             status = EXIT_ERROR
         except OSError as exc:
             print(f"{path}: not fixed: cannot write: {exc.strerror or exc}")
             status = EXIT_ERROR
+        else:  # only a file actually written counts as fixed
+            applied += result.applied
+            fixed_files += 1
     if not seen:
         warn_no_letters(args.paths)
     verb = "Would fix" if args.diff else "Fixed"

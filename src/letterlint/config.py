@@ -177,15 +177,33 @@ class Config:
         return tuple(out)
 
 
-def _read_table(path: Path, *, required: bool) -> dict[str, Any] | None:
+MAX_CONFIG_BYTES = 1024 * 1024
+"""Config and sample-context files are read only up to this size."""
+MAX_CONTEXT_VALUES = 10_000
+MAX_CONTEXT_DEPTH = 32
+
+
+def _read_small(path: Path, what: str) -> str:
+    """A config or context file's text: a regular file, at most `MAX_CONFIG_BYTES`."""
+    from .readers import read_capped
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        return read_capped(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise ConfigError(f"{what} {path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _read_table(path: Path, *, required: bool) -> dict[str, Any] | None:
+    text = _read_small(path, "config file")
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except (RecursionError, ValueError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {type(exc).__name__}: {exc}") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("letterlint")
+        tool = data.get("tool", {})
+        table = tool.get("letterlint") if isinstance(tool, dict) else None  # ``tool = "x"`` has no table
         return table if isinstance(table, dict) else None
     return data if required else data
 
@@ -193,17 +211,73 @@ def _read_table(path: Path, *, required: bool) -> dict[str, Any] | None:
 def load_context(path: str | Path) -> dict[str, Any]:
     """A sample context (YAML or JSON) as a mapping."""
     p = Path(path)
+    text = _read_small(p, "context file")
+    fmt = "JSON" if p.suffix.lower() == ".json" else "YAML"
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"context file {p}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if fmt == "JSON" else _bounded_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"context file {p}: invalid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {exc}") from None
+        raise ConfigError(f"context file {p}: invalid {fmt}: {exc}") from None
+    except _TooBig as exc:
+        raise ConfigError(f"context file {p}: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"context file {p}: nested more than {MAX_CONTEXT_DEPTH} levels deep") from None
+    except ValueError as exc:  # a number with thousands of digits
+        raise ConfigError(f"context file {p}: invalid {fmt}: {exc}") from None
+    try:
+        _check_shape(data)
+    except _TooBig as exc:
+        raise ConfigError(f"context file {p}: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"context file {p}: must hold a mapping of variable names to values")
     return data
+
+
+class _TooBig(Exception):
+    """A context past `MAX_CONTEXT_VALUES` values or `MAX_CONTEXT_DEPTH` levels."""
+
+
+def _bounded_yaml(text: str) -> Any:
+    """``yaml.safe_load``, refusing documents whose aliases expand past the limits.
+
+    The node graph is walked before anything is built, counting an alias each time it
+    is used: a 600-byte alias bomb (or an alias to itself) stops at `MAX_CONTEXT_VALUES`.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_shape(node, nodes=True)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_shape(root: Any, *, nodes: bool = False) -> None:
+    """Raise `_TooBig` past `MAX_CONTEXT_VALUES` values or `MAX_CONTEXT_DEPTH` levels.
+
+    ``root`` is a YAML node graph (``nodes=True``) or loaded data; shared or cyclic parts
+    are counted every time they are reached, which is what expanding them would cost.
+    """
+    count = 0
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > MAX_CONTEXT_VALUES:
+            raise _TooBig(f"holds more than {MAX_CONTEXT_VALUES:,} values (or aliases that expand "
+                          "or refer to themselves)")
+        if depth > MAX_CONTEXT_DEPTH:
+            raise _TooBig(f"nested more than {MAX_CONTEXT_DEPTH} levels deep")
+        if nodes:
+            if isinstance(item, yaml.MappingNode):
+                stack.extend((part, depth + 1) for pair in item.value for part in pair)
+            elif isinstance(item, yaml.SequenceNode):
+                stack.extend((part, depth + 1) for part in item.value)
+        elif isinstance(item, dict):
+            stack.extend((part, depth + 1) for pair in item.items() for part in pair)
+        elif isinstance(item, (list, tuple)):
+            stack.extend((part, depth + 1) for part in item)
 
 
 def context_paths(data: dict[str, Any], prefix: str = "") -> frozenset[str]:

@@ -10,12 +10,18 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
+from typing import Any
 
 from .readers import MAX_DOCX_BYTES, ReadError, SourceText, _guard_zip
 
 MAX_PDF_BYTES = 32 * 1024 * 1024
 MAX_PDF_PAGES = 200
 """A letter is a few pages; a 200-page PDF is a bundle or a statement, not a letter."""
+
+MAX_PDF_SECONDS = 10.0
+"""Wall time for reading one PDF's text layer (a normal letter takes milliseconds)."""
+MAX_PDF_TEXT_CHARS = 1_000_000
 
 _TRAILING_SPACES = re.compile(r"[ \t]+\n")
 
@@ -49,7 +55,7 @@ def read_pdf(data: bytes, path: str) -> SourceText:
         pages = reader.pages
         if len(pages) > MAX_PDF_PAGES:
             raise ReadError("too-large", f"PDF has {len(pages)} pages; the limit is {MAX_PDF_PAGES}")
-        texts = [(page.extract_text() or "") for page in pages]
+        texts = _page_texts(pages)
     except ReadError:
         raise
     except Exception as exc:  # pypdf raises many types on damaged files
@@ -60,6 +66,41 @@ def read_pdf(data: bytes, path: str) -> SourceText:
     if not text.strip():
         raise ReadError("unreadable", "PDF has no text layer (a scanned image?); run it through OCR first")
     return SourceText(path=path, kind="pdf", source=text, text=text)
+
+
+def _page_texts(pages: Any) -> list[str]:
+    """Each page's text, within `MAX_PDF_SECONDS` and `MAX_PDF_TEXT_CHARS` for the file.
+
+    Pages that share their content streams (a 7 KB PDF can point every page at one
+    3.8 MB stream) are extracted once: the text is the same.
+    """
+    deadline = time.monotonic() + MAX_PDF_SECONDS
+    by_contents: dict[tuple[int, ...], str] = {}
+    texts: list[str] = []
+    size = 0
+    for n, page in enumerate(pages, start=1):
+        key = _contents_key(page)
+        text = by_contents.get(key) if key is not None else None
+        if text is None:
+            text = page.extract_text() or ""
+            if key is not None:
+                by_contents[key] = text
+        size += len(text)
+        if size > MAX_PDF_TEXT_CHARS:
+            raise ReadError("too-large", f"the PDF's text is over {MAX_PDF_TEXT_CHARS:,} characters (page {n})")
+        if time.monotonic() > deadline:
+            raise ReadError("too-complex", f"reading the PDF's text took over {MAX_PDF_SECONDS:g} s (at page {n} "
+                                           f"of {len(pages)})")
+        texts.append(text)
+    return texts
+
+
+def _contents_key(page: Any) -> tuple[int, ...] | None:
+    """The object numbers of a page's content streams, or None when they are not references."""
+    ref = page.get("/Contents")
+    refs = ref if isinstance(ref, list) else [ref]
+    nums = [getattr(r, "idnum", None) for r in refs]
+    return None if ref is None or None in nums else tuple(nums)  # type: ignore[arg-type]
 
 
 _ODT_PARAGRAPHS = "//text:p | //text:h"
@@ -75,7 +116,7 @@ def read_odt(data: bytes, path: str) -> SourceText:
         raise ReadError("too-large", f"file is {len(data):,} bytes; the limit is {MAX_DOCX_BYTES:,}")
     if not data:
         raise ReadError("unreadable", "file is empty")
-    _guard_zip(data, ".odt", "unreadable")
+    _guard_zip(data, ".odt", "unreadable")  # also reads every part once: a damaged stream fails here
     from odfdo import Document
 
     try:

@@ -36,6 +36,10 @@ from .templating import (
 
 
 
+MAX_LETTER_CHARS = 1_000_000
+"""The longest text linted as one letter (spaCy's own limit; a letter is a few thousand)."""
+
+
 def body_span(a: Analysis) -> tuple[int, int]:
     """The letter's body: after the greeting, before the sign-off (whole text if neither)."""
     sents = a.sentences
@@ -135,16 +139,27 @@ class Linter:
 
     # ------------------------------------------------------------------ one file
     def lint(self, src: SourceText) -> FileResult:
+        """Lint one letter; a letter that cannot be linted gets a per-file error, never an exception."""
         notes = list(src.notes)
         try:
             letter = self.letter_context(src)
         except ConfigError as exc:
             return FileResult(path=src.path, score=None, error=FileError("letter-context", str(exc)), notes=tuple(notes))
         try:
+            if len(src.text) > MAX_LETTER_CHARS:
+                raise ReadError("too-large", f"the letter's text is {len(src.text):,} characters; "
+                                             f"the limit is {MAX_LETTER_CHARS:,}")
             variants = self._variants(src, notes)
+            return self._lint_variants(src, variants, notes, letter)
         except ReadError as exc:
             return FileResult(path=src.path, score=None, error=FileError(exc.code, exc.message), notes=tuple(notes),
                               letter=letter.to_dict())
+        except (RecursionError, MemoryError) as exc:
+            return FileResult(path=src.path, score=None, notes=tuple(notes), letter=letter.to_dict(), error=FileError(
+                "too-complex", f"the letter is too complex to lint ({type(exc).__name__})"))
+
+    def _lint_variants(self, src: SourceText, variants: list[Variant], notes: list[str],
+                       letter: LetterContext) -> FileResult:
         findings: dict[tuple[int, int, str], Finding] = {}
         prescribed: set[tuple[int, int]] = set()
         starts = line_starts(src.source)

@@ -338,7 +338,18 @@ class _Plain(_Writer):
 
 
 def export_template(source: str, dialect: str, *, mapping: dict[str, str] | None = None) -> str | bytes:
-    """Export a Jinja2 template to ``dialect``; .docx output is returned as bytes."""
+    """Export a Jinja2 template to ``dialect``; .docx output is returned as bytes.
+
+    A template nested too deeply to parse (thousands of unclosed ``{{``) raises
+    `ExportError` like any other template that cannot be exported, never RecursionError.
+    """
+    try:
+        return _export_template(source, dialect, mapping)
+    except (RecursionError, MemoryError):
+        raise ExportError("the template nests too deeply to be exported (unclosed brackets or blocks?)") from None
+
+
+def _export_template(source: str, dialect: str, mapping: dict[str, str] | None) -> str | bytes:
     if dialect not in DIALECTS:
         raise ExportError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
     tree = parse_template(source)

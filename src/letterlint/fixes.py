@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
@@ -129,25 +130,79 @@ def encoding_of(data: bytes) -> tuple[str, bytes]:
         return "cp1252", b""
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True) -> None:
+class WriteConflict(OSError):
+    """The file changed on disk after it was read: writing would lose that change."""
+
+
+_TMP_TAG = "letterlint-"
+_cleaned: set[Path] = set()
+
+
+def clean_stale_temps(folder: Path) -> int:
+    """Remove the temporary files a killed run left in ``folder``; how many were removed.
+
+    Each is named ``.NAME.letterlint-PID-XXXX.tmp``; one whose process is gone is stale
+    (a running letterlint's own file is left alone).
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".") and name.endswith(".tmp") and f".{_TMP_TAG}" in name):
+            continue
+        pid_text = name.rsplit(f".{_TMP_TAG}", 1)[1].split("-", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no permission to ask: assume it runs
+        return True
+    return True
+
+
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True,
+                 expect: bytes | None = None) -> None:
     """Write through a temporary file in the same folder, then rename it into place.
 
-    A crash or a full disk leaves the old file untouched. ``overwrite=False`` refuses to
-    replace an existing file (checked again at the last moment with a hard link).
-    ``data`` may come in pieces (a large report is never held whole).
+    A crash or a full disk leaves the old file untouched (and the temporary file a killed
+    run leaves is removed by the next write in that folder). ``overwrite=False`` refuses
+    to replace an existing file (checked again at the last moment with a hard link).
+    ``expect``: the bytes the new text was computed from; if the file no longer holds
+    them just before the rename (someone saved it meanwhile), `WriteConflict` is raised
+    and the file is left as it is. ``data`` may come in pieces (a large report is never
+    held whole).
     """
     shown = Path(path)
     if not overwrite and (shown.exists() or shown.is_symlink()):
         raise FileExistsError(f"{shown} already exists; use --force to replace it")
     path = shown.resolve()  # a symlink's target is written, the link stays a link
     folder = path.parent
+    if folder not in _cleaned:
+        _cleaned.add(folder)
+        clean_stale_temps(folder)
     if path.exists():
         mode = os.stat(path).st_mode & 0o7777
     else:  # mkstemp makes 0600 files; a new file gets the usual permissions
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.{_TMP_TAG}{os.getpid()}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, (bytes, bytearray)):
@@ -158,6 +213,8 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool =
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
+        if expect is not None and _current(path) != expect:
+            raise WriteConflict(errno.EAGAIN, f"{shown} changed on disk while it was being fixed; run again")
         if overwrite:
             os.replace(tmp, path)
         else:
@@ -169,6 +226,14 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool =
         except OSError:
             pass
         raise
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -7,6 +7,7 @@ to the source. All rules are compiled once per process (`CompiledRules`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -95,10 +96,15 @@ def _negated(clause: str) -> bool:
     return bool(_NEGATION.search(" ".join(words)))
 
 
+CLAUSE_REACH = 200
+"""How far back a clause may reach: only its last few words are ever read (`NEGATION_WORDS`),
+and a bound keeps a letter of one endless sentence from costing a scan per match."""
+
+
 def clause_before(a: Analysis, start: int) -> str:
     """The part of the sentence between the last clause break and ``start``."""
     sent = a.sentence_at(start)
-    s0 = sent[0] if sent else max(0, start - 120)
+    s0 = max(sent[0], start - CLAUSE_REACH) if sent else max(0, start - 120)
     before = a.text[s0:start]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
     return before[breaks[-1]:] if breaks else before
@@ -185,6 +191,7 @@ class CompiledRules:
                 allowed.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
         best: dict[tuple[str, int], tuple[int, int, Rule, str, str | None, int, int]] = {}
         toks = a.toks  # offsets as plain ints: no spaCy Token object per lookup
+        quotes: list[int] | None = None  # offsets of the quote marks, for skip-quoted
         for match_id, s, e in self.matcher(doc):
             rule, phrase, sugg = self._term_key[match_id]
             start = toks[s].start
@@ -209,7 +216,9 @@ class CompiledRules:
             if opts.get("skip-quoted"):
                 sent = a.sentence_at(start)
                 s0 = sent[0] if sent else 0
-                if len(_QUOTES.findall(a.text[s0:start])) % 2 == 1:
+                if quotes is None:  # every quote mark once: counting per match is quadratic
+                    quotes = [m.start() for m in _QUOTES.finditer(a.text)]
+                if (bisect_left(quotes, start) - bisect_left(quotes, s0)) % 2 == 1:
                     continue
             # keep the longest match of a rule starting at one place, and drop matches
             # inside a longer match of the same rule
@@ -294,7 +303,8 @@ class CompiledRules:
             if exact and rule_gate is not None and found.isdisjoint(rule_gate):
                 continue  # none of the words any of its patterns needs is in the letter
             opts = rule.options
-            taken: list[tuple[int, int]] = []
+            taken: list[tuple[int, int]] = []  # sorted, never overlapping
+            sent_checks: dict[tuple[int, int], tuple[bool, bool]] = {}  # per sentence: unless, pressure
             for i, regex, lower_ok, gate, lead in pats:
                 if exact and gate is not None and found.isdisjoint(gate):
                     continue
@@ -311,22 +321,27 @@ class CompiledRules:
                     start, end = m.span()
                     if end <= start or a.in_placeholder(start, end):
                         continue
-                    if any(s < end and start < e for s, e in taken):
+                    k = bisect_left(taken, (start, end))
+                    if (k < len(taken) and taken[k][0] < end) or (k > 0 and taken[k - 1][1] > start):
                         continue
                     clause = clause_before(a, start)
                     if opts.get("unless-negated") and _negated(clause):
                         continue
-                    sent = a.sentence_at(start)
-                    sent_text = text[sent[0]:sent[1]] if sent else text[start:end]
-                    if "unless-sentence" in opts and opts["unless-sentence"].search(sent_text):
+                    sent = a.sentence_at(start) or (start, end)
+                    checks = sent_checks.get(sent)
+                    if checks is None:  # once per sentence, not once per match in it
+                        sent_text = text[sent[0]:sent[1]]
+                        checks = sent_checks[sent] = (
+                            "unless-sentence" in opts and bool(opts["unless-sentence"].search(sent_text)),
+                            "hedged-severity" in opts and bool(_PRESSURE.search(sent_text)))
+                    if checks[0]:
                         continue
                     severity = rule.severity
                     # a hedged, calm statement ("we may ask the court to decide") is softer;
                     # the hedge may sit before the match or inside it (a conditional)
-                    if "hedged-severity" in opts and _HEDGE.search(clause + text[start:end]) \
-                            and not _PRESSURE.search(sent_text):
+                    if "hedged-severity" in opts and _HEDGE.search(clause + text[start:end]) and not checks[1]:
                         severity = opts["hedged-severity"]
-                    taken.append((start, end))
+                    taken.insert(k, (start, end))
                     pat = rule.patterns[i]
                     original = a.original[start:end]
                     sugg = match_case(original, pat.suggestion) if pat.suggestion is not None else None

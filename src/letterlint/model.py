@@ -37,6 +37,7 @@ ERROR_CODES: tuple[str, ...] = (
     "template-syntax",
     "unsupported-format",
     "letter-context",
+    "too-complex",
 )
 
 

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import codecs
 import email
+import errno
 import email.policy
 import html
 import io
+import os
 import re
+import stat
 import zipfile
+import zlib
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -113,6 +117,44 @@ class SourceText:
         if self.offsets is None:
             return start, end
         return self.offsets.span(start, end)
+
+
+def read_capped(path: str | Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them; `OSError` for anything else.
+
+    A FIFO would block and ``/dev/zero`` would never end, so what is not a regular file
+    is refused (checked on the open file: a file swapped for a FIFO after a check still
+    cannot block, as it is opened without blocking), and no read goes past ``limit``:
+    a longer file raises `FileTooLarge`.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a folder, device, FIFO or socket)")
+        if st.st_size > limit:
+            raise FileTooLarge(st.st_size, limit)
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(len(data), limit)
+    return data
+
+
+class FileTooLarge(OSError):
+    """A file over the size limit of `read_capped`."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"file is {size:,} bytes or more; the limit is {limit:,}")
+        self.size = size
+        self.limit = limit
+
+
+def is_regular_file(path: str | Path) -> bool:
+    """Whether ``path`` is (or links to) a regular file: what a folder walk may read."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def kind_for(path: str | Path) -> str | None:
@@ -262,7 +304,7 @@ def _guard_zip(data: bytes, label: str = ".docx", corrupt: str = "corrupt-docx")
                         raise ReadError("unsafe-archive", f"{label} unpacks to more than {MAX_ZIP_TOTAL:,} bytes (a zip bomb?)")
         except ReadError:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
             raise ReadError(corrupt, f"damaged {label} part {info.filename!r}: {exc}") from None
     return zf
 
@@ -304,6 +346,8 @@ def read_eml(data: bytes, path: str) -> SourceText:
         body = part.get_content() if part is not None else None
     except (LookupError, ValueError, TypeError, AttributeError) as exc:
         raise ReadError("unreadable", f"cannot parse the email: {exc}") from None
+    except RecursionError:
+        raise ReadError("too-complex", "the email nests its parts too deeply to be read") from None
     if body is None or not isinstance(body, str):
         raise ReadError("unreadable", "email has no text/plain or text/html body")
     head = subject + "\n\n"

@@ -146,10 +146,10 @@ class Rewrite:
         """One rewritten line with the letter's own values filled in."""
         if not self.jinja:
             return template_line
-        from jinja2.sandbox import SandboxedEnvironment
+        from .templating import bounded_environment, render_bounded
 
         try:
-            return SandboxedEnvironment().from_string(template_line).render(self.context)
+            return render_bounded(bounded_environment(), template_line, self.context)
         except Exception:  # noqa: BLE001 - a line cut out of a template may not render alone
             return template_line
 
@@ -158,10 +158,12 @@ class Rewrite:
         if not self.jinja:
             return self.template
         from jinja2 import StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
 
-        return SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True).from_string(
-            self.template).render(self.context)
+        from .templating import bounded_environment, render_bounded
+
+        # bounded: a template's own {% set %} or loops never run away (TemplateLimitError)
+        env = bounded_environment(undefined=StrictUndefined, keep_trailing_newline=True)
+        return render_bounded(env, self.template, self.context)
 
 
 class _Vars:

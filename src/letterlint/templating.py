@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from .readers import ReadError, line_col, line_starts
 
@@ -48,6 +48,68 @@ _PLACEHOLDER = re.compile(
     r"|(?P<slot>\[[A-Z][^\[\]\n]{0,100}\](?!\())",
     re.S,
 )
+# Each alternative of `_PLACEHOLDER` on its own, with the text it cannot match without
+# (its closer), for `_placeholder_matches`.
+_ALTERNATIVES: tuple[tuple[str, re.Pattern[str], str | re.Pattern[str] | None], ...] = (
+    ("triple", re.compile(r"\{\{\{.*?\}\}\}", re.S), "}}}"),
+    ("comment", re.compile(r"\{#.*?#\}", re.S), "#}"),
+    ("comment", re.compile(r"\{\{!--.*?--\}\}", re.S), "--}}"),
+    ("comment", re.compile(r"\{\{!.*?\}\}", re.S), "}}"),
+    ("comment", re.compile(r"<!--.*?-->", re.S), "-->"),
+    ("comment", re.compile(r"\{\*.*?\*\}", re.S), "*}"),
+    ("comment", re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S),
+     re.compile(r"\{%-?\s*endcomment\s*-?%\}")),
+    ("block", re.compile(r"\{\{\s*[#/^>]?\s*(?:else|if|unless|each|with|end|range|define|template|block)\b.*?\}\}",
+                         re.S), "}}"),
+    ("block", re.compile(r"\{\{[#/^>].*?\}\}", re.S), "}}"),
+    ("block", re.compile(r"\{%.*?%\}", re.S), "%}"),
+    ("double", re.compile(r"\{\{.*?\}\}", re.S), "}}"),
+    ("mc_block", re.compile(r"\*\|(?:IF|IFNOT|ELSEIF|ELSE|END):[^|]*\|\*"), None),
+    ("mailchimp", re.compile(r"\*\|[A-Z0-9_:]+\|\*"), None),
+    ("salesforce", re.compile(r"\{![^{}\n]+\}"), None),
+    ("format", re.compile(r"%\([A-Za-z_]\w*\)[sdfr]"), None),
+    ("dollar", re.compile(r"\$\{[A-Za-z_][\w.]*\}"), None),
+    ("smarty", re.compile(r"\{\$[^{}\n]{1,120}\}"), None),
+    ("smarty_block", re.compile(r"\{/?(?:if|else|elseif|foreach|foreachelse|assign|include|section|sectionelse|literal"
+                                r"|capture|strip|block|extends|function|call|nocache|while|for|ldelim|rdelim)\b[^{}\n]{0,200}\}"),
+     None),
+    ("single", re.compile(r"\{[A-Za-z_][\w.]*\}"), None),
+    ("angle", re.compile(r"<<[A-Za-z_][\w .]*>>|«[^«»\n]{1,60}»"), None),
+    ("bracket", re.compile(r"\[(?:[A-Z][a-z]+|[A-Z]{2,}|[a-z]+)(?:[ _][A-Za-z][a-z]*){0,4}\](?!\()"), None),
+    ("slot", re.compile(r"\[[A-Z][^\[\]\n]{0,100}\](?!\()"), None),
+)
+_CANDIDATE = re.compile(r"(?=[{\[«]|<<|<!--|\*\||%\(|\$\{)")
+
+
+def _placeholder_matches(text: str) -> Iterator[tuple[str, int, int]]:
+    """``(kind, start, end)`` of each match of ``_PLACEHOLDER.finditer(text)``, in linear time.
+
+    The one regex is quadratic on hostile text: every ``{{`` without a ``}}`` after it
+    scans to the end of the letter (3,000 ``{{ `` took seconds). Here the alternatives
+    are tried in the same order at the same places, but one whose closer does not occur
+    later in the text is not tried at all, so a lazy scan always stops at its closer.
+    """
+    last: dict[int, int] = {}  # alternative -> where its last closer starts (-1: none)
+    for i, (_, _, closer) in enumerate(_ALTERNATIVES):
+        if isinstance(closer, str):
+            last[i] = text.rfind(closer)
+        elif closer is not None:
+            last[i] = max((m.start() for m in closer.finditer(text)), default=-1)
+    pos = 0
+    for c in _CANDIDATE.finditer(text):
+        p = c.start()
+        if p < pos:
+            continue
+        for i, (kind, pattern, _) in enumerate(_ALTERNATIVES):
+            if last.get(i, p + 1) <= p:
+                continue  # its closer never comes again: it cannot match here or later
+            m = pattern.match(text, p)
+            if m is not None and m.end() > p:
+                yield kind, p, m.end()
+                pos = m.end()
+                break
+
+
 _MAY_HOLD = re.compile(r"[{\[«]|<<|<!--|\*\||%\(|\$\{")
 
 # Template code and slots of other systems, found by a second pattern with its own cheap
@@ -129,14 +191,13 @@ def find_placeholders(text: str, *, comments: bool = True) -> list[Placeholder]:
     """Every placeholder and template construct in ``text``, in order, none overlapping."""
     out: list[Placeholder] = []
     if _MAY_HOLD.search(text):  # most letters hold none: one cheap scan instead of the big pattern
-        for m in _PLACEHOLDER.finditer(text):
-            kind = m.lastgroup or ""
-            tok = m.group(0)
+        for kind, start, end in _placeholder_matches(text):
+            tok = text[start:end]
             if kind == "comment" and not comments:
                 continue
             if kind == "bracket" and not _BRACKET_SLOT.fullmatch(tok) and not _SLOT_WORD.search(tok):
                 continue  # "[sic]" or "[1]" in prose is not a slot; Title Case ones and "[date]" are
-            out.append(_placeholder(m.start(), m.end(), tok, kind))
+            out.append(_placeholder(start, end, tok, kind))
     if _other_may_hold(text):
         other = [_placeholder(m.start(), m.end(), m.group(0), m.lastgroup or "") for m in _OTHER.finditer(text)]
         if other:
@@ -196,6 +257,7 @@ _JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _STMT = re.compile(r"\{%[-+]?\s*(\w+)(.*?)[-+]?%\}", re.S)
 _FOR = re.compile(r"^\s*(.+?)\s+in\s+.+$", re.S)
 MAX_VARIANTS = 8
+_INLINE_SET = re.compile(r"^\s*[\w\s,.()]+?=(?!=)")  # ``{% set x = ... %}``, not ``{% set x %}...``
 
 
 @dataclass(frozen=True)
@@ -263,6 +325,129 @@ class _Opaque:
         return True
 
 
+# --------------------------------------------------------------------------- bounded rendering
+
+MAX_RENDER_CHARS = 1_000_000
+"""The most text a template may render to (the editor's preview, `render_bounded`)."""
+MAX_RENDER_STEPS = 100_000
+"""The most loop steps over ``range`` a rendering may take, all loops together."""
+MAX_RENDER_SECONDS = 2.0
+MAX_TEMPLATE_INT = 10_000
+"""The largest count a template may repeat text by (``'a' * n``, ``center(n)``, ``range(n)``)."""
+_SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "batch", "slice", "format", "filesizeformat")
+
+
+class TemplateLimitError(ReadError, ValueError):
+    """A template that would take too long, too much memory or too deep a recursion to render.
+
+    Its ``code`` is ``too-complex`` and its message says which limit was reached. It is
+    also a ValueError, what callers of the API expect from a template that cannot be used.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__("too-complex", message)
+
+
+def _check_count(value: Any, what: str) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEMPLATE_INT:
+        raise TemplateLimitError(f"{what} {value if abs(value) < 10**12 else 'so large'} is over the limit of {MAX_TEMPLATE_INT:,}")
+
+
+def bounded_environment(**kwargs: Any) -> Any:
+    """A `SandboxedEnvironment` that refuses what could exhaust time or memory.
+
+    Powers and products that would make huge numbers or strings, ``range`` beyond
+    `MAX_RENDER_STEPS` steps in all, and filters given huge widths or counts raise
+    `TemplateLimitError`. (The sandbox itself already stops access to Python internals.)
+    """
+    import time
+
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class _Bounded(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "<<"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**":
+                if not isinstance(left, (int, float)) or not isinstance(right, (int, float)) or abs(right) > 64 \
+                        or (isinstance(left, int) and abs(left) > MAX_TEMPLATE_INT):
+                    raise TemplateLimitError("a power in the template is too large to compute")
+            elif operator == "<<":
+                raise TemplateLimitError("the template shifts a number by bits, which is not supported")
+            else:
+                for a, b in ((left, right), (right, left)):
+                    if isinstance(a, (str, list, tuple)) and isinstance(b, int):
+                        if len(a) * max(b, 0) > MAX_RENDER_CHARS:
+                            raise TemplateLimitError("the template repeats text beyond the size limit")
+                if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > 4096:
+                    raise TemplateLimitError("a product in the template is too large to compute")
+            return super().call_binop(context, operator, left, right)
+
+    env = _Bounded(**kwargs)
+    steps = [0]
+    deadline = [time.monotonic() + MAX_RENDER_SECONDS]
+
+    def bounded_range(*args: int) -> Any:
+        for a in args:
+            _check_count(a, "range")
+        for i in range(*args):
+            steps[0] += 1
+            if steps[0] > MAX_RENDER_STEPS or (steps[0] % 1000 == 0 and time.monotonic() > deadline[0]):
+                raise TemplateLimitError(f"the template's loops run past {MAX_RENDER_STEPS:,} steps or "
+                                         f"{MAX_RENDER_SECONDS:g} s")
+            yield i
+
+    env.globals["range"] = bounded_range
+    env.globals.pop("lipsum", None)
+    for name in _SIZED_FILTERS:
+        func = env.filters.get(name)
+        if func is None:
+            continue
+
+        def sized(*args: Any, _func: Any = func, _name: str = name, **kw: Any) -> Any:
+            for a in (*args[1:], *kw.values()):
+                _check_count(a, f"the {_name} filter's argument")
+            return _func(*args, **kw)
+
+        for attr in ("jinja_pass_arg",):  # keep how Jinja passes the context or environment
+            if hasattr(func, attr):
+                setattr(sized, attr, getattr(func, attr))
+        env.filters[name] = sized
+    env.letterlint_budget = (steps, deadline)  # type: ignore[attr-defined]
+    return env
+
+
+def render_bounded(env: Any, source: str, context: dict[str, Any]) -> str:
+    """Render ``source`` in a `bounded_environment`; `TemplateLimitError` past any limit.
+
+    Also bounds the output (`MAX_RENDER_CHARS`), the time between output chunks and the
+    recursion depth (macros calling themselves). Syntax errors raise Jinja's own errors.
+    """
+    import time
+
+    steps, deadline = env.letterlint_budget
+    steps[0] = 0
+    deadline[0] = time.monotonic() + MAX_RENDER_SECONDS
+    try:
+        template = env.from_string(source)
+        out: list[str] = []
+        size = 0
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_RENDER_CHARS:
+                raise TemplateLimitError(f"the template renders to more than {MAX_RENDER_CHARS:,} characters")
+            if time.monotonic() > deadline[0]:
+                raise TemplateLimitError(f"the template takes more than {MAX_RENDER_SECONDS:g} s to render")
+            out.append(chunk)
+        return "".join(out)
+    except (RecursionError, MemoryError):
+        raise TemplateLimitError("the template nests or recurses too deeply to render") from None
+    except SyntaxError:  # Python's own limit on nested blocks, reached by deep {% for %} nesting
+        raise TemplateLimitError("the template nests its blocks too deeply to render") from None
+    except OverflowError:
+        raise TemplateLimitError("a number in the template is too large") from None
+
+
 def check_jinja_syntax(source: str) -> None:
     """Raise `ReadError` ``template-syntax`` naming the line of the first error."""
     from jinja2 import TemplateSyntaxError
@@ -272,12 +457,14 @@ def check_jinja_syntax(source: str) -> None:
         SandboxedEnvironment().parse(source)
     except TemplateSyntaxError as exc:
         raise ReadError("template-syntax", f"line {exc.lineno}: {exc.message}") from None
+    except (RecursionError, MemoryError):
+        raise ReadError("template-syntax", "the template nests too deeply to be parsed "
+                                           "(unclosed brackets or blocks?)") from None
 
 
 def jinja_variants(source: str) -> list[Variant]:
     """Render every ``{% if %}`` branch at least once; see the module docstring."""
     from jinja2 import ChainableUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
     check_jinja_syntax(source)
     starts = line_starts(source)
@@ -347,13 +534,25 @@ def jinja_variants(source: str) -> list[Variant]:
         elif word == "endfor" and stack:
             stack.pop()
             out.append("{% endfor %}")
+        elif word == "set" and sm is not None and _INLINE_SET.match(sm.group(2)):
+            pass  # nothing reads the value: expressions are never evaluated
+        elif word in ("set", "call", "filter"):  # a block whose body is text: kept, not evaluated
+            stack.append(["block", -1, 0, None])
+            out.append("{% if true %}")
+        elif word in ("endset", "endcall", "endfilter") and stack:
+            stack.pop()
+            out.append("{% endif %}")
+        elif word == "with":
+            out.append("{% with %}")
+        elif word == "autoescape":
+            out.append("{% autoescape false %}")
         else:
-            out.append(tok)  # set, macro, block, ...: kept as written
+            out.append(tok)  # macro, block, endwith, ...: kept as written (they evaluate nothing)
     add_text(pos, len(source))
 
     n_variants = min(MAX_VARIANTS, max([s + 1 for s in chain_sizes] or [1]))
-    env = SandboxedEnvironment(undefined=ChainableUndefined, autoescape=False)
-    template = env.from_string("".join(out))
+    env = bounded_environment(undefined=ChainableUndefined, autoescape=False)
+    instrumented = "".join(out)
     marker = re.compile(r"\x00(\d+)\x01")
     variants: list[Variant] = []
     seen: set[tuple[int, ...]] = set()
@@ -364,7 +563,9 @@ def jinja_variants(source: str) -> list[Variant]:
             "_llloop": lambda n: [_Opaque(n) if n else _Opaque()],
         }
         try:
-            rendered = template.render(ctx)
+            rendered = render_bounded(env, instrumented, ctx)
+        except TemplateLimitError:
+            raise
         except Exception as exc:  # undefined filters, includes without a loader, ...
             if not variants:
                 raise _RenderFailed(str(exc)) from None
@@ -409,7 +610,9 @@ def check_dialect_syntax(source: str, kind: str) -> None:
     if kind in ("handlebars", "mustache"):
         depth = source.count("{{") - source.count("}}")
         stack: list[tuple[str, int]] = []
-        for m in _HB_TAG.finditer(source):
+        # a tag ends at a ``}}``: none starts after the last one (a lazy scan from every
+        # later ``{{`` to the end of the text would make this quadratic)
+        for m in _HB_TAG.finditer(source, 0, source.rfind("}}") + 2):
             tok = m.group(0)
             line = line_col(starts, m.start())[0]
             if tok.startswith("{{!"):
@@ -432,7 +635,7 @@ def check_dialect_syntax(source: str, kind: str) -> None:
             raise ReadError("template-syntax", f"line {line_col(starts, idx)[0]}: '{{{{' is never closed")
     elif kind == "liquid":
         lstack: list[tuple[str, int]] = []
-        for m in _LIQUID_TAG.finditer(source):
+        for m in _LIQUID_TAG.finditer(source, 0, source.rfind("%}") + 2):
             word = m.group(1)
             line = line_col(starts, m.start())[0]
             if word in _LIQUID_BLOCKS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Report
 from ..rulebook import Rule
+from . import shown_path
 from .text import summary
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -21,12 +22,12 @@ def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:
     lines: list[str] = []
     for fr in report.files:
         if fr.error is not None:
-            lines.append(f"::error file={_prop(fr.path)},title={_prop('letterlint ' + fr.error.code)}::{_data(fr.error.message)}")
+            lines.append(f"::error file={_prop(shown_path(fr.path))},title={_prop('letterlint ' + fr.error.code)}::{_data(fr.error.message)}")
             continue
         for f in fr.findings:
             msg = f.message + (f" (→ {f.suggestion})" if f.suggestion else "")
             lines.append(
-                f"::{LEVEL[f.severity]} file={_prop(fr.path)},line={f.line},col={f.column},"
+                f"::{LEVEL[f.severity]} file={_prop(shown_path(fr.path))},line={f.line},col={f.column},"
                 f"endLine={f.end_line},endColumn={f.end_column},title={_prop(f.code + ' ' + f.name)}::{_data(msg)}"
             )
     lines.append(summary(report))

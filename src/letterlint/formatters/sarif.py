@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..model import Report
 from ..rulebook import Rule
+from . import shown_path
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 INFO_URI = "https://github.com/letterlint/letterlint"
 
 
 def _uri(path: str) -> str:
+    if re.search("[\ud800-\udfff]", path):  # bytes that are not UTF-8: percent-encoded, as a URI has them
+        return quote(os.fsencode(path), safe="/")
     return PurePath(path).as_posix().lstrip("./") if not path.startswith("/") else PurePath(path).as_posix()
 
 
@@ -43,13 +48,13 @@ def to_dict(report: Report, rules: tuple[Rule, ...]) -> dict[str, Any]:
         if fr.error is not None:
             notifications.append({
                 "level": "error",
-                "message": {"text": f"{fr.path}: {fr.error.code}: {fr.error.message}"},
+                "message": {"text": f"{shown_path(fr.path)}: {fr.error.code}: {fr.error.message}"},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}}],
                 "descriptor": {"id": fr.error.code},
             })
             continue
         for f in fr.findings:
-            fp = hashlib.sha256(f"{f.code}|{uri}|{f.text}".encode()).hexdigest()[:32]
+            fp = hashlib.sha256(f"{f.code}|{uri}|{f.text}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
             result: dict[str, Any] = {
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],

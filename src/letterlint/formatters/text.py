@@ -7,24 +7,26 @@ from collections.abc import Iterator
 
 from ..model import Report
 from ..rulebook import Rule
+from . import shown_path
 
 
 def iter_render(report: Report, rules: tuple[Rule, ...] = ()) -> Iterator[str]:
     """The report file by file, so a large one is written without being held whole."""
     for fr in report.files:
+        path = shown_path(fr.path)
         if fr.error is not None:
-            yield f"{fr.path}: error[{fr.error.code}] {fr.error.message}\n"
+            yield f"{path}: error[{fr.error.code}] {fr.error.message}\n"
             continue
-        lines = [f"{fr.path}: note: {note}\n" for note in fr.notes]
+        lines = [f"{path}: note: {note}\n" for note in fr.notes]
         for f in fr.findings:
             sugg = ""
             if f.suggestion is not None:
                 sugg = f" (→ {f.suggestion})" if f.suggestion else " (→ delete it)"
-            lines.append(f"{fr.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}{sugg}\n")
+            lines.append(f"{path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}{sugg}\n")
         if lines:
             yield "".join(lines)
     for path in report.skipped:
-        yield f"{path}: skipped (not a letter format letterlint reads)\n"
+        yield f"{shown_path(path)}: skipped (not a letter format letterlint reads)\n"
     yield summary(report) + "\n"
 
 
