@@ -12,12 +12,26 @@ __version__ = "0.1.0"
 from .api import check_bytes, check_paths, check_text  # noqa: E402
 from .audit import Audit, audit  # noqa: E402
 from .config import SAMPLE_CONTEXT, Config, ConfigError  # noqa: E402
-from .export import DIALECTS, ExportError, export_template  # noqa: E402
 from .fixes import FixResult, fix_text, write_atomic  # noqa: E402
 from .letters import LETTER_SUFFIXES, OpenedLetter, Readability, RuleDoc, open_letter, readability, rule_docs  # noqa: E402
 from .model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
-from .rewrite import Rewrite, rewrite_text  # noqa: E402
 from .scoring import score  # noqa: E402
+
+# The rewriter and the exporters are imported on first use: `check` (and every worker
+# process it starts) never needs them.
+_LAZY = {"Rewrite": ".rewrite", "rewrite_text": ".rewrite",
+         "DIALECTS": ".export", "ExportError": ".export", "export_template": ".export"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'letterlint' has no attribute {name!r}")
+
 
 __all__ = [
     "Audit",
