@@ -502,7 +502,7 @@ def letter_page(fr: FileResult, config: Config) -> LetterPage:
             findings=tuple(sorted((f for f, _, _ in hits), key=lambda f: (-SEVERITY_RANK[f.severity], f.start))),
             required=tuple((max(s, a) - a, min(e, b) - a) for s, e in required if s < b and a < e),
         ))
-    passages, note = _worst_passages(src, lines, config)
+    passages, note = _worst_passages(src, lines, config, fr.prescribed)
     return LetterPage(fr, tuple(whole), tuple(excerpts), passages, note)
 
 
@@ -524,8 +524,8 @@ def _norm(s: str) -> str:
     return " ".join(s.split())
 
 
-def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, int]]],
-                    config: Config) -> tuple[tuple[Passage, ...], str | None]:
+def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, int]]], config: Config,
+                    prescribed: tuple[tuple[int, int], ...] = ()) -> tuple[tuple[Passage, ...], str | None]:
     scored = {a: sum(WEIGHTS[f.severity] for f, _, _ in hits if f.category in REWORDED) for a, hits in lines.items()}
     worst = [a for a in sorted(scored, key=lambda a: (-scored[a], a)) if scored[a] > 0][:WORST_PASSAGES]
     if not worst:
@@ -533,7 +533,7 @@ def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, i
     from .rewrite import rewrite_source
 
     try:
-        rw = rewrite_source(src, config=config)
+        rw = rewrite_source(src, config=config, prescribed=prescribed)
     except Exception as exc:  # noqa: BLE001 - a report must not fail over one letter's rewrite
         return (), f"no rewrite for this letter ({type(exc).__name__}: {exc})"
     after_by_line = {_norm(before): after for before, after in rw.passages}
