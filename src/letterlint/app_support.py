@@ -475,11 +475,13 @@ def render_preview(text: str, kind: str, context: Mapping[str, Any]) -> Preview:
     """The letter filled in with a sample customer (Jinja2 syntax, sandboxed).
 
     A field the context lacks shows as ``[name?]`` rather than vanishing, so a gap in
-    the template is visible. Handlebars, Mustache and Liquid are not rendered here: the
+    the template is visible. It renders within the limits of `templating.bounded_environment`
+    (a template past them gets a clear error instead of hanging the page). Handlebars, Mustache and Liquid are not rendered here: the
     friendlier rewrite turns them into Jinja2.
     """
     from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from .templating import TemplateLimitError, bounded_environment, render_bounded
 
     if kind in ("handlebars", "mustache", "liquid"):
         return Preview(None, note=f"The preview fills in Jinja2 templates; this is a {kind} template. "
@@ -489,9 +491,11 @@ def render_preview(text: str, kind: str, context: Mapping[str, Any]) -> Preview:
         def __str__(self) -> str:
             return f"[{self._undefined_name}?]"
 
-    env = SandboxedEnvironment(undefined=_Shown, keep_trailing_newline=True, autoescape=False)
-    try:
-        return Preview(env.from_string(text).render(dict(context)))
+    env = bounded_environment(undefined=_Shown, keep_trailing_newline=True, autoescape=False)
+    try:  # bounded: a loop of 99,999 × 99,999 steps must not hang the page
+        return Preview(render_bounded(env, text, dict(context)))
+    except TemplateLimitError as exc:
+        return Preview(None, error=f"the template is too complex to preview: {exc.message}")
     except TemplateSyntaxError as exc:
         return Preview(None, error=f"line {exc.lineno}: {exc.message}")
     except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
