@@ -50,6 +50,7 @@ from letterlint.app_support import (
     load_upload,
     preview_html,
     render_preview,
+    rewritten_kind,
     save_letter,
     save_name_for,
     score_outlook,
@@ -294,7 +295,7 @@ def on_rewrite() -> None:
     found = {d: v for d, v in flatten_context(rw.context).items() if d in s.ctx}
     s.ctx = {**s.ctx, **found}  # the preview uses the values the letter itself gave (amount, date…)
     s.ctx_version += 1
-    change_letter("Friendlier rewrite", rw.template, "jinja")
+    change_letter("Friendlier rewrite", rw.template, rewritten_kind(s.kind, rw.jinja))
 
 
 def on_undo() -> None:

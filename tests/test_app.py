@@ -167,6 +167,22 @@ def test_full_rewrite_then_undo(workspace: Path) -> None:
     assert at.session_state["letter"] == THREAT and at.session_state["kind"] == "text"
 
 
+@pytest.mark.parametrize(("name", "kind"), [("bad-medical-bill.html", "html"),
+                                          ("bad-letter-before-action.md", "markdown"),
+                                          ("bad-saas-dunning.hbs", "handlebars")])
+def test_a_rewrite_keeps_the_letters_kind_when_it_keeps_its_format(workspace: Path, name: str, kind: str) -> None:
+    shutil.copy(SAMPLES / name, workspace / name)
+    at = open_template(start(), name)
+    assert at.session_state["kind"] == kind
+    at.button(key="rewrite").click().run()
+    assert not at.exception and at.session_state["letter"] != (SAMPLES / name).read_text()
+    assert at.session_state["kind"] == kind
+    if kind == "html":
+        assert "<p>" in at.session_state["letter"]
+    if kind == "handlebars":
+        assert "{{" in at.session_state["letter"] and "{%" not in at.session_state["letter"]
+
+
 def test_rewrite_fills_the_preview_with_the_letters_own_values(workspace: Path) -> None:
     at = open_template(start(), "bad-first-reminder.txt")
     at.button(key="rewrite").click().run()

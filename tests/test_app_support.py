@@ -165,6 +165,20 @@ def test_preview_fills_fields_and_shows_missing_ones() -> None:
     assert render_preview("Dear {{name}}", "handlebars", ctx).note
 
 
+def test_a_rewrite_is_read_in_the_format_it_comes_out_in() -> None:
+    from letterlint.app_support import rewritten_kind
+    from letterlint.rewrite import rewrite_text
+
+    for kind in ("html", "markdown"):
+        assert rewritten_kind(kind, True) == rewritten_kind(kind, False) == kind
+    assert rewritten_kind("text", True) == rewritten_kind("jinja", True) == "jinja"
+    hbs = (SAMPLES / "bad-saas-dunning.hbs").read_text()
+    rw = rewrite_text(hbs, kind="handlebars")
+    assert rewritten_kind("handlebars", rw.jinja) == "handlebars"
+    plain = rewrite_text("Dear debtor, pay £40 now or we will take legal action.\n")
+    assert rw.jinja is False and rewritten_kind("text", plain.jinja) == "jinja"
+
+
 def test_preview_of_a_runaway_template_stops_with_a_clear_message() -> None:
     import time
 

@@ -37,6 +37,15 @@ from letterlint.api import lint_text
 
 # --------------------------------------------------------------------------- linting
 
+def rewritten_kind(kind: str, jinja: bool) -> str:
+    """How the editor reads a rewrite of a ``kind`` letter (``jinja``: `Rewrite.jinja`).
+
+    An HTML or Markdown letter is rewritten as HTML or Markdown, and a rewrite that is not
+    a Jinja2 template (a Handlebars letter keeps its own syntax) is still the letter's
+    kind; only the rest become Jinja2 templates."""
+    return kind if kind in ("html", "markdown") or not jinja else "jinja"
+
+
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 """The largest upload the editor reads (the .docx limit of ``check``)."""
 
