@@ -34,6 +34,7 @@ from letterlint import (
     write_atomic,
 )
 from letterlint.api import lint_text
+from letterlint.config import ConfigError
 
 # --------------------------------------------------------------------------- linting
 
@@ -44,6 +45,49 @@ def rewritten_kind(kind: str, jinja: bool) -> str:
     a Jinja2 template (a Handlebars letter keeps its own syntax) is still the letter's
     kind; only the rest become Jinja2 templates."""
     return kind if kind in ("html", "markdown") or not jinja else "jinja"
+
+
+#: The letter-context fields (contract 7) the sidebar offers, in the order it shows them.
+LETTER_FIELDS: tuple[str, ...] = (
+    "jurisdiction", "sender-type", "recipient-type", "letter-type", "channel", "sent-date", "debt-type",
+    "initial-communication", "validation-end-date", "itemization-date", "itemization-date-type", "time-barred",
+    "disputed", "breathing-space", "litigation-intended",
+)
+NOT_SET = "(not set)"
+
+
+def letter_field_options(key: str) -> tuple[str, ...] | None:
+    """The values a sidebar field offers (``NOT_SET`` first), or None for free text (a
+    jurisdiction, a date), which `letter_config` validates."""
+    from .letter_context import CHOICES, FLAGS
+
+    if key in CHOICES:
+        return (NOT_SET, *CHOICES[key])
+    if key in FLAGS:
+        return (NOT_SET, "true", "false")
+    return None
+
+
+def letter_config(config: Config, packs: Iterable[str], fields: Mapping[str, str]) -> tuple[Config, list[str]]:
+    """``config`` with the sidebar's packs (core always on) and letter context, and one
+    message per field that is not valid (that field is left out, the others still apply).
+
+    The fields go in as ``letter_overrides``, exactly what ``lint_text(letter=...)`` and
+    ``--letter`` do, so the findings, the score outlook, the fixes and the rewrite all see them."""
+    from .api import with_letter
+
+    chosen = tuple(dict.fromkeys(("core", *packs)))
+    cfg = config.with_overrides(packs=chosen) if chosen != config.packs else config
+    given = {k: v.strip() for k, v in fields.items() if v and v.strip() and v != NOT_SET}
+    errors, good = [], {}
+    for key, value in given.items():
+        try:
+            with_letter(cfg, {key: value})
+        except ConfigError as exc:
+            errors.append(str(exc).removeprefix("letter: "))
+            continue
+        good[key] = value
+    return with_letter(cfg, good), errors
 
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
