@@ -15,6 +15,7 @@ import statistics
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
+from itertools import pairwise
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,7 +95,7 @@ class Excerpt:
             cuts.update((max(0, a), min(len(self.text), b)))
         points = sorted(c for c in cuts if 0 <= c <= len(self.text))
         out = []
-        for a, b in zip(points, points[1:]):
+        for a, b in pairwise(points):
             mark = next((m for m in self.marks if m.start <= a and b <= m.end), None)
             req = any(s <= a and b <= e for s, e in self.required)
             out.append((self.text[a:b], mark, req))
