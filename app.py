@@ -43,13 +43,18 @@ from letterlint.app_support import (
     panel_data,
     rule_words,
     flatten_context,
+    LETTER_FIELDS,
+    NOT_SET,
     ignoring,
     legend_data,
+    letter_config,
+    letter_field_options,
     lint_letter,
     list_templates,
     load_upload,
     preview_html,
     render_preview,
+    rewritten_kind,
     save_letter,
     save_name_for,
     score_outlook,
@@ -60,6 +65,7 @@ from letterlint.app_support import (
     without_spots,
 )
 from letterlint.letters import EDITABLE_KINDS  # the kinds "Read the letter as" offers
+from letterlint.rulebook import available_packs
 
 SAMPLE_FIELDS = flatten_context(SAMPLE_CONTEXT)
 
@@ -93,7 +99,8 @@ def load_rule_docs(config: Config) -> dict[str, RuleDoc]:
 
 
 config, config_error = load_config()
-RULES = load_rule_docs(config)
+COMPLIANCE_PACKS = [p for p in available_packs() if p != "core"]
+RULES = load_rule_docs(config.with_overrides(packs=("core", *COMPLIANCE_PACKS)))  # cards of any pack chosen
 EDITOR = load_editor()
 FOLDER = config.templates_dir
 
@@ -106,7 +113,10 @@ def init_state() -> None:
         "history": [], "last_change": None, "notice": None, "problem": None, "conflict": None,
         "pending_upload": None, "save_name": "pasted.txt", "ctx": dict(SAMPLE_FIELDS), "ctx_version": 0,
         "rev": 0, "ignored_spots": [], "ignored_codes": [], "pending_action": None,
+        "packs": [p for p in config.packs if p in COMPLIANCE_PACKS],
     }
+    for key in LETTER_FIELDS:  # not set: the config's defaults and globs and the letter's comment still apply
+        defaults[f"letter:{key}"] = NOT_SET if letter_field_options(key) else ""
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
 
@@ -276,7 +286,7 @@ def on_accept(finding: Finding) -> None:
 def on_fix_all() -> None:
     s = st.session_state
     try:
-        result = fix_text(s.letter, kind=s.kind, path=s.name, config=config)
+        result = fix_text(s.letter, kind=s.kind, path=s.name, config=active_config()[0])
     except ValueError as exc:
         s.problem = str(exc)
         return
@@ -287,14 +297,14 @@ def on_rewrite() -> None:
     s = st.session_state
     kind = "text" if s.kind == "jinja" else s.kind
     try:
-        rw = rewrite_text(s.letter, kind=kind, config=config)
+        rw = rewrite_text(s.letter, kind=kind, config=active_config()[0])
     except Exception as exc:  # a template that does not parse, or a rewrite that cannot render
         s.problem = f"Could not rewrite {s.name}: {exc}"
         return
     found = {d: v for d, v in flatten_context(rw.context).items() if d in s.ctx}
     s.ctx = {**s.ctx, **found}  # the preview uses the values the letter itself gave (amount, date…)
     s.ctx_version += 1
-    change_letter("Friendlier rewrite", rw.template, "jinja")
+    change_letter("Friendlier rewrite", rw.template, rewritten_kind(s.kind, rw.jinja))
 
 
 def on_undo() -> None:
@@ -379,12 +389,41 @@ def sidebar() -> None:
         st.button("New letter (paste your own)", key="new", on_click=on_new, width="stretch")
         st.selectbox("Read the letter as", EDITABLE_KINDS, key="kind",
                      help="How placeholders and markup are read: plain text, Markdown, HTML or a template language.")
+        compliance_sidebar()
+
+
+def active_config() -> tuple[Config, list[str]]:
+    """The config with the sidebar's compliance packs and letter context, and what is
+    wrong with any field (that field is left out)."""
+    s = st.session_state
+    return letter_config(config, s.packs, {key: s[f"letter:{key}"] for key in LETTER_FIELDS})
+
+
+def compliance_sidebar() -> None:
+    """Compliance packs and the letter's context (contract 7), as ``--letter`` gives them."""
+    s = st.session_state
+    st.header("Compliance")
+    st.multiselect("Compliance packs", COMPLIANCE_PACKS, key="packs",
+                   help="What regulation says a letter must and must not contain (docs/compliance.md). "
+                        "The core tone rules are always on.")
+    with st.expander("The letter's context", expanded=bool(s.packs)):
+        st.caption("Facts the text cannot show. They win over the letter's own `letterlint: letter` comment, "
+                   "like `--letter KEY=VALUE`.")
+        for key in LETTER_FIELDS:
+            options = letter_field_options(key)
+            if options is not None:
+                st.selectbox(key, options, key=f"letter:{key}")
+            else:
+                hint = "US, UK, US-CA…" if key == "jurisdiction" else "YYYY-MM-DD"
+                st.text_input(key, key=f"letter:{key}", placeholder=hint)
+        for message in active_config()[1]:
+            st.error(message)
 
 
 def current_view() -> tuple[Any, Config]:
     """The letter's findings, without what the user chose to ignore, and the config used."""
     s = st.session_state
-    cfg = ignoring(config, s.ignored_codes)
+    cfg = ignoring(active_config()[0], s.ignored_codes)
     if not s.letter.strip():
         return None, cfg
     return without_spots(lint_letter(s.letter, s.kind, s.name, cfg), map(tuple, s.ignored_spots)), cfg

@@ -167,6 +167,22 @@ def test_full_rewrite_then_undo(workspace: Path) -> None:
     assert at.session_state["letter"] == THREAT and at.session_state["kind"] == "text"
 
 
+@pytest.mark.parametrize(("name", "kind"), [("bad-medical-bill.html", "html"),
+                                          ("bad-letter-before-action.md", "markdown"),
+                                          ("bad-saas-dunning.hbs", "handlebars")])
+def test_a_rewrite_keeps_the_letters_kind_when_it_keeps_its_format(workspace: Path, name: str, kind: str) -> None:
+    shutil.copy(SAMPLES / name, workspace / name)
+    at = open_template(start(), name)
+    assert at.session_state["kind"] == kind
+    at.button(key="rewrite").click().run()
+    assert not at.exception and at.session_state["letter"] != (SAMPLES / name).read_text()
+    assert at.session_state["kind"] == kind
+    if kind == "html":
+        assert "<p>" in at.session_state["letter"]
+    if kind == "handlebars":
+        assert "{{" in at.session_state["letter"] and "{%" not in at.session_state["letter"]
+
+
 def test_rewrite_fills_the_preview_with_the_letters_own_values(workspace: Path) -> None:
     at = open_template(start(), "bad-first-reminder.txt")
     at.button(key="rewrite").click().run()
@@ -398,3 +414,37 @@ def test_the_editor_component_fetches_nothing() -> None:
     for part, text in assets.items():
         assert "http://" not in text and "https://" not in text and "@import" not in text, part
     assert "innerHTML" not in assets["js"]  # the letter is always set as text
+
+
+# --------------------------------------------------------------------------- compliance in the sidebar
+
+ARREST = "Dear customer,\n\nYou owe $1,250.00. If this balance is not paid you could face arrest.\n\nRegards, Collections\n"
+
+
+def test_the_sidebar_turns_on_packs_and_gives_the_letter_context(workspace: Path) -> None:
+    at = type_letter(start(), ARREST)
+    assert not any(c.startswith("LL7") for c in codes(at))  # only the core pack to start with
+    at.multiselect(key="packs").select("us-fdcpa").run()
+    assert "LL700" in codes(at)  # a pack is on but the letter has no context: one card asks for it
+    for key, value in (("jurisdiction", None), ("sender-type", "third-party-collector"),
+                       ("recipient-type", "consumer"), ("letter-type", "reminder")):
+        if value is None:
+            at.text_input(key="letter:jurisdiction").input("US").run()
+        else:
+            at.selectbox(key=f"letter:{key}").select(value).run()
+    assert not at.exception and not at.error
+    arrest = next(c for c in cards(at) if c["code"] == "LL720")  # a compliance finding is a card like any other
+    assert "arrest" in json.dumps(arrest) and arrest["severity"] == "error"
+    # the same findings as check with --letter
+    from letterlint import check_text
+    from letterlint.config import Config
+
+    expected = check_text(ARREST, config=Config(packs=("core", "us-fdcpa")), letter={
+        "jurisdiction": "US", "sender-type": "third-party-collector", "recipient-type": "consumer",
+        "letter-type": "reminder"})
+    assert sorted(codes(at)) == sorted(f.code for f in expected)
+    # a bad value is named in the sidebar and left out; the page keeps working
+    at.text_input(key="letter:sent-date").input("2026-13-01").run()
+    assert not at.exception
+    assert any("sent-date" in e.value and "ISO date" in e.value for e in at.sidebar.error)
+    assert "LL720" in codes(at)

@@ -165,6 +165,33 @@ def test_preview_fills_fields_and_shows_missing_ones() -> None:
     assert render_preview("Dear {{name}}", "handlebars", ctx).note
 
 
+def test_a_rewrite_is_read_in_the_format_it_comes_out_in() -> None:
+    from letterlint.app_support import rewritten_kind
+    from letterlint.rewrite import rewrite_text
+
+    for kind in ("html", "markdown"):
+        assert rewritten_kind(kind, True) == rewritten_kind(kind, False) == kind
+    assert rewritten_kind("text", True) == rewritten_kind("jinja", True) == "jinja"
+    hbs = (SAMPLES / "bad-saas-dunning.hbs").read_text()
+    rw = rewrite_text(hbs, kind="handlebars")
+    assert rewritten_kind("handlebars", rw.jinja) == "handlebars"
+    plain = rewrite_text("Dear debtor, pay £40 now or we will take legal action.\n")
+    assert rw.jinja is False and rewritten_kind("text", plain.jinja) == "jinja"
+
+
+def test_preview_of_a_runaway_template_stops_with_a_clear_message() -> None:
+    import time
+
+    ctx = unflatten_context(flatten_context(SAMPLE_CONTEXT))
+    start = time.monotonic()
+    p = render_preview("{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}", "jinja", ctx)
+    assert time.monotonic() - start < 10
+    assert p.text is None and p.error and p.error.startswith("the template is too complex to preview: ")
+    huge = render_preview("{{ 'x' * 10 ** 9 }}", "jinja", ctx)
+    assert huge.text is None and "too complex to preview" in (huge.error or "")
+    assert render_preview("{% for i in range(3) %}{{ i }}{% endfor %}\n", "jinja", ctx).text == "012\n"
+
+
 # --------------------------------------------------------------------------- export
 
 def test_export_every_dialect_names_the_file() -> None:

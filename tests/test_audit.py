@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import statistics
+from dataclasses import replace as replace_
 from pathlib import Path
 
 import pytest
@@ -72,13 +73,22 @@ def test_the_html_is_self_contained(sample_html: str) -> None:
     # links go to the report's own sections, or (the rules' sources) are links a reader may follow;
     # nothing is loaded from anywhere
     hrefs = re.findall(r'href="([^"]*)"', sample_html)
-    method = sample_html[sample_html.index('id="method"'):]
+    method = _linked_sections(sample_html)
     assert hrefs and all(h.startswith("#") or (h.startswith(("https://", "http://")) and f'href="{h}"' in method)
                          for h in hrefs)
     outside = re.sub(r'<a href="https?://[^"]*" rel="noopener noreferrer">', "", sample_html)
     # a sample payment link a rewrite adds is shown as text, marked as a sample value
     outside = re.sub(r'<span class="sample"[^>]*>[^<]*</span>', "", outside)
     assert not re.search(r"https?://(?!www\.w3\.org/)", re.sub(r"<td>[^<]*</td>", "", outside.replace(method, "")))
+
+
+def _linked_sections(html: str) -> str:
+    """The sections whose rule sources are links: the method (and the compliance section)."""
+    method = html[html.index('id="method"'):]
+    if 'id="compliance"' in html:
+        start = html.index('id="compliance"')
+        method = html[start:html.index('id="letters"', start)] + method
+    return method
 
 
 def test_sources_are_links_titled_by_the_source(sample_audit, sample_html: str) -> None:  # type: ignore[no-untyped-def]
@@ -365,3 +375,133 @@ def test_examples_are_wording_not_placeholders_or_reference_codes(sample_audit) 
     for i in sample_audit.summary.top_five:
         if i.example:
             assert i.example in bad_texts or i.example not in good_texts
+
+
+# --------------------------------------------------------------------------- compliance section
+
+COMPLIANCE = ROOT / "examples" / "compliance"
+ALL_PACKS = ("core", "us-fdcpa", "uk-fca", "uk-b2b")
+US_CONTEXT = ("<!-- letterlint: letter jurisdiction=US sender-type=third-party-collector letter-type=validation-notice "
+              "initial-communication=true sent-date=2026-03-02 debt-type=consumer-financial-product channel=letter -->\n")
+
+
+@pytest.fixture(scope="module")
+def compliance_audit(tmp_path_factory):  # type: ignore[no-untyped-def]
+    from letterlint.config import Config
+
+    folder = tmp_path_factory.mktemp("compliance")
+    for f in COMPLIANCE.glob("*.md"):
+        shutil.copy(f, folder / f.name)
+    (folder / "threat-us.md").write_text(US_CONTEXT + "Dear debtor,\n\nYou owe $1,250.00. If this balance is not "
+                                         "paid you could face arrest. Pay within 30 days.\n\nRegards, Collections\n")
+    good = (COMPLIANCE / "good-us-validation-notice.md").read_text()
+    miranda = "We will use any information you give us to help collect the debt."
+    assert miranda in good
+    # the prescribed sentences share a line with wording that needs work
+    (folder / "notice-with-debtor.md").write_text(good.replace(miranda, miranda + " Pay now, debtor!!!"))
+    (folder / "no-context.txt").write_text("Dear customer,\n\nYour balance of $40 is overdue. Please pay it by "
+                                           "March 30, 2026 at example.com/pay.\n\nThank you,\nAccounts\n")
+    return audit([folder], config=Config(packs=ALL_PACKS), today=DAY)
+
+
+def test_no_compliance_section_without_a_pack(sample_audit, sample_html: str) -> None:  # type: ignore[no-untyped-def]
+    assert sample_audit.compliance is None
+    assert 'id="compliance"' not in sample_html
+
+
+def test_the_compliance_section_counts_letters_per_provision(compliance_audit) -> None:  # type: ignore[no-untyped-def]
+    c = compliance_audit.compliance
+    assert c is not None and c.packs == ("us-fdcpa", "uk-fca", "uk-b2b")
+    by_code = {r.rule.code: r for r in c.rows}
+    # every compliance finding of the run is in the table, counted once per letter
+    fired: dict[str, set[str]] = {}
+    for fr in compliance_audit.readable:
+        for f in fr.findings:
+            if f.category == "compliance" and f.code in by_code:
+                fired.setdefault(f.code, set()).add(fr.path)
+    assert fired and {code: r.letters for code, r in by_code.items()} == {code: len(p) for code, p in fired.items()}
+    arrest = by_code["LL720"]
+    assert arrest.kind == "breach" and arrest.provision == "15 USC 1692e(4), (7)"
+    assert arrest.examples == ((str(next(p for p in fired["LL720"])), "arrest"),)
+    assert arrest.in_scope >= 3  # the three US letters are within it; the UK ones are not
+    miranda = by_code["LL701"]
+    assert miranda.kind == "missing" and miranda.provision == "15 USC 1692e(11)"
+    assert [Path(p).name for p, _ in miranda.examples] == ["threat-us.md"] and miranda.examples[0][1] is None
+    assert c.no_context == 1 and c.with_required_text == 2
+    # breaches first, then by letters
+    assert [r.kind for r in c.rows] == sorted((r.kind for r in c.rows), key=lambda k: k != "breach")
+
+
+def test_the_html_compliance_section_links_its_provisions(compliance_audit) -> None:  # type: ignore[no-untyped-def]
+    from letterlint.audit import split_source
+
+    html = render_report(compliance_audit, ".html").decode()
+    section = html[html.index('<h2 id="compliance">'):html.index('<h2 id="letters">')]
+    assert "Wording that must not be used" in section and "Required content that is missing" in section
+    for r in compliance_audit.compliance.rows:
+        title, url = split_source(r.rule.sources[0])
+        assert f'<a href="{url}" rel="noopener noreferrer">{title}</a>'.replace("&", "&amp;") in \
+            section.replace("&#39;", "'")
+        assert f"{r.letters} of {r.in_scope}" in section
+    assert "threat-us.md</a>: “arrest”" in section
+    assert "1 letter had no context" in section
+    test_the_html_is_self_contained(html)
+
+
+def test_prescribed_text_is_marked_and_does_not_rank_a_letter_worst(compliance_audit) -> None:  # type: ignore[no-untyped-def]
+    from letterlint.audit import ranking_score
+
+    page = next(p for p in compliance_audit.pages if p.result.path.endswith("notice-with-debtor.md"))
+    ex = next(ex for ex in page.excerpts if ex.required)
+    required = "".join(t for t, _, req in ex.pieces() if req)
+    assert "We are trying to collect a debt" in required and "debtor!!!" not in required
+    assert any(m is not None and not req for _, m, req in ex.pieces())  # "debtor" is flagged, outside it
+    html = render_report(compliance_audit, ".html").decode()
+    assert '<span class="required" title="required text' in html
+    assert ranking_score(page.result) == page.result.score  # its findings are not on the required text
+    docx = _docx(compliance_audit)
+    headings = [p.text for p in docx.paragraphs if p.style.name.startswith("Heading")]
+    assert "Compliance" in headings and "Required content that is missing" in headings
+    from docx.oxml.ns import qn
+
+    shaded = [r.text for p in docx.paragraphs for r in p.runs
+              if (shd := r._r.find(qn("w:rPr") + "/" + qn("w:shd"))) is not None and shd.get(qn("w:fill")) == "E4EFE7"]
+    assert any("trying to collect a debt" in t for t in shaded)
+
+
+def test_findings_on_prescribed_wording_do_not_count_for_the_ranking() -> None:
+    from letterlint.audit import on_required_text, ranking_score, worst_first
+    from letterlint.model import FileResult, Report
+    from letterlint.scoring import score
+
+    on = _finding("x" * 40)  # 0..40, a tone finding
+    whole = replace_(_finding("y" * 400), code="LL401", category="call-to-action")
+    spans = ((0, 38),)
+    assert on_required_text(on, spans) and not on_required_text(whole, spans)
+    assert not on_required_text(replace_(on, category="compliance"), spans)
+    statutory = FileResult("a-notice.md", score([on, whole]), findings=(on, whole), prescribed=spans)
+    other = FileResult("b-letter.md", score([whole]) - 1, findings=(whole, replace_(on, code="LL311")))
+    assert ranking_score(statutory) == score([whole]) > ranking_score(other)
+    assert statutory.score < other.score  # by its score alone it would be ranked worst
+    assert [fr.path for fr in worst_first(Report(files=(statutory, other)))] == ["b-letter.md", "a-notice.md"]
+
+
+def test_audit_cli_takes_the_letter_context_and_packs_from_the_config(tmp_path: Path) -> None:
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "threat.txt").write_text("Dear customer,\n\nYou owe $1,250.00. If this balance is not "
+                                                    "paid you could face arrest.\n\nRegards, Collections\n")
+    cfg = tmp_path / "letterlint.toml"
+    cfg.write_text('packs = ["core", "us-fdcpa"]\n')
+    out = tmp_path / "audit.html"
+    r = run_cli("audit", str(tmp_path / "letters"), "--report", str(out), "--config", str(cfg), "-q",
+                "--letter", "jurisdiction=US", "--letter", "sender-type=third-party-collector",
+                "--letter", "recipient-type=consumer", "--letter", "letter-type=reminder", "--no-cache")
+    assert r.returncode == 0, r.stderr
+    html = out.read_text()
+    section = html[html.index('<h2 id="compliance">'):html.index('<h2 id="letters">')]
+    assert "LL720" in section and "15 USC 1692e(4), (7)" in section
+    out.unlink()
+    r = run_cli("audit", str(tmp_path / "letters"), "--report", str(out), "--config", str(cfg), "-q", "--no-cache")
+    section = out.read_text()
+    section = section[section.index('<h2 id="compliance">'):section.index('<h2 id="letters">')]
+    assert "LL720" not in section and "1 letter had no context" in section

@@ -268,3 +268,37 @@ def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         cli.main(["--version"])
     assert exc.value.code == 0 and capsys.readouterr().out == f"letterlint {__version__}\n"
+
+
+# --------------------------------------------------------------------------- rewrite with the letter's context
+
+DEFAULT_NOTICE = ("Dear Ms Patel,\n\nThis notice is served under section 87(1) of the Consumer Credit Act 1974, and you "
+                  "must remit the arrears forthwith hereunder.\n\nYou owe £240. Pay by 30 March 2026 or we will take "
+                  "legal action against you.\n\nRegards,\nHarbour Finance\n")
+STATUTORY = ("This notice is served under section 87(1) of the Consumer Credit Act 1974, and you must remit the arrears "
+             "forthwith hereunder.")
+
+
+def test_rewrite_uses_the_config_and_letter_context_and_keeps_prescribed_wording(tmp_path: Path) -> None:
+    letter = tmp_path / "default-notice.txt"
+    letter.write_text(DEFAULT_NOTICE)
+    cfg = tmp_path / "letterlint.toml"
+    cfg.write_text('packs = ["core", "uk-fca"]\n')
+    context = ["--letter", "jurisdiction=UK", "--letter", "recipient-type=consumer", "--letter", "letter-type=default-notice"]
+    r = run_cli("rewrite", str(letter), "--config", str(cfg), *context)
+    assert r.returncode == 0, r.stderr
+    assert STATUTORY in r.stdout  # statutory wording: verbatim, jargon and all
+    assert "legal action" not in r.stdout  # the rest of the letter is still rewritten
+    plain = run_cli("rewrite", str(letter))  # no pack, no context: the sentence is ordinary wording
+    assert plain.returncode == 0 and STATUTORY not in plain.stdout and "forthwith" not in plain.stdout
+    bad = run_cli("rewrite", str(letter), "--config", str(cfg), "--letter", "letter-type=summons")
+    assert bad.returncode == 2 and "letter-type" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_rewrite_text_keeps_the_prescribed_spans_it_is_given() -> None:
+    from letterlint.rewrite import rewrite_text
+
+    start = DEFAULT_NOTICE.index(STATUTORY)
+    kept = rewrite_text(DEFAULT_NOTICE, prescribed=((start, start + len(STATUTORY)),))
+    assert STATUTORY in kept.template
+    assert STATUTORY not in rewrite_text(DEFAULT_NOTICE).template

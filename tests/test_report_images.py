@@ -104,3 +104,65 @@ def test_the_word_report_renders_in_libreoffice(reports: dict[str, Path], tmp_pa
         pages_text = text.split("\f")
         assert "Page" not in pages_text[0]  # the title page has no number
         assert "Page 2" in pages_text[1]
+
+
+@pytest.fixture(scope="module")
+def compliance_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Both reports of an audit with the compliance packs on: the three passing examples,
+    a US letter that threatens arrest and a validation notice with a flagged word beside
+    its prescribed sentences."""
+    from letterlint.config import Config
+
+    from .test_audit import US_CONTEXT
+
+    folder = tmp_path_factory.mktemp("compliance-letters")
+    for f in (ROOT / "examples" / "compliance").glob("*.md"):
+        shutil.copy(f, folder / f.name)
+    (folder / "threat-us.md").write_text(US_CONTEXT + "Dear debtor,\n\nYou owe $1,250.00. If this balance is not "
+                                         "paid you could face arrest. Pay within 30 days.\n\nRegards, Collections\n")
+    good = (ROOT / "examples" / "compliance" / "good-us-validation-notice.md").read_text()
+    miranda = "We will use any information you give us to help collect the debt."
+    (folder / "notice-with-debtor.md").write_text(good.replace(miranda, miranda + " Pay now, debtor!!!"))
+    a = audit([folder], config=Config(packs=("core", "us-fdcpa", "uk-fca", "uk-b2b")), client="Example Recovery LLC",
+              today=dt.date(2026, 11, 25))
+    out = {}
+    reports_dir = tmp_path_factory.mktemp("compliance-reports")
+    for suffix in (".html", ".docx"):
+        out[suffix] = reports_dir / f"compliance-audit{suffix}"
+        out[suffix].write_bytes(render_report(a, suffix))
+    OUT.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def test_the_compliance_reports_render(compliance_reports: dict[str, Path], tmp_path: Path) -> None:
+    chromium = _tool("chromium", "/usr/bin/chromium")
+    office = _tool("libreoffice", "soffice")
+    pdftoppm = _tool("pdftoppm")
+    if chromium is None or office is None or pdftoppm is None:
+        pytest.skip("headless Chromium, LibreOffice or pdftoppm is not installed")
+    png = OUT / "html-compliance-full.png"
+    png.unlink(missing_ok=True)
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,7000",
+                    f"--screenshot={png}", compliance_reports[".html"].as_uri()],
+                   check=True, capture_output=True, timeout=180)
+    _not_blank(png)
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(compliance_reports[".docx"])], check=True, capture_output=True,
+                   timeout=300)
+    pdf = tmp_path / "compliance-audit.pdf"
+    assert pdf.is_file()
+    for old in OUT.glob("docx-compliance-*.png"):
+        old.unlink()
+    subprocess.run([pdftoppm, "-png", "-r", "60", str(pdf), str(OUT / "docx-compliance")], check=True, timeout=300)
+    pages = sorted(OUT.glob("docx-compliance-*.png"))
+    assert len(pages) >= 4
+    for page in pages:
+        _not_blank(page)
+    if _tool("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "Wording that must not be used" in text and "15 USC 1692e(4), (7)" in text
+        assert "Required content that is missing" in text and "required text" in text

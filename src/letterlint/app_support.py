@@ -34,8 +34,61 @@ from letterlint import (
     write_atomic,
 )
 from letterlint.api import lint_text
+from letterlint.config import ConfigError
 
 # --------------------------------------------------------------------------- linting
+
+def rewritten_kind(kind: str, jinja: bool) -> str:
+    """How the editor reads a rewrite of a ``kind`` letter (``jinja``: `Rewrite.jinja`).
+
+    An HTML or Markdown letter is rewritten as HTML or Markdown, and a rewrite that is not
+    a Jinja2 template (a Handlebars letter keeps its own syntax) is still the letter's
+    kind; only the rest become Jinja2 templates."""
+    return kind if kind in ("html", "markdown") or not jinja else "jinja"
+
+
+#: The letter-context fields (contract 7) the sidebar offers, in the order it shows them.
+LETTER_FIELDS: tuple[str, ...] = (
+    "jurisdiction", "sender-type", "recipient-type", "letter-type", "channel", "sent-date", "debt-type",
+    "initial-communication", "validation-end-date", "itemization-date", "itemization-date-type", "time-barred",
+    "disputed", "breathing-space", "litigation-intended",
+)
+NOT_SET = "(not set)"
+
+
+def letter_field_options(key: str) -> tuple[str, ...] | None:
+    """The values a sidebar field offers (``NOT_SET`` first), or None for free text (a
+    jurisdiction, a date), which `letter_config` validates."""
+    from .letter_context import CHOICES, FLAGS
+
+    if key in CHOICES:
+        return (NOT_SET, *CHOICES[key])
+    if key in FLAGS:
+        return (NOT_SET, "true", "false")
+    return None
+
+
+def letter_config(config: Config, packs: Iterable[str], fields: Mapping[str, str]) -> tuple[Config, list[str]]:
+    """``config`` with the sidebar's packs (core always on) and letter context, and one
+    message per field that is not valid (that field is left out, the others still apply).
+
+    The fields go in as ``letter_overrides``, exactly what ``lint_text(letter=...)`` and
+    ``--letter`` do, so the findings, the score outlook, the fixes and the rewrite all see them."""
+    from .api import with_letter
+
+    chosen = tuple(dict.fromkeys(("core", *packs)))
+    cfg = config.with_overrides(packs=chosen) if chosen != config.packs else config
+    given = {k: v.strip() for k, v in fields.items() if v and v.strip() and v != NOT_SET}
+    errors, good = [], {}
+    for key, value in given.items():
+        try:
+            with_letter(cfg, {key: value})
+        except ConfigError as exc:
+            errors.append(str(exc).removeprefix("letter: "))
+            continue
+        good[key] = value
+    return with_letter(cfg, good), errors
+
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 """The largest upload the editor reads (the .docx limit of ``check``)."""
@@ -475,11 +528,13 @@ def render_preview(text: str, kind: str, context: Mapping[str, Any]) -> Preview:
     """The letter filled in with a sample customer (Jinja2 syntax, sandboxed).
 
     A field the context lacks shows as ``[name?]`` rather than vanishing, so a gap in
-    the template is visible. Handlebars, Mustache and Liquid are not rendered here: the
+    the template is visible. It renders within the limits of `templating.bounded_environment`
+    (a template past them gets a clear error instead of hanging the page). Handlebars, Mustache and Liquid are not rendered here: the
     friendlier rewrite turns them into Jinja2.
     """
     from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from .templating import TemplateLimitError, bounded_environment, render_bounded
 
     if kind in ("handlebars", "mustache", "liquid"):
         return Preview(None, note=f"The preview fills in Jinja2 templates; this is a {kind} template. "
@@ -489,9 +544,11 @@ def render_preview(text: str, kind: str, context: Mapping[str, Any]) -> Preview:
         def __str__(self) -> str:
             return f"[{self._undefined_name}?]"
 
-    env = SandboxedEnvironment(undefined=_Shown, keep_trailing_newline=True, autoescape=False)
-    try:
-        return Preview(env.from_string(text).render(dict(context)))
+    env = bounded_environment(undefined=_Shown, keep_trailing_newline=True, autoescape=False)
+    try:  # bounded: a loop of 99,999 × 99,999 steps must not hang the page
+        return Preview(render_bounded(env, text, dict(context)))
+    except TemplateLimitError as exc:
+        return Preview(None, error=f"the template is too complex to preview: {exc.message}")
     except TemplateSyntaxError as exc:
         return Preview(None, error=f"line {exc.lineno}: {exc.message}")
     except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:

@@ -15,6 +15,7 @@ import statistics
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
+from itertools import pairwise
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from .config import SAMPLE_CONTEXT, Config
 from .model import CATEGORIES, SEVERITY_RANK, FileResult, Finding, Report
 from .readers import SourceText
 from .rulebook import Rule
-from .scoring import WEIGHTS, rule_penalties
+from .scoring import WEIGHTS, rule_penalties, score
 
 if TYPE_CHECKING:
     from .rewrite import Rewrite
@@ -74,12 +75,31 @@ class Mark:
 
 @dataclass(frozen=True)
 class Excerpt:
-    """A line of the letter with its flagged spans, and the findings on it."""
+    """A line of the letter with its flagged spans, and the findings on it.
+
+    ``required`` are spans (line offsets) of wording a compliance pack prescribes: a report
+    shows them as required text, to be kept as written."""
 
     line: int
     text: str
     marks: tuple[Mark, ...]
     findings: tuple[Finding, ...]
+    required: tuple[tuple[int, int], ...] = ()
+
+    def pieces(self) -> list[tuple[str, Mark | None, bool]]:
+        """The line cut at every mark and required span: ``(text, mark or None, required)``."""
+        cuts = {0, len(self.text)}
+        for m in self.marks:
+            cuts.update((m.start, m.end))
+        for a, b in self.required:
+            cuts.update((max(0, a), min(len(self.text), b)))
+        points = sorted(c for c in cuts if 0 <= c <= len(self.text))
+        out = []
+        for a, b in pairwise(points):
+            mark = next((m for m in self.marks if m.start <= a and b <= m.end), None)
+            req = any(s <= a and b <= e for s, e in self.required)
+            out.append((self.text[a:b], mark, req))
+        return out
 
 
 @dataclass(frozen=True)
@@ -131,6 +151,44 @@ class Summary:
         return f"{(100 * n / self.letters):.0f}%" if self.letters else "–"
 
 
+#: Compliance checks that report a required element the letter lacks (the others report
+#: wording it must not use, or ask for the letter's context).
+MISSING_CHECKS = frozenset({"required-content", "validation-end-date", "deadline-days", "itemization-arithmetic"})
+CONTEXT_CHECKS = frozenset({"letter-context-needed"})
+_ASKED = re.compile(r"^Set `([\w-]+)` in the letter's context")
+
+
+@dataclass(frozen=True)
+class ProvisionRow:
+    """One compliance rule across the audit: the provision it checks and the letters that fail it."""
+
+    rule: Rule
+    provision: str  # the first source's citation, e.g. "12 CFR 1006.34(c)(3)(i)"
+    kind: str  # "missing": a required element is not there; "breach": wording that must not be used
+    letters: int
+    in_scope: int  # letters the rule applies to (their context says so)
+    examples: tuple[tuple[str, str | None], ...]  # (letter path, the wording quoted, or None)
+
+
+@dataclass(frozen=True)
+class ComplianceSummary:
+    """What the compliance packs found, per provision, for the report's compliance section."""
+
+    packs: tuple[str, ...]
+    rows: tuple[ProvisionRow, ...]  # most letters first
+    asked: tuple[tuple[str, int], ...]  # context keys a rule asked for, and in how many letters
+    no_context: int  # letters with no context at all (only the core rules ran on them)
+    with_required_text: int  # letters holding wording a pack prescribes
+
+    @property
+    def missing(self) -> list[ProvisionRow]:
+        return [r for r in self.rows if r.kind == "missing"]
+
+    @property
+    def breaches(self) -> list[ProvisionRow]:
+        return [r for r in self.rows if r.kind == "breach"]
+
+
 @dataclass(frozen=True)
 class Audit:
     """Everything a report shows; build it with `audit`."""
@@ -145,6 +203,7 @@ class Audit:
     tool_version: str = __version__
     reading_target: float = 60.0
     paths: tuple[str, ...] = field(default=())
+    compliance: ComplianceSummary | None = None  # None: no compliance pack was on
 
     @property
     def readable(self) -> list[FileResult]:
@@ -206,15 +265,82 @@ def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: 
     target = next((float(r.options.get("target", 60)) for r in rules if r.check == "reading-ease"), 60.0)
     summary = summarise(report, rules)
     letter_pages = tuple(letter_page(fr, config) for fr in worst_first(report)[:max(0, pages)])
+    packs = tuple(p for p in config.packs if p != "core")
     return Audit(report=report, rules=rules, summary=summary, pages=letter_pages, client=client,
                  author=author or "letterlint", created=(today or _dt.date.today()).isoformat(),
-                 reading_target=target, paths=tuple(paths))
+                 reading_target=target, paths=tuple(paths),
+                 compliance=summarise_compliance(report, rules, packs) if packs else None)
 
 
 def worst_first(report: Report) -> list[FileResult]:
-    """The letters that could be read, lowest score first (ties by path)."""
+    """The letters that could be read, lowest score first (ties by path); a letter's score
+    here leaves out findings on wording a compliance pack prescribes (`ranking_score`)."""
     return sorted((fr for fr in report.files if fr.error is None),
-                  key=lambda fr: (fr.score if fr.score is not None else 101, fr.path))
+                  key=lambda fr: (ranking_score(fr), fr.score if fr.score is not None else 101, fr.path))
+
+
+def on_required_text(f: Finding, spans: Iterable[tuple[int, int]]) -> bool:
+    """A tone or clarity finding mostly on wording a compliance pack prescribes (the letter
+    must say it that way, so it is not the letter's fault). A finding about the whole letter
+    (no call to action) is mostly elsewhere and still counts."""
+    if f.category == "compliance" or f.end <= f.start:
+        return False
+    inside = sum(max(0, min(f.end, e) - max(f.start, s)) for s, e in spans)
+    return 2 * inside > f.end - f.start
+
+
+def ranking_score(fr: FileResult) -> int:
+    """The score a letter is ranked by: its findings on prescribed wording do not count, so
+    a letter is never ranked worst only because it carries the statutory text."""
+    if fr.score is None:
+        return 101
+    if not fr.prescribed:
+        return fr.score
+    return score(f for f in fr.findings if not on_required_text(f, fr.prescribed))
+
+
+def _letter_of(fr: FileResult) -> Any:
+    from .letter_context import EMPTY, LetterContext, normalise
+
+    try:
+        return LetterContext.from_pairs(normalise(fr.letter, fr.path)) if fr.letter else EMPTY
+    except Exception:  # noqa: BLE001 - the engine validated it; an odd value only loses the scope count
+        return EMPTY
+
+
+def summarise_compliance(report: Report, rules: tuple[Rule, ...], packs: tuple[str, ...]) -> ComplianceSummary:
+    """Per provision, the letters that miss or breach it, with one or two example letters."""
+    from .compliance import applies
+
+    letters = worst_first(report)
+    contexts = [(fr, _letter_of(fr)) for fr in letters]
+    asked: Counter[str] = Counter()
+    rows = []
+    for fr in letters:
+        asked.update({m.group(1) for f in fr.findings if f.severity == "info" and (m := _ASKED.match(f.message))})
+    for rule in rules:
+        if rule.pack == "core" or rule.check in CONTEXT_CHECKS:
+            continue
+        hits = [(fr, next(f for f in fr.findings if f.code == rule.code and not _ASKED.match(f.message)))
+                for fr in letters if any(f.code == rule.code and not _ASKED.match(f.message) for f in fr.findings)]
+        if not hits:
+            continue
+        kind = "missing" if rule.check in MISSING_CHECKS else "breach"
+        scope = sum(1 for _, ctx in contexts if _applies(applies, rule, ctx))
+        examples = tuple((fr.path, None if kind == "missing" else _example(f)) for fr, f in hits[:2])
+        provision = split_source(rule.sources[0])[0] if rule.sources else rule.name
+        rows.append(ProvisionRow(rule, provision, kind, len(hits), max(scope, len(hits)), examples))
+    rows.sort(key=lambda r: (r.kind != "breach", -r.letters, r.rule.code))
+    return ComplianceSummary(packs=packs, rows=tuple(rows), asked=tuple(sorted(asked.items(), key=lambda kv: (-kv[1], kv[0]))),
+                             no_context=sum(1 for fr in letters if not fr.letter),
+                             with_required_text=sum(1 for fr in letters if fr.prescribed))
+
+
+def _applies(applies: Any, rule: Rule, ctx: Any) -> bool:
+    try:
+        return applies(rule, ctx) is True
+    except (KeyError, TypeError):  # a check without the shared options (a computed one)
+        return False
 
 
 def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
@@ -362,7 +488,9 @@ def letter_page(fr: FileResult, config: Config) -> LetterPage:
             whole.append(f)
             continue
         lines.setdefault(a, []).append((f, s - a, min(e, b) - a))
-    weight = {a: sum(WEIGHTS[f.severity] for f, _, _ in hits) for a, hits in lines.items()}
+    required = [_visible_span(src, s, e) for s, e in fr.prescribed]
+    weight = {a: sum(WEIGHTS[f.severity] for f, _, _ in hits if not on_required_text(f, fr.prescribed))
+              for a, hits in lines.items()}
     chosen = sorted(sorted(lines, key=lambda a: (-weight[a], a))[:EXCERPT_LINES])
     excerpts = []
     for a in chosen:
@@ -373,8 +501,9 @@ def letter_page(fr: FileResult, config: Config) -> LetterPage:
             text=text[a:b],
             marks=_merge_marks([Mark(s, e, f.severity, f.code) for f, s, e in hits if e > s]),
             findings=tuple(sorted((f for f, _, _ in hits), key=lambda f: (-SEVERITY_RANK[f.severity], f.start))),
+            required=tuple((max(s, a) - a, min(e, b) - a) for s, e in required if s < b and a < e),
         ))
-    passages, note = _worst_passages(src, lines, config)
+    passages, note = _worst_passages(src, lines, config, fr.prescribed)
     return LetterPage(fr, tuple(whole), tuple(excerpts), passages, note)
 
 
@@ -396,8 +525,8 @@ def _norm(s: str) -> str:
     return " ".join(s.split())
 
 
-def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, int]]],
-                    config: Config) -> tuple[tuple[Passage, ...], str | None]:
+def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, int]]], config: Config,
+                    prescribed: tuple[tuple[int, int], ...] = ()) -> tuple[tuple[Passage, ...], str | None]:
     scored = {a: sum(WEIGHTS[f.severity] for f, _, _ in hits if f.category in REWORDED) for a, hits in lines.items()}
     worst = [a for a in sorted(scored, key=lambda a: (-scored[a], a)) if scored[a] > 0][:WORST_PASSAGES]
     if not worst:
@@ -405,7 +534,7 @@ def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, i
     from .rewrite import rewrite_source
 
     try:
-        rw = rewrite_source(src, config=config)
+        rw = rewrite_source(src, config=config, prescribed=prescribed)
     except Exception as exc:  # noqa: BLE001 - a report must not fail over one letter's rewrite
         return (), f"no rewrite for this letter ({type(exc).__name__}: {exc})"
     after_by_line = {_norm(before): after for before, after in rw.passages}

@@ -71,11 +71,14 @@ examples:
     "rewrite": """\
 Writes a Jinja2 template (.j2) with the letter's amounts, dates and references as
 variables, or with -o OUT.docx a Word letter rewritten in place of a .docx one.
+With compliance packs on (--config) and the letter's context (--letter), wording a
+pack prescribes is kept verbatim.
 
 """ + _exit_codes("the rewrite was written") + """
 
-example:
-  letterlint rewrite letters/final-demand.docx -o friendly.j2 --context-out values.yaml""",
+examples:
+  letterlint rewrite letters/final-demand.docx -o friendly.j2 --context-out values.yaml
+  letterlint rewrite notice.txt --config letterlint.toml --letter jurisdiction=UK --letter letter-type=default-notice""",
     "export": """\
 dialects (--to): jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce,
                  docx, html-email, plain
@@ -160,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("-o", "--output", metavar="OUT", help="write the template here (default: standard output)")
     w.add_argument("--context-out", metavar="FILE", help="write the values found (YAML) here")
     w.add_argument("--force", action="store_true", help="replace existing output files")
+    w.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
+    w.add_argument("--letter", action="append", default=[], metavar="KEY=VALUE",
+                    help="the letter's context for compliance packs (repeatable); prescribed wording is kept verbatim")
 
     x = command("export", "export a Jinja2 template to another sending system")
     x.add_argument("template", metavar="TEMPLATE")
@@ -527,6 +533,7 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         print("letterlint: error: -o .docx needs a .docx letter to start from; write a .j2 template instead",
               file=sys.stderr)
         return EXIT_ERROR
+    config = _config(args)
     _, src, error = _read_file(args.path)
     if error:
         print(error, file=sys.stderr)
@@ -536,13 +543,13 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         if docx_out:
             from .rewrite import rewrite_docx
 
-            docx_bytes, result = rewrite_docx(_read_file(args.path)[0])
+            docx_bytes, result = rewrite_docx(_read_file(args.path)[0], config=config)
         elif src.kind == "eml":  # type: ignore[union-attr]
             from .rewrite import rewrite_eml
 
-            result = rewrite_eml(_read_file(args.path)[0], path=args.path)
+            result = rewrite_eml(_read_file(args.path)[0], config=config, path=args.path)
         else:
-            result = rewrite_source(src)  # type: ignore[arg-type]
+            result = rewrite_source(src, config=config, prescribed=_prescribed(src, config))  # type: ignore[arg-type]
     except ValueError as exc:
         message = str(exc).removeprefix(f"{args.path}: ")
         print(f"{args.path}: error[template-syntax] {message}", file=sys.stderr)
@@ -573,6 +580,16 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     if result.score is not None:
         print(f"{args.path}: score after the rewrite: {result.score}", file=sys.stderr)
     return EXIT_OK
+
+
+def _prescribed(src: SourceText, config: Config) -> tuple[tuple[int, int], ...]:
+    """The source spans a compliance pack prescribes in this letter (kept verbatim by `rewrite`)."""
+    from .api import get_linter
+
+    result = get_linter(config).lint(src)
+    if result.error is not None and result.error.code == "letter-context":
+        raise ConfigError(f"{src.path}: {result.error.message}")
+    return result.prescribed
 
 
 def cmd_export(args: argparse.Namespace) -> int:

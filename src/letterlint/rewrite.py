@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -979,14 +980,17 @@ def _find_signature(lines: list[str]) -> tuple[int | None, int]:
     return None, len(lines)
 
 
-def _frozen_spans(src: "SourceText", config: Config | None) -> list[tuple[int, int]]:
-    """`letterlint: off` regions and prescribed wording, in visible-text offsets."""
+def _frozen_spans(src: "SourceText", config: Config | None,
+                  prescribed: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """`letterlint: off` regions and prescribed wording (what this module recognises, and
+    ``prescribed``: `FileResult.prescribed` source spans from the compliance packs), in
+    visible-text offsets."""
     from .api import get_linter
     from .selection import parse_suppressions
 
     text = src.text
     out: list[tuple[int, int]] = []
-    regions = parse_suppressions(src.source, src.kind, get_linter(config).all_rules).regions
+    regions = [*parse_suppressions(src.source, src.kind, get_linter(config).all_rules).regions, *prescribed]
     if regions:
         if src.offsets is None:
             out += regions
@@ -1013,13 +1017,15 @@ _LINT_KIND = {"markdown": "markdown", "jinja": "jinja", "handlebars": "handlebar
 
 
 def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None, facts_text: str | None = None,
-                 path: str | None = None, template: bool = True, _round: int = 1,
-                 _context: dict[str, Any] | None = None) -> Rewrite:
+                 path: str | None = None, template: bool = True, prescribed: Sequence[tuple[int, int]] = (),
+                 _round: int = 1, _context: dict[str, Any] | None = None) -> Rewrite:
     """Rewrite a letter (text, markdown, html, a template, or an e-mail's text) in its own format.
 
     ``facts_text`` is where to look for the amount and due date when they are not in
     ``text`` itself (a .docx body whose amount sits in a table). ``template=False`` keeps
     every value as written (no schema variables), as for an e-mail that is sent as it is.
+    ``prescribed`` are source spans of wording a compliance pack prescribes
+    (`FileResult.prescribed` of this text): they are kept verbatim.
     Raises ValueError naming ``path`` for a letter that cannot be read.
     """
     from .readers import ReadError, read_text
@@ -1040,7 +1046,8 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
     except ValueError:
         lint_kind = "text"
         findings = check_text(visible, kind="text", path=shown, config=config)
-    plan = _Plan(visible, findings, jinja=jinja, style=style, frozen=_frozen_spans(src, config), facts_text=facts_text)
+    plan = _Plan(visible, findings, jinja=jinja, style=style, frozen=_frozen_spans(src, config, prescribed),
+                 facts_text=facts_text)
     for group, values in (_context or {}).items():  # a second round keeps what the first found
         plan.v.context.setdefault(group, {}).update(values)
     plan.sentences()
@@ -1086,8 +1093,9 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
     except ValueError:
         left, score = (), None
     if left and _round < 2 and out != text:  # a fix that waited behind an overlapping one gets its turn
-        again = rewrite_text(out, kind=kind, config=config, path=path, template=template, _round=_round + 1,
-                             _context=context)
+        kept = [(i, i + len(t)) for t in (text[s:e] for s, e in prescribed) if (i := out.find(t)) >= 0]
+        again = rewrite_text(out, kind=kind, config=config, path=path, template=template, prescribed=kept,
+                             _round=_round + 1, _context=context)
         if len(again.unrewritten) < len(left):
             notes2 = tuple(n for n in again.notes if n not in rw.notes and "original template" not in n)
             return Rewrite(again.template, {**context, **again.context}, rw.notes + notes2, rw.facts,
@@ -1135,13 +1143,16 @@ _REWRITE_KIND = {"markdown": "markdown", "html": "html", "handlebars": "handleba
                  "liquid": "liquid", "jinja": "jinja"}
 
 
-def rewrite_source(src: "SourceText", *, config: Config | None = None) -> Rewrite:
+def rewrite_source(src: "SourceText", *, config: Config | None = None,
+                   prescribed: Sequence[tuple[int, int]] = ()) -> Rewrite:
     """Rewrite a letter as `readers` read it: text formats from their source (so the
-    output keeps their format), .docx, .pdf, .odt and .eml from their visible text."""
+    output keeps their format), .docx, .pdf, .odt and .eml from their visible text.
+    ``prescribed`` is the letter's `FileResult.prescribed` (source spans kept verbatim)."""
     kind = _REWRITE_KIND.get(src.kind)
     if kind is None:
-        return rewrite_text(src.text, kind="text", config=config, path=src.path)
-    return rewrite_text(src.source, kind=kind, config=config, path=src.path)
+        shown = prescribed if src.offsets is None else ()  # source spans are visible spans only without a map
+        return rewrite_text(src.text, kind="text", config=config, path=src.path, prescribed=shown)
+    return rewrite_text(src.source, kind=kind, config=config, path=src.path, prescribed=prescribed)
 
 
 def rewrite_eml(data: bytes, *, config: Config | None = None, path: str = "<email>") -> Rewrite:

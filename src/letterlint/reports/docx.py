@@ -22,6 +22,7 @@ from .html import CHART_TITLES
 SHADE = {"error": "F6D5D1", "warning": "FBE8C8", "info": "DDE9F5"}
 INK = {"error": "B8453A", "warning": "B06E10", "info": "3B6D98"}
 SAMPLE_SHADE = "ECE8F4"
+REQUIRED_SHADE = "E4EFE7"  # wording a compliance pack prescribes (as in the HTML report)
 HEADER_SHADE = "E8EEF3"
 GRID = "C9D3DD"
 ACCENT = "2F6F8F"
@@ -33,6 +34,7 @@ W_LETTERS = (1.95, 1.15, 0.6, 0.65, 0.9, 0.7, 0.74)  # "Warnings" fits even in D
 W_PAIR = (3.345, 3.345)
 W_UNREAD = (1.7, 1.2, 1.0, 2.79)
 W_RULES = (1.6, 0.78, 1.85, 2.46)
+W_PROVISIONS = (1.9, 2.0, 0.8, 1.99)
 SAMPLE_NOTE = ("Shaded italic values are sample values: the letter did not give them, so replace them "
                "with the customer's own before sending.")
 
@@ -94,6 +96,9 @@ def render_docx(a: Audit) -> bytes:
         doc.add_picture(io.BytesIO(png(fig)), width=width)
         cap = doc.add_paragraph(CHART_TITLES[name])
         cap.runs[0].italic = True
+
+    if a.compliance is not None:
+        _compliance(doc, a)
 
     doc.add_heading("Every letter, worst first", level=1)
     rows = []
@@ -225,8 +230,11 @@ def _title_page(doc: Any, a: Audit) -> None:
     doc.add_paragraph()
     contents = doc.add_paragraph()
     contents.add_run("Contents").bold = True
-    for section in ("Executive summary", "The findings in charts", "Every letter, worst first", "Letter by letter",
-                    "Could not read", "Method"):
+    sections = ["Executive summary", "The findings in charts", "Every letter, worst first", "Letter by letter",
+                "Could not read", "Method"]
+    if a.compliance is not None:
+        sections.insert(2, "Compliance")
+    for section in sections:
         doc.add_paragraph(section, style="List Number")
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
@@ -379,6 +387,42 @@ def _hyperlink(para: Any, text: str, url: str, size: Any) -> None:
     para._p.append(link)
 
 
+# --------------------------------------------------------------------------- compliance
+
+def _compliance(doc: Any, a: Audit) -> None:
+    """Per provision, the letters that breach or miss it, with example letters; sources as links."""
+    c = a.compliance
+    assert c is not None
+    doc.add_heading("Compliance", level=1)
+    packs = ", ".join(c.packs)
+    doc.add_paragraph(f"The compliance pack{'s' if len(c.packs) != 1 else ''} {packs} checked what the regulations "
+                      "say a letter must and must not contain, for each letter whose context brings it within a "
+                      "rule. This is not legal advice: a person still confirms what letterlint cannot see.")
+    if c.no_context:
+        doc.add_paragraph(f"{c.no_context} letter{'s' if c.no_context != 1 else ''} had no context, so only the core "
+                          "rules ran on them: describe the letters (--letter KEY=VALUE, a "
+                          "[tool.letterlint.letters.\"GLOB\"] table or an inline comment) to check them.")
+    if c.asked:
+        doc.add_paragraph("Some checks need a fact the text cannot show: "
+                          + ", ".join(f"{k} ({n} letter{'s' if n != 1 else ''})" for k, n in c.asked) + ".")
+    if c.with_required_text:
+        doc.add_paragraph(f"{c.with_required_text} letter{'s' if c.with_required_text != 1 else ''} carry wording a "
+                          "pack prescribes (shaded green in the excerpts); it is kept as written, and findings on it "
+                          "do not push a letter up the worst-first list.")
+    for title, rows, verb in (("Wording that must not be used", c.breaches, "use it"),
+                              ("Required content that is missing", c.missing, "miss it")):
+        doc.add_heading(title, level=2)
+        if not rows:
+            doc.add_paragraph("None found.")
+            continue
+        table = _table(doc, ("Provision", "Rule", f"Letters that {verb}", "For example"),
+                       [("", f"{r.rule.code} {r.rule.summary}", f"{r.letters} of {r.in_scope}",
+                         "; ".join(file_and_folder(path)[0] + (f": “{_shorten(q, 90)}”" if q else "")
+                                   for path, q in r.examples)) for r in rows], W_PROVISIONS, numeric=(2,))
+        for row, r in zip(table.rows[1:], rows):
+            _sources(row.cells[0], r.rule.sources)
+
+
 # --------------------------------------------------------------------------- a letter's page
 
 def _letter_page(doc: Any, n: int, p: Any) -> None:
@@ -438,17 +482,20 @@ def _excerpt(doc: Any, ex: Excerpt) -> None:
     p.paragraph_format.space_after = Pt(2)
     ln = p.add_run(f"line {ex.line}   ")
     ln.font.size, ln.font.color.rgb = Pt(8.5), RGBColor.from_string("616E7C")
-    pos = 0
-    for m in ex.marks:
-        if m.start > pos:
-            _serif(p.add_run(_clean(ex.text[pos:m.start])))
-        run = _serif(p.add_run(_clean(ex.text[m.start:m.end])))
-        run.font.underline = True
-        _underline_colour(run, INK[m.severity])
-        _shade_run(run, SHADE[m.severity])
-        pos = m.end
-    if pos < len(ex.text):
-        _serif(p.add_run(_clean(ex.text[pos:])))
+    for text, mark, required in ex.pieces():
+        run = _serif(p.add_run(_clean(text)))
+        if mark is not None:
+            run.font.underline = True
+            _underline_colour(run, INK[mark.severity])
+        if required:
+            _shade_run(run, REQUIRED_SHADE)
+        elif mark is not None:
+            _shade_run(run, SHADE[mark.severity])
+    if ex.required:
+        note = doc.add_paragraph()
+        note.paragraph_format.left_indent = Inches(0.25)
+        run = note.add_run("Shaded green: required text a compliance pack prescribes; keep it as written.")
+        run.italic, run.font.size = True, Pt(8.5)
 
 
 def _serif(run: Any) -> Any:

@@ -27,14 +27,20 @@ CHART_TITLES = {
 CHART_INCHES = 9.6
 
 
+REQUIRED_TITLE = "required text: a compliance pack prescribes this wording; keep it as written"
+
+
 def marked(ex: Excerpt) -> str:
-    """The excerpt's text, escaped, with ``<mark>`` around each flagged span."""
-    out, pos = [], 0
-    for m in ex.marks:
-        out.append(escape(ex.text[pos:m.start]))
-        out.append(f'<mark class="{m.severity}" title="{m.code}">{escape(ex.text[m.start:m.end])}</mark>')
-        pos = m.end
-    out.append(escape(ex.text[pos:]))
+    """The excerpt's text, escaped, with ``<mark>`` around each flagged span and a
+    ``required`` span around wording a compliance pack prescribes."""
+    out = []
+    for text, mark, required in ex.pieces():
+        piece = escape(text)
+        if mark is not None:
+            piece = f'<mark class="{mark.severity}" title="{mark.code}">{piece}</mark>'
+        if required:
+            piece = f'<span class="required" title="{REQUIRED_TITLE}">{piece}</span>'
+        out.append(piece)
     return "".join(out)
 
 
@@ -48,7 +54,7 @@ def render_html(a: Audit) -> str:
     charts = {name: Markup(svg(fig, CHART_TITLES[name])) for name, fig in audit_charts(a, CHART_INCHES).items()}
     page_ids = {p.result.path: f"letter-{i + 1}" for i, p in enumerate(a.pages)}
     return template.render(
-        a=a, s=a.summary, charts=charts, titles=CHART_TITLES, labels=CATEGORY_LABELS, page_ids=page_ids,
+        a=a, s=a.summary, c=a.compliance, charts=charts, titles=CHART_TITLES, labels=CATEGORY_LABELS, page_ids=page_ids,
         weights=WEIGHTS, repeat=REPEAT_FACTOR, cap=RULE_CAP, good=GOOD_SCORE, where=file_and_folder,
         source=split_source,
     )
