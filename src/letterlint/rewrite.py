@@ -97,6 +97,7 @@ _NO_SUGGESTION = {
     "forthwith": "", "at your earliest convenience": "{by_or_soon}", "without prejudice": "", "the undersigned": "I",
     "whereas": "as", "in the event of": "if there is", "in the event that": "if", "time is of the essence": "",
     "save as to costs": "",
+    "in default of": "not keeping to",
 }
 #: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
 _OWN_ROUTE = re.compile(r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
@@ -362,10 +363,15 @@ def _word_edits(f: Finding, text: str, by_or_soon: str) -> list[Edit] | None:
         return list(f.fix.edits)
     if f.fix is None and f.suggestion is not None and exact and f.category != "threatening-tone":
         return [Edit(f.start, f.end, f.suggestion)]
+    s, e = f.start, f.end
+    following = re.match(r" (\w+)", text[e:])
+    if following and f"{key} {following.group(1).lower()}" in _NO_SUGGESTION:  # "in default of" before "in default"
+        key, e = f"{key} {following.group(1).lower()}", following.end() + e
     if key in _NO_SUGGESTION:
         rep = _NO_SUGGESTION[key].format(by_or_soon=by_or_soon)
-        s, e = f.start, f.end
-        if not rep and text[e:e + 1] == " ":
+        if not rep and re.match(r",? that ", text[e:e + 7]):  # "Please be advised that X" -> "X"
+            e += text[e:e + 7].index("that ") + 5
+        elif not rep and text[e:e + 1] == " ":
             e += 1
         elif not rep and s > 0 and text[s - 1] == " ":
             s -= 1
@@ -478,7 +484,10 @@ class _Plan:
                 got = _word_edits(f, text, self.by() or " soon")
                 if got is not None:
                     edits.extend(got)
-                elif f.severity in SERIOUS and f.category != "legal-jargon":
+                elif f.category == "threatening-tone" or (f.severity in SERIOUS and (
+                        f.category != "legal-jargon" or f.suggestion is None)):
+                    # info-level threats (loss of service, added costs, hedged action) are counted by
+                    # readers too; jargon at warning with no plain wording goes with its sentence
                     whole.append(f)
             if whole and self._cut_clauses(a, b, whole, edits):
                 continue
@@ -487,6 +496,9 @@ class _Plan:
                 continue
             if whole:
                 calm = _calm(whole, sentence, said, self.by(), self.what())
+                if calm and sentence.strip() in calm:  # already our calm wording (a second pass): keep it
+                    self._add_word_edits(edits, a, b)
+                    continue
                 kept = [text[s:e] for s, e in self.protected.inside(a, b)
                         if text[s:e] not in (calm or "") and not (self.placeholders.overlaps(s, e) and
                                                                  not _is_output(text[s:e]))]
