@@ -96,7 +96,7 @@ _MINI_MIRANDA = re.compile(r"debt collector|attempt to collect|information obtai
 _NO_SUGGESTION = {
     "forthwith": "", "at your earliest convenience": "{by_or_soon}", "without prejudice": "", "the undersigned": "I",
     "whereas": "as", "in the event of": "if there is", "in the event that": "if", "time is of the essence": "",
-    "save as to costs": "",
+    "save as to costs": "", "please be advised": "", "be advised": "",
     "in default of": "not keeping to",
 }
 #: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
@@ -369,8 +369,9 @@ def _word_edits(f: Finding, text: str, by_or_soon: str) -> list[Edit] | None:
         key, e = f"{key} {following.group(1).lower()}", following.end() + e
     if key in _NO_SUGGESTION:
         rep = _NO_SUGGESTION[key].format(by_or_soon=by_or_soon)
-        if not rep and re.match(r",? that ", text[e:e + 7]):  # "Please be advised that X" -> "X"
-            e += text[e:e + 7].index("that ") + 5
+        lead_in = re.match(r",? that\b,?\s*", text[e:])
+        if not rep and lead_in:  # "Please be advised that X" -> "X"
+            e += lead_in.end()
         elif not rep and text[e:e + 1] == " ":
             e += 1
         elif not rep and s > 0 and text[s - 1] == " ":
@@ -386,8 +387,9 @@ def _calm(found: list[Finding], sentence: str, said: set[str], by: str, what: st
     elif any(f.category == "threatening-tone" and f.severity == "error" for f in found):
         return None
     else:
-        texts = " ".join(f.text for f in found)
-        names = " ".join(f.name for f in found)
+        threats = [f for f in found if f.category != "legal-jargon"] or found
+        texts = " ".join(f.text for f in threats)
+        names = " ".join(f.name for f in threats if f.category != "legal-jargon")  # "legal-jargon" is not a court topic
         topic, calm = "next-step", _NEXT_STEP
         if _TOPICS[0][1].search(texts) or _TOPICS[0][1].search(names):
             return None
@@ -532,6 +534,10 @@ class _Plan:
                 if tail is not None:
                     cuts.append((tail, e))
                     continue
+            lead = re.match(r",\s+", sentence[e:])
+            if not sentence[:s].strip() and lead:  # "Despite our reminders, the invoice is unpaid": the opener goes
+                cuts.append((0, e + lead.end()))
+                continue
             left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
             alt = [m.start() for m in _OR_CLAUSE.finditer(sentence) if m.start() <= s]
             if alt and alt[-1] > left:
