@@ -393,8 +393,10 @@ def _calm(found: list[Finding], sentence: str, said: set[str], by: str, what: st
         topic, calm = "next-step", _NEXT_STEP
         if _TOPICS[0][1].search(texts) or _TOPICS[0][1].search(names):
             return None
+        hedged = all(f.severity not in SERIOUS for f in found)  # "there may be legal costs" is no court threat
+        topics = [t for t in _TOPICS[1:] if not (hedged and t[0] == "court")]
         for where in (texts, names):
-            hit = next(((t, c) for t, rx, c in _TOPICS[1:] if rx.search(where)), None)
+            hit = next(((t, c) for t, rx, c in topics if rx.search(where)), None)
             if hit:
                 topic, calm = hit
                 break
@@ -497,8 +499,11 @@ class _Plan:
                 self._remove(a, b, sentence)
                 continue
             if whole:
+                if self._is_calm(sentence):  # already our calm wording (a second pass): keep it
+                    self._add_word_edits(edits, a, b)
+                    continue
                 calm = _calm(whole, sentence, said, self.by(), self.what())
-                if calm and sentence.strip() in calm:  # already our calm wording (a second pass): keep it
+                if calm and sentence.strip() in calm:
                     self._add_word_edits(edits, a, b)
                     continue
                 kept = [text[s:e] for s, e in self.protected.inside(a, b)
@@ -518,6 +523,15 @@ class _Plan:
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
+
+    def _is_calm(self, sentence: str) -> bool:
+        """The sentence is one of the calm sentences a rewrite writes (with or without its date)."""
+        said = sentence.strip()
+        for calm in [c for _, _, c in _TOPICS if c] + [_NEXT_STEP, _BLAME]:
+            for by in {"", self.by()}:
+                if said in calm.format(by=by, what=self.what()):
+                    return True
+        return False
 
     def _cut_clauses(self, a: int, b: int, whole: list[Finding], edits: list[Edit]) -> bool:
         """Remove only the part that threatens or blames when the rest stands as a sentence:
