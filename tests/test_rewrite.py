@@ -4,6 +4,7 @@ every amount, date and reference, and renders with its context."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,25 @@ def test_amounts_in_common_currency_formats_become_the_amount_variable(amount: s
     rw = rewrite_text(f"Dear Sam,\n\nPlease pay {amount} by 3 May 2026.\n\nKind regards,\nTom Hughes\n")
     assert rw.context["invoice"]["amount"] == amount
     assert amount not in rw.template and amount in rw.render()
+
+
+def test_info_level_threats_are_softened_once() -> None:
+    """Loss-of-service and added-cost warnings at info level are rewritten too, and the calm
+    sentence a rewrite wrote is not rewritten again (no doubled sentence)."""
+    letter = ("Dear Sam,\n\nYour invoice of £120.00 is now overdue. Please pay by 3 May 2026.\n\n"
+              "If it stays unpaid, your service will be suspended and reactivation costs will be added.\n\n"
+              "Regards,\nAnn\n")
+    out = rewrite_text(letter).template
+    assert "suspended" not in out and "reactivation costs" not in out
+    assert "Please pay by" in out
+    again = rewrite_text(out).template
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", again) if s.strip()]
+    assert len(sentences) == len(set(sentences)), again
+
+
+def test_jargon_without_plain_wording_gets_a_fallback() -> None:
+    letter = ("Dear Sam,\n\nWe note that you are now in default of our agreement. Please pay £80.00 by 3 May 2026.\n\n"
+              "Regards,\nAnn\n")
+    out = rewrite_text(letter).template
+    assert "in default" not in out
+    assert "you are now not keeping to our agreement." in out

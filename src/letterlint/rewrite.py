@@ -97,7 +97,8 @@ _MINI_MIRANDA = re.compile(r"debt collector|attempt to collect|information obtai
 _NO_SUGGESTION = {
     "forthwith": "", "at your earliest convenience": "{by_or_soon}", "without prejudice": "", "the undersigned": "I",
     "whereas": "as", "in the event of": "if there is", "in the event that": "if", "time is of the essence": "",
-    "save as to costs": "",
+    "save as to costs": "", "please be advised": "", "be advised": "",
+    "in default of": "not keeping to",
 }
 #: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
 _OWN_ROUTE = re.compile(r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
@@ -363,10 +364,16 @@ def _word_edits(f: Finding, text: str, by_or_soon: str) -> list[Edit] | None:
         return list(f.fix.edits)
     if f.fix is None and f.suggestion is not None and exact and f.category != "threatening-tone":
         return [Edit(f.start, f.end, f.suggestion)]
+    s, e = f.start, f.end
+    following = re.match(r" (\w+)", text[e:])
+    if following and f"{key} {following.group(1).lower()}" in _NO_SUGGESTION:  # "in default of" before "in default"
+        key, e = f"{key} {following.group(1).lower()}", following.end() + e
     if key in _NO_SUGGESTION:
         rep = _NO_SUGGESTION[key].format(by_or_soon=by_or_soon)
-        s, e = f.start, f.end
-        if not rep and text[e:e + 1] == " ":
+        lead_in = re.match(r",? that\b,?\s*", text[e:])
+        if not rep and lead_in:  # "Please be advised that X" -> "X"
+            e += lead_in.end()
+        elif not rep and text[e:e + 1] == " ":
             e += 1
         elif not rep and s > 0 and text[s - 1] == " ":
             s -= 1
@@ -381,13 +388,16 @@ def _calm(found: list[Finding], sentence: str, said: set[str], by: str, what: st
     elif any(f.category == "threatening-tone" and f.severity == "error" for f in found):
         return None
     else:
-        texts = " ".join(f.text for f in found)
-        names = " ".join(f.name for f in found)
+        threats = [f for f in found if f.category != "legal-jargon"] or found
+        texts = " ".join(f.text for f in threats)
+        names = " ".join(f.name for f in threats if f.category != "legal-jargon")  # "legal-jargon" is not a court topic
         topic, calm = "next-step", _NEXT_STEP
         if _TOPICS[0][1].search(texts) or _TOPICS[0][1].search(names):
             return None
+        hedged = all(f.severity not in SERIOUS for f in found)  # "there may be legal costs" is no court threat
+        topics = [t for t in _TOPICS[1:] if not (hedged and t[0] == "court")]
         for where in (texts, names):
-            hit = next(((t, c) for t, rx, c in _TOPICS[1:] if rx.search(where)), None)
+            hit = next(((t, c) for t, rx, c in topics if rx.search(where)), None)
             if hit:
                 topic, calm = hit
                 break
@@ -479,7 +489,10 @@ class _Plan:
                 got = _word_edits(f, text, self.by() or " soon")
                 if got is not None:
                     edits.extend(got)
-                elif f.severity in SERIOUS and f.category != "legal-jargon":
+                elif f.category == "threatening-tone" or (f.severity in SERIOUS and (
+                        f.category != "legal-jargon" or f.suggestion is None)):
+                    # info-level threats (loss of service, added costs, hedged action) are counted by
+                    # readers too; jargon at warning with no plain wording goes with its sentence
                     whole.append(f)
             if whole and self._cut_clauses(a, b, whole, edits):
                 continue
@@ -487,7 +500,13 @@ class _Plan:
                 self._remove(a, b, sentence)
                 continue
             if whole:
+                if self._is_calm(sentence):  # already our calm wording (a second pass): keep it
+                    self._add_word_edits(edits, a, b)
+                    continue
                 calm = _calm(whole, sentence, said, self.by(), self.what())
+                if calm and sentence.strip() in calm:
+                    self._add_word_edits(edits, a, b)
+                    continue
                 kept = [text[s:e] for s, e in self.protected.inside(a, b)
                         if text[s:e] not in (calm or "") and not (self.placeholders.overlaps(s, e) and
                                                                  not _is_output(text[s:e]))]
@@ -506,6 +525,15 @@ class _Plan:
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
 
+    def _is_calm(self, sentence: str) -> bool:
+        """The sentence is one of the calm sentences a rewrite writes (with or without its date)."""
+        said = sentence.strip()
+        for calm in [c for _, _, c in _TOPICS if c] + [_NEXT_STEP, _BLAME]:
+            for by in {"", self.by()}:
+                if said in calm.format(by=by, what=self.what()):
+                    return True
+        return False
+
     def _cut_clauses(self, a: int, b: int, whole: list[Finding], edits: list[Edit]) -> bool:
         """Remove only the part that threatens or blames when the rest stands as a sentence:
         a clause after a comma (", or we will take you to court") or a short pressure phrase
@@ -521,6 +549,10 @@ class _Plan:
                 if tail is not None:
                     cuts.append((tail, e))
                     continue
+            lead = re.match(r",\s+", sentence[e:])
+            if not sentence[:s].strip() and lead:  # "Despite our reminders, the invoice is unpaid": the opener goes
+                cuts.append((0, e + lead.end()))
+                continue
             left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
             alt = [m.start() for m in _OR_CLAUSE.finditer(sentence) if m.start() <= s]
             if alt and alt[-1] > left:
