@@ -23,8 +23,9 @@ from .model import Edit, Finding
 MAX_ROUNDS = 10
 
 
-def apply_edits(source: str, edits: Iterable[Edit]) -> tuple[str, int]:
-    """Apply non-overlapping edits; returns the new text and how many were applied."""
+def choose_edits(edits: Iterable[Edit]) -> list[Edit]:
+    """The edits that can all be applied: in order, none overlapping the one before, and
+    at most one insertion at a place."""
     chosen: list[Edit] = []
     last_end = -1
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
@@ -32,6 +33,12 @@ def apply_edits(source: str, edits: Iterable[Edit]) -> tuple[str, int]:
             continue
         chosen.append(e)
         last_end = e.end
+    return chosen
+
+
+def apply_edits(source: str, edits: Iterable[Edit]) -> tuple[str, int]:
+    """Apply non-overlapping edits; returns the new text and how many were applied."""
+    chosen = choose_edits(edits)
     out: list[str] = []
     pos = 0
     for e in chosen:
@@ -90,13 +97,7 @@ def _grammatical(text: str, edits: list[Edit]) -> list[Edit]:
     leading comma, no doubled word, case by position; placeholders untouched)."""
     from .tidy import tidy_edits
 
-    chosen: list[Edit] = []
-    last_end = -1
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.start < last_end or (chosen and e.start == last_end == chosen[-1].start == chosen[-1].end):
-            continue
-        chosen.append(e)
-        last_end = e.end
+    chosen = choose_edits(edits)
     if not chosen:
         return chosen
     from .rewrite import _CAPS_SLOT  # merge fields such as %BALANCE% or <AMOUNT> are never recased

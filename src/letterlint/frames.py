@@ -80,9 +80,6 @@ class Frame:
     alone: int = 0  # a match that is (nearly) its whole sentence, a heading or a list item, needs no cue
     lexicons: tuple[Lexicon, ...] = ()  # every lexicon the frame needs, resolved at load time
 
-    def names(self) -> set[str]:
-        return {*self.find, *self.with_, *self.unless, *self.unless_next, *self.unless_inside, *self.except_in, *self.hedge, *self.pressure}
-
 
 def closure(names: set[str], lexicons: dict[str, Lexicon]) -> tuple[Lexicon, ...]:
     """The named lexicons and every lexicon their sequences use, dependencies first."""
@@ -221,7 +218,7 @@ class ConceptTagger:
         anchors = []
         guarded = a.has_protected_spans()
         names = self._names
-        matches = list(self.phrases(doc))
+        matches = [(names[k], s, e) for k, s, e in self.phrases(doc)]
         if self._single:
             from spacy.attrs import LOWER
 
@@ -235,8 +232,8 @@ class ConceptTagger:
             if k == _WILD:
                 anchors.append(s)
             elif not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
-                found.setdefault(names.get(k, k), []).append((s, e))  # type: ignore[arg-type]
-        spans = {k: sorted(set(v)) if len(v) > 1 else v for k, v in found.items()}  # type: ignore[misc]
+                found.setdefault(k, []).append((s, e))
+        spans = {k: sorted(set(v)) if len(v) > 1 else v for k, v in found.items()}
         if anchors:
             for name, s, e in self._wild_matches(doc, sorted(set(anchors)), a):
                 if not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
