@@ -25,31 +25,10 @@ from .readers import ReadError, line_col, line_starts
 
 # --------------------------------------------------------------------------- placeholders
 
-_PLACEHOLDER = re.compile(
-    r"(?P<triple>\{\{\{.*?\}\}\})"
-    r"|(?P<comment>\{#.*?#\}|\{\{!--.*?--\}\}|\{\{!.*?\}\}|<!--.*?-->|\{\*.*?\*\}"
-    r"|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"
-    r"|(?P<block>\{\{\s*[#/^>]?\s*(?:else|if|unless|each|with|end|range|define|template|block)\b.*?\}\}"
-    r"|\{\{[#/^>].*?\}\}|\{%.*?%\})"
-    r"|(?P<double>\{\{.*?\}\})"
-    r"|(?P<mc_block>\*\|(?:IF|IFNOT|ELSEIF|ELSE|END):[^|]*\|\*)"
-    r"|(?P<mailchimp>\*\|[A-Z0-9_:]+\|\*)"
-    r"|(?P<salesforce>\{![^{}\n]+\})"
-    r"|(?P<format>%\([A-Za-z_]\w*\)[sdfr])"
-    r"|(?P<dollar>\$\{[A-Za-z_][\w.]*\})"
-    # Smarty: {$var|modifier} prints, {if}, {assign var=...}, {/foreach} are code
-    r"|(?P<smarty>\{\$[^{}\n]{1,120}\})"
-    r"|(?P<smarty_block>\{/?(?:if|else|elseif|foreach|foreachelse|assign|include|section|sectionelse|literal"
-    r"|capture|strip|block|extends|function|call|nocache|while|for|ldelim|rdelim)\b[^{}\n]{0,200}\})"
-    r"|(?P<single>\{[A-Za-z_][\w.]*\})"
-    r"|(?P<angle><<[A-Za-z_][\w .]*>>|«[^«»\n]{1,60}»)"
-    r"|(?P<bracket>\[(?:[A-Z][a-z]+|[A-Z]{2,}|[a-z]+)(?:[ _][A-Za-z][a-z]*){0,4}\](?!\())"
-    # capitalised bracketed slots and instructions: [NAME OF CREDITOR], [X], [Your business name]
-    r"|(?P<slot>\[[A-Z][^\[\]\n]{0,100}\](?!\())",
-    re.S,
-)
-# Each alternative of `_PLACEHOLDER` on its own, with the text it cannot match without
-# (its closer), for `_placeholder_matches`.
+# The placeholder syntaxes of contract 4, tried in this order at each place (the first
+# that matches wins), each with the text it cannot match without (its closer), for
+# `_placeholder_matches`. Smarty {$var|modifier} prints; {if}, {assign}, {/foreach} are
+# code; capitalised bracketed slots and instructions ([NAME OF CREDITOR], [X]) are slots.
 _ALTERNATIVES: tuple[tuple[str, re.Pattern[str], str | re.Pattern[str] | None], ...] = (
     ("triple", re.compile(r"\{\{\{.*?\}\}\}", re.S), "}}}"),
     ("comment", re.compile(r"\{#.*?#\}", re.S), "#}"),
@@ -82,9 +61,10 @@ _CANDIDATE = re.compile(r"(?=[{\[«]|<<|<!--|\*\||%\(|\$\{)")
 
 
 def _placeholder_matches(text: str) -> Iterator[tuple[str, int, int]]:
-    """``(kind, start, end)`` of each match of ``_PLACEHOLDER.finditer(text)``, in linear time.
+    """``(kind, start, end)`` of each placeholder, as one regex of all the alternatives
+    would find them, in linear time.
 
-    The one regex is quadratic on hostile text: every ``{{`` without a ``}}`` after it
+    That one regex is quadratic on hostile text: every ``{{`` without a ``}}`` after it
     scans to the end of the letter (3,000 ``{{ `` took seconds). Here the alternatives
     are tried in the same order at the same places, but one whose closer does not occur
     later in the text is not tried at all, so a lazy scan always stops at its closer.
