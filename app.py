@@ -31,6 +31,8 @@ from letterlint import (
     rule_docs,
 )
 from letterlint.app_support import (
+    LETTER_FIELDS,
+    NOT_SET,
     apply_suggestion,
     describe_readability,
     diff_html,
@@ -40,11 +42,7 @@ from letterlint.app_support import (
     export_letter,
     finding_id,
     finding_title,
-    panel_data,
-    rule_words,
     flatten_context,
-    LETTER_FIELDS,
-    NOT_SET,
     ignoring,
     legend_data,
     letter_config,
@@ -52,9 +50,11 @@ from letterlint.app_support import (
     lint_letter,
     list_templates,
     load_upload,
+    panel_data,
     preview_html,
     render_preview,
     rewritten_kind,
+    rule_words,
     save_letter,
     save_name_for,
     score_outlook,
@@ -73,6 +73,7 @@ st.set_page_config(page_title="letterlint editor", page_icon="✉️", layout="w
 
 
 # --------------------------------------------------------------------------- once per server
+
 
 @st.cache_resource(show_spinner="Loading letterlint…")
 def load_config() -> tuple[Config, str | None]:
@@ -100,22 +101,41 @@ def load_rule_docs(config: Config) -> dict[str, RuleDoc]:
 
 config, config_error = load_config()
 COMPLIANCE_PACKS = [p for p in available_packs() if p != "core"]
-RULES = load_rule_docs(config.with_overrides(packs=("core", *COMPLIANCE_PACKS)))  # cards of any pack chosen
+RULES = load_rule_docs(
+    config.with_overrides(packs=("core", *COMPLIANCE_PACKS))
+)  # cards of any pack chosen
 EDITOR = load_editor()
 FOLDER = config.templates_dir
 
 
 # --------------------------------------------------------------------------- state
 
+
 def init_state() -> None:
     defaults: dict[str, Any] = {
-        "letter": "", "kind": "text", "name": "pasted.txt", "path": None, "stamp": None,
-        "history": [], "last_change": None, "notice": None, "problem": None, "conflict": None,
-        "pending_upload": None, "save_name": "pasted.txt", "ctx": dict(SAMPLE_FIELDS), "ctx_version": 0,
-        "rev": 0, "ignored_spots": [], "ignored_codes": [], "pending_action": None,
+        "letter": "",
+        "kind": "text",
+        "name": "pasted.txt",
+        "path": None,
+        "stamp": None,
+        "history": [],
+        "last_change": None,
+        "notice": None,
+        "problem": None,
+        "conflict": None,
+        "pending_upload": None,
+        "save_name": "pasted.txt",
+        "ctx": dict(SAMPLE_FIELDS),
+        "ctx_version": 0,
+        "rev": 0,
+        "ignored_spots": [],
+        "ignored_codes": [],
+        "pending_action": None,
         "packs": [p for p in config.packs if p in COMPLIANCE_PACKS],
     }
-    for key in LETTER_FIELDS:  # not set: the config's defaults and globs and the letter's comment still apply
+    for key in (
+        LETTER_FIELDS
+    ):  # not set: the config's defaults and globs and the letter's comment still apply
         defaults[f"letter:{key}"] = NOT_SET if letter_field_options(key) else ""
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
@@ -130,12 +150,23 @@ def load_into_editor(letter: OpenedLetter, path: Path | None, stamp: Any = None)
     s.ignored_spots, s.ignored_codes = [], []
     s.path = str(path) if path else None
     s.stamp = stamp
-    s.save_name = save_name_for(Path(letter.name).name if path is None else letter.name, letter.kind)
+    s.save_name = save_name_for(
+        Path(letter.name).name if path is None else letter.name, letter.kind
+    )
     s.last_change, s.conflict, s.problem = None, None, None
     s.notice = f"Opened {letter.name}." + "".join(f" Note: {n}" for n in letter.notes)
 
 
-EDITOR_FIELDS = ("letter", "kind", "name", "path", "stamp", "save_name", "ignored_spots", "ignored_codes")
+EDITOR_FIELDS = (
+    "letter",
+    "kind",
+    "name",
+    "path",
+    "stamp",
+    "save_name",
+    "ignored_spots",
+    "ignored_codes",
+)
 HISTORY_LIMIT = 100  # versions kept for Undo
 
 
@@ -168,11 +199,13 @@ def change_letter(label: str, new_text: str, new_kind: str | None = None) -> Non
 # and the sample customer's fields are plain state shown by widgets whose keys change
 # whenever Python changes the value: a new key is a new widget with the new value.
 
+
 def save_name_key() -> str:
     return f"save_name@{st.session_state.save_name}"
 
 
 # --------------------------------------------------------------------------- callbacks
+
 
 def on_open_template() -> None:
     name = st.session_state.get("template")
@@ -219,7 +252,13 @@ def on_new() -> None:
     s.letter, s.kind, s.name, s.path, s.stamp = "", "text", "pasted.txt", None, None
     s.rev += 1
     s.ignored_spots, s.ignored_codes = [], []
-    s.save_name, s.last_change, s.conflict, s.problem, s.notice = "pasted.txt", None, None, None, None
+    s.save_name, s.last_change, s.conflict, s.problem, s.notice = (
+        "pasted.txt",
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def on_edit() -> None:
@@ -267,11 +306,19 @@ def handle_pending_action() -> None:
         on_accept(f)
     elif what == "ignore":
         s.ignored_spots = [*s.ignored_spots, spot_of(f, view.findings)]
-        s.notice, s.problem = f"Ignored here: {finding_title(f)}. (Only while this letter is open.)", None
+        s.notice, s.problem = (
+            f"Ignored here: {finding_title(f)}. (Only while this letter is open.)",
+            None,
+        )
     elif what == "ignore-rule":
         s.ignored_codes = sorted({*s.ignored_codes, f.code})
-        s.notice, s.problem = (f"Ignoring {f.code} ({rule_words(f.name)}) in this letter while it is open; "
-                               "to keep it ignored, add it to per-file-ignores in letterlint.toml."), None
+        s.notice, s.problem = (
+            (
+                f"Ignoring {f.code} ({rule_words(f.name)}) in this letter while it is open; "
+                "to keep it ignored, add it to per-file-ignores in letterlint.toml."
+            ),
+            None,
+        )
 
 
 def on_accept(finding: Finding) -> None:
@@ -290,7 +337,9 @@ def on_fix_all() -> None:
     except ValueError as exc:
         s.problem = str(exc)
         return
-    change_letter(f"Applied {result.applied} safe fix{'es' if result.applied != 1 else ''}", result.text)
+    change_letter(
+        f"Applied {result.applied} safe fix{'es' if result.applied != 1 else ''}", result.text
+    )
 
 
 def on_rewrite() -> None:
@@ -345,7 +394,12 @@ def on_save(mode: str) -> None:
         s.conflict = result.message
         return
     s.conflict, s.problem = None, None
-    s.path, s.stamp, s.name, s.save_name = str(result.path), result.stamp, result.path.name, result.path.name
+    s.path, s.stamp, s.name, s.save_name = (
+        str(result.path),
+        result.stamp,
+        result.path.name,
+        result.path.name,
+    )
     s.notice = result.message
 
 
@@ -384,11 +438,19 @@ def sidebar() -> None:
             st.button("Open template", key="open", on_click=on_open_template, width="stretch")
         else:
             st.info("No letters in the templates folder yet. Save one from the Save tab.")
-        st.file_uploader("…or upload a file", key="upload", on_change=on_upload,
-                         type=[suffix.lstrip(".") for suffix in LETTER_SUFFIXES])
+        st.file_uploader(
+            "…or upload a file",
+            key="upload",
+            on_change=on_upload,
+            type=[suffix.lstrip(".") for suffix in LETTER_SUFFIXES],
+        )
         st.button("New letter (paste your own)", key="new", on_click=on_new, width="stretch")
-        st.selectbox("Read the letter as", EDITABLE_KINDS, key="kind",
-                     help="How placeholders and markup are read: plain text, Markdown, HTML or a template language.")
+        st.selectbox(
+            "Read the letter as",
+            EDITABLE_KINDS,
+            key="kind",
+            help="How placeholders and markup are read: plain text, Markdown, HTML or a template language.",
+        )
         compliance_sidebar()
 
 
@@ -403,12 +465,18 @@ def compliance_sidebar() -> None:
     """Compliance packs and the letter's context (contract 7), as ``--letter`` gives them."""
     s = st.session_state
     st.header("Compliance")
-    st.multiselect("Compliance packs", COMPLIANCE_PACKS, key="packs",
-                   help="What regulation says a letter must and must not contain (docs/compliance.md). "
-                        "The core tone rules are always on.")
+    st.multiselect(
+        "Compliance packs",
+        COMPLIANCE_PACKS,
+        key="packs",
+        help="What regulation says a letter must and must not contain (docs/compliance.md). "
+        "The core tone rules are always on.",
+    )
     with st.expander("The letter's context", expanded=bool(s.packs)):
-        st.caption("Facts the text cannot show. They win over the letter's own `letterlint: letter` comment, "
-                   "like `--letter KEY=VALUE`.")
+        st.caption(
+            "Facts the text cannot show. They win over the letter's own `letterlint: letter` comment, "
+            "like `--letter KEY=VALUE`."
+        )
         for key in LETTER_FIELDS:
             options = letter_field_options(key)
             if options is not None:
@@ -426,7 +494,9 @@ def current_view() -> tuple[Any, Config]:
     cfg = ignoring(active_config()[0], s.ignored_codes)
     if not s.letter.strip():
         return None, cfg
-    return without_spots(lint_letter(s.letter, s.kind, s.name, cfg), map(tuple, s.ignored_spots)), cfg
+    return without_spots(
+        lint_letter(s.letter, s.kind, s.name, cfg), map(tuple, s.ignored_spots)
+    ), cfg
 
 
 def editor_data(view: Any) -> dict[str, Any]:
@@ -435,14 +505,26 @@ def editor_data(view: Any) -> dict[str, Any]:
     findings = view.findings if view is not None and view.error is None else ()
     ignored = len(s.ignored_spots) + len(s.ignored_codes)
     return {
-        "text": s.letter, "rev": s.rev, "height": 450, "pieces": editor_pieces(s.letter, findings),
+        "text": s.letter,
+        "rev": s.rev,
+        "height": 450,
+        "pieces": editor_pieces(s.letter, findings),
         "placeholder": "Paste a letter here, open a template or upload a file. Findings are highlighted as you type.",
-        "legend": legend_data(), **panel_data(findings, RULES),
+        "legend": legend_data(),
+        **panel_data(findings, RULES),
         "error": view.error if view is not None else None,
-        "empty": ("Open a template, upload a file or paste a letter to check it." if view is None
-                  else "Nothing to improve: this letter is customer-first." if not findings else None),
-        "ignored": (f"{ignored} ignored in this letter ({', '.join(s.ignored_codes) or 'single findings'})."
-                    if ignored else None),
+        "empty": (
+            "Open a template, upload a file or paste a letter to check it."
+            if view is None
+            else "Nothing to improve: this letter is customer-first."
+            if not findings
+            else None
+        ),
+        "ignored": (
+            f"{ignored} ignored in this letter ({', '.join(s.ignored_codes) or 'single findings'})."
+            if ignored
+            else None
+        ),
     }
 
 
@@ -453,8 +535,13 @@ def editor_fragment() -> None:
     of the page (score, preview) with its ``shown`` trigger. A card's button comes back as
     the ``action`` trigger and is done at the start of a full run."""
     view, _ = current_view()
-    result = EDITOR(key="editor", data=editor_data(view), on_text_change=on_edit, on_shown_change=on_shown,
-                    on_action_change=on_action)
+    result = EDITOR(
+        key="editor",
+        data=editor_data(view),
+        on_text_change=on_edit,
+        on_shown_change=on_shown,
+        on_action_change=on_action,
+    )
     if result.get("action"):
         st.session_state.pending_action = dict(result["action"])
         st.rerun()
@@ -465,29 +552,55 @@ def editor_fragment() -> None:
 def score_panel(view: Any, cfg: Config) -> None:
     """The score, what it would be after the fixes on offer, and what costs it the most."""
     s = st.session_state
-    outlook = score_outlook(s.letter, s.kind, s.name, cfg) if view is not None and not view.error else None
+    outlook = (
+        score_outlook(s.letter, s.kind, s.name, cfg)
+        if view is not None and not view.error
+        else None
+    )
     cols = st.columns([1.15, 1, 1, 0.9, 0.7, 1.1])
     if outlook is None:
         cols[0].metric("Customer-first score", "–")
         return
     score = outlook.score
-    cols[0].metric("Customer-first score", f"{score}/100",
-                   help="100 means nothing to improve; each rule that fires costs points by severity.")
+    cols[0].metric(
+        "Customer-first score",
+        f"{score}/100",
+        help="100 means nothing to improve; each rule that fires costs points by severity.",
+    )
 
     def after(col: Any, label: str, value: int | None, helptext: str) -> None:
-        col.metric(label, "–" if value is None else f"{value}/100",
-                   None if value is None or value == score else f"{value - score:+d}", help=helptext)
+        col.metric(
+            label,
+            "–" if value is None else f"{value}/100",
+            None if value is None or value == score else f"{value - score:+d}",
+            help=helptext,
+        )
 
     safe = score if outlook.after_safe_fixes is None else outlook.after_safe_fixes
-    after(cols[1], "After the safe fixes", safe, "Word swaps that keep the meaning (Accept all safe fixes)."
-          + ("" if outlook.after_safe_fixes is not None else " This letter has none."))
-    after(cols[2], "After the rewrite", outlook.after_rewrite,
-          "The friendlier rewrite (Apply the friendlier rewrite), as a Jinja2 template.")
+    after(
+        cols[1],
+        "After the safe fixes",
+        safe,
+        "Word swaps that keep the meaning (Accept all safe fixes)."
+        + ("" if outlook.after_safe_fixes is not None else " This letter has none."),
+    )
+    after(
+        cols[2],
+        "After the rewrite",
+        outlook.after_rewrite,
+        "The friendlier rewrite (Apply the friendlier rewrite), as a Jinja2 template.",
+    )
     for col, (label, value) in zip(cols[3:], describe_readability(view.readability)):
         col.metric(label, value)
     if outlook.costs:
-        st.html('<div class="ll-costs"><b>Costs the most:</b> ' + " ".join(
-            f"<span>{html.escape(label)} −{points}</span>" for label, points in outlook.costs[:5]) + "</div>")
+        st.html(
+            '<div class="ll-costs"><b>Costs the most:</b> '
+            + " ".join(
+                f"<span>{html.escape(label)} −{points}</span>"
+                for label, points in outlook.costs[:5]
+            )
+            + "</div>"
+        )
 
 
 def preview_tab() -> None:
@@ -496,7 +609,9 @@ def preview_tab() -> None:
     fields = list(SAMPLE_FIELDS)
     cols = st.columns(3)
     for i, dotted in enumerate(fields):
-        s.ctx[dotted] = cols[i % 3].text_input(dotted, value=s.ctx[dotted], key=f"ctx@{s.ctx_version}:{dotted}")
+        s.ctx[dotted] = cols[i % 3].text_input(
+            dotted, value=s.ctx[dotted], key=f"ctx@{s.ctx_version}:{dotted}"
+        )
     st.button("Reset the sample customer", key="reset_customer", on_click=on_reset_customer)
     context = unflatten_context(s.ctx)
     preview = render_preview(s.letter, s.kind, context)
@@ -510,14 +625,20 @@ def preview_tab() -> None:
 
 def export_tab() -> None:
     s = st.session_state
-    dialect = st.selectbox("Export to", DIALECTS, key="dialect",
-                           help="The template language of the sending system (see `letterlint export`).")
+    dialect = st.selectbox(
+        "Export to",
+        DIALECTS,
+        key="dialect",
+        help="The template language of the sending system (see `letterlint export`).",
+    )
     try:
         out = export_letter(s.letter, s.kind, dialect, s.name)
     except ExportError as exc:
         st.error(f"{s.name} cannot be exported to {dialect}: {exc}")
         return
-    st.download_button(f"Download {out.filename}", out.data, file_name=out.filename, mime=out.mime, key="download")
+    st.download_button(
+        f"Download {out.filename}", out.data, file_name=out.filename, mime=out.mime, key="download"
+    )
     if out.text is not None:
         st.code(out.text, language=None, wrap_lines=True)
     else:
@@ -538,10 +659,20 @@ def save_tab() -> None:
 def actions() -> None:
     s = st.session_state
     b = st.columns(4)
-    b[0].button("Accept all safe fixes", key="fix_all", on_click=on_fix_all, width="stretch",
-                help="Word swaps that keep the meaning, applied until nothing changes (`letterlint fix`).")
-    b[1].button("Apply the friendlier rewrite", key="rewrite", on_click=on_rewrite, width="stretch",
-                help="Rewrites threats, jargon and labels and adds what is missing, as a Jinja2 template.")
+    b[0].button(
+        "Accept all safe fixes",
+        key="fix_all",
+        on_click=on_fix_all,
+        width="stretch",
+        help="Word swaps that keep the meaning, applied until nothing changes (`letterlint fix`).",
+    )
+    b[1].button(
+        "Apply the friendlier rewrite",
+        key="rewrite",
+        on_click=on_rewrite,
+        width="stretch",
+        help="Rewrites threats, jargon and labels and adds what is missing, as a Jinja2 template.",
+    )
     b[2].button("Undo", key="undo", on_click=on_undo, disabled=not s.history, width="stretch")
     b[3].button("New letter", key="new_main", on_click=on_new, width="stretch")
 
@@ -565,7 +696,9 @@ def main() -> None:
         elif s.notice:
             st.info(s.notice)
     score_slot = st.container()  # filled after the editor, so new highlights are sent first
-    st.html(escaped(f"{s.name} · read as {s.kind}", "font-weight:600;font-size:14px;margin:0 0 -8px"))
+    st.html(
+        escaped(f"{s.name} · read as {s.kind}", "font-weight:600;font-size:14px;margin:0 0 -8px")
+    )
     editor_fragment()
     actions()
     with score_slot:

@@ -28,9 +28,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 CATEGORIES = ("stigmatising-language", "legal-jargon", "threatening-tone")
-ROWS = ("threat_phrase_recall", "jargon_phrase_recall", "strong_threat_letter_recall",
-        "no_threat_letters_flagged_rate", "cta_accuracy", "salutation_accuracy",
-        "stig_false_pos_letters", "friendly_letters_warned", "friendly_score_auc")
+ROWS = (
+    "threat_phrase_recall",
+    "jargon_phrase_recall",
+    "strong_threat_letter_recall",
+    "no_threat_letters_flagged_rate",
+    "cta_accuracy",
+    "salutation_accuracy",
+    "stig_false_pos_letters",
+    "friendly_letters_warned",
+    "friendly_score_auc",
+)
 
 
 def _score(corpus: Path, result: dict, verbose: bool) -> dict[str, str]:
@@ -38,7 +46,9 @@ def _score(corpus: Path, result: dict, verbose: bool) -> dict[str, str]:
         json.dump(result, fh)
     try:
         args = [sys.executable, str(corpus / "score.py"), str(corpus / "labels.yaml"), fh.name]
-        out = subprocess.run(args + (["-v"] if verbose else []), capture_output=True, text=True, check=False).stdout
+        out = subprocess.run(
+            args + (["-v"] if verbose else []), capture_output=True, text=True, check=False
+        ).stdout
     finally:
         os.unlink(fh.name)
     if verbose:
@@ -48,14 +58,30 @@ def _score(corpus: Path, result: dict, verbose: bool) -> dict[str, str]:
 
 def _letterlint(corpus: Path) -> dict:
     letters = sorted(str(p) for p in (corpus / "letters").iterdir() if p.is_file())
-    proc = subprocess.run([sys.executable, "-m", "letterlint.cli", "check", "--no-cache", "--format", "json",
-                           "--fail-on", "never", *letters], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "letterlint.cli",
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            *letters,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode not in (0, 1):
         sys.exit(f"letterlint check failed: {proc.stderr.strip()[-300:]}")
     return json.loads(proc.stdout)
 
 
 # --------------------------------------------------------------------------- peers
+
 
 def _offsets(text: str) -> list[int]:
     starts = [0]
@@ -69,7 +95,9 @@ def _word_span(text: str, start: int) -> tuple[int, int]:
 
 
 def _run_write_good(binary: str, path: Path, text: str) -> list[tuple[int, int]]:
-    out = subprocess.run([binary, "--parse", str(path)], capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        [binary, "--parse", str(path)], capture_output=True, text=True, check=False
+    ).stdout
     starts = _offsets(text)
     spans = []
     for line in out.splitlines():  # file:line:col:message, column 0-based
@@ -86,8 +114,13 @@ def _run_alex(binary: str, path: Path, text: str) -> list[tuple[int, int]]:
     home = Path(binary).resolve().parent
     while home.name and home.name != "node_modules":
         home = home.parent
-    proc = subprocess.run([binary, "--text", "--reporter=vfile-reporter-json", str(path.resolve())],
-                          capture_output=True, text=True, check=False, cwd=home.parent if home.name else None)
+    proc = subprocess.run(
+        [binary, "--text", "--reporter=vfile-reporter-json", str(path.resolve())],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=home.parent if home.name else None,
+    )
     starts = _offsets(text)
     spans = []
     for payload in (proc.stdout, proc.stderr):
@@ -105,7 +138,9 @@ def _run_alex(binary: str, path: Path, text: str) -> list[tuple[int, int]]:
 
 
 def _run_proselint(binary: str, path: Path, text: str) -> list[tuple[int, int]]:
-    out = subprocess.run([binary, "check", "-o", "compact", str(path)], capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        [binary, "check", "-o", "compact", str(path)], capture_output=True, text=True, check=False
+    ).stdout
     starts = _offsets(text)
     spans = []
     for line in out.splitlines():  # file:line:col: check: message (column 1-based)
@@ -136,24 +171,50 @@ def _peer_result(name: str, binary: str, corpus: Path) -> dict:
         for a, b in PEERS[name](binary, path, text):
             line = bisect_right(starts, a)
             for cat in CATEGORIES:  # no categories: any finding counts for each
-                findings.append({"code": name, "name": f"{cat}.{name}", "category": cat, "severity": "warning",
-                                 "start": a, "end": b, "line": line, "text": text[a:b]})
-        files.append({"path": str(path), "score": max(0, 100 - 8 * len(findings) // len(CATEGORIES)),
-                      "error": None, "findings": findings})
+                findings.append(
+                    {
+                        "code": name,
+                        "name": f"{cat}.{name}",
+                        "category": cat,
+                        "severity": "warning",
+                        "start": a,
+                        "end": b,
+                        "line": line,
+                        "text": text[a:b],
+                    }
+                )
+        files.append(
+            {
+                "path": str(path),
+                "score": max(0, 100 - 8 * len(findings) // len(CATEGORIES)),
+                "error": None,
+                "findings": findings,
+            }
+        )
     return {"schema_version": 1, "files": files, "skipped": []}
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--peers", action="store_true", help="also run write-good, alex and proselint where found")
-    ap.add_argument("--peers-bin", default=os.environ.get("LETTERLINT_PEERS_BIN"),
-                    help="folder holding write-good and alex (node_modules/.bin)")
+    ap.add_argument(
+        "--peers", action="store_true", help="also run write-good, alex and proselint where found"
+    )
+    ap.add_argument(
+        "--peers-bin",
+        default=os.environ.get("LETTERLINT_PEERS_BIN"),
+        help="folder holding write-good and alex (node_modules/.bin)",
+    )
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--json", type=Path, help="write the table as JSON")
     args = ap.parse_args(argv)
     if not (args.corpus / "score.py").exists():
-        print(f"no labelled corpus at {args.corpus} (a folder with letters/, labels.yaml and score.py)", file=sys.stderr)
+        print(
+            f"no labelled corpus at {args.corpus} (a folder with letters/, labels.yaml and score.py)",
+            file=sys.stderr,
+        )
         return 2
     table = {"letterlint": _score(args.corpus, _letterlint(args.corpus), args.verbose)}
     if args.peers:
@@ -170,7 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         cells = []
         for t in tools:
             v = table[t].get(row, "–")
-            cells.append(v if t == "letterlint" or row in ("threat_phrase_recall", "jargon_phrase_recall") else "–")
+            cells.append(
+                v
+                if t == "letterlint" or row in ("threat_phrase_recall", "jargon_phrase_recall")
+                else "–"
+            )
         print(f"| {row} | " + " | ".join(cells) + " |")
     if args.json:
         args.json.write_text(json.dumps(table, indent=2), encoding="utf-8")

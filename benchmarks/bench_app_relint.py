@@ -23,8 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from letterlint import Config, check_text  # noqa: E402
-from letterlint import rule_docs  # noqa: E402
+from letterlint import (  # noqa: E402
+    Config,
+    check_text,
+    rule_docs,  # noqa: E402
+)
 from letterlint.app_support import editor_pieces, lint_letter, panel_data  # noqa: E402
 
 
@@ -49,9 +52,11 @@ def edits(letter: str, n: int, seed: int = 7) -> list[str]:
 
 def ms(values: list[float]) -> dict[str, float]:
     values = sorted(values)
-    return {"median_ms": round(statistics.median(values) * 1000, 1),
-            "p90_ms": round(values[int(len(values) * 0.9) - 1] * 1000, 1),
-            "min_ms": round(values[0] * 1000, 1)}
+    return {
+        "median_ms": round(statistics.median(values) * 1000, 1),
+        "p90_ms": round(values[int(len(values) * 0.9) - 1] * 1000, 1),
+        "min_ms": round(values[0] * 1000, 1),
+    }
 
 
 def main() -> int:
@@ -90,12 +95,18 @@ def main() -> int:
         "app_relint": ms(page_times),
         "python": sys.version.split()[0],
     }
-    print(f"one-page letter: {result['letter_words']} words, {result['findings']} findings; "
-          f"first check (pipeline build) {result['first_check_s']} s")
-    print(f"check_text after one edit:            median {result['check_text']['median_ms']} ms, "
-          f"p90 {result['check_text']['p90_ms']} ms ({args.runs} runs)")
-    print(f"app re-lint (+ score, readability, highlights, cards): median {result['app_relint']['median_ms']} ms, "
-          f"p90 {result['app_relint']['p90_ms']} ms")
+    print(
+        f"one-page letter: {result['letter_words']} words, {result['findings']} findings; "
+        f"first check (pipeline build) {result['first_check_s']} s"
+    )
+    print(
+        f"check_text after one edit:            median {result['check_text']['median_ms']} ms, "
+        f"p90 {result['check_text']['p90_ms']} ms ({args.runs} runs)"
+    )
+    print(
+        f"app re-lint (+ score, readability, highlights, cards): median {result['app_relint']['median_ms']} ms, "
+        f"p90 {result['app_relint']['p90_ms']} ms"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -38,7 +38,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
 
-
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
@@ -118,21 +117,40 @@ def run_tool(name: str, cmd: list[str], n: int, runs: int, cwd: str | None = Non
         walls.append(wall)
         peaks.append(peak)
     med = statistics.median(walls)
-    row = {"tool": name, "letters": n, "runs": runs, "median_s": round(med, 2), "min_s": round(min(walls), 2),
-           "max_s": round(max(walls), 2), "letters_per_s": round(n / med, 1), "peak_mb": round(max(peaks)),
-           "exit_code": code}
-    print(f"  {name:<28} median {med:6.2f}s  ({n / med:7.1f} letters/s)  peak {max(peaks):5.0f} MB", flush=True)
+    row = {
+        "tool": name,
+        "letters": n,
+        "runs": runs,
+        "median_s": round(med, 2),
+        "min_s": round(min(walls), 2),
+        "max_s": round(max(walls), 2),
+        "letters_per_s": round(n / med, 1),
+        "peak_mb": round(max(peaks)),
+        "exit_code": code,
+    }
+    print(
+        f"  {name:<28} median {med:6.2f}s  ({n / med:7.1f} letters/s)  peak {max(peaks):5.0f} MB",
+        flush=True,
+    )
     return row
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--letters", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--peers", action="store_true", help="also run proselint, write-good and alex (when found)")
-    ap.add_argument("--peers-bin", metavar="DIR", default=os.environ.get("LETTERLINT_PEERS_BIN"),
-                    help="folder holding the write-good and alex executables (node_modules/.bin; "
-                         "default $LETTERLINT_PEERS_BIN, else PATH)")
+    ap.add_argument(
+        "--peers", action="store_true", help="also run proselint, write-good and alex (when found)"
+    )
+    ap.add_argument(
+        "--peers-bin",
+        metavar="DIR",
+        default=os.environ.get("LETTERLINT_PEERS_BIN"),
+        help="folder holding the write-good and alex executables (node_modules/.bin; "
+        "default $LETTERLINT_PEERS_BIN, else PATH)",
+    )
     ap.add_argument("--peer-letters", type=int, default=1000)
     ap.add_argument("--json", metavar="FILE", help="write the rows as JSON")
     args = ap.parse_args()
@@ -143,26 +161,59 @@ def main() -> int:
         print(f"generating {args.letters} letters in {corpus}", flush=True)
         write_corpus(corpus, args.letters)
         exe = [sys.executable, "-m", "letterlint"]
-        check = [*exe, "check", "--no-cache", "--fail-on", "never"]  # the cache has its own rows below
+        check = [
+            *exe,
+            "check",
+            "--no-cache",
+            "--fail-on",
+            "never",
+        ]  # the cache has its own rows below
         rows = [
-            run_tool(f"letterlint check ({args.letters})", [*check, str(corpus)], args.letters, args.runs),
-            run_tool("letterlint --format json", [*check, str(corpus), "--format", "json", "--output-file",
-                                                   str(work / "out.json")], args.letters, args.runs),
+            run_tool(
+                f"letterlint check ({args.letters})", [*check, str(corpus)], args.letters, args.runs
+            ),
+            run_tool(
+                "letterlint --format json",
+                [*check, str(corpus), "--format", "json", "--output-file", str(work / "out.json")],
+                args.letters,
+                args.runs,
+            ),
             run_tool("letterlint -j 1", [*check, str(corpus), "-j", "1"], args.letters, args.runs),
         ]
         one = corpus / "letter00000.txt"
         rows.append(run_tool("letterlint check one.txt", [*check, str(one)], 1, max(3, args.runs)))
-        rows.append(run_tool("python -c 'import spacy'", [sys.executable, "-c", "import spacy"], 1, max(3, args.runs)))
+        rows.append(
+            run_tool(
+                "python -c 'import spacy'",
+                [sys.executable, "-c", "import spacy"],
+                1,
+                max(3, args.runs),
+            )
+        )
         # the result cache: one run fills .letterlint_cache/ in the work folder, then re-runs
         cached = [*exe, "check", "--fail-on", "never", str(corpus)]
         print("  (filling the result cache)", flush=True)
         measure(cached, cwd=str(work))
-        rows.append(run_tool("letterlint check, cached re-run", cached, args.letters, args.runs, cwd=str(work)))
-        rows.append(run_tool("letterlint check --format json, cached", [*cached, "--format", "json", "--output-file",
-                                                                        str(work / "out.json")],
-                             args.letters, args.runs, cwd=str(work)))
+        rows.append(
+            run_tool(
+                "letterlint check, cached re-run", cached, args.letters, args.runs, cwd=str(work)
+            )
+        )
+        rows.append(
+            run_tool(
+                "letterlint check --format json, cached",
+                [*cached, "--format", "json", "--output-file", str(work / "out.json")],
+                args.letters,
+                args.runs,
+                cwd=str(work),
+            )
+        )
         audit = [*exe, "audit", str(corpus), "--report", str(work / "audit.html"), "--force"]
-        rows.append(run_tool("letterlint audit (HTML, cached)", audit, args.letters, args.runs, cwd=str(work)))
+        rows.append(
+            run_tool(
+                "letterlint audit (HTML, cached)", audit, args.letters, args.runs, cwd=str(work)
+            )
+        )
         if args.peers:
             sub = work / "subset"
             sub.mkdir()
@@ -171,16 +222,35 @@ def main() -> int:
                 shutil.copy(f, sub / f.name)
             n = len(files)
             rows.append(run_tool(f"letterlint ({n})", [*check, str(sub)], n, args.runs))
-            proselint = shutil.which("proselint", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+            proselint = shutil.which(
+                "proselint",
+                path=os.pathsep.join(
+                    [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
+                ),
+            )
             if proselint:
-                rows.append(run_tool(f"proselint 0.16 ({n})", [proselint, "check", "-o", "compact", str(sub)], n, args.runs))
+                rows.append(
+                    run_tool(
+                        f"proselint 0.16 ({n})",
+                        [proselint, "check", "-o", "compact", str(sub)],
+                        n,
+                        args.runs,
+                    )
+                )
             else:
                 print("  proselint not installed: pip install '.[bench]'")
-            for tool, cmd in (("write-good", ["--parse", *map(str, files)]), ("alex", ["--text", str(sub)])):
+            for tool, cmd in (
+                ("write-good", ["--parse", *map(str, files)]),
+                ("alex", ["--text", str(sub)]),
+            ):
                 path = find_peer(tool, args.peers_bin)
                 if path:
                     version = npm_version(path)
-                    rows.append(run_tool(f"{tool} {version} ({n})".replace("  ", " "), [path, *cmd], n, args.runs))
+                    rows.append(
+                        run_tool(
+                            f"{tool} {version} ({n})".replace("  ", " "), [path, *cmd], n, args.runs
+                        )
+                    )
                 else:
                     print(f"  {tool} not found: see --peers-bin")
         if args.json:

@@ -10,16 +10,91 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-FIRST = ["Amara", "Sam", "Priya", "Tom", "Linh", "Carlos", "Hannah", "Daniel", "Grace", "Oliver", "Maya", "Yusuf",
-         "Ewa", "Kofi", "Aisha", "Liam", "Sofia", "Noah", "Zara", "Ibrahim"]
-LAST = ["Okafor", "Patel", "Hughes", "Nguyen", "Romero", "Mercer", "Price", "Whitfield", "Shah", "Kowalski",
-        "Mensah", "Ahmed", "Brennan", "Silva", "Davies", "Chen", "Murphy", "Jones", "Evans", "Khan"]
-COMPANY = ["Northwind Energy", "Brightwater Utilities", "Maple Street Water", "CloudLedger", "Thornbury Leisure",
-           "Kestrel Home Improvements", "Harbour Dental", "Acme Broadband", "Fernside Housing", "Orbit Mobile"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
-GREET_GOOD = ["Dear {first},", "Dear {first} {last},", "Hello {first},", "Dear Ms {last},", "Dear Mr {last},", "Hi {first},"]
-GREET_BAD = ["Dear Sir/Madam,", "Dear Customer,", "To whom it may concern,", "Dear Valued Customer,", "Dear Debtor,"]
+FIRST = [
+    "Amara",
+    "Sam",
+    "Priya",
+    "Tom",
+    "Linh",
+    "Carlos",
+    "Hannah",
+    "Daniel",
+    "Grace",
+    "Oliver",
+    "Maya",
+    "Yusuf",
+    "Ewa",
+    "Kofi",
+    "Aisha",
+    "Liam",
+    "Sofia",
+    "Noah",
+    "Zara",
+    "Ibrahim",
+]
+LAST = [
+    "Okafor",
+    "Patel",
+    "Hughes",
+    "Nguyen",
+    "Romero",
+    "Mercer",
+    "Price",
+    "Whitfield",
+    "Shah",
+    "Kowalski",
+    "Mensah",
+    "Ahmed",
+    "Brennan",
+    "Silva",
+    "Davies",
+    "Chen",
+    "Murphy",
+    "Jones",
+    "Evans",
+    "Khan",
+]
+COMPANY = [
+    "Northwind Energy",
+    "Brightwater Utilities",
+    "Maple Street Water",
+    "CloudLedger",
+    "Thornbury Leisure",
+    "Kestrel Home Improvements",
+    "Harbour Dental",
+    "Acme Broadband",
+    "Fernside Housing",
+    "Orbit Mobile",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+GREET_GOOD = [
+    "Dear {first},",
+    "Dear {first} {last},",
+    "Hello {first},",
+    "Dear Ms {last},",
+    "Dear Mr {last},",
+    "Hi {first},",
+]
+GREET_BAD = [
+    "Dear Sir/Madam,",
+    "Dear Customer,",
+    "To whom it may concern,",
+    "Dear Valued Customer,",
+    "Dear Debtor,",
+]
 FRIENDLY = [
     "We are writing about your {company} bill for {month}.",
     "Our records show that invoice {ref} for {amount} has not been paid yet.",
@@ -51,18 +126,32 @@ HOSTILE = [
     "You have ignored all of our previous letters regarding this delinquent account.",
     "Please be advised that payment must be made prior to {day} {month} to avoid further action.",
 ]
-CLOSE_GOOD = ["Kind regards,\n{sfirst} {slast}\nCustomer Accounts Adviser, {company}",
-              "Yours sincerely,\n{sfirst} {slast}\nBilling Team Leader"]
-CLOSE_BAD = ["Yours faithfully,\nCredit Control Department", "Regards,\nRecoveries", "Yours faithfully,\nLegal Department"]
+CLOSE_GOOD = [
+    "Kind regards,\n{sfirst} {slast}\nCustomer Accounts Adviser, {company}",
+    "Yours sincerely,\n{sfirst} {slast}\nBilling Team Leader",
+]
+CLOSE_BAD = [
+    "Yours faithfully,\nCredit Control Department",
+    "Regards,\nRecoveries",
+    "Yours faithfully,\nLegal Department",
+]
 
 
 def letter(rng: random.Random) -> str:
     v = {
-        "first": rng.choice(FIRST), "last": rng.choice(LAST), "sfirst": rng.choice(FIRST), "slast": rng.choice(LAST),
-        "company": rng.choice(COMPANY), "month": rng.choice(MONTHS), "day": rng.randint(1, 28),
-        "year": rng.choice([2025, 2026, 2027]), "amount": f"£{rng.randint(20, 4000)}.{rng.randint(0, 99):02d}",
-        "ref": f"INV-{rng.randint(10000, 99999)}", "acct": f"AC-{rng.randint(100000, 999999)}",
-        "phone": rng.randint(1000, 9999), "years": rng.randint(2, 15),
+        "first": rng.choice(FIRST),
+        "last": rng.choice(LAST),
+        "sfirst": rng.choice(FIRST),
+        "slast": rng.choice(LAST),
+        "company": rng.choice(COMPANY),
+        "month": rng.choice(MONTHS),
+        "day": rng.randint(1, 28),
+        "year": rng.choice([2025, 2026, 2027]),
+        "amount": f"£{rng.randint(20, 4000)}.{rng.randint(0, 99):02d}",
+        "ref": f"INV-{rng.randint(10000, 99999)}",
+        "acct": f"AC-{rng.randint(100000, 999999)}",
+        "phone": rng.randint(1000, 9999),
+        "years": rng.randint(2, 15),
     }
     hostile = rng.random()
     greet = rng.choice(GREET_BAD if rng.random() < hostile else GREET_GOOD)

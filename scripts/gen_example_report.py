@@ -27,9 +27,17 @@ from letterlint.reports import render_report  # noqa: E402
 
 OUT = ROOT / "docs" / "example-report"
 IMAGES = ROOT / "docs" / "images"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
 
 
 def generate() -> Path:
@@ -54,8 +62,19 @@ def screenshot(html: Path, png: Path, height: int, letter: str | None = None) ->
         tmp.write_text(head + text[cut:], encoding="utf-8")
         target = tmp
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size=1100,{height}",
-                        f"--screenshot={png}", target.as_uri()], check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size=1100,{height}",
+                f"--screenshot={png}",
+                target.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
 
 
 def word_pages(docx: Path, png: Path, pages: tuple[int, int] = (1, 2)) -> bool:
@@ -67,14 +86,47 @@ def word_pages(docx: Path, png: Path, pages: tuple[int, int] = (1, 2)) -> bool:
     from PIL import Image
 
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([office, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", tmp, str(docx)], check=True, capture_output=True, timeout=300)
-        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(pages[0]), "-l", str(pages[1]),
-                        str(Path(tmp, docx.stem + ".pdf")), str(Path(tmp, "page"))], check=True, timeout=120)
+        subprocess.run(
+            [
+                office,
+                f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(docx),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                str(pages[0]),
+                "-l",
+                str(pages[1]),
+                str(Path(tmp, docx.stem + ".pdf")),
+                str(Path(tmp, "page")),
+            ],
+            check=True,
+            timeout=120,
+        )
         images = [Image.open(p) for p in sorted(Path(tmp).glob("page-*.png"))]
         gap = 16
-        out = Image.new("RGB", (sum(im.width for im in images) + gap * (len(images) + 1),
-                                max(im.height for im in images) + 2 * gap), "#d9e2ec")
+        out = Image.new(
+            "RGB",
+            (
+                sum(im.width for im in images) + gap * (len(images) + 1),
+                max(im.height for im in images) + 2 * gap,
+            ),
+            "#d9e2ec",
+        )
         x = gap
         for im in images:
             out.paste(im, (x, gap))
@@ -84,8 +136,12 @@ def word_pages(docx: Path, png: Path, pages: tuple[int, int] = (1, 2)) -> bool:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shots", action="store_true", help="also take screenshots with headless Chromium")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--shots", action="store_true", help="also take screenshots with headless Chromium"
+    )
     args = ap.parse_args()
     html = generate()
     print(f"wrote {html.relative_to(ROOT)} and audit.docx")

@@ -1,7 +1,7 @@
 """Generate the rule catalogue from the rule files.
 
-    python scripts/gen_rule_docs.py          # rewrite docs/rules.md and the README table
-    python scripts/gen_rule_docs.py --check  # exit 1 when either is out of date (a test runs this)
+python scripts/gen_rule_docs.py          # rewrite docs/rules.md and the README table
+python scripts/gen_rule_docs.py --check  # exit 1 when either is out of date (a test runs this)
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def table() -> str:
     rules = load_rules(("core",))
     lines = ["| code | name | severity | fix | what it finds |", "|---|---|---|---|---|"]
     for r in rules:
-        lines.append(f"| [{r.code}](docs/rules.md#{r.code.lower()}) | `{r.name}` | {r.severity} | {r.fix or '–'} | {_one_line(r.summary)} |")
+        lines.append(
+            f"| [{r.code}](docs/rules.md#{r.code.lower()}) | `{r.name}` | {r.severity} | {r.fix or '–'} | {_one_line(r.summary)} |"
+        )
     return "\n".join(lines)
 
 
@@ -37,13 +39,30 @@ def _example(text: str) -> str:
 
 def catalogue() -> str:
     rules = load_rules(("core",))
-    out = ["# Rule catalogue (pack `core`)", "",
-           "Generated from `rules/core/*.yaml` by `scripts/gen_rule_docs.py`; do not edit by hand.",
-           "`letterlint rule CODE` prints the same text in a terminal.", ""]
+    out = [
+        "# Rule catalogue (pack `core`)",
+        "",
+        "Generated from `rules/core/*.yaml` by `scripts/gen_rule_docs.py`; do not edit by hand.",
+        "`letterlint rule CODE` prints the same text in a terminal.",
+        "",
+    ]
     for r in rules:
-        out += [f"## {r.code}", "", f"**`{r.name}`** · {r.category} · {r.severity}", "",
-                "### What it finds", "", _one_line(r.summary), "",
-                "### Why it matters", "", _one_line(r.rationale), "", "### Sources", ""]
+        out += [
+            f"## {r.code}",
+            "",
+            f"**`{r.name}`** · {r.category} · {r.severity}",
+            "",
+            "### What it finds",
+            "",
+            _one_line(r.summary),
+            "",
+            "### Why it matters",
+            "",
+            _one_line(r.rationale),
+            "",
+            "### Sources",
+            "",
+        ]
         out += [f"- {s}" for s in r.sources]
         if r.frame is not None:
             out += ["", "### How it matches", "", "```"] + describe(r.frame) + ["```"]

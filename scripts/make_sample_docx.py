@@ -67,10 +67,13 @@ def build_bad_final_demand(path: Path) -> None:
         "and you are hereby notified that you are now recorded as a debtor in default "
         "on our systems, notwithstanding the reminders previously sent to you."
     )
-    _fill_table(doc, [
-        ("Amount owed", "\u00a32,140.75"),
-        ("Due date", "15 January 2026 (OVERDUE)"),
-    ])
+    _fill_table(
+        doc,
+        [
+            ("Amount owed", "\u00a32,140.75"),
+            ("Due date", "15 January 2026 (OVERDUE)"),
+        ],
+    )
     doc.add_paragraph(
         "You must pay the full balance immediately. Failure to pay will result in "
         "enforcement agents being instructed to attend your address, and your credit "
@@ -94,9 +97,9 @@ def build_good_reminder(path: Path) -> None:
     doc = _new_document("A reminder about your membership payment", "Grace Whitfield")
     section = doc.sections[0]
     section.header.paragraphs[0].text = "Thornbury Leisure, 21 Park Row, Exeter"
-    section.footer.paragraphs[0].text = (
-        "Thornbury Leisure. Call us on 0300 123 4569 or visit https://help.example.co.uk"
-    )
+    section.footer.paragraphs[
+        0
+    ].text = "Thornbury Leisure. Call us on 0300 123 4569 or visit https://help.example.co.uk"
 
     heading = doc.add_paragraph()
     heading_run = heading.add_run("A reminder about your membership payment")
@@ -110,10 +113,13 @@ def build_good_reminder(path: Path) -> None:
         "We could not collect your membership payment for March, so we are writing to let you know. "
         "This can happen when a card expires or a bank account changes."
     )
-    _fill_table(doc, [
-        ("Amount due", "\u00a379.00"),
-        ("Please pay by", "27 March 2026"),
-    ])
+    _fill_table(
+        doc,
+        [
+            ("Amount due", "\u00a379.00"),
+            ("Please pay by", "27 March 2026"),
+        ],
+    )
     doc.add_paragraph(
         "Please pay the \u00a379.00 by 27 March 2026 so your membership carries on as normal. "
         "You can pay online at https://pay.example.co.uk/TL-60413 or call us on 0300 123 4569. "

@@ -48,15 +48,21 @@ def row(path: Path) -> str:
         src = read_bytes(data, str(path))
         rw = rewrite_eml(data, path=str(path)) if src.kind == "eml" else rewrite_source(src)
         after = _shown(rw, src.kind if src.kind != "eml" else "text")
-        left = "".join(f"<li>{html.escape(f.code)} {html.escape(f.text)}</li>" for f in rw.unrewritten)
+        left = "".join(
+            f"<li>{html.escape(f.code)} {html.escape(f.text)}</li>" for f in rw.unrewritten
+        )
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in rw.notes)
-        extra = (f"<ul class=left>{left}</ul>" if left else "") + (f"<ul>{notes}</ul>" if notes else "")
+        extra = (f"<ul class=left>{left}</ul>" if left else "") + (
+            f"<ul>{notes}</ul>" if notes else ""
+        )
         right = f"<pre>{html.escape(after)}</pre>{extra}"
         before = src.text
     except (ReadError, ValueError) as exc:
         before, right = data.decode("utf-8", "replace"), f"<p class=err>{html.escape(str(exc))}</p>"
-    return (f"<h2>{html.escape(path.name)}</h2><table><tr><td><pre>{html.escape(before)}</pre></td>"
-            f"<td>{right}</td></tr></table>")
+    return (
+        f"<h2>{html.escape(path.name)}</h2><table><tr><td><pre>{html.escape(before)}</pre></td>"
+        f"<td>{right}</td></tr></table>"
+    )
 
 
 def main() -> int:
@@ -65,8 +71,10 @@ def main() -> int:
     ap.add_argument("-o", "--output", default="rewrites-side-by-side.html")
     args = ap.parse_args()
     rows = [row(p) for p in _letters(args.paths)]
-    page = (f"<!doctype html><meta charset=utf-8><title>letterlint rewrites</title><style>{STYLE}</style>"
-            f"<h1>letterlint rewrites: before and after</h1>{''.join(rows)}")
+    page = (
+        f"<!doctype html><meta charset=utf-8><title>letterlint rewrites</title><style>{STYLE}</style>"
+        f"<h1>letterlint rewrites: before and after</h1>{''.join(rows)}"
+    )
     Path(args.output).write_text(page, encoding="utf-8")
     print(f"wrote {args.output} ({len(rows)} letters)")
     return 0

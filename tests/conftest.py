@@ -15,8 +15,9 @@ SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
 
-def run_cli(*args: str, cwd: Path | str = ROOT, input: bytes | None = None,
-            cache: bool = False) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | str = ROOT, input: bytes | None = None, cache: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run the installed CLI in a subprocess, as a user or a CI job would.
 
     The result cache is off unless ``cache=True``, so tests leave no cache folders behind.
@@ -24,17 +25,24 @@ def run_cli(*args: str, cwd: Path | str = ROOT, input: bytes | None = None,
     env = {**os.environ, "LETTERLINT_NO_CACHE": "0" if cache else "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "letterlint.cli", *args],
-        cwd=cwd, input=input, capture_output=True, timeout=120, env=env,
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        timeout=120,
+        env=env,
     )
-    return subprocess.CompletedProcess(proc.args, proc.returncode,
-                                       proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+    )
 
 
 def assert_snapshot(name: str, actual: str) -> None:
     """Compare with tests/snapshots/NAME; UPDATE_SNAPSHOTS=1 rewrites it."""
     path = SNAPSHOTS / name
     if not UPDATE and not path.exists():
-        pytest.fail(f"snapshot {name} is missing; run the tests with UPDATE_SNAPSHOTS=1, review it and commit it")
+        pytest.fail(
+            f"snapshot {name} is missing; run the tests with UPDATE_SNAPSHOTS=1, review it and commit it"
+        )
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
@@ -43,8 +51,14 @@ def assert_snapshot(name: str, actual: str) -> None:
     assert actual == expected, f"snapshot {name} changed; review and re-run with UPDATE_SNAPSHOTS=1"
 
 
-def make_docx(text: str, *, header: str | None = None, footer: str | None = None,
-              table: list[list[str]] | None = None, textbox: str | None = None) -> bytes:
+def make_docx(
+    text: str,
+    *,
+    header: str | None = None,
+    footer: str | None = None,
+    table: list[list[str]] | None = None,
+    textbox: str | None = None,
+) -> bytes:
     """A real .docx: one paragraph per line; ``[[...]]`` becomes bold red text."""
     from docx import Document
     from docx.shared import RGBColor
@@ -80,13 +94,17 @@ def _add_textbox(doc, text: str) -> None:
     """A text box as Word writes it: DrawingML with a VML fallback holding the same text."""
     from docx.oxml import parse_xml
 
-    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
-          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-          'xmlns:v="urn:schemas-microsoft-com:vml"')
-    box = f'<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>'
-    xml = (f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><wps:txbx>{box}</wps:txbx></mc:Choice>'
-           f'<mc:Fallback><v:textbox>{box}</v:textbox></mc:Fallback></mc:AlternateContent></w:r>')
+    ns = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"'
+    )
+    box = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    xml = (
+        f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><wps:txbx>{box}</wps:txbx></mc:Choice>'
+        f"<mc:Fallback><v:textbox>{box}</v:textbox></mc:Fallback></mc:AlternateContent></w:r>"
+    )
     p = doc.add_paragraph("See the box: ")
     p._p.append(parse_xml(xml))
 
@@ -111,8 +129,10 @@ def make_pdf(pages: list[list[str]]) -> bytes:
             ops.append(f"({esc}) Tj T*")
         ops.append("ET")
         stream = "\n".join(ops).encode("latin-1")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
-                       f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode())
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+        )
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     catalog = b"<< /Type /Catalog /Pages 2 0 R >>"
     tree = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {n_pages} >>".encode()
@@ -127,12 +147,20 @@ def make_pdf(pages: list[list[str]]) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(all_objs) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(all_objs) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(all_objs) + 1,
+        xref,
+    )
     return bytes(out)
 
 
-def make_odt(paragraphs: list[str], *, heading: str | None = None, table: list[list[str]] | None = None,
-             footer: str | None = None) -> bytes:
+def make_odt(
+    paragraphs: list[str],
+    *,
+    heading: str | None = None,
+    table: list[list[str]] | None = None,
+    footer: str | None = None,
+) -> bytes:
     """A real OpenDocument text file written with odfdo."""
     from odfdo import Document, Header, Paragraph, Table
 

@@ -17,7 +17,7 @@ def _sentence_starts_reference(text: str, rows: list[list[int]]) -> list[int]:
     i = 0
     while i < n:
         idx, length, space, punct = rows[i]
-        tok = text[idx:idx + length]
+        tok = text[idx : idx + length]
         nxt = i + 1
         if punct and tok and tok[-1] in _ENDERS:
             while nxt < n and rows[nxt][3] and not rows[nxt][2]:
@@ -28,16 +28,16 @@ def _sentence_starts_reference(text: str, rows: list[list[int]]) -> list[int]:
                     j += 1
                 if j < n:
                     starts[j] = 1
-        gap = text[idx + length:(rows[i + 1][0] if i + 1 < n else len(text))]
+        gap = text[idx + length : (rows[i + 1][0] if i + 1 < n else len(text))]
         if space:
             gap = tok + gap
         if "\n" in gap or "\r" in gap:
             j = i + 1
             while j < n and rows[j][2]:
-                gap += text[rows[j][0]:rows[j][0] + rows[j][1]]
+                gap += text[rows[j][0] : rows[j][0] + rows[j][1]]
                 j += 1
             if j < n:
-                first = text[rows[j][0]:rows[j][0] + 1]
+                first = text[rows[j][0] : rows[j][0] + 1]
                 blank = gap.count("\n") >= 2 or gap.count("\r") >= 2
                 if blank or not first.islower():
                     starts[j] = 1
@@ -49,7 +49,11 @@ def _sentence_starts_reference(text: str, rows: list[list[int]]) -> list[int]:
 
 def _texts(seed: int, pieces: list[str], count: int) -> list[str]:
     rng = random.Random(seed)
-    out = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir() if p.suffix != ".docx"]
+    out = [
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in SAMPLES.iterdir()
+        if p.suffix != ".docx"
+    ]
     out += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(count)]
     return out
 
@@ -57,8 +61,38 @@ def _texts(seed: int, pieces: list[str], count: int) -> list[str]:
 def test_sentence_starts_match_the_token_loop() -> None:
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
-    pieces = ["a", "B", "word", "Dear", " ", "  ", "\n", "\n\n", "\r\n", "\r", "\t", ".", "!", "?", "...", '"', "'",
-              ")", "(", "?!", "x.", "Mr.", "e.g.", "\u00a0", "\u2028", "“", "”", "-", "\n \n", " \n"]
+    pieces = [
+        "a",
+        "B",
+        "word",
+        "Dear",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\r",
+        "\t",
+        ".",
+        "!",
+        "?",
+        "...",
+        '"',
+        "'",
+        ")",
+        "(",
+        "?!",
+        "x.",
+        "Mr.",
+        "e.g.",
+        "\u00a0",
+        "\u2028",
+        "“",
+        "”",
+        "-",
+        "\n \n",
+        " \n",
+    ]
     nlp = get_nlp()
     checked = 0
     for text in _texts(5, pieces, 3000):

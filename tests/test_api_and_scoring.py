@@ -18,10 +18,37 @@ from .conftest import ROOT, SAMPLES
 def test_public_names_do_not_drift() -> None:
     assert letterlint.__all__ == sorted(letterlint.__all__)
     assert set(letterlint.__all__) == {
-        "Audit", "Config", "ConfigError", "DIALECTS", "Edit", "ExportError", "FileError", "FileResult", "Finding", "Fix",
-        "FixResult", "LETTER_SUFFIXES", "OpenedLetter", "Readability", "Report", "Rewrite", "RuleDoc", "SAMPLE_CONTEXT",
-        "__version__", "audit", "check_bytes", "check_paths", "check_text", "export_template", "fix_text", "open_letter",
-        "readability", "rewrite_text", "rule_docs", "score", "write_atomic",
+        "Audit",
+        "Config",
+        "ConfigError",
+        "DIALECTS",
+        "Edit",
+        "ExportError",
+        "FileError",
+        "FileResult",
+        "Finding",
+        "Fix",
+        "FixResult",
+        "LETTER_SUFFIXES",
+        "OpenedLetter",
+        "Readability",
+        "Report",
+        "Rewrite",
+        "RuleDoc",
+        "SAMPLE_CONTEXT",
+        "__version__",
+        "audit",
+        "check_bytes",
+        "check_paths",
+        "check_text",
+        "export_template",
+        "fix_text",
+        "open_letter",
+        "readability",
+        "rewrite_text",
+        "rule_docs",
+        "score",
+        "write_atomic",
     }
     assert (Path(letterlint.__file__).parent / "py.typed").exists()
 
@@ -50,8 +77,20 @@ def test_check_bytes_and_paths() -> None:
 
 
 def _finding(code: str, severity: str, start: int = 0) -> Finding:
-    return Finding(code=code, name="x.y", category="readability", severity=severity, message="m", start=start,
-                   end=start + 1, line=1, column=1, end_line=1, end_column=2, text="x")
+    return Finding(
+        code=code,
+        name="x.y",
+        category="readability",
+        severity=severity,
+        message="m",
+        start=start,
+        end=start + 1,
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=2,
+        text="x",
+    )
 
 
 def test_score_formula() -> None:
@@ -64,7 +103,12 @@ def test_score_formula() -> None:
 
 
 def test_more_or_worse_findings_never_raise_the_score() -> None:
-    pool = [_finding(c, s, i) for i, (c, s) in enumerate(itertools.product(["LL101", "LL201", "LL603"], ["info", "warning", "error"]))]
+    pool = [
+        _finding(c, s, i)
+        for i, (c, s) in enumerate(
+            itertools.product(["LL101", "LL201", "LL603"], ["info", "warning", "error"])
+        )
+    ]
     for n in range(len(pool)):
         for combo in itertools.combinations(pool, n):
             base = score(combo)
@@ -72,12 +116,14 @@ def test_more_or_worse_findings_never_raise_the_score() -> None:
                 assert score([*combo, extra]) <= base
             for i, f in enumerate(combo):
                 worse = dataclasses.replace(f, severity="error")
-                assert score([*combo[:i], worse, *combo[i + 1:]]) <= base
+                assert score([*combo[:i], worse, *combo[i + 1 :]]) <= base
         if n >= 4:
             break
 
 
-def test_parallel_output_is_identical_to_serial_and_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_output_is_identical_to_serial_and_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sys
 
     import letterlint.api as api
@@ -86,7 +132,9 @@ def test_parallel_output_is_identical_to_serial_and_in_order(tmp_path: Path, mon
     from corpus import write_corpus
 
     write_corpus(tmp_path / "letters", 60, seed=7)
-    (tmp_path / "letters" / "letter00003.txt").write_bytes(b"\x00binary")  # an error among good files
+    (tmp_path / "letters" / "letter00003.txt").write_bytes(
+        b"\x00binary"
+    )  # an error among good files
     monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 10)
     serial = check_paths([tmp_path / "letters"], jobs=1)
     parallel = check_paths([tmp_path / "letters"], jobs=2)
@@ -104,7 +152,11 @@ def test_front_end_helpers() -> None:
     assert figures.words_per_sentence == 28.0 and figures.grade is not None
     assert letterlint.readability("").reading_ease is None
     docs = letterlint.rule_docs()
-    assert docs["LL101"].sources and "debtor" in docs["LL101"].rationale and docs["LL101"].fix == "safe"
+    assert (
+        docs["LL101"].sources
+        and "debtor" in docs["LL101"].rationale
+        and docs["LL101"].fix == "safe"
+    )
     assert set(docs) >= {f.code for f in check_text(text)}
     opened = letterlint.open_letter((SAMPLES / "bad-final-demand.docx").read_bytes(), "final.docx")
     assert opened.error is None and opened.kind == "text" and "FINAL DEMAND" in opened.text

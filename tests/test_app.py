@@ -99,9 +99,14 @@ def open_template(at: AppTest, name: str) -> AppTest:
 
 def test_open_a_sample_from_the_templates_folder(workspace: Path) -> None:
     at = start()
-    assert at.selectbox(key="template").options == ["bad-first-reminder.txt", "good-saas-dunning.j2"]
+    assert at.selectbox(key="template").options == [
+        "bad-first-reminder.txt",
+        "good-saas-dunning.j2",
+    ]
     open_template(at, "bad-first-reminder.txt")
-    assert at.session_state["letter"] == (workspace / "bad-first-reminder.txt").read_text(encoding="utf-8")
+    assert at.session_state["letter"] == (workspace / "bad-first-reminder.txt").read_text(
+        encoding="utf-8"
+    )
     assert {"LL501", "LL201", "LL401"} <= set(codes(at))
     assert metric(at, "Customer-first score").endswith("/100")
     assert metric(at, "Reading ease") == "53"
@@ -109,8 +114,12 @@ def test_open_a_sample_from_the_templates_folder(workspace: Path) -> None:
     assert at.session_state["kind"] == "jinja"
     assert "LL101" not in codes(at)
     at.button(key="undo").click().run()  # back to the first letter, and to its file
-    assert at.session_state["name"] == "bad-first-reminder.txt" and at.session_state["kind"] == "text"
-    assert at.session_state["letter"] == (workspace / "bad-first-reminder.txt").read_text(encoding="utf-8")
+    assert (
+        at.session_state["name"] == "bad-first-reminder.txt" and at.session_state["kind"] == "text"
+    )
+    assert at.session_state["letter"] == (workspace / "bad-first-reminder.txt").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_edit_the_text_and_see_findings_highlighted(workspace: Path) -> None:
@@ -123,9 +132,13 @@ def test_edit_the_text_and_see_findings_highlighted(workspace: Path) -> None:
     debtor = next(p for p in data["pieces"] if p[0] == "debtor")
     assert debtor[1] == "ll-error ll-stigmatising-language" and debtor[3][0].startswith("LL101-")
     assert debtor[2].startswith("Stigmatising language: ‘debtor’ → ‘customer’")
-    assert any("<b>bold</b>" in p[0] for p in data["pieces"])  # sent as text; the component never parses it
+    assert any(
+        "<b>bold</b>" in p[0] for p in data["pieces"]
+    )  # sent as text; the component never parses it
     # the rule's explanation is there, with its source
-    assert any("Money Advice Scotland" in src for _, sources in data["why"].values() for src in sources)
+    assert any(
+        "Money Advice Scotland" in src for _, sources in data["why"].values() for src in sources
+    )
     type_letter(at, "Dear Sam,\n\nThank you for your payment.\n\nPriya Shah\n")
     assert "LL101" not in codes(at)
     assert not at.exception
@@ -136,7 +149,9 @@ def test_accept_one_suggestion_shows_a_diff_and_undo(workspace: Path) -> None:
     rev = editor(at)["rev"]
     press(at, "accept", "LL101")
     assert at.session_state["letter"] == THREAT.replace("debtor", "customer")
-    assert editor(at)["text"] == at.session_state["letter"] and editor(at)["rev"] > rev  # the editor shows it
+    assert (
+        editor(at)["text"] == at.session_state["letter"] and editor(at)["rev"] > rev
+    )  # the editor shows it
     assert "LL101" not in codes(at)
     diff = next(b for b in html_bodies(at) if 'class="ll-diff"' in b)
     assert ">debtor</del>" in diff and ">customer</ins>" in diff
@@ -167,10 +182,17 @@ def test_full_rewrite_then_undo(workspace: Path) -> None:
     assert at.session_state["letter"] == THREAT and at.session_state["kind"] == "text"
 
 
-@pytest.mark.parametrize(("name", "kind"), [("bad-medical-bill.html", "html"),
-                                          ("bad-letter-before-action.md", "markdown"),
-                                          ("bad-saas-dunning.hbs", "handlebars")])
-def test_a_rewrite_keeps_the_letters_kind_when_it_keeps_its_format(workspace: Path, name: str, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("bad-medical-bill.html", "html"),
+        ("bad-letter-before-action.md", "markdown"),
+        ("bad-saas-dunning.hbs", "handlebars"),
+    ],
+)
+def test_a_rewrite_keeps_the_letters_kind_when_it_keeps_its_format(
+    workspace: Path, name: str, kind: str
+) -> None:
     shutil.copy(SAMPLES / name, workspace / name)
     at = open_template(start(), name)
     assert at.session_state["kind"] == kind
@@ -196,7 +218,10 @@ def test_rewrite_fills_the_preview_with_the_letters_own_values(workspace: Path) 
 def test_preview_with_an_edited_customer(workspace: Path) -> None:
     at = start()
     at.selectbox(key="kind").select("jinja").run()
-    type_letter(at, "Dear {{ customer.first_name }},\n\nPlease pay {{ invoice.amount }} by {{ invoice.due_date }}.\n")
+    type_letter(
+        at,
+        "Dear {{ customer.first_name }},\n\nPlease pay {{ invoice.amount }} by {{ invoice.due_date }}.\n",
+    )
     field(at, "customer.first_name").input("Zoë").run()
     preview = next(b for b in html_bodies(at) if 'class="ll-preview"' in b)
     assert "Dear Zoë," in preview and "£182.40" in preview and "14 March 2026" in preview
@@ -208,12 +233,17 @@ def test_preview_with_an_edited_customer(workspace: Path) -> None:
 def test_export_to_a_dialect(workspace: Path) -> None:
     at = start()
     at.selectbox(key="kind").select("jinja").run()
-    type_letter(at, "Dear {{ customer.first_name | default('there') }},\n\n"
-                    "{% if payment.link %}Pay at {{ payment.link }}.{% else %}Call us.{% endif %}\n")
+    type_letter(
+        at,
+        "Dear {{ customer.first_name | default('there') }},\n\n"
+        "{% if payment.link %}Pay at {{ payment.link }}.{% else %}Call us.{% endif %}\n",
+    )
     at.selectbox(key="dialect").select("mailchimp").run()
     assert not at.exception and not at.error
     assert at.code[0].value.startswith("Dear *|IF:FNAME|**|FNAME|**|ELSE:|*there*|END:IF|*,")
-    assert "*|IF:PAYMENT_LINK|*Pay at *|PAYMENT_LINK|*.*|ELSE:|*Call us.*|END:IF|*" in at.code[0].value
+    assert (
+        "*|IF:PAYMENT_LINK|*Pay at *|PAYMENT_LINK|*.*|ELSE:|*Call us.*|END:IF|*" in at.code[0].value
+    )
     button = at.get("download_button")[0].proto
     assert button.label == "Download pasted-mailchimp.txt"
     at.selectbox(key="dialect").select("liquid").run()
@@ -223,7 +253,10 @@ def test_export_to_a_dialect(workspace: Path) -> None:
     # a construct the target cannot say is explained (file and line), not exported half-right
     open_template(at, "good-saas-dunning.j2")
     at.selectbox(key="dialect").select("liquid").run()
-    assert any(e.value.startswith("good-saas-dunning.j2 cannot be exported to liquid: line 3:") for e in at.error)
+    assert any(
+        e.value.startswith("good-saas-dunning.j2 cannot be exported to liquid: line 3:")
+        for e in at.error
+    )
     assert not at.get("download_button")
 
 
@@ -270,12 +303,20 @@ def test_save_a_pasted_letter_as_a_new_file(workspace: Path) -> None:
     assert not (workspace.parent / "escape.txt").exists()
 
 
-@pytest.mark.parametrize("name,data,expected", [
-    ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "Could not open photo.txt: file looks binary"),
-    ("letter.docx", b"PK\x03\x04 not really a zip archive", "Could not open letter.docx:"),
-])
-def test_bad_uploads_show_an_error_and_the_app_keeps_working(workspace: Path, name: str, data: bytes,
-                                                              expected: str) -> None:
+@pytest.mark.parametrize(
+    "name,data,expected",
+    [
+        (
+            "photo.txt",
+            b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+            "Could not open photo.txt: file looks binary",
+        ),
+        ("letter.docx", b"PK\x03\x04 not really a zip archive", "Could not open letter.docx:"),
+    ],
+)
+def test_bad_uploads_show_an_error_and_the_app_keeps_working(
+    workspace: Path, name: str, data: bytes, expected: str
+) -> None:
     at = type_letter(start(), THREAT)
     at.session_state["pending_upload"] = (name, data)  # what the uploader's callback stores
     at.run()
@@ -288,7 +329,10 @@ def test_bad_uploads_show_an_error_and_the_app_keeps_working(workspace: Path, na
 
 def test_broken_template_upload_names_the_file_and_line(workspace: Path) -> None:
     at = start()
-    at.session_state["pending_upload"] = ("broken.j2", b"Dear {{ customer.first_name }},\n\n{% if x %}\nPay now.\n")
+    at.session_state["pending_upload"] = (
+        "broken.j2",
+        b"Dear {{ customer.first_name }},\n\n{% if x %}\nPay now.\n",
+    )
     at.run()
     assert not at.exception
     assert any(e.value.startswith("broken.j2: line ") for e in at.error)
@@ -300,7 +344,9 @@ def test_docx_upload_is_edited_as_its_text(workspace: Path) -> None:
     at = start()
     at.session_state["pending_upload"] = ("final.docx", make_docx("Dear debtor,\nPay [[NOW]]."))
     at.run()
-    assert at.session_state["letter"].startswith("Dear debtor,") and at.session_state["kind"] == "text"
+    assert (
+        at.session_state["letter"].startswith("Dear debtor,") and at.session_state["kind"] == "text"
+    )
     assert field(at, SAVE_AS).value == "final.txt"
     assert "LL101" in codes(at)
 
@@ -310,7 +356,13 @@ def test_streamlit_is_not_imported_by_the_library() -> None:
     import sys
 
     code = "import letterlint, letterlint.app_support, sys; print('streamlit' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=120,
+    )
     assert out.stdout.strip() == "False", out.stderr
 
 
@@ -320,18 +372,25 @@ def test_undo_after_a_save_is_not_a_conflict(workspace: Path) -> None:
     before = at.session_state["letter"]
     at.button(key="fix_all").click().run()  # remembered for undo with the stamp of the opened file
     at.button(key="save").click().run()
-    assert not at.warning and original.read_text(encoding="utf-8") == at.session_state["letter"] != before
+    assert (
+        not at.warning
+        and original.read_text(encoding="utf-8") == at.session_state["letter"] != before
+    )
     at.button(key="undo").click().run()
     assert at.session_state["letter"] == before
     at.button(key="save").click().run()
-    assert not at.warning, [w.value for w in at.warning]  # our own save is not someone else's change
+    assert not at.warning, [
+        w.value for w in at.warning
+    ]  # our own save is not someone else's change
     assert original.read_text(encoding="utf-8") == before
 
 
 def test_cards_are_titled_in_words_grouped_with_errors_first(workspace: Path) -> None:
     at = open_template(start(), "bad-first-reminder.txt")
     groups = editor(at)["groups"]
-    worst = [max(("info", "warning", "error").index(c["severity"]) for c in g["cards"]) for g in groups]
+    worst = [
+        max(("info", "warning", "error").index(c["severity"]) for c in g["cards"]) for g in groups
+    ]
     assert worst == sorted(worst, reverse=True)  # groups with errors before warnings before advice
     titles = [c["title"] for c in cards(at)]
     assert not any(t.startswith("LL") for t in titles)
@@ -339,10 +398,14 @@ def test_cards_are_titled_in_words_grouped_with_errors_first(workspace: Path) ->
     # a whole-letter finding is a note about the letter, never a quote of its first lines
     whole = next(g for g in groups if g["label"] == "About the letter as a whole")
     first_line = at.session_state["letter"].split("\n")[0]
-    assert whole["cards"] and all("‘" not in c["title"] and first_line not in c["title"] for c in whole["cards"])
+    assert whole["cards"] and all(
+        "‘" not in c["title"] and first_line not in c["title"] for c in whole["cards"]
+    )
     assert all(c["meta"].endswith("about the whole letter") for c in whole["cards"])
     # each card carries its own actions: accept only where there is a fix
-    jargon = next(c for c in cards(at) if c["title"].startswith("Legal jargon: ‘with reference to’"))
+    jargon = next(
+        c for c in cards(at) if c["title"].startswith("Legal jargon: ‘with reference to’")
+    )
     assert jargon["accept"] == "Accept this fix" and jargon["safe"]
     assert all(c["accept"] is None for c in whole["cards"])
 
@@ -355,7 +418,9 @@ def test_score_shows_what_the_fixes_would_give(workspace: Path) -> None:
 
     assert metric(at, "Customer-first score") == f"{score(check_text(letter))}/100"
     assert metric(at, "After the safe fixes") == f"{score(check_text(fix_text(letter).text))}/100"
-    assert int(metric(at, "After the rewrite").split("/")[0]) > int(metric(at, "Customer-first score").split("/")[0])
+    assert int(metric(at, "After the rewrite").split("/")[0]) > int(
+        metric(at, "Customer-first score").split("/")[0]
+    )
     costs = next(b for b in html_bodies(at) if 'class="ll-costs"' in b)
     assert "Costs the most:" in costs and "−" in costs
     at.button(key="fix_all").click().run()  # the promise holds
@@ -369,7 +434,9 @@ def test_ignore_here_and_ignore_the_rule_then_show_again(workspace: Path) -> Non
     before = metric(at, "Customer-first score")
     press(at, "ignore", "LL101")
     assert codes(at).count("LL101") == 1 and at.session_state["letter"] == text
-    type_letter(at, text + "\nThank you.\n")  # the ignored one stays ignored while the letter is edited
+    type_letter(
+        at, text + "\nThank you.\n"
+    )  # the ignored one stays ignored while the letter is edited
     assert codes(at).count("LL101") == 1
     press(at, "ignore-rule", "LL101")
     assert "LL101" not in codes(at) and "LL101" in editor(at)["ignored"]
@@ -426,22 +493,35 @@ def test_the_sidebar_turns_on_packs_and_gives_the_letter_context(workspace: Path
     assert not any(c.startswith("LL7") for c in codes(at))  # only the core pack to start with
     at.multiselect(key="packs").select("us-fdcpa").run()
     assert "LL700" in codes(at)  # a pack is on but the letter has no context: one card asks for it
-    for key, value in (("jurisdiction", None), ("sender-type", "third-party-collector"),
-                       ("recipient-type", "consumer"), ("letter-type", "reminder")):
+    for key, value in (
+        ("jurisdiction", None),
+        ("sender-type", "third-party-collector"),
+        ("recipient-type", "consumer"),
+        ("letter-type", "reminder"),
+    ):
         if value is None:
             at.text_input(key="letter:jurisdiction").input("US").run()
         else:
             at.selectbox(key=f"letter:{key}").select(value).run()
     assert not at.exception and not at.error
-    arrest = next(c for c in cards(at) if c["code"] == "LL720")  # a compliance finding is a card like any other
+    arrest = next(
+        c for c in cards(at) if c["code"] == "LL720"
+    )  # a compliance finding is a card like any other
     assert "arrest" in json.dumps(arrest) and arrest["severity"] == "error"
     # the same findings as check with --letter
     from letterlint import check_text
     from letterlint.config import Config
 
-    expected = check_text(ARREST, config=Config(packs=("core", "us-fdcpa")), letter={
-        "jurisdiction": "US", "sender-type": "third-party-collector", "recipient-type": "consumer",
-        "letter-type": "reminder"})
+    expected = check_text(
+        ARREST,
+        config=Config(packs=("core", "us-fdcpa")),
+        letter={
+            "jurisdiction": "US",
+            "sender-type": "third-party-collector",
+            "recipient-type": "consumer",
+            "letter-type": "reminder",
+        },
+    )
     assert sorted(codes(at)) == sorted(f.code for f in expected)
     # a bad value is named in the sidebar and left out; the page keeps working
     at.text_input(key="letter:sent-date").input("2026-13-01").run()

@@ -33,8 +33,16 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 CHROMIUM = os.environ.get("LETTERLINT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 README_SHOT = ROOT / "docs" / "images" / "app-editor.png"
 LETTER = (
@@ -72,7 +80,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def server(
+    browser_ready: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     """``streamlit run app.py`` in a temporary folder whose config names its templates folder."""
     work = tmp_path_factory.mktemp("editor")
     letters = work / "letters"
@@ -83,16 +93,32 @@ def server(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Ite
     port = _free_port()
     log = (work / "streamlit.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=work, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=work,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while True:
             if proc.poll() is not None:
-                pytest.fail("streamlit exited early:\n" + (work / "streamlit.log").read_text(errors="replace"))
+                pytest.fail(
+                    "streamlit exited early:\n"
+                    + (work / "streamlit.log").read_text(errors="replace")
+                )
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                     if r.read() == b"ok":
@@ -127,7 +153,7 @@ LATENCY_SAMPLES = 15
 LATENCY_BUDGET_MS = 300.0
 
 
-def fresh(page: "Page") -> "Locator":
+def fresh(page: Page) -> Locator:
     """The editor once the highlights shown are those of the text in it and the page is idle."""
     from playwright.sync_api import expect
 
@@ -137,11 +163,11 @@ def fresh(page: "Page") -> "Locator":
     return editor
 
 
-def card(page: "Page", title: str) -> "Locator":
+def card(page: Page, title: str) -> Locator:
     return page.locator(".ll-card").filter(has=page.locator(".ll-card-title", has_text=title))
 
 
-def measure_latency(page: "Page") -> list[float]:
+def measure_latency(page: Page) -> list[float]:
     """Type at the end of the letter, pause, repeat: the ms from each last keystroke to the
     highlights of that text, as the component records them (``window.__letterlintLatencies``)."""
     from playwright.sync_api import expect
@@ -158,7 +184,9 @@ def measure_latency(page: "Page") -> list[float]:
         caret, length, after = box.evaluate("e => [e.selectionStart, e.value.length, e.scrollTop]")
         assert caret == length and after >= before
         time.sleep(0.7)  # a pause, as a person reads what changed; the rest of the page settles
-    trips = [t for t in page.evaluate("window.__letterlintRoundTrips") if t == t]  # (NaN: nothing sent)
+    trips = [
+        t for t in page.evaluate("window.__letterlintRoundTrips") if t == t
+    ]  # (NaN: nothing sent)
     print(f"\nround trips (text sent → highlights shown): median {statistics.median(trips):.0f} ms")
     return list(page.evaluate("window.__letterlintLatencies"))
 
@@ -175,11 +203,20 @@ def test_editor_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> N
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900}, accept_downloads=True
+            )
             page = context.new_page()
             page.set_default_timeout(30_000)
-            page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
-            page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+            page.on(
+                "request",
+                lambda r: (
+                    None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url)
+                ),
+            )
+            page.on(
+                "console", lambda m: console_errors.append(m.text) if m.type == "error" else None
+            )
             page.goto(url)
 
             # open a sample from the templates folder: highlights in the text, cards beside it
@@ -187,7 +224,9 @@ def test_editor_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> N
             expect(page.get_by_text("Opened bad-final-demand.txt.")).to_be_visible()
             editor = fresh(page)
             expect(editor.locator("mark.ll-error").first).to_be_visible()
-            expect(page.get_by_test_id("stMetricValue").first).to_have_text(re.compile(r"^\d+/100$"))
+            expect(page.get_by_test_id("stMetricValue").first).to_have_text(
+                re.compile(r"^\d+/100$")
+            )
             expect(page.get_by_text("After the rewrite")).to_be_visible()
             expect(page.get_by_text("Costs the most:")).to_be_visible()
             expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
@@ -221,16 +260,26 @@ def test_editor_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> N
             assert len(latencies) == LATENCY_SAMPLES, latencies
             median = statistics.median(latencies)
             p90 = statistics.quantiles(latencies, n=10)[-1]
-            print(f"\neditor latency over {len(latencies)} edits: median {median:.0f} ms, p90 {p90:.0f} ms")
-            assert median <= LATENCY_BUDGET_MS, f"median {median:.0f} ms, p90 {p90:.0f} ms: {latencies}"
-            expect(editor.locator("mark", has_text="debtor").last).to_be_visible()  # what was typed is linted
+            print(
+                f"\neditor latency over {len(latencies)} edits: median {median:.0f} ms, p90 {p90:.0f} ms"
+            )
+            assert median <= LATENCY_BUDGET_MS, (
+                f"median {median:.0f} ms, p90 {p90:.0f} ms: {latencies}"
+            )
+            expect(
+                editor.locator("mark", has_text="debtor").last
+            ).to_be_visible()  # what was typed is linted
 
             # paste a letter: the label and the threat are highlighted and carded
             letter = page.get_by_role("textbox", name="Letter", exact=True)
             letter.fill(LETTER)
             editor = fresh(page)
-            expect(editor.locator("mark.ll-stigmatising-language", has_text="debtor")).to_be_visible()
-            expect(editor.locator("mark.ll-threatening-tone", has_text="Failure to pay").first).to_be_visible()
+            expect(
+                editor.locator("mark.ll-stigmatising-language", has_text="debtor")
+            ).to_be_visible()
+            expect(
+                editor.locator("mark.ll-threatening-tone", has_text="Failure to pay").first
+            ).to_be_visible()
             debtor = card(page, "Stigmatising language: ‘debtor’ → ‘customer’")
             expect(debtor).to_have_count(1)
             expect(page.locator(".ll-group").first).to_contain_text("must change")  # errors first
@@ -244,7 +293,9 @@ def test_editor_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> N
             expect(page.get_by_role("button", name="Undo")).to_be_enabled()
 
             # ignore a rule in this letter from its card
-            inevitable = page.locator(".ll-card", has=page.locator(".ll-card-meta", has_text="LL305"))
+            inevitable = page.locator(
+                ".ll-card", has=page.locator(".ll-card-meta", has_text="LL305")
+            )
             expect(inevitable.first).to_be_visible()
             inevitable.first.get_by_role("button", name="Ignore this rule in this letter").click()
             expect(page.locator(".ll-ignored")).to_contain_text("LL305")
@@ -254,7 +305,9 @@ def test_editor_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> N
             page.get_by_role("tab", name="Export").click()
             page.get_by_test_id("stSelectbox").filter(has_text="Export to").click()
             page.get_by_role("option", name="html-email").click()
-            expect(page.get_by_test_id("stDownloadButton").filter(has_text="html-email")).to_have_count(1)
+            expect(
+                page.get_by_test_id("stDownloadButton").filter(has_text="html-email")
+            ).to_have_count(1)
             expect(page.get_by_test_id("stDownloadButton")).to_have_count(1)
             expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
             button = page.get_by_test_id("stDownloadButton").get_by_role("button")
@@ -271,12 +324,20 @@ def test_editor_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> N
 
             # the Save tab offers the opened file's name (set while the tab was hidden)
             page.get_by_role("tab", name="Save").click()
-            expect(page.get_by_role("textbox", name="File name in the templates folder")).to_have_value(
-                "bad-final-demand.txt")
+            expect(
+                page.get_by_role("textbox", name="File name in the templates folder")
+            ).to_have_value("bad-final-demand.txt")
 
             # a corrupt upload through the real uploader: a clear error, the letter stays
-            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=[
-                {"name": "broken.docx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04 not a zip"}])
+            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+                files=[
+                    {
+                        "name": "broken.docx",
+                        "mimeType": "application/octet-stream",
+                        "buffer": b"PK\x03\x04 not a zip",
+                    }
+                ]
+            )
             expect(page.get_by_text(re.compile(r"^Could not open broken\.docx: "))).to_be_visible()
             expect(letter).to_have_value(re.compile(r"^Dear customer,"))
         finally:

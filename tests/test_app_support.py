@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,9 @@ from letterlint.app_support import (
     changed_since,
     diff_html,
     disk_stamp,
+    editor_pieces,
     export_letter,
     flatten_context,
-    editor_pieces,
     highlight_segments,
     keep_both_name,
     lint_letter,
@@ -33,13 +32,33 @@ from letterlint.app_support import (
 from .conftest import SAMPLES, make_docx
 
 
-def _f(code: str, start: int, end: int, text: str, severity: str = "warning", category: str = "threatening-tone",
-       name: str = "threatening-tone.x") -> Finding:
-    return Finding(code=code, name=name, category=category, severity=severity, message="m", start=start, end=end,
-                   line=1, column=start + 1, end_line=1, end_column=end + 1, text=text[start:end])
+def _f(
+    code: str,
+    start: int,
+    end: int,
+    text: str,
+    severity: str = "warning",
+    category: str = "threatening-tone",
+    name: str = "threatening-tone.x",
+) -> Finding:
+    return Finding(
+        code=code,
+        name=name,
+        category=category,
+        severity=severity,
+        message="m",
+        start=start,
+        end=end,
+        line=1,
+        column=start + 1,
+        end_line=1,
+        end_column=end + 1,
+        text=text[start:end],
+    )
 
 
 # --------------------------------------------------------------------------- highlighting
+
 
 def test_overlapping_spans_are_split_so_each_character_shows_once() -> None:
     text = "We will take LEGAL action now."
@@ -48,17 +67,26 @@ def test_overlapping_spans_are_split_so_each_character_shows_once() -> None:
     pieces = highlight_segments(text, [a, b])
     assert "".join(p for p, _ in pieces) == text
     assert [(p, [f.code for f in fs]) for p, fs in pieces] == [
-        ("We will ", []), ("take ", ["LL301"]), ("LEGAL", ["LL301", "LL310"]), (" action", ["LL301"]), (" now.", []),
+        ("We will ", []),
+        ("take ", ["LL301"]),
+        ("LEGAL", ["LL301", "LL310"]),
+        (" action", ["LL301"]),
+        (" now.", []),
     ]
     out = editor_pieces(text, [a, b])
     assert [p[0] for p in out].count("LEGAL") == 1
-    assert next(p for p in out if p[0] == "LEGAL")[3] == ["LL310-13-18", "LL301-8-25"]  # the narrowest leads
+    assert next(p for p in out if p[0] == "LEGAL")[3] == [
+        "LL310-13-18",
+        "LL301-8-25",
+    ]  # the narrowest leads
 
 
 def test_letter_text_is_passed_as_it_is() -> None:
     """Markup, Markdown and $ signs reach the component unchanged; it sets them as text."""
-    text = ("Dear Sam, you are a debtor <b>now</b> & co: pay $5 or $x$ **now** [link](http://x.example) "
-            "<script>alert(1)</script>")
+    text = (
+        "Dear Sam, you are a debtor <b>now</b> & co: pay $5 or $x$ **now** [link](http://x.example) "
+        "<script>alert(1)</script>"
+    )
     pieces = editor_pieces(text, check_text(text))
     assert "".join(p[0] for p in pieces) == text
     assert any(p[3] for p in pieces)
@@ -72,10 +100,16 @@ def test_whole_letter_findings_are_not_highlighted() -> None:
 
 
 def test_sentence_findings_tint_but_words_inside_lead() -> None:
-    long = "We write with reference to your account " + "and the balance that is still open " * 4 + "today."
+    long = (
+        "We write with reference to your account "
+        + "and the balance that is still open " * 4
+        + "today."
+    )
     findings = check_text(long)
     assert {"LL602", "LL202"} <= {f.code for f in findings}
-    jargon = next(p for p in editor_pieces(long, findings) if any(i.startswith("LL202") for i in p[3]))
+    jargon = next(
+        p for p in editor_pieces(long, findings) if any(i.startswith("LL202") for i in p[3])
+    )
     assert jargon[1].endswith("ll-legal-jargon") and jargon[3][0].startswith("LL202")
 
 
@@ -86,7 +120,10 @@ def test_diff_marks_removed_and_added_words_escaped() -> None:
 
 
 def test_diff_keeps_placeholders_whole_and_phrases_together() -> None:
-    out = diff_html("Dear Sir/Madam, the sum of £245.60 remains", "Dear {{ customer.first_name }}, {{ invoice.amount }} remains")
+    out = diff_html(
+        "Dear Sir/Madam, the sum of £245.60 remains",
+        "Dear {{ customer.first_name }}, {{ invoice.amount }} remains",
+    )
     assert ">the sum of £245.60</del>" in out and ">{{ invoice.amount }}</ins>" in out
     assert ">Sir/Madam</del>" in out and ">{{ customer.first_name }}</ins>" in out
 
@@ -101,21 +138,27 @@ def test_apply_suggestion_refuses_a_stale_finding() -> None:
 
 # --------------------------------------------------------------------------- linting and uploads
 
+
 def test_lint_letter_reports_a_broken_template_with_its_line() -> None:
-    view = lint_letter("Dear {{ customer.first_name }},\n\n{% if x %}\nPay now.\n", "jinja", "broken.j2", Config())
+    view = lint_letter(
+        "Dear {{ customer.first_name }},\n\n{% if x %}\nPay now.\n", "jinja", "broken.j2", Config()
+    )
     assert view.error is not None and view.error.startswith("broken.j2: line ")
     good = lint_letter("Dear debtor, pay now.", "text", "a.txt", Config())
     assert good.error is None and good.score is not None and good.score < 100
     assert good.readability is not None and good.readability.words > 0
 
 
-@pytest.mark.parametrize("name,data,code", [
-    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
-    ("letter.docx", b"PK\x03\x04 this is not a zip", "corrupt-docx"),
-    ("letter.pdf", b"%PDF-1.7 ...", "unreadable"),
-    ("letter.rtf", b"{\\rtf1 hello}", "unsupported-format"),
-    ("empty.txt", b"", "unreadable"),
-])
+@pytest.mark.parametrize(
+    "name,data,code",
+    [
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        ("letter.docx", b"PK\x03\x04 this is not a zip", "corrupt-docx"),
+        ("letter.pdf", b"%PDF-1.7 ...", "unreadable"),
+        ("letter.rtf", b"{\\rtf1 hello}", "unsupported-format"),
+        ("empty.txt", b"", "unreadable"),
+    ],
+)
 def test_bad_uploads_come_back_as_errors(name: str, data: bytes, code: str) -> None:
     letter = load_upload(name, data)
     assert letter.error is not None and letter.error.code == code
@@ -146,6 +189,7 @@ def test_list_templates_skips_hidden_lock_and_unknown_files(tmp_path: Path) -> N
 
 # --------------------------------------------------------------------------- preview
 
+
 def test_context_round_trip_and_numbers() -> None:
     flat = flatten_context(SAMPLE_CONTEXT)
     assert flat["customer.first_name"] == "Amara" and flat["invoice.days_overdue"] == "21"
@@ -154,7 +198,11 @@ def test_context_round_trip_and_numbers() -> None:
 
 def test_preview_fills_fields_and_shows_missing_ones() -> None:
     ctx = unflatten_context({**flatten_context(SAMPLE_CONTEXT), "customer.first_name": "Zoë"})
-    p = render_preview("Dear {{ customer.first_name }}, {{ invoice.amount }} {{ customer.nickname }}.", "jinja", ctx)
+    p = render_preview(
+        "Dear {{ customer.first_name }}, {{ invoice.amount }} {{ customer.nickname }}.",
+        "jinja",
+        ctx,
+    )
     assert p.text == "Dear Zoë, £182.40 [nickname?]."
     branch = (SAMPLES / "good-saas-dunning.j2").read_text()
     assert "more than a month late" not in (render_preview(branch, "jinja", ctx).text or "")
@@ -184,15 +232,26 @@ def test_preview_of_a_runaway_template_stops_with_a_clear_message() -> None:
 
     ctx = unflatten_context(flatten_context(SAMPLE_CONTEXT))
     start = time.monotonic()
-    p = render_preview("{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}", "jinja", ctx)
+    p = render_preview(
+        "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}",
+        "jinja",
+        ctx,
+    )
     assert time.monotonic() - start < 10
-    assert p.text is None and p.error and p.error.startswith("the template is too complex to preview: ")
+    assert (
+        p.text is None
+        and p.error
+        and p.error.startswith("the template is too complex to preview: ")
+    )
     huge = render_preview("{{ 'x' * 10 ** 9 }}", "jinja", ctx)
     assert huge.text is None and "too complex to preview" in (huge.error or "")
-    assert render_preview("{% for i in range(3) %}{{ i }}{% endfor %}\n", "jinja", ctx).text == "012\n"
+    assert (
+        render_preview("{% for i in range(3) %}{{ i }}{% endfor %}\n", "jinja", ctx).text == "012\n"
+    )
 
 
 # --------------------------------------------------------------------------- export
+
 
 def test_export_every_dialect_names_the_file() -> None:
     tpl = "Dear {{ customer.first_name | default('there') }},\nPlease pay {{ invoice.amount }}.\n"
@@ -207,6 +266,7 @@ def test_export_every_dialect_names_the_file() -> None:
 
 
 # --------------------------------------------------------------------------- saving
+
 
 def test_save_name_for() -> None:
     assert save_name_for("letter.docx", "text") == "letter.txt"
@@ -239,7 +299,11 @@ def test_save_detects_a_change_on_disk_and_keeps_both(tmp_path: Path) -> None:
     opened = disk_stamp(p)
     p.write_text("changed by a colleague\n")
     res = save_letter(p, "my edit\n", opened)
-    assert res.status == "conflict" and "changed on disk" in res.message and "letter (2).txt" in res.message
+    assert (
+        res.status == "conflict"
+        and "changed on disk" in res.message
+        and "letter (2).txt" in res.message
+    )
     assert p.read_text() == "changed by a colleague\n"
     both = save_letter(p, "my edit\n", opened, "keep-both")
     assert both.status == "saved" and both.path.name == "letter (2).txt"
@@ -284,6 +348,7 @@ def test_target_in_refuses_symlinks_out_of_the_folder(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- the editor's cards
 
+
 def test_editor_pieces_cover_the_letter_once_with_the_lead_finding_first() -> None:
     from letterlint.app_support import editor_pieces, finding_id
 
@@ -316,7 +381,9 @@ def test_groups_put_errors_first_and_whole_letter_notes_together() -> None:
     assert worst == sorted(worst, reverse=True)
     for name, items in groups:
         assert all(is_whole_letter(f) == (name == WHOLE_LETTER) for f in items)
-        assert [rank[f.severity] for f in items] == sorted((rank[f.severity] for f in items), reverse=True)
+        assert [rank[f.severity] for f in items] == sorted(
+            (rank[f.severity] for f in items), reverse=True
+        )
 
 
 def test_score_costs_add_up_to_what_the_score_loses() -> None:

@@ -41,11 +41,17 @@ def test_the_numbers_match_check(sample_audit) -> None:  # type: ignore[no-untyp
     assert s.median == statistics.median(scores)
     assert (s.lowest, s.highest) == (min(scores), max(scores))
     for cat in ("stigmatising-language", "legal-jargon", "threatening-tone"):
-        assert s.with_category[cat] == sum(1 for fr in letters if any(f.category == cat for f in fr.findings))
+        assert s.with_category[cat] == sum(
+            1 for fr in letters if any(f.category == cat for f in fr.findings)
+        )
     assert s.missing_cta == sum(1 for fr in letters if any(f.code == "LL401" for f in fr.findings))
-    assert s.findings_by_severity["error"] == sum(f.severity == "error" for fr in letters for f in fr.findings)
+    assert s.findings_by_severity["error"] == sum(
+        f.severity == "error" for fr in letters for f in fr.findings
+    )
     assert sum(s.findings_by_category.values()) == sum(len(fr.findings) for fr in letters)
-    assert [fr.to_dict() for fr in sample_audit.report.files] == [fr.to_dict() for fr in report.files]
+    assert [fr.to_dict() for fr in sample_audit.report.files] == [
+        fr.to_dict() for fr in report.files
+    ]
     # the five things to change first are the five rules that cost the most points
     points = [i.points for i in s.impacts]
     assert points == sorted(points, reverse=True)
@@ -56,11 +62,18 @@ def test_the_html_states_the_numbers(sample_audit, sample_html: str) -> None:  #
     s = sample_audit.summary
     assert "Prepared for Acme Energy" in sample_html
     assert f"{s.letters} letters audited on 2026-11-25" in sample_html
-    assert f'{s.mean:.0f}<small> / 100' in sample_html
+    assert f"{s.mean:.0f}<small> / 100" in sample_html
     for i in s.top_five:
         assert i.rule.code in sample_html
-    for section in ("Executive summary", "Five things to change first", "The findings in charts",
-                    "Every letter, worst first", "Letter by letter", "Could not read", "Method"):
+    for section in (
+        "Executive summary",
+        "Five things to change first",
+        "The findings in charts",
+        "Every letter, worst first",
+        "Letter by letter",
+        "Could not read",
+        "Method",
+    ):
         assert section in sample_html
     assert sample_html.count("<svg ") == 5
     assert sample_html.count('<section class="letter"') == len(sample_audit.pages) == 15
@@ -74,20 +87,24 @@ def test_the_html_is_self_contained(sample_html: str) -> None:
     # nothing is loaded from anywhere
     hrefs = re.findall(r'href="([^"]*)"', sample_html)
     method = _linked_sections(sample_html)
-    assert hrefs and all(h.startswith("#") or (h.startswith(("https://", "http://")) and f'href="{h}"' in method)
-                         for h in hrefs)
+    assert hrefs and all(
+        h.startswith("#") or (h.startswith(("https://", "http://")) and f'href="{h}"' in method)
+        for h in hrefs
+    )
     outside = re.sub(r'<a href="https?://[^"]*" rel="noopener noreferrer">', "", sample_html)
     # a sample payment link a rewrite adds is shown as text, marked as a sample value
     outside = re.sub(r'<span class="sample"[^>]*>[^<]*</span>', "", outside)
-    assert not re.search(r"https?://(?!www\.w3\.org/)", re.sub(r"<td>[^<]*</td>", "", outside.replace(method, "")))
+    assert not re.search(
+        r"https?://(?!www\.w3\.org/)", re.sub(r"<td>[^<]*</td>", "", outside.replace(method, ""))
+    )
 
 
 def _linked_sections(html: str) -> str:
     """The sections whose rule sources are links: the method (and the compliance section)."""
-    method = html[html.index('id="method"'):]
+    method = html[html.index('id="method"') :]
     if 'id="compliance"' in html:
         start = html.index('id="compliance"')
-        method = html[start:html.index('id="letters"', start)] + method
+        method = html[start : html.index('id="letters"', start)] + method
     return method
 
 
@@ -98,15 +115,19 @@ def test_sources_are_links_titled_by_the_source(sample_audit, sample_html: str) 
     assert linked
     for _, src in linked:
         title, url = split_source(src)
-        assert url and url in src and url not in title and title and not title.endswith((",", " at"))
-        assert f'<a href="{url}" rel="noopener noreferrer">{title}</a>'.replace("&", "&amp;") in \
-            sample_html.replace("&#39;", "'").replace("&#34;", '"')
+        assert (
+            url and url in src and url not in title and title and not title.endswith((",", " at"))
+        )
+        assert f'<a href="{url}" rel="noopener noreferrer">{title}</a>'.replace(
+            "&", "&amp;"
+        ) in sample_html.replace("&#39;", "'").replace("&#34;", '"')
     assert split_source("Plain English Campaign (2010)") == ("Plain English Campaign (2010)", None)
 
 
 def test_letter_text_is_escaped(tmp_path: Path) -> None:
     (tmp_path / "evil.html").write_text(
-        "<p>Dear debtor,</p><p>&lt;script&gt;alert(1)&lt;/script&gt; Failure to pay will result in legal action.</p>")
+        "<p>Dear debtor,</p><p>&lt;script&gt;alert(1)&lt;/script&gt; Failure to pay will result in legal action.</p>"
+    )
     (tmp_path / "evil.txt").write_text("Dear debtor, <img src=x onerror=alert(1)> pay now!!!\n")
     html = render_report(audit([tmp_path], today=DAY), ".html").decode()
     assert "<img" not in html and "<script>" not in html
@@ -118,7 +139,9 @@ def test_letter_text_is_escaped(tmp_path: Path) -> None:
 def test_letter_pages_are_worst_first_with_rewrites(sample_audit) -> None:  # type: ignore[no-untyped-def]
     scores = [p.result.score for p in sample_audit.pages]
     assert scores == sorted(scores)
-    docx_page = next(p for p in sample_audit.pages if p.result.path.endswith("bad-final-demand.docx"))
+    docx_page = next(
+        p for p in sample_audit.pages if p.result.path.endswith("bad-final-demand.docx")
+    )
     assert docx_page.excerpts and docx_page.passages
     for ex in docx_page.excerpts:
         for m in ex.marks:
@@ -136,8 +159,15 @@ def test_the_docx_report_holds_tables_and_charts(sample_audit) -> None:  # type:
     doc = Document(io.BytesIO(render_report(sample_audit, ".docx")))
     assert len(doc.inline_shapes) == 5
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    for section in ("Executive summary", "Five things to change first", "The findings in charts",
-                    "Every letter, worst first", "Letter by letter", "Could not read", "Method"):
+    for section in (
+        "Executive summary",
+        "Five things to change first",
+        "The findings in charts",
+        "Every letter, worst first",
+        "Letter by letter",
+        "Could not read",
+        "Method",
+    ):
         assert section in headings
     first = doc.tables[0]
     assert first.rows[1].cells[1].text == "15"
@@ -147,8 +177,15 @@ def test_the_docx_report_holds_tables_and_charts(sample_audit) -> None:  # type:
     assert len(rules_table.rows) == len(sample_audit.rules) + 1
     from docx.oxml.ns import qn
 
-    shaded = [r for p in doc.paragraphs for r in p.runs if r._r.rPr is not None and r._r.rPr.find(qn("w:shd")) is not None]
-    assert any("debtor" in r.text.lower() for r in shaded)  # flagged words are shaded, not highlighted loudly
+    shaded = [
+        r
+        for p in doc.paragraphs
+        for r in p.runs
+        if r._r.rPr is not None and r._r.rPr.find(qn("w:shd")) is not None
+    ]
+    assert any(
+        "debtor" in r.text.lower() for r in shaded
+    )  # flagged words are shaded, not highlighted loudly
     assert not [r for p in doc.paragraphs for r in p.runs if r.font.highlight_color is not None]
 
 
@@ -158,7 +195,9 @@ def test_unreadable_files_are_listed_and_the_rest_audited(tmp_path: Path) -> Non
     (folder / "broken.docx").write_bytes(b"PK\x03\x04 not a real docx")
     (folder / "scan.pdf").write_bytes(make_pdf([[]]))
     (folder / "binary.txt").write_bytes(b"\x00\x01\x02")
-    (folder / "letter.pdf").write_bytes(make_pdf([["Dear debtor,", "Failure to pay will result in legal action."]]))
+    (folder / "letter.pdf").write_bytes(
+        make_pdf([["Dear debtor,", "Failure to pay will result in legal action."]])
+    )
     (folder / "letter.odt").write_bytes(make_odt(["Dear debtor,", "We hereby demand payment."]))
     out = tmp_path / "report.html"
     proc = run_cli("audit", str(folder), "--report", str(out), cwd=tmp_path)
@@ -166,24 +205,39 @@ def test_unreadable_files_are_listed_and_the_rest_audited(tmp_path: Path) -> Non
     assert "Traceback" not in proc.stderr
     assert "17 letters audited" in proc.stderr and "3 could not be read" in proc.stderr
     html = out.read_text()
-    unread = html[html.index('id="unreadable"'):html.index('id="method"')]
-    for name, code in (("broken.docx", "corrupt-docx"), ("scan.pdf", "unreadable"), ("binary.txt", "binary")):
+    unread = html[html.index('id="unreadable"') : html.index('id="method"')]
+    for name, code in (
+        ("broken.docx", "corrupt-docx"),
+        ("scan.pdf", "unreadable"),
+        ("binary.txt", "binary"),
+    ):
         assert name in unread and code in unread
     assert "no text layer" in unread
     assert "letter.pdf" in html and "letter.odt" in html
 
     docx_out = tmp_path / "report.docx"
-    assert run_cli("audit", str(folder), "--report", str(docx_out), "--pages", "2", cwd=tmp_path).returncode == 2
+    assert (
+        run_cli(
+            "audit", str(folder), "--report", str(docx_out), "--pages", "2", cwd=tmp_path
+        ).returncode
+        == 2
+    )
     from docx import Document
 
     doc = Document(str(docx_out))
     unread_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "File")
-    assert {r.cells[0].text.rsplit("/", 1)[-1] for r in unread_table.rows[1:]} == {"broken.docx", "scan.pdf", "binary.txt"}
+    assert {r.cells[0].text.rsplit("/", 1)[-1] for r in unread_table.rows[1:]} == {
+        "broken.docx",
+        "scan.pdf",
+        "binary.txt",
+    }
 
 
 def test_audit_cli_writes_safely(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    ok = run_cli("audit", str(SAMPLES / "good-first-reminder.txt"), "--report", str(out), cwd=tmp_path)
+    ok = run_cli(
+        "audit", str(SAMPLES / "good-first-reminder.txt"), "--report", str(out), cwd=tmp_path
+    )
     assert ok.returncode == 0 and out.is_file()
     before = out.read_bytes()
     again = run_cli("audit", str(SAMPLES), "--report", str(out), cwd=tmp_path)
@@ -192,7 +246,9 @@ def test_audit_cli_writes_safely(tmp_path: Path) -> None:
     assert forced.returncode == 0 and out.read_bytes() != before
     bad = run_cli("audit", str(SAMPLES), "--report", str(tmp_path / "r.pdf"), cwd=tmp_path)
     assert bad.returncode == 2 and ".html or .docx" in bad.stderr
-    missing = run_cli("audit", str(tmp_path / "nope"), "--report", str(tmp_path / "r.html"), cwd=tmp_path)
+    missing = run_cli(
+        "audit", str(tmp_path / "nope"), "--report", str(tmp_path / "r.html"), cwd=tmp_path
+    )
     assert missing.returncode == 2 and "no such file" in missing.stderr
 
 
@@ -201,7 +257,7 @@ def test_pages_limit_keeps_every_letter_in_the_table(tmp_path: Path) -> None:
     assert len(a.pages) == 2
     html = render_report(a, ".html").decode()
     assert html.count('<section class="letter"') == 2
-    table = html[html.index('id="letters"'):html.index('id="pages"')]
+    table = html[html.index('id="letters"') : html.index('id="pages"')]
     assert table.count("<tr>") == 16
     write_report(a, tmp_path / "r.html")
     with pytest.raises(FileExistsError):
@@ -222,13 +278,22 @@ def test_an_empty_audit_still_writes_a_report(tmp_path: Path) -> None:
     assert Document(io.BytesIO(render_report(a, ".docx"))).tables
 
 
-def test_the_report_is_not_audited_on_the_next_run_and_duplicates_count_once(tmp_path: Path) -> None:
+def test_the_report_is_not_audited_on_the_next_run_and_duplicates_count_once(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "letters"
     shutil.copytree(SAMPLES, folder)
     out = folder / "audit.html"
     first = run_cli("audit", str(folder), "--report", str(out), cwd=tmp_path)
-    again = run_cli("audit", str(folder), str(folder / "bad-first-reminder.txt"), "--report", str(out), "--force",
-                    cwd=tmp_path)
+    again = run_cli(
+        "audit",
+        str(folder),
+        str(folder / "bad-first-reminder.txt"),
+        "--report",
+        str(out),
+        "--force",
+        cwd=tmp_path,
+    )
     assert first.returncode == again.returncode == 0, again.stderr
     assert "15 letters audited" in first.stderr and "15 letters audited" in again.stderr
 
@@ -255,7 +320,9 @@ def test_odd_file_names_do_not_break_the_reports(tmp_path: Path) -> None:
     a = audit([folder], client='Acme "Energy" <Ltd>', today=DAY)
     html = render_report(a, ".html").decode("utf-8")
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;.txt" in html
-    assert "Acme &#34;Energy&#34; &lt;Ltd&gt;" in html or "Acme &quot;Energy&quot; &lt;Ltd&gt;" in html
+    assert (
+        "Acme &#34;Energy&#34; &lt;Ltd&gt;" in html or "Acme &quot;Energy&quot; &lt;Ltd&gt;" in html
+    )
     from docx import Document
 
     doc = Document(io.BytesIO(render_report(a, ".docx")))
@@ -264,7 +331,8 @@ def test_odd_file_names_do_not_break_the_reports(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- what a reader sees
 
-def _docx(a) -> "object":  # type: ignore[no-untyped-def]
+
+def _docx(a) -> object:  # type: ignore[no-untyped-def]
     from docx import Document
 
     return Document(io.BytesIO(render_report(a, ".docx")))
@@ -288,8 +356,11 @@ def test_the_word_report_has_a_title_page_page_numbers_and_properties(sample_aud
     footer = sec.footer._element.xml
     assert "PAGE" in "".join(t.text for t in sec.footer._element.iter(qn("w:instrText")))
     assert 'w:fldCharType="begin"' in footer
-    summary = next(i for i, p in enumerate(doc.paragraphs)
-                   if p.text == "Executive summary" and p.style.name == "Heading 1")
+    summary = next(
+        i
+        for i, p in enumerate(doc.paragraphs)
+        if p.text == "Executive summary" and p.style.name == "Heading 1"
+    )
     title_page = doc.paragraphs[:summary]
     assert any(p.text == "Customer-first letter audit" for p in title_page)
     assert any("Prepared for Acme Energy" in p.text for p in title_page)
@@ -297,7 +368,9 @@ def test_the_word_report_has_a_title_page_page_numbers_and_properties(sample_aud
 
 
 def test_the_author_option_names_the_firm(tmp_path: Path) -> None:
-    a = audit([SAMPLES / "bad-first-reminder.txt"], client="Acme", author="Harbour Consulting", today=DAY)
+    a = audit(
+        [SAMPLES / "bad-first-reminder.txt"], client="Acme", author="Harbour Consulting", today=DAY
+    )
     doc = _docx(a)
     assert doc.core_properties.author == "Harbour Consulting"
     assert any("Prepared by Harbour Consulting" in p.text for p in doc.paragraphs)
@@ -316,7 +389,10 @@ def test_word_tables_have_fixed_widths_that_fit_the_page(sample_audit) -> None: 
         assert sum(widths) <= text_width
         for cell, width in zip(table.rows[0].cells, widths):  # each header word fits its column
             longest = max(cell.text.split(), key=len)
-            assert len(longest) * 0.62 * 9 / 72 * 914400 + 0.12 * 914400 <= width, (cell.text, width)
+            assert len(longest) * 0.62 * 9 / 72 * 914400 + 0.12 * 914400 <= width, (
+                cell.text,
+                width,
+            )
     letters = next(t for t in doc.tables if t.rows[0].cells[0].text == "Letter")
     assert [c.text for c in letters.rows[0].cells[:2]] == ["Letter", "Folder"]
     first = letters.rows[1].cells
@@ -324,9 +400,9 @@ def test_word_tables_have_fixed_widths_that_fit_the_page(sample_audit) -> None: 
 
 
 def test_sample_values_in_rewrites_are_marked(sample_audit, sample_html: str) -> None:  # type: ignore[no-untyped-def]
-    from letterlint.config import SAMPLE_CONTEXT
-
     from docx.oxml.ns import qn
+
+    from letterlint.config import SAMPLE_CONTEXT
 
     sampled = [ps for p in sample_audit.pages for ps in p.passages if ps.has_samples]
     assert sampled
@@ -335,7 +411,10 @@ def test_sample_values_in_rewrites_are_marked(sample_audit, sample_html: str) ->
         for text, sample in ps.parts:
             if sample:
                 assert text in {str(v) for group in SAMPLE_CONTEXT.values() for v in group.values()}
-                assert f'<span class="sample" title="sample value: replace it">{text}</span>' in sample_html
+                assert (
+                    f'<span class="sample" title="sample value: replace it">{text}</span>'
+                    in sample_html
+                )
     assert "are sample values" in sample_html
     doc = _docx(sample_audit)
     cells = [c for t in doc.tables for row in t.rows for c in row.cells]
@@ -344,34 +423,75 @@ def test_sample_values_in_rewrites_are_marked(sample_audit, sample_html: str) ->
     assert {r.text for r in marked} == {t for ps in sampled for t, s in ps.parts if s}
     assert any("are sample values" in p.text for p in doc.paragraphs)
     # a value the letter gave itself is never marked
-    docx_page = next(p for p in sample_audit.pages if p.result.path.endswith("bad-final-demand.docx"))
+    docx_page = next(
+        p for p in sample_audit.pages if p.result.path.endswith("bad-final-demand.docx")
+    )
     assert not any(s and "2,140.75" in t for ps in docx_page.passages for t, s in ps.parts)
 
 
-def _finding(text: str, code: str = "LL310") -> "object":
+def _finding(text: str, code: str = "LL310") -> object:
     from letterlint.model import Finding
 
-    return Finding(code=code, name="threatening-tone.shouting", category="threatening-tone", severity="warning",
-                   message="m", start=0, end=len(text), line=1, column=1, end_line=1, end_column=len(text) + 1,
-                   text=text)
+    return Finding(
+        code=code,
+        name="threatening-tone.shouting",
+        category="threatening-tone",
+        severity="warning",
+        message="m",
+        start=0,
+        end=len(text),
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=len(text) + 1,
+        text=text,
+    )
 
 
 def test_examples_are_wording_not_placeholders_or_reference_codes(sample_audit) -> None:  # type: ignore[no-untyped-def]
     from letterlint.audit import is_good_example
 
-    for text in ("{{ customer.name }}", "[Customer Name]", "*|FNAME|*", "INV-40218", "AC-558201 / INV-20931", "12345",
-                 "«Amount»", "x" * 120):
+    for text in (
+        "{{ customer.name }}",
+        "[Customer Name]",
+        "*|FNAME|*",
+        "INV-40218",
+        "AC-558201 / INV-20931",
+        "12345",
+        "«Amount»",
+        "x" * 120,
+    ):
         assert not is_good_example(_finding(text)), text
-    for text in ("FINAL DEMAND", "debtor", "!!!", "pay the sum of £40 IMMEDIATELY", "RE: INVOICE INV-40218 OVERDUE"):
+    for text in (
+        "FINAL DEMAND",
+        "debtor",
+        "!!!",
+        "pay the sum of £40 IMMEDIATELY",
+        "RE: INVOICE INV-40218 OVERDUE",
+    ):
         assert is_good_example(_finding(text)), text
     for i in sample_audit.summary.impacts:
         if i.example is not None:
             assert is_good_example(_finding(i.example, i.rule.code))
-            assert i.example.lower() in {" ".join(f.text.split()).lower() for fr in sample_audit.readable
-                                         for f in fr.findings if f.code == i.rule.code}
+            assert i.example.lower() in {
+                " ".join(f.text.split()).lower()
+                for fr in sample_audit.readable
+                for f in fr.findings
+                if f.code == i.rule.code
+            }
     # the examples come from letters that need work, not from the customer-first ones
-    good_texts = {" ".join(f.text.split()) for fr in sample_audit.readable if fr.score >= 80 for f in fr.findings}
-    bad_texts = {" ".join(f.text.split()) for fr in sample_audit.readable if fr.score < 80 for f in fr.findings}
+    good_texts = {
+        " ".join(f.text.split())
+        for fr in sample_audit.readable
+        if fr.score >= 80
+        for f in fr.findings
+    }
+    bad_texts = {
+        " ".join(f.text.split())
+        for fr in sample_audit.readable
+        if fr.score < 80
+        for f in fr.findings
+    }
     for i in sample_audit.summary.top_five:
         if i.example:
             assert i.example in bad_texts or i.example not in good_texts
@@ -381,8 +501,10 @@ def test_examples_are_wording_not_placeholders_or_reference_codes(sample_audit) 
 
 COMPLIANCE = ROOT / "examples" / "compliance"
 ALL_PACKS = ("core", "us-fdcpa", "uk-fca", "uk-b2b")
-US_CONTEXT = ("<!-- letterlint: letter jurisdiction=US sender-type=third-party-collector letter-type=validation-notice "
-              "initial-communication=true sent-date=2026-03-02 debt-type=consumer-financial-product channel=letter -->\n")
+US_CONTEXT = (
+    "<!-- letterlint: letter jurisdiction=US sender-type=third-party-collector letter-type=validation-notice "
+    "initial-communication=true sent-date=2026-03-02 debt-type=consumer-financial-product channel=letter -->\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -392,15 +514,21 @@ def compliance_audit(tmp_path_factory):  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("compliance")
     for f in COMPLIANCE.glob("*.md"):
         shutil.copy(f, folder / f.name)
-    (folder / "threat-us.md").write_text(US_CONTEXT + "Dear debtor,\n\nYou owe $1,250.00. If this balance is not "
-                                         "paid you could face arrest. Pay within 30 days.\n\nRegards, Collections\n")
+    (folder / "threat-us.md").write_text(
+        US_CONTEXT + "Dear debtor,\n\nYou owe $1,250.00. If this balance is not "
+        "paid you could face arrest. Pay within 30 days.\n\nRegards, Collections\n"
+    )
     good = (COMPLIANCE / "good-us-validation-notice.md").read_text()
     miranda = "We will use any information you give us to help collect the debt."
     assert miranda in good
     # the prescribed sentences share a line with wording that needs work
-    (folder / "notice-with-debtor.md").write_text(good.replace(miranda, miranda + " Pay now, debtor!!!"))
-    (folder / "no-context.txt").write_text("Dear customer,\n\nYour balance of $40 is overdue. Please pay it by "
-                                           "March 30, 2026 at example.com/pay.\n\nThank you,\nAccounts\n")
+    (folder / "notice-with-debtor.md").write_text(
+        good.replace(miranda, miranda + " Pay now, debtor!!!")
+    )
+    (folder / "no-context.txt").write_text(
+        "Dear customer,\n\nYour balance of $40 is overdue. Please pay it by "
+        "March 30, 2026 at example.com/pay.\n\nThank you,\nAccounts\n"
+    )
     return audit([folder], config=Config(packs=ALL_PACKS), today=DAY)
 
 
@@ -419,14 +547,18 @@ def test_the_compliance_section_counts_letters_per_provision(compliance_audit) -
         for f in fr.findings:
             if f.category == "compliance" and f.code in by_code:
                 fired.setdefault(f.code, set()).add(fr.path)
-    assert fired and {code: r.letters for code, r in by_code.items()} == {code: len(p) for code, p in fired.items()}
+    assert fired and {code: r.letters for code, r in by_code.items()} == {
+        code: len(p) for code, p in fired.items()
+    }
     arrest = by_code["LL720"]
     assert arrest.kind == "breach" and arrest.provision == "15 USC 1692e(4), (7)"
     assert arrest.examples == ((str(next(p for p in fired["LL720"])), "arrest"),)
     assert arrest.in_scope >= 3  # the three US letters are within it; the UK ones are not
     miranda = by_code["LL701"]
     assert miranda.kind == "missing" and miranda.provision == "15 USC 1692e(11)"
-    assert [Path(p).name for p, _ in miranda.examples] == ["threat-us.md"] and miranda.examples[0][1] is None
+    assert [Path(p).name for p, _ in miranda.examples] == ["threat-us.md"] and miranda.examples[0][
+        1
+    ] is None
     assert c.no_context == 1 and c.with_required_text == 2
     # breaches first, then by letters
     assert [r.kind for r in c.rows] == sorted((r.kind for r in c.rows), key=lambda k: k != "breach")
@@ -436,12 +568,15 @@ def test_the_html_compliance_section_links_its_provisions(compliance_audit) -> N
     from letterlint.audit import split_source
 
     html = render_report(compliance_audit, ".html").decode()
-    section = html[html.index('<h2 id="compliance">'):html.index('<h2 id="letters">')]
-    assert "Wording that must not be used" in section and "Required content that is missing" in section
+    section = html[html.index('<h2 id="compliance">') : html.index('<h2 id="letters">')]
+    assert (
+        "Wording that must not be used" in section and "Required content that is missing" in section
+    )
     for r in compliance_audit.compliance.rows:
         title, url = split_source(r.rule.sources[0])
-        assert f'<a href="{url}" rel="noopener noreferrer">{title}</a>'.replace("&", "&amp;") in \
-            section.replace("&#39;", "'")
+        assert f'<a href="{url}" rel="noopener noreferrer">{title}</a>'.replace(
+            "&", "&amp;"
+        ) in section.replace("&#39;", "'")
         assert f"{r.letters} of {r.in_scope}" in section
     assert "threat-us.md</a>: “arrest”" in section
     assert "1 letter had no context" in section
@@ -451,21 +586,32 @@ def test_the_html_compliance_section_links_its_provisions(compliance_audit) -> N
 def test_prescribed_text_is_marked_and_does_not_rank_a_letter_worst(compliance_audit) -> None:  # type: ignore[no-untyped-def]
     from letterlint.audit import ranking_score
 
-    page = next(p for p in compliance_audit.pages if p.result.path.endswith("notice-with-debtor.md"))
+    page = next(
+        p for p in compliance_audit.pages if p.result.path.endswith("notice-with-debtor.md")
+    )
     ex = next(ex for ex in page.excerpts if ex.required)
     required = "".join(t for t, _, req in ex.pieces() if req)
     assert "We are trying to collect a debt" in required and "debtor!!!" not in required
-    assert any(m is not None and not req for _, m, req in ex.pieces())  # "debtor" is flagged, outside it
+    assert any(
+        m is not None and not req for _, m, req in ex.pieces()
+    )  # "debtor" is flagged, outside it
     html = render_report(compliance_audit, ".html").decode()
     assert '<span class="required" title="required text' in html
-    assert ranking_score(page.result) == page.result.score  # its findings are not on the required text
+    assert (
+        ranking_score(page.result) == page.result.score
+    )  # its findings are not on the required text
     docx = _docx(compliance_audit)
     headings = [p.text for p in docx.paragraphs if p.style.name.startswith("Heading")]
     assert "Compliance" in headings and "Required content that is missing" in headings
     from docx.oxml.ns import qn
 
-    shaded = [r.text for p in docx.paragraphs for r in p.runs
-              if (shd := r._r.find(qn("w:rPr") + "/" + qn("w:shd"))) is not None and shd.get(qn("w:fill")) == "E4EFE7"]
+    shaded = [
+        r.text
+        for p in docx.paragraphs
+        for r in p.runs
+        if (shd := r._r.find(qn("w:rPr") + "/" + qn("w:shd"))) is not None
+        and shd.get(qn("w:fill")) == "E4EFE7"
+    ]
     assert any("trying to collect a debt" in t for t in shaded)
 
 
@@ -479,29 +625,62 @@ def test_findings_on_prescribed_wording_do_not_count_for_the_ranking() -> None:
     spans = ((0, 38),)
     assert on_required_text(on, spans) and not on_required_text(whole, spans)
     assert not on_required_text(replace_(on, category="compliance"), spans)
-    statutory = FileResult("a-notice.md", score([on, whole]), findings=(on, whole), prescribed=spans)
-    other = FileResult("b-letter.md", score([whole]) - 1, findings=(whole, replace_(on, code="LL311")))
+    statutory = FileResult(
+        "a-notice.md", score([on, whole]), findings=(on, whole), prescribed=spans
+    )
+    other = FileResult(
+        "b-letter.md", score([whole]) - 1, findings=(whole, replace_(on, code="LL311"))
+    )
     assert ranking_score(statutory) == score([whole]) > ranking_score(other)
     assert statutory.score < other.score  # by its score alone it would be ranked worst
-    assert [fr.path for fr in worst_first(Report(files=(statutory, other)))] == ["b-letter.md", "a-notice.md"]
+    assert [fr.path for fr in worst_first(Report(files=(statutory, other)))] == [
+        "b-letter.md",
+        "a-notice.md",
+    ]
 
 
 def test_audit_cli_takes_the_letter_context_and_packs_from_the_config(tmp_path: Path) -> None:
     (tmp_path / "letters").mkdir()
-    (tmp_path / "letters" / "threat.txt").write_text("Dear customer,\n\nYou owe $1,250.00. If this balance is not "
-                                                    "paid you could face arrest.\n\nRegards, Collections\n")
+    (tmp_path / "letters" / "threat.txt").write_text(
+        "Dear customer,\n\nYou owe $1,250.00. If this balance is not "
+        "paid you could face arrest.\n\nRegards, Collections\n"
+    )
     cfg = tmp_path / "letterlint.toml"
     cfg.write_text('packs = ["core", "us-fdcpa"]\n')
     out = tmp_path / "audit.html"
-    r = run_cli("audit", str(tmp_path / "letters"), "--report", str(out), "--config", str(cfg), "-q",
-                "--letter", "jurisdiction=US", "--letter", "sender-type=third-party-collector",
-                "--letter", "recipient-type=consumer", "--letter", "letter-type=reminder", "--no-cache")
+    r = run_cli(
+        "audit",
+        str(tmp_path / "letters"),
+        "--report",
+        str(out),
+        "--config",
+        str(cfg),
+        "-q",
+        "--letter",
+        "jurisdiction=US",
+        "--letter",
+        "sender-type=third-party-collector",
+        "--letter",
+        "recipient-type=consumer",
+        "--letter",
+        "letter-type=reminder",
+        "--no-cache",
+    )
     assert r.returncode == 0, r.stderr
     html = out.read_text()
-    section = html[html.index('<h2 id="compliance">'):html.index('<h2 id="letters">')]
+    section = html[html.index('<h2 id="compliance">') : html.index('<h2 id="letters">')]
     assert "LL720" in section and "15 USC 1692e(4), (7)" in section
     out.unlink()
-    r = run_cli("audit", str(tmp_path / "letters"), "--report", str(out), "--config", str(cfg), "-q", "--no-cache")
+    r = run_cli(
+        "audit",
+        str(tmp_path / "letters"),
+        "--report",
+        str(out),
+        "--config",
+        str(cfg),
+        "-q",
+        "--no-cache",
+    )
     section = out.read_text()
-    section = section[section.index('<h2 id="compliance">'):section.index('<h2 id="letters">')]
+    section = section[section.index('<h2 id="compliance">') : section.index('<h2 id="letters">')]
     assert "LL720" not in section and "1 letter had no context" in section

@@ -37,7 +37,9 @@ def _dicts(report) -> list[dict]:  # type: ignore[no-untyped-def]
     return [fr.to_dict() for fr in report.files]
 
 
-def test_cached_results_are_identical_and_skip_linting(letters: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cached_results_are_identical_and_skip_linting(
+    letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     plain = check_paths([letters])
     first = check_paths([letters], cache=True)
     assert (letters.parent / CACHE_DIR / DB_NAME).is_file()
@@ -59,15 +61,23 @@ def test_a_changed_letter_is_linted_again(letters: Path) -> None:
     again = check_paths([letters], cache=True)
     fresh = check_paths([letters])
     assert _dicts(again) == _dicts(fresh)
-    assert any(f.code == "LL101" for fr in again.files if fr.path.endswith("good-first-reminder.txt")
-               for f in fr.findings)
+    assert any(
+        f.code == "LL101"
+        for fr in again.files
+        if fr.path.endswith("good-first-reminder.txt")
+        for f in fr.findings
+    )
 
 
-def test_a_moved_letter_is_still_a_hit_with_its_new_path(letters: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_moved_letter_is_still_a_hit_with_its_new_path(
+    letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     check_paths([letters], cache=True)
     moved = letters.parent / "elsewhere"
     letters.rename(moved)
-    monkeypatch.setattr(Linter, "lint", lambda self, src: (_ for _ in ()).throw(AssertionError("linted")))
+    monkeypatch.setattr(
+        Linter, "lint", lambda self, src: (_ for _ in ()).throw(AssertionError("linted"))
+    )
     report = check_paths([moved], cache=True)
     assert all(fr.path.startswith(str(moved)) for fr in report.files)
 
@@ -79,8 +89,16 @@ def test_a_fully_cached_run_never_imports_spacy(letters: Path) -> None:
         rc = main(["check", "--format", "json", "--output-file", "out.json", {str(letters)!r}])
         print(rc, "spacy" in sys.modules)
     """)
-    env_run = lambda: subprocess.run([sys.executable, "-c", script], cwd=letters.parent, capture_output=True,  # noqa: E731
-                                     text=True, timeout=120)
+
+    def env_run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=letters.parent,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
     first = env_run()
     assert first.stdout.split() == ["2", "True"], first.stderr  # 2: the binary file
     cold = json.loads((letters.parent / "out.json").read_text())
@@ -89,7 +107,9 @@ def test_a_fully_cached_run_never_imports_spacy(letters: Path) -> None:
     assert json.loads((letters.parent / "out.json").read_text()) == cold
 
 
-def test_the_run_key_changes_with_rules_config_context_and_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_run_key_changes_with_rules_config_context_and_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = run_key(Config())
     assert run_key(Config()) == base
     assert run_key(Config(select=("LL1",))) != base
@@ -110,7 +130,8 @@ def test_editing_a_rule_invalidates_the_cache(letters: Path) -> None:
     rule_file = rules / "house.yaml"
 
     def write_rule(message: str) -> None:
-        rule_file.write_text(textwrap.dedent(f"""\
+        rule_file.write_text(
+            textwrap.dedent(f"""\
             rules:
               - code: LL291
                 name: legal-jargon.house-word
@@ -124,7 +145,8 @@ def test_editing_a_rule_invalidates_the_cache(letters: Path) -> None:
                 examples:
                   fail: ["Kind regards"]
                   pass: ["Thanks"]
-            """))
+            """)
+        )
 
     write_rule("first wording")
     config = Config(extend_rules=(str(rules),))
@@ -168,7 +190,9 @@ def test_no_cache_flag_and_environment_variable(letters: Path) -> None:
     assert (letters.parent / CACHE_DIR / DB_NAME).is_file()
 
 
-def test_the_cache_lives_beside_the_config_file(letters: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cache_lives_beside_the_config_file(
+    letters: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "letterlint.toml").write_text("fail-on = 'error'\n")
     sub = tmp_path / "deeper"
     sub.mkdir()
@@ -178,7 +202,9 @@ def test_the_cache_lives_beside_the_config_file(letters: Path, tmp_path: Path, m
     assert not (sub / CACHE_DIR).exists()
 
 
-def test_parallel_with_a_partly_filled_cache_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_with_a_partly_filled_cache_matches_serial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from corpus import write_corpus
 
@@ -205,11 +231,15 @@ def test_progress_is_reported_file_by_file(letters: Path) -> None:
 
 
 def test_no_progress_bar_when_not_on_a_terminal(letters: Path) -> None:
-    proc = run_cli("check", "--format", "json", str(letters / "good-first-reminder.txt"), cwd=letters.parent)
+    proc = run_cli(
+        "check", "--format", "json", str(letters / "good-first-reminder.txt"), cwd=letters.parent
+    )
     assert proc.returncode == 0 and proc.stderr == ""
 
 
-def test_the_progress_bar_draws_on_a_terminal(letters: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_progress_bar_draws_on_a_terminal(
+    letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import io
 
     from letterlint import cli
@@ -234,6 +264,7 @@ def test_the_progress_bar_draws_on_a_terminal(letters: Path, monkeypatch: pytest
 
 # --------------------------------------------------------------------------- baselines
 
+
 def test_a_baseline_hides_exactly_the_recorded_findings(letters: Path) -> None:
     base = letters.parent / "baseline.json"
     proc = run_cli("check", str(letters), "--write-baseline", str(base), cwd=letters.parent)
@@ -242,16 +273,24 @@ def test_a_baseline_hides_exactly_the_recorded_findings(letters: Path) -> None:
     data = json.loads(base.read_text())
     assert data["schema_version"] == 1
     assert "letters/bad-final-demand.txt" in data["files"]
-    clean = run_cli("check", str(letters), "--baseline", str(base), "--format", "json", cwd=letters.parent)
+    clean = run_cli(
+        "check", str(letters), "--baseline", str(base), "--format", "json", cwd=letters.parent
+    )
     report = json.loads(clean.stdout)
     assert all(fr["findings"] == [] for fr in report["files"])
     assert "not shown" in clean.stderr
 
     letter = letters / "bad-final-demand.txt"
     letter.write_text("Dear debtor,\n\n" + letter.read_text() + "\nYou are a debtor in default.\n")
-    after = run_cli("check", str(letters), "--baseline", str(base), "--format", "json", cwd=letters.parent)
-    new = [(f["code"], f["text"]) for fr in json.loads(after.stdout)["files"] for f in fr["findings"]]
-    before = sum(e["count"] for e in data["files"]["letters/bad-final-demand.txt"] if e["code"] == "LL101")
+    after = run_cli(
+        "check", str(letters), "--baseline", str(base), "--format", "json", cwd=letters.parent
+    )
+    new = [
+        (f["code"], f["text"]) for fr in json.loads(after.stdout)["files"] for f in fr["findings"]
+    ]
+    before = sum(
+        e["count"] for e in data["files"]["letters/bad-final-demand.txt"] if e["code"] == "LL101"
+    )
     assert new.count(("LL101", "debtor")) == 2, (new, before)  # two more than were recorded
     assert after.returncode == 2  # an error finding, plus the unreadable file
 
@@ -269,9 +308,13 @@ def test_a_bad_baseline_is_a_clear_error(letters: Path, tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{\n  'no': 1\n}")
     proc = run_cli("check", str(letters), "--baseline", str(tmp_path / "bad.json"), cwd=tmp_path)
     assert proc.returncode == 2 and "bad.json:2" in proc.stderr and "Traceback" not in proc.stderr
-    proc = run_cli("check", str(letters), "--baseline", str(tmp_path / "missing.json"), cwd=tmp_path)
+    proc = run_cli(
+        "check", str(letters), "--baseline", str(tmp_path / "missing.json"), cwd=tmp_path
+    )
     assert proc.returncode == 2 and "--write-baseline" in proc.stderr
-    (tmp_path / "other.json").write_text('{"schema_version": 1, "files": {"a.txt": [{"code": "LL101"}]}}')
+    (tmp_path / "other.json").write_text(
+        '{"schema_version": 1, "files": {"a.txt": [{"code": "LL101"}]}}'
+    )
     proc = run_cli("check", str(letters), "--baseline", str(tmp_path / "other.json"), cwd=tmp_path)
     assert proc.returncode == 2 and "'code', 'text'" in proc.stderr
 
@@ -286,7 +329,9 @@ def test_old_entries_are_pruned_and_hits_kept_fresh(letters: Path) -> None:
     with sqlite3.connect(db_path) as db:
         n = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
         db.execute("UPDATE results SET used = ?", (month_ago,))
-        db.execute("INSERT INTO results VALUES ('stale-old-letter', 'old-run', ?, x'00')", (month_ago,))
+        db.execute(
+            "INSERT INTO results VALUES ('stale-old-letter', 'old-run', ?, x'00')", (month_ago,)
+        )
     check_paths([letters], cache=True)  # every letter is a hit: they are marked as used
     with sqlite3.connect(db_path) as db:
         rows = dict(db.execute("SELECT key, used FROM results").fetchall())
@@ -301,7 +346,9 @@ def test_a_baseline_survives_edits_to_the_letter(letters: Path) -> None:
     assert all(len(e["text"]) <= 60 for e in recorded)  # no letter bodies copied into the baseline
     letter = letters / "bad-first-reminder.txt"
     letter.write_text(letter.read_text().replace("our records indicate", "our records show"))
-    proc = run_cli("check", str(letter), "--baseline", str(base), "--format", "json", cwd=letters.parent)
+    proc = run_cli(
+        "check", str(letter), "--baseline", str(base), "--format", "json", cwd=letters.parent
+    )
     assert json.loads(proc.stdout)["files"][0]["findings"] == [], proc.stdout
     assert proc.returncode == 0
 
@@ -338,5 +385,7 @@ def test_a_cache_with_damaged_pages_is_rebuilt(letters: Path) -> None:
     store = ResultCache.open(Config())
     from letterlint.cache import content_key
 
-    key = content_key(store.run, (letters / "bad-first-reminder.txt").read_bytes(), None, ".txt", ())
+    key = content_key(
+        store.run, (letters / "bad-first-reminder.txt").read_bytes(), None, ".txt", ()
+    )
     assert key in store.get_many([key])

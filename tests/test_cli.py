@@ -8,8 +8,10 @@ from pathlib import Path
 from .conftest import SAMPLES, run_cli
 
 BAD = "Dear Sir/Madam,\n\nAs a debtor you must remit the sum of £40 forthwith!!!\n"
-GOOD = ("Dear Sam,\n\nYour bill of £40 was due on 1 May. Please pay by 20 May 2026 at https://pay.example.com "
-        "or call us on 0300 123 4567. If paying is hard, call us and we will agree a plan.\n\nKind regards,\nPriya Shah\n")
+GOOD = (
+    "Dear Sam,\n\nYour bill of £40 was due on 1 May. Please pay by 20 May 2026 at https://pay.example.com "
+    "or call us on 0300 123 4567. If paying is hard, call us and we will agree a plan.\n\nKind regards,\nPriya Shah\n"
+)
 
 
 def _write(tmp: Path, name: str, text: str | bytes) -> Path:
@@ -59,18 +61,26 @@ def test_unreadable_input_exits_2_and_others_are_still_checked(tmp_path: Path) -
 
 def test_every_format_reports_a_file_error(tmp_path: Path) -> None:
     _write(tmp_path, "t.j2", "Dear {{ name },\n")
-    for fmt, needle in (("text", "error[template-syntax]"), ("json", '"template-syntax"'),
-                        ("sarif", "template-syntax"), ("github", "::error file=t.j2")):
+    for fmt, needle in (
+        ("text", "error[template-syntax]"),
+        ("json", '"template-syntax"'),
+        ("sarif", "template-syntax"),
+        ("github", "::error file=t.j2"),
+    ):
         r = run_cli("check", "t.j2", "--format", fmt, cwd=tmp_path)
         assert r.returncode == 2 and needle in r.stdout, (fmt, r.stdout)
 
 
 def test_select_and_ignore(tmp_path: Path) -> None:
     _write(tmp_path, "bad.txt", BAD)
-    r = run_cli("check", "bad.txt", "--select", "stigmatising-language", "--format", "json", cwd=tmp_path)
+    r = run_cli(
+        "check", "bad.txt", "--select", "stigmatising-language", "--format", "json", cwd=tmp_path
+    )
     codes = {f["code"] for f in json.loads(r.stdout)["files"][0]["findings"]}
     assert codes == {"LL101"}
-    r = run_cli("check", "bad.txt", "--ignore", "LL1,legal-jargon", "--format", "json", cwd=tmp_path)
+    r = run_cli(
+        "check", "bad.txt", "--ignore", "LL1,legal-jargon", "--format", "json", cwd=tmp_path
+    )
     cats = {f["category"] for f in json.loads(r.stdout)["files"][0]["findings"]}
     assert "stigmatising-language" not in cats and "legal-jargon" not in cats and cats
 
@@ -88,7 +98,11 @@ def test_bad_option_exits_2() -> None:
 
 def test_config_in_pyproject_and_unknown_key(tmp_path: Path) -> None:
     _write(tmp_path, "bad.txt", BAD)
-    _write(tmp_path, "pyproject.toml", '[tool.letterlint]\nignore = ["stigmatising-language"]\nfail-on = "error"\n')
+    _write(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.letterlint]\nignore = ["stigmatising-language"]\nfail-on = "error"\n',
+    )
     r = run_cli("check", "bad.txt", "--format", "json", cwd=tmp_path)
     codes = {f["code"] for f in json.loads(r.stdout)["files"][0]["findings"]}
     assert "LL101" not in codes
@@ -117,7 +131,11 @@ def test_exclude_and_per_file_ignores(tmp_path: Path) -> None:
     _write(tmp_path / "letters", "~$a.docx", b"lock")
     _write(tmp_path / "letters", ".hidden.txt", BAD)
     _write(tmp_path / "letters", "notes.py", "print(1)")
-    _write(tmp_path, "letterlint.toml", 'exclude = ["letters/statutory"]\n[per-file-ignores]\n"letters/a.txt" = ["LL101"]\n')
+    _write(
+        tmp_path,
+        "letterlint.toml",
+        'exclude = ["letters/statutory"]\n[per-file-ignores]\n"letters/a.txt" = ["LL101"]\n',
+    )
     r = run_cli("check", "letters", "--format", "json", cwd=tmp_path)
     data = json.loads(r.stdout)
     assert [f["path"] for f in data["files"]] == ["letters/a.txt"]
@@ -128,7 +146,14 @@ def test_exclude_and_per_file_ignores(tmp_path: Path) -> None:
 def test_stdin(tmp_path: Path) -> None:
     r = run_cli("check", "-", cwd=tmp_path, input=BAD.encode())
     assert r.returncode == 1 and "-:3:6: LL101" in r.stdout
-    r = run_cli("check", "-", "--stdin-filename", "x.html", cwd=tmp_path, input=b"<p>Dear&nbsp;Sir/Madam,</p>")
+    r = run_cli(
+        "check",
+        "-",
+        "--stdin-filename",
+        "x.html",
+        cwd=tmp_path,
+        input=b"<p>Dear&nbsp;Sir/Madam,</p>",
+    )
     assert "LL501" in r.stdout
 
 
@@ -147,7 +172,14 @@ def test_rules_and_rule_commands() -> None:
     assert "LL101  stigmatising-language.debtor" in r.stdout
     r = run_cli("rule", "LL101")
     assert r.returncode == 0
-    for section in ("What it finds", "Why it matters", "Sources", "Example", "Use instead", "Fix safety"):
+    for section in (
+        "What it finds",
+        "Why it matters",
+        "Sources",
+        "Example",
+        "Use instead",
+        "Fix safety",
+    ):
         assert section in r.stdout
     r = run_cli("rule", "threatening-tone.shouting")
     assert r.returncode == 0 and "LL310" in r.stdout
@@ -188,13 +220,17 @@ def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
 
 
-def test_check_without_a_path_checks_the_current_folder(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_without_a_path_checks_the_current_folder(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write(in_tmp, "bad.txt", BAD)
     assert cli.main(["check"]) == 1
     assert "bad.txt:3:6: LL101" in capsys.readouterr().out
 
 
-def test_an_empty_folder_is_a_warning_not_a_silent_success(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_empty_folder_is_a_warning_not_a_silent_success(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (in_tmp / "letters").mkdir()
     _write(in_tmp / "letters", "notes.py", "print(1)")
     assert cli.main(["check", "letters"]) == 0
@@ -206,7 +242,9 @@ def test_an_empty_folder_is_a_warning_not_a_silent_success(in_tmp: Path, capsys:
     assert "no letters found" not in capsys.readouterr().err
 
 
-def test_audit_refuses_a_report_of_no_letters(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_refuses_a_report_of_no_letters(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (in_tmp / "empty").mkdir()
     assert cli.main(["audit", "empty", "--report", "audit.html"]) == 2
     err = capsys.readouterr().err
@@ -218,8 +256,9 @@ def test_audit_refuses_a_report_of_no_letters(in_tmp: Path, capsys: pytest.Captu
     assert not (in_tmp / "audit.html").exists() and not (in_tmp / "audit.docx").exists()
 
 
-def test_fix_stdin_writes_the_fixed_text_to_stdout(in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_stdin_writes_the_fixed_text_to_stdout(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from letterlint import fix_text
 
     expected = fix_text(BAD)
@@ -228,7 +267,11 @@ def test_fix_stdin_writes_the_fixed_text_to_stdout(in_tmp: Path, monkeypatch: py
     out = capsys.readouterr()
     assert out.out == expected.text and "As a customer you must pay" in out.out
     n = expected.applied
-    assert n >= 1 and f"Fixed {n} problem{'s' if n != 1 else ''};" in out.err and not list(in_tmp.iterdir())
+    assert (
+        n >= 1
+        and f"Fixed {n} problem{'s' if n != 1 else ''};" in out.err
+        and not list(in_tmp.iterdir())
+    )
     _stdin(monkeypatch, BAD.encode())
     assert cli.main(["fix", "-", "--diff"]) == 1
     assert "+As a customer" in capsys.readouterr().out
@@ -240,7 +283,9 @@ def test_fix_stdin_writes_the_fixed_text_to_stdout(in_tmp: Path, monkeypatch: py
 
 
 @pytest.mark.parametrize("command", ["check", "fix", "rewrite", "export", "audit", "rules", "rule"])
-def test_every_help_lists_exit_codes_and_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_help_lists_exit_codes_and_an_example(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exc:
         cli.main([command, "--help"])
     assert exc.value.code == 0
@@ -272,25 +317,40 @@ def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
 
 # --------------------------------------------------------------------------- rewrite with the letter's context
 
-DEFAULT_NOTICE = ("Dear Ms Patel,\n\nThis notice is served under section 87(1) of the Consumer Credit Act 1974, and you "
-                  "must remit the arrears forthwith hereunder.\n\nYou owe £240. Pay by 30 March 2026 or we will take "
-                  "legal action against you.\n\nRegards,\nHarbour Finance\n")
-STATUTORY = ("This notice is served under section 87(1) of the Consumer Credit Act 1974, and you must remit the arrears "
-             "forthwith hereunder.")
+DEFAULT_NOTICE = (
+    "Dear Ms Patel,\n\nThis notice is served under section 87(1) of the Consumer Credit Act 1974, and you "
+    "must remit the arrears forthwith hereunder.\n\nYou owe £240. Pay by 30 March 2026 or we will take "
+    "legal action against you.\n\nRegards,\nHarbour Finance\n"
+)
+STATUTORY = (
+    "This notice is served under section 87(1) of the Consumer Credit Act 1974, and you must remit the arrears "
+    "forthwith hereunder."
+)
 
 
-def test_rewrite_uses_the_config_and_letter_context_and_keeps_prescribed_wording(tmp_path: Path) -> None:
+def test_rewrite_uses_the_config_and_letter_context_and_keeps_prescribed_wording(
+    tmp_path: Path,
+) -> None:
     letter = tmp_path / "default-notice.txt"
     letter.write_text(DEFAULT_NOTICE)
     cfg = tmp_path / "letterlint.toml"
     cfg.write_text('packs = ["core", "uk-fca"]\n')
-    context = ["--letter", "jurisdiction=UK", "--letter", "recipient-type=consumer", "--letter", "letter-type=default-notice"]
+    context = [
+        "--letter",
+        "jurisdiction=UK",
+        "--letter",
+        "recipient-type=consumer",
+        "--letter",
+        "letter-type=default-notice",
+    ]
     r = run_cli("rewrite", str(letter), "--config", str(cfg), *context)
     assert r.returncode == 0, r.stderr
     assert STATUTORY in r.stdout  # statutory wording: verbatim, jargon and all
     assert "legal action" not in r.stdout  # the rest of the letter is still rewritten
     plain = run_cli("rewrite", str(letter))  # no pack, no context: the sentence is ordinary wording
-    assert plain.returncode == 0 and STATUTORY not in plain.stdout and "forthwith" not in plain.stdout
+    assert (
+        plain.returncode == 0 and STATUTORY not in plain.stdout and "forthwith" not in plain.stdout
+    )
     bad = run_cli("rewrite", str(letter), "--config", str(cfg), "--letter", "letter-type=summons")
     assert bad.returncode == 2 and "letter-type" in bad.stderr and "Traceback" not in bad.stderr
 

@@ -15,8 +15,10 @@ def codes(findings) -> list[str]:
 
 
 def test_debt_collector_disclosure_and_judgment_debtor_are_not_stigmatising() -> None:
-    text = ("This communication is from a debt collector. The court order names you as the judgment debtor. "
-            'The form calls you the "debtor" in section 2.')
+    text = (
+        "This communication is from a debt collector. The court order names you as the judgment debtor. "
+        'The form calls you the "debtor" in section 2.'
+    )
     assert "LL101" not in codes(check_text(text))
 
 
@@ -28,15 +30,19 @@ def test_allow_words_exempt_jargon_and_stigma() -> None:
 
 
 def test_off_on_region_in_markdown() -> None:
-    text = ("Dear Sam,\n\n<!-- letterlint: off -->\n> Section 86B says the debtor must be told...\n"
-            "<!-- letterlint: on -->\n\nYou are a debtor.\n")
+    text = (
+        "Dear Sam,\n\n<!-- letterlint: off -->\n> Section 86B says the debtor must be told...\n"
+        "<!-- letterlint: on -->\n\nYou are a debtor.\n"
+    )
     found = [f for f in check_text(text, kind="markdown") if f.code == "LL101"]
     assert [f.line for f in found] == [7]
 
 
 def test_disable_for_rest_of_file_and_next_line_in_jinja() -> None:
-    text = ("Hello {{ name }},\nYou are a debtor.\n{# letterlint: disable-next-line=LL101 #}\nDebtors pay late.\n"
-            "{# letterlint: disable=stigmatising-language #}\nDebtor again.\n")
+    text = (
+        "Hello {{ name }},\nYou are a debtor.\n{# letterlint: disable-next-line=LL101 #}\nDebtors pay late.\n"
+        "{# letterlint: disable=stigmatising-language #}\nDebtor again.\n"
+    )
     found = [f.line for f in check_text(text, kind="jinja") if f.code == "LL101"]
     assert found == [2]
 
@@ -86,7 +92,9 @@ def test_templates_folder_is_relative_to_the_config_file(tmp_path: Path) -> None
 
 def test_config_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
     (tmp_path / "ctx.yaml").write_text("customer:\n  first_name: Sam\n")
-    (tmp_path / "pyproject.toml").write_text('[tool.letterlint]\ncontext = "ctx.yaml"\nexclude = ["archive/*"]\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.letterlint]\ncontext = "ctx.yaml"\nexclude = ["archive/*"]\n'
+    )
     sub = tmp_path / "a" / "b"
     sub.mkdir(parents=True)
     cfg = Config.load(start=sub)
@@ -109,7 +117,11 @@ def test_template_variables_against_context(tmp_path: Path) -> None:
     from letterlint.engine import Linter
     from letterlint.readers import read_text
 
-    src = read_text("Dear {{ customer.first_name }},\nPlease pay {{ invoice.amount }} by {{ invoice.due_date }}.\n", "t.j2", "jinja")
+    src = read_text(
+        "Dear {{ customer.first_name }},\nPlease pay {{ invoice.amount }} by {{ invoice.due_date }}.\n",
+        "t.j2",
+        "jinja",
+    )
     res = Linter(Config(), context_file=str(ctx)).lint(src)
     undefined = [f for f in res.findings if f.code == "LL801"]
     assert [f.text for f in undefined] == ["{{ invoice.due_date }}"]

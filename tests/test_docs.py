@@ -9,8 +9,11 @@ from .conftest import ROOT
 
 
 def test_rule_catalogue_is_current() -> None:
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_rule_docs.py"), "--check"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_rule_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -34,17 +37,37 @@ def test_pre_commit_hook_definition() -> None:
     import yaml
 
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert hook["id"] == "letterlint" and hook["entry"] == "letterlint check" and hook["language"] == "python"
+    assert (
+        hook["id"] == "letterlint"
+        and hook["entry"] == "letterlint check"
+        and hook["language"] == "python"
+    )
     files = re.compile(hook["files"])
-    for name in ("a.txt", "b.md", "c.html", "d.htm", "e.docx", "f.eml", "g.j2", "h.jinja", "i.jinja2", "j.hbs",
-                 "k.handlebars", "l.mustache", "m.liquid"):
+    for name in (
+        "a.txt",
+        "b.md",
+        "c.html",
+        "d.htm",
+        "e.docx",
+        "f.eml",
+        "g.j2",
+        "h.jinja",
+        "i.jinja2",
+        "j.hbs",
+        "k.handlebars",
+        "l.mustache",
+        "m.liquid",
+    ):
         assert files.search(name), name
     assert not files.search("setup.py")
 
 
 def test_rewrite_examples_are_current() -> None:
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_rewrite_examples.py"), "--check"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_rewrite_examples.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 

@@ -21,17 +21,31 @@ Kind regards,
 """
 
 CONTEXTS = [
-    {"customer": {"first_name": "Zoë & <Sam> \"O'Neil\""}, "invoice": {"number": "INV-1", "amount": "£5 & 6p",
-     "due_date": "3 May 2026"}, "payment": {"link": "https://pay.example.com/?a=1&b=<2>"},
-     "company": {"phone": "0300 123 4567"}, "help": {"url": ""}, "sender": {"name": "Renée D'Arcy"}},
-    {"customer": {"first_name": "Åsa"}, "invoice": {"number": "INV-2", "amount": "€12.00", "due_date": "4 June 2026"},
-     "payment": {"link": ""}, "company": {"phone": "+44 300 123 4567"}, "help": {"url": "https://help.example.com"},
-     "sender": {"name": "Tom"}},
+    {
+        "customer": {"first_name": 'Zoë & <Sam> "O\'Neil"'},
+        "invoice": {"number": "INV-1", "amount": "£5 & 6p", "due_date": "3 May 2026"},
+        "payment": {"link": "https://pay.example.com/?a=1&b=<2>"},
+        "company": {"phone": "0300 123 4567"},
+        "help": {"url": ""},
+        "sender": {"name": "Renée D'Arcy"},
+    },
+    {
+        "customer": {"first_name": "Åsa"},
+        "invoice": {"number": "INV-2", "amount": "€12.00", "due_date": "4 June 2026"},
+        "payment": {"link": ""},
+        "company": {"phone": "+44 300 123 4567"},
+        "help": {"url": "https://help.example.com"},
+        "sender": {"name": "Tom"},
+    },
 ]
 
 
 def jinja(ctx: dict) -> str:
-    return Environment(undefined=StrictUndefined, keep_trailing_newline=True).from_string(TEMPLATE).render(ctx)
+    return (
+        Environment(undefined=StrictUndefined, keep_trailing_newline=True)
+        .from_string(TEMPLATE)
+        .render(ctx)
+    )
 
 
 @pytest.mark.parametrize("ctx", CONTEXTS, ids=["escapes", "empty-values"])
@@ -61,7 +75,9 @@ def test_handlebars_round_trip(ctx: dict) -> None:
 def test_jinja2_round_trip_is_identity_in_output() -> None:
     out = export_template(TEMPLATE, "jinja2")
     for ctx in CONTEXTS:
-        assert Environment(undefined=StrictUndefined, keep_trailing_newline=True).from_string(out).render(ctx) == jinja(ctx)
+        assert Environment(undefined=StrictUndefined, keep_trailing_newline=True).from_string(
+            out
+        ).render(ctx) == jinja(ctx)
 
 
 def test_mailchimp_hubspot_salesforce_plain_syntax() -> None:
@@ -72,7 +88,10 @@ def test_mailchimp_hubspot_salesforce_plain_syntax() -> None:
     assert "{{ contact.firstname }}" in hub and "{% if contact.payment_link %}" in hub
     simple = "Dear {{ customer.first_name | default('Customer') }}, pay {{ invoice.amount }}.\n"
     sf = export_template(simple, "salesforce")
-    assert sf == 'Dear {!BLANKVALUE(Contact.FirstName, "Customer")}, pay {!Contact.InvoiceAmount__c}.\n'
+    assert (
+        sf
+        == 'Dear {!BLANKVALUE(Contact.FirstName, "Customer")}, pay {!Contact.InvoiceAmount__c}.\n'
+    )
     plain = export_template("Dear {{ customer.first_name }}, {braces} stay.\n", "plain")
     assert plain == "Dear {customer_first_name}, {{braces}} stay.\n"
     assert plain.format(customer_first_name="Sam") == "Dear Sam, {braces} stay.\n"
@@ -88,17 +107,23 @@ def test_mailchimp_hubspot_salesforce_plain_syntax() -> None:
         ("mailchimp", "{% if a > 3 %}x{% endif %}", "condition"),
     ],
 )
-def test_untranslatable_constructs_fail_with_the_line(dialect: str, source: str, needle: str) -> None:
+def test_untranslatable_constructs_fail_with_the_line(
+    dialect: str, source: str, needle: str
+) -> None:
     with pytest.raises(ExportError) as exc:
         export_template(source, dialect)
     assert needle in str(exc.value)
 
 
 def test_mapping_renames_fields_and_rejects_unknown_names() -> None:
-    out = export_template("Hi {{ customer.first_name }}\n", "mailchimp", mapping={"customer.first_name": "FIRSTNAME"})
+    out = export_template(
+        "Hi {{ customer.first_name }}\n", "mailchimp", mapping={"customer.first_name": "FIRSTNAME"}
+    )
     assert out == "Hi *|FIRSTNAME|*\n"
     with pytest.raises(ExportError, match="does not use"):
-        export_template("Hi {{ customer.first_name }}\n", "mailchimp", mapping={"customer.nickname": "NICK"})
+        export_template(
+            "Hi {{ customer.first_name }}\n", "mailchimp", mapping={"customer.nickname": "NICK"}
+        )
 
 
 def test_docx_has_real_mergefields_that_a_mail_merge_fills(tmp_path: Path) -> None:
@@ -112,16 +137,26 @@ def test_docx_has_real_mergefields_that_a_mail_merge_fills(tmp_path: Path) -> No
     path = tmp_path / "t.docx"
     path.write_bytes(data)
     with MailMerge(str(path)) as mm:
-        assert mm.get_merge_fields() == {"customer_first_name", "invoice_amount", "invoice_due_date"}
-        mm.merge(customer_first_name="Zoë & Sam", invoice_amount="£5", invoice_due_date="3 May 2026")
+        assert mm.get_merge_fields() == {
+            "customer_first_name",
+            "invoice_amount",
+            "invoice_due_date",
+        }
+        mm.merge(
+            customer_first_name="Zoë & Sam", invoice_amount="£5", invoice_due_date="3 May 2026"
+        )
         mm.write(str(tmp_path / "out.docx"))
     text = "\n".join(p.text for p in Document(str(tmp_path / "out.docx")).paragraphs)
     assert "Dear Zoë & Sam," in text and "Please pay £5 by 3 May 2026." in text
 
 
 def test_html_email_escapes_the_text_and_keeps_placeholders() -> None:
-    out = export_template("Dear {{ customer.first_name }},\n\nA & B <ltd> owe you nothing.\n", "html-email")
-    assert "A &amp; B &lt;ltd&gt;" in out and "{{ customer.first_name }}" in out and "<p style=" in out
+    out = export_template(
+        "Dear {{ customer.first_name }},\n\nA & B <ltd> owe you nothing.\n", "html-email"
+    )
+    assert (
+        "A &amp; B &lt;ltd&gt;" in out and "{{ customer.first_name }}" in out and "<p style=" in out
+    )
 
 
 def test_export_cli(tmp_path: Path) -> None:
@@ -135,7 +170,9 @@ def test_export_cli(tmp_path: Path) -> None:
     r = run_cli("export", "t.j2", "--to", "docx", cwd=tmp_path)
     assert r.returncode == 2 and "-o" in r.stderr
     (tmp_path / "map.yaml").write_text("customer.first_name: FIRSTNAME\n")
-    r = run_cli("export", "t.j2", "--to", "mailchimp", "--map", "map.yaml", "-o", "mc.txt", cwd=tmp_path)
+    r = run_cli(
+        "export", "t.j2", "--to", "mailchimp", "--map", "map.yaml", "-o", "mc.txt", cwd=tmp_path
+    )
     assert r.returncode == 0 and "*|FIRSTNAME|*" in (tmp_path / "mc.txt").read_text()
     r = run_cli("export", "t.j2", "--to", "mailchimp", "-o", "mc.txt", cwd=tmp_path)
     assert r.returncode == 2 and "already exists" in r.stderr
@@ -151,19 +188,34 @@ def test_every_dialect_exports_a_rewrite_of_a_sample(tmp_path: Path) -> None:
         assert out
 
 
-@pytest.mark.parametrize("ctx, expected", [
-    ({"customer_first_name": 'Zoë "Z" & Co', "payment_link": "https://pay.example.com/?a=1&b=2", "company_phone": "0300"},
-     ['Dear Zoë "Z" & Co,', "Pay at https://pay.example.com/?a=1&b=2.", "Bye."]),
-    ({"customer_first_name": "", "payment_link": "", "company_phone": "0300 123 4567"},
-     ["Dear there,", "Call us on 0300 123 4567.", "Bye."]),
-])
-def test_docx_defaults_and_conditions_are_word_if_fields(tmp_path: Path, ctx: dict, expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    "ctx, expected",
+    [
+        (
+            {
+                "customer_first_name": 'Zoë "Z" & Co',
+                "payment_link": "https://pay.example.com/?a=1&b=2",
+                "company_phone": "0300",
+            },
+            ['Dear Zoë "Z" & Co,', "Pay at https://pay.example.com/?a=1&b=2.", "Bye."],
+        ),
+        (
+            {"customer_first_name": "", "payment_link": "", "company_phone": "0300 123 4567"},
+            ["Dear there,", "Call us on 0300 123 4567.", "Bye."],
+        ),
+    ],
+)
+def test_docx_defaults_and_conditions_are_word_if_fields(
+    tmp_path: Path, ctx: dict, expected: list[str]
+) -> None:
     from docx import Document
     from mailmerge import MailMerge
     from mailmerge.mergeoptions import MailMergeOptions
 
-    src = ("Dear {{ customer.first_name | default('there') }},\n"
-           "{% if payment.link %}Pay at {{ payment.link }}.{% else %}Call us on {{ company.phone }}.{% endif %}\nBye.\n")
+    src = (
+        "Dear {{ customer.first_name | default('there') }},\n"
+        "{% if payment.link %}Pay at {{ payment.link }}.{% else %}Call us on {{ company.phone }}.{% endif %}\nBye.\n"
+    )
     data = export_template(src, "docx")
     xml = Document(io.BytesIO(data)).element.xml
     assert ' IF "' in xml and '" = "" "' in xml and '" &lt;&gt; "" "' in xml
@@ -184,5 +236,11 @@ def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "t.j2").write_text("Hi {{ customer.first_name }}\n", encoding="utf-8")
     r = run_cli("export", "t.j2", "--to", "liquid", "-o", "no/such/folder/out.liquid", cwd=tmp_path)
     assert r.returncode == 2 and "cannot write" in r.stderr and "Traceback" not in r.stderr
-    r = run_cli("rewrite", str(SAMPLES / "bad-first-reminder.txt"), "-o", "no/such/folder/x.j2", cwd=tmp_path)
+    r = run_cli(
+        "rewrite",
+        str(SAMPLES / "bad-first-reminder.txt"),
+        "-o",
+        "no/such/folder/x.j2",
+        cwd=tmp_path,
+    )
     assert r.returncode == 2 and "cannot write" in r.stderr and "Traceback" not in r.stderr

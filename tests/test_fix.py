@@ -10,7 +10,7 @@ from letterlint import fix_text
 from letterlint.fixes import apply_edits
 from letterlint.model import Edit
 
-from .conftest import assert_snapshot, run_cli, SAMPLES
+from .conftest import SAMPLES, assert_snapshot, run_cli
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,11 @@ def test_fix_text_is_stable_and_bounded() -> None:
 def test_fixes_never_touch_template_code() -> None:
     src = "Hello {{ debtor.name }},\n{% if debtor_late %}As a debtor, remit payment.{% endif %}\n{# hereby #}\n"
     res = fix_text(src, kind="jinja")
-    assert "{{ debtor.name }}" in res.text and "{% if debtor_late %}" in res.text and "{# hereby #}" in res.text
+    assert (
+        "{{ debtor.name }}" in res.text
+        and "{% if debtor_late %}" in res.text
+        and "{# hereby #}" in res.text
+    )
     assert "As a customer, pay." in res.text
 
 
@@ -67,14 +71,22 @@ def test_fix_cli_diff_writes_nothing(tmp_path: Path) -> None:
 
 def test_fix_cli_writes_atomically_and_keeps_encoding(tmp_path: Path) -> None:
     p = tmp_path / "a.txt"
-    p.write_bytes("Dear Sam,\r\n\r\nYou are a debtor. Pay \u20ac5 forthwith!!!\r\n".encode("cp1252"))
+    p.write_bytes(
+        "Dear Sam,\r\n\r\nYou are a debtor. Pay \u20ac5 forthwith!!!\r\n".encode("cp1252")
+    )
     q = tmp_path / "b.txt"
     q.write_bytes(b"\xef\xbb\xbfHello Sam,\nYou are a debtor.\n")
     r = run_cli("fix", ".", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert p.read_bytes() == "Dear Sam,\r\n\r\nYou are a customer. Pay \u20ac5 forthwith.\r\n".encode("cp1252")
+    assert (
+        p.read_bytes()
+        == "Dear Sam,\r\n\r\nYou are a customer. Pay \u20ac5 forthwith.\r\n".encode("cp1252")
+    )
     assert q.read_bytes() == b"\xef\xbb\xbfHello Sam,\nYou are a customer.\n"
-    assert sorted(x.name for x in tmp_path.iterdir()) == ["a.txt", "b.txt"]  # no temporary files left
+    assert sorted(x.name for x in tmp_path.iterdir()) == [
+        "a.txt",
+        "b.txt",
+    ]  # no temporary files left
 
 
 def test_fix_cli_leaves_unfixable_files_alone(tmp_path: Path) -> None:
@@ -84,7 +96,11 @@ def test_fix_cli_leaves_unfixable_files_alone(tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     r = run_cli("fix", ".", cwd=tmp_path)
     assert r.returncode == 2
-    assert "error[template-syntax]" in r.stdout and "not fixed" in r.stdout and "error[binary]" in r.stdout
+    assert (
+        "error[template-syntax]" in r.stdout
+        and "not fixed" in r.stdout
+        and "error[binary]" in r.stdout
+    )
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
@@ -99,8 +115,10 @@ def test_urls_paths_and_text_after_placeholders_are_never_edited() -> None:
     md = "Please pay now!!! Pay [online](https://pay.example.com/debtor/remit).\nOr go to https://pay.example.com/#!/pay\n"
     out = fix_text(md, kind="markdown").text
     assert "(https://pay.example.com/debtor/remit)" in out and "#!/pay" in out and "now." in out
-    assert fix_text("Pay at {{ base }}/debtor/remit. You are a debtor.", kind="jinja").text == \
-        "Pay at {{ base }}/debtor/remit. You are a customer."
+    assert (
+        fix_text("Pay at {{ base }}/debtor/remit. You are a debtor.", kind="jinja").text
+        == "Pay at {{ base }}/debtor/remit. You are a customer."
+    )
 
 
 def test_fix_writes_through_a_symlink_and_keeps_permissions(tmp_path: Path) -> None:

@@ -31,7 +31,9 @@ def folder(tmp_path: Path) -> Path:
 def test_format_snapshot(folder: Path, fmt: str) -> None:
     r = run_cli("check", "letters", "--format", fmt, cwd=folder)
     assert r.returncode == 2  # broken.j2 cannot be parsed
-    out = r.stdout.replace(f'"version": "{__version__}"', '"version": "VERSION"')  # snapshots outlive releases
+    out = r.stdout.replace(
+        f'"version": "{__version__}"', '"version": "VERSION"'
+    )  # snapshots outlive releases
     assert_snapshot(f"format.{fmt}", out)
 
 

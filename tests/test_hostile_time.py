@@ -38,14 +38,17 @@ def _repeat(unit: str, size: int) -> str:
 
 
 def assert_linear(unit: str, kind: str = "text") -> None:
-    get_linter().lint(read_text("Dear Sam, thank you.", "warm.txt"))  # spaCy loaded outside the timing
+    get_linter().lint(
+        read_text("Dear Sam, thank you.", "warm.txt")
+    )  # spaCy loaded outside the timing
     for _ in range(3):  # a busy machine can slow one measurement: measured again before failing
         small = _lint_seconds(_repeat(unit, SMALL), kind)
         large = _lint_seconds(_repeat(unit, LARGE), kind)
         if large <= max(FLOOR, 4 * SLACK * small):
             return
     assert large <= max(FLOOR, 4 * SLACK * small), (
-        f"{unit[:30]!r} x{LARGE // len(unit)} ({kind}): {large:.3f}s vs {small:.3f}s at a quarter of the size")
+        f"{unit[:30]!r} x{LARGE // len(unit)} ({kind}): {large:.3f}s vs {small:.3f}s at a quarter of the size"
+    )
 
 
 FAMILIES = [
@@ -67,18 +70,54 @@ FAMILIES = [
 ]
 
 
-@pytest.mark.parametrize(("unit", "kind"), FAMILIES, ids=[f"{k}:{u.strip()[:12]}" for u, k in FAMILIES])
-def test_a_letter_four_times_as_long_takes_at_most_about_four_times_as_long(unit: str, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("unit", "kind"), FAMILIES, ids=[f"{k}:{u.strip()[:12]}" for u, k in FAMILIES]
+)
+def test_a_letter_four_times_as_long_takes_at_most_about_four_times_as_long(
+    unit: str, kind: str
+) -> None:
     assert_linear(unit, kind)
 
 
-_PIECES = st.sampled_from(["!", "?", ".", " ", "\n", "a", "A", "{{", "}}", "{%", "%}", "[", "](", "/", "@",
-                           "www.", "#!", "<!--", "debtor ", "you have failed to ", "bailiffs ", "PAY ",
-                           "will not ", ", ", "\u2014", "{x}", "${", "*|", "<<", "\u00ab"])
+_PIECES = st.sampled_from(
+    [
+        "!",
+        "?",
+        ".",
+        " ",
+        "\n",
+        "a",
+        "A",
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "[",
+        "](",
+        "/",
+        "@",
+        "www.",
+        "#!",
+        "<!--",
+        "debtor ",
+        "you have failed to ",
+        "bailiffs ",
+        "PAY ",
+        "will not ",
+        ", ",
+        "\u2014",
+        "{x}",
+        "${",
+        "*|",
+        "<<",
+        "\u00ab",
+    ]
+)
 
 
-@settings(max_examples=4, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.lists(_PIECES, min_size=1, max_size=6).map("".join))
 def test_doubling_any_repeated_pattern_at_most_roughly_doubles_the_time(unit: str) -> None:
     assert_linear(unit)

@@ -32,7 +32,11 @@ def test_required_literals(pattern: str, expected: set[str] | None) -> None:
 def test_gate_is_sound_on_every_example_and_sample() -> None:
     rules = load_rules(("core",))
     texts = [ex.text for r in rules for ex in (*r.fail_examples, *r.pass_examples)]
-    texts += [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir() if p.suffix != ".docx"]
+    texts += [
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in SAMPLES.iterdir()
+        if p.suffix != ".docx"
+    ]
     patterns = [p.regex for r in rules for p in r.patterns]
     patterns += [p for r in rules for p in r.options.get("text-patterns", ())]
     checked = 0
@@ -55,7 +59,9 @@ def test_windowed_search_finds_what_a_full_scan_finds(monkeypatch: pytest.Monkey
     from letterlint import check_text
     from letterlint.config import Config
 
-    letters = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.glob("bad-*.txt"))]
+    letters = [
+        p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.glob("bad-*.txt"))
+    ]
     long_text = "\n\n".join(letters * 3)
     assert len(long_text) > 4 * matching.WINDOW
     cfg = Config(select=("threatening-tone", "stigmatising-language.blame"))
@@ -71,7 +77,9 @@ def test_letters_whose_lower_case_is_not_exact_are_searched_whole() -> None:
     from .conftest import SAMPLES
 
     # "ı" (dotless i) matches "i" under IGNORECASE but is not lower-cased to it
-    assert "LL301" in {f.code for f in check_text("Dear Sam, we will take legal act\u0131on against you.")}
+    assert "LL301" in {
+        f.code for f in check_text("Dear Sam, we will take legal act\u0131on against you.")
+    }
     # "İ" lower-cases to two characters, which would shift every gate offset
     letter = (SAMPLES / "bad-final-demand.txt").read_text(encoding="utf-8")
     plain = {(f.code, f.text) for f in check_text(letter)}

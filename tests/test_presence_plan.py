@@ -29,7 +29,9 @@ def _present_reference(a: Analysis, opts: dict[str, Any]) -> bool:
     if floating is not None and floating.search(a.text) is None:
         floating = None
     for s, e in a.sentences:
-        if (anchored is not None and anchored.match(a.text, s, e)) or (floating is not None and floating.search(a.text, s, e)):
+        if (anchored is not None and anchored.match(a.text, s, e)) or (
+            floating is not None and floating.search(a.text, s, e)
+        ):
             return True
     return False
 
@@ -42,10 +44,19 @@ def _analyse(text: str) -> Analysis:
 
 
 def test_presence_plan_agrees_with_the_reference() -> None:
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir() if p.suffix != ".docx"]
+    texts = [
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in SAMPLES.iterdir()
+        if p.suffix != ".docx"
+    ]
     texts += [ex.text for r in load_rules(("core",)) for ex in (*r.fail_examples, *r.pass_examples)]
     # characters that case-insensitive matching folds differently from str.lower()
-    texts += ["Pleaſe pay by 1 March.", "PLEASE PAY BY 1 MARCH. ΟΔΟΣ", "Pay ınstalments online", "Call İstanbul"]
+    texts += [
+        "Pleaſe pay by 1 March.",
+        "PLEASE PAY BY 1 MARCH. ΟΔΟΣ",
+        "Pay ınstalments online",
+        "Call İstanbul",
+    ]
     compiled = get_linter().compiled
     checked = 0
     for text in texts:
@@ -53,6 +64,10 @@ def test_presence_plan_agrees_with_the_reference() -> None:
         occ = compiled.gate_words(a)
         for exact in {lower_is_exact(a.text, a.lowered), False}:
             for rule, plan in compiled._presence:
-                assert plan.present(a, occ, exact) == _present_reference(a, rule.options), (rule.code, exact, text)
+                assert plan.present(a, occ, exact) == _present_reference(a, rule.options), (
+                    rule.code,
+                    exact,
+                    text,
+                )
                 checked += 1
     assert checked > 500

@@ -30,7 +30,7 @@ def test_html_finding_points_at_the_raw_html() -> None:
     src = "<p>Dear Sam,</p>\n<p>As a <b>debtor</b> you must pay &pound;40 by 3 May.</p>"
     findings = check_text(src, kind="html")
     f = next(f for f in findings if f.code == "LL101")
-    assert src[f.start:f.end] == f.text == "debtor"
+    assert src[f.start : f.end] == f.text == "debtor"
     assert (f.line, f.column) == (2, 12)
 
 
@@ -43,12 +43,22 @@ def test_html_block_elements_end_sentences() -> None:
 
 
 def test_docx_reads_header_body_table_footer_and_text_box_once() -> None:
-    data = make_docx("Dear Sam,\nPlease pay by 3 May.", header="Acme Ltd", footer="Registered in England",
-                     table=[["Amount", "£40.00"], ["Due", "3 May 2026"]], textbox="Call 0300 123 4567")
+    data = make_docx(
+        "Dear Sam,\nPlease pay by 3 May.",
+        header="Acme Ltd",
+        footer="Registered in England",
+        table=[["Amount", "£40.00"], ["Due", "3 May 2026"]],
+        textbox="Call 0300 123 4567",
+    )
     src = read_bytes(data, "letter.docx")
     lines = src.text.split("\n")
     assert lines[0] == "Acme Ltd"
-    assert lines.index("Dear Sam,") < lines.index("Amount") < lines.index("£40.00") < lines.index("Registered in England")
+    assert (
+        lines.index("Dear Sam,")
+        < lines.index("Amount")
+        < lines.index("£40.00")
+        < lines.index("Registered in England")
+    )
     assert src.text.count("Call 0300 123 4567") == 1
     assert lines[-1] == "Call 0300 123 4567"  # text boxes come last
     assert "See the box: " in lines
@@ -78,8 +88,10 @@ def test_docx_caps_formatting_counts_as_shouting() -> None:
 
 
 def test_eml_subject_and_plain_body() -> None:
-    raw = (b"From: a@example.com\r\nTo: b@example.com\r\nSubject: FINAL DEMAND\r\nMIME-Version: 1.0\r\n"
-           b"Content-Type: text/plain; charset=utf-8\r\n\r\nDear debtor,\r\nplease pay.\r\n")
+    raw = (
+        b"From: a@example.com\r\nTo: b@example.com\r\nSubject: FINAL DEMAND\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nDear debtor,\r\nplease pay.\r\n"
+    )
     res = check_bytes(raw, "mail.eml")
     assert res.error is None
     by_code = {f.code: f for f in res.findings}
@@ -88,8 +100,10 @@ def test_eml_subject_and_plain_body() -> None:
 
 
 def test_eml_html_body_is_linted_as_visible_text() -> None:
-    raw = (b"Subject: Your account\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
-           b"<p>Dear Sam,</p><p>You are a <b>debtor</b>.</p>")
+    raw = (
+        b"Subject: Your account\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        b"<p>Dear Sam,</p><p>You are a <b>debtor</b>.</p>"
+    )
     res = check_bytes(raw, "mail.eml")
     f = next(f for f in res.findings if f.code == "LL101")
     assert f.text == "debtor"
@@ -188,7 +202,9 @@ def test_readability_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("letterlint tried to download NLTK data")
 
     monkeypatch.setattr(nltk, "download", refuse)
-    long_letter = "Dear Sam,\n\n" + " ".join(["Notwithstanding the aforementioned considerations, remittance is requisite."] * 20)
+    long_letter = "Dear Sam,\n\n" + " ".join(
+        ["Notwithstanding the aforementioned considerations, remittance is requisite."] * 20
+    )
     findings = check_text(long_letter)
     assert any(f.code == "LL601" for f in findings)
 
@@ -200,11 +216,20 @@ def test_shouting_outside_ascii_is_still_found() -> None:
 
 # --------------------------------------------------------------------------- PDF and OpenDocument
 
+
 def test_pdf_text_layer_is_linted_page_by_page() -> None:
-    pdf = make_pdf([["Dear debtor,", "Failure to pay will result in legal action."], ["Page two (kind words)."]])
+    pdf = make_pdf(
+        [
+            ["Dear debtor,", "Failure to pay will result in legal action."],
+            ["Page two (kind words)."],
+        ]
+    )
     src = read_bytes(pdf, "letter.pdf")
     assert src.kind == "pdf"
-    assert src.text == "Dear debtor,\nFailure to pay will result in legal action.\n\nPage two (kind words)."
+    assert (
+        src.text
+        == "Dear debtor,\nFailure to pay will result in legal action.\n\nPage two (kind words)."
+    )
     res = check_bytes(pdf, "letter.pdf")
     assert res.error is None
     codes = {f.code for f in res.findings}
@@ -228,11 +253,18 @@ def test_a_pdf_with_too_many_pages_is_refused() -> None:
 
 
 def test_odt_headers_body_tables_and_footers_are_read_once_in_order() -> None:
-    odt = make_odt(["Dear debtor,", "We hereby demand payment."], heading="Reminder",
-                   table=[["Amount", "£84.20"]], footer="Acme Ltd, 1 High Street")
+    odt = make_odt(
+        ["Dear debtor,", "We hereby demand payment."],
+        heading="Reminder",
+        table=[["Amount", "£84.20"]],
+        footer="Acme Ltd, 1 High Street",
+    )
     src = read_bytes(odt, "letter.odt")
     assert src.kind == "odt"
-    assert src.text == "Reminder\nDear debtor,\nWe hereby demand payment.\nAmount\n£84.20\nAcme Ltd, 1 High Street"
+    assert (
+        src.text
+        == "Reminder\nDear debtor,\nWe hereby demand payment.\nAmount\n£84.20\nAcme Ltd, 1 High Street"
+    )
     res = check_bytes(odt, "letter.odt")
     assert {"LL101", "LL201"} <= {f.code for f in res.findings}
 

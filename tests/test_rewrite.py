@@ -37,8 +37,12 @@ def _out_kind(letter: Path, rw) -> str:
 def test_rewrite_of_bad_sample_is_clean_and_keeps_facts(letter: Path) -> None:
     rw, visible = _rewrite(letter)
     findings = check_text(rw.template, kind=_out_kind(letter, rw))
-    serious = [(f.code, f.text) for f in findings if f.severity in ("error", "warning")
-               and f.category in ("stigmatising-language", "legal-jargon", "threatening-tone")]
+    serious = [
+        (f.code, f.text)
+        for f in findings
+        if f.severity in ("error", "warning")
+        and f.category in ("stigmatising-language", "legal-jargon", "threatening-tone")
+    ]
     reported = [(f.code, f.text) for f in rw.unrewritten]
     assert serious == reported  # what is left is what the rewrite says it could not rewrite
     assert len(serious) <= 3
@@ -51,8 +55,10 @@ def test_rewrite_of_bad_sample_is_clean_and_keeps_facts(letter: Path) -> None:
 
 
 def test_calm_next_step_is_said_once_and_bailiffs_are_dropped() -> None:
-    text = ("Dear Sir/Madam,\n\nWe will take legal action. We will issue court proceedings. "
-            "Bailiffs will call at your home. Please pay £40 by 3 May 2026.\n\nCredit Control\n")
+    text = (
+        "Dear Sir/Madam,\n\nWe will take legal action. We will issue court proceedings. "
+        "Bailiffs will call at your home. Please pay £40 by 3 May 2026.\n\nCredit Control\n"
+    )
     rw = rewrite_text(text)
     assert rw.template.count("court") == 1
     assert "ailiff" not in rw.template
@@ -61,12 +67,23 @@ def test_calm_next_step_is_said_once_and_bailiffs_are_dropped() -> None:
 
 
 def test_specifics_become_schema_variables() -> None:
-    text = ("Dear Ms Patel,\n\nInvoice INV-20931 for £84.20 was due on 1 May 2026. Please pay by 14 May 2026 at "
-            "https://pay.example.com/x or call 0300 123 4567, or email billing@example.com. If paying is hard, "
-            "call us and we will agree a plan.\n\nKind regards,\nTom Hughes\nAccounts Adviser\n")
+    text = (
+        "Dear Ms Patel,\n\nInvoice INV-20931 for £84.20 was due on 1 May 2026. Please pay by 14 May 2026 at "
+        "https://pay.example.com/x or call 0300 123 4567, or email billing@example.com. If paying is hard, "
+        "call us and we will agree a plan.\n\nKind regards,\nTom Hughes\nAccounts Adviser\n"
+    )
     rw = rewrite_text(text)
-    for var in ("customer.title", "customer.last_name", "invoice.number", "invoice.amount", "payment.link",
-                "company.phone", "company.email", "sender.name", "sender.role"):
+    for var in (
+        "customer.title",
+        "customer.last_name",
+        "invoice.number",
+        "invoice.amount",
+        "payment.link",
+        "company.phone",
+        "company.email",
+        "sender.name",
+        "sender.role",
+    ):
         assert "{{ " + var + " }}" in rw.template, var
     assert rw.context["customer"] == {"title": "Ms", "last_name": "Patel"}
     assert rw.context["sender"] == {"name": "Tom Hughes", "role": "Accounts Adviser"}
@@ -75,12 +92,22 @@ def test_specifics_become_schema_variables() -> None:
 
 
 def test_handlebars_to_jinja() -> None:
-    assert to_jinja("Hi {{first_name}} {{#if late}}x{{else}}y{{/if}}{{! note }}") == \
-        "Hi {{ first_name }} {% if late %}x{% else %}y{% endif %}"
+    assert (
+        to_jinja("Hi {{first_name}} {{#if late}}x{{else}}y{{/if}}{{! note }}")
+        == "Hi {{ first_name }} {% if late %}x{% else %}y{% endif %}"
+    )
 
 
 def test_rewrite_cli_outputs_and_refuses_to_overwrite(tmp_path: Path) -> None:
-    r = run_cli("rewrite", str(SAMPLES / "bad-final-demand.txt"), "-o", "out.j2", "--context-out", "ctx.yaml", cwd=tmp_path)
+    r = run_cli(
+        "rewrite",
+        str(SAMPLES / "bad-final-demand.txt"),
+        "-o",
+        "out.j2",
+        "--context-out",
+        "ctx.yaml",
+        cwd=tmp_path,
+    )
     assert r.returncode == 0, r.stderr
     ctx = yaml.safe_load((tmp_path / "ctx.yaml").read_text())
     assert ctx["invoice"]["amount"] == "£1,876.43"
@@ -97,14 +124,26 @@ def test_rewrite_cli_outputs_and_refuses_to_overwrite(tmp_path: Path) -> None:
 def test_docx_rewrite_keeps_layout_and_re_lints_clean(tmp_path: Path) -> None:
     from letterlint import check_bytes
 
-    r = run_cli("rewrite", str(SAMPLES / "bad-final-demand.docx"), "-o", "friendly.docx", "--context-out", "c.yaml",
-                cwd=tmp_path)
+    r = run_cli(
+        "rewrite",
+        str(SAMPLES / "bad-final-demand.docx"),
+        "-o",
+        "friendly.docx",
+        "--context-out",
+        "c.yaml",
+        cwd=tmp_path,
+    )
     assert r.returncode == 0, r.stderr
     data = (tmp_path / "friendly.docx").read_bytes()
     res = check_bytes(data, "friendly.docx")
     assert res.error is None
-    body = [f for f in res.findings if f.severity in ("error", "warning")
-            and f.category in ("stigmatising-language", "legal-jargon") or f.severity == "error"]
+    body = [
+        f
+        for f in res.findings
+        if f.severity in ("error", "warning")
+        and f.category in ("stigmatising-language", "legal-jargon")
+        or f.severity == "error"
+    ]
     assert not body, [(f.code, f.text) for f in body]
     text = read_bytes(data, "x.docx").text
     assert text.splitlines()[0] == "Acme Recoveries – Ref AR-2291"  # the header is kept
@@ -126,9 +165,14 @@ def test_rewrite_of_templates_keeps_their_code_and_renders() -> None:
     dunning.render()
 
 
-@pytest.mark.parametrize("amount", ["£1,234.56", "$ 40", "€12,00", "GBP 1,234.56", "1 234,56 EUR", "EUR 1.234,56", "12.00 USD"])
+@pytest.mark.parametrize(
+    "amount",
+    ["£1,234.56", "$ 40", "€12,00", "GBP 1,234.56", "1 234,56 EUR", "EUR 1.234,56", "12.00 USD"],
+)
 def test_amounts_in_common_currency_formats_become_the_amount_variable(amount: str) -> None:
-    rw = rewrite_text(f"Dear Sam,\n\nPlease pay {amount} by 3 May 2026.\n\nKind regards,\nTom Hughes\n")
+    rw = rewrite_text(
+        f"Dear Sam,\n\nPlease pay {amount} by 3 May 2026.\n\nKind regards,\nTom Hughes\n"
+    )
     assert rw.context["invoice"]["amount"] == amount
     assert amount not in rw.template and amount in rw.render()
 
@@ -136,9 +180,11 @@ def test_amounts_in_common_currency_formats_become_the_amount_variable(amount: s
 def test_info_level_threats_are_softened_once() -> None:
     """Loss-of-service and added-cost warnings at info level are rewritten too, and the calm
     sentence a rewrite wrote is not rewritten again (no doubled sentence)."""
-    letter = ("Dear Sam,\n\nYour invoice of £120.00 is now overdue. Please pay by 3 May 2026.\n\n"
-              "If it stays unpaid, your service will be suspended and reactivation costs will be added.\n\n"
-              "Regards,\nAnn\n")
+    letter = (
+        "Dear Sam,\n\nYour invoice of £120.00 is now overdue. Please pay by 3 May 2026.\n\n"
+        "If it stays unpaid, your service will be suspended and reactivation costs will be added.\n\n"
+        "Regards,\nAnn\n"
+    )
     out = rewrite_text(letter).template
     assert "suspended" not in out and "reactivation costs" not in out
     assert "Please pay by" in out
@@ -148,8 +194,10 @@ def test_info_level_threats_are_softened_once() -> None:
 
 
 def test_jargon_without_plain_wording_gets_a_fallback() -> None:
-    letter = ("Dear Sam,\n\nWe note that you are now in default of our agreement. Please pay £80.00 by 3 May 2026.\n\n"
-              "Regards,\nAnn\n")
+    letter = (
+        "Dear Sam,\n\nWe note that you are now in default of our agreement. Please pay £80.00 by 3 May 2026.\n\n"
+        "Regards,\nAnn\n"
+    )
     out = rewrite_text(letter).template
     assert "in default" not in out
     assert "you are now not keeping to our agreement." in out

@@ -18,30 +18,62 @@ from letterlint.rewrite import rewrite_eml, rewrite_source, rewrite_text
 from .conftest import SAMPLES
 
 #: The fragment a bad split leaves ("... 2013. Are legally entitled to do so.").
-FRAGMENT = re.compile(r"(?:^|[.!?]\s+)(Are|Is|Was|Were|Will|Shall|Have|Has|Had|Can|Could|Would|Should|Must|May)\s+"
-                      r"(?!you\b|we\b|they\b|it\b|there\b|this\b|that\b|these\b|those\b|your\b|our\b|the\b|a\b|an\b|I\b)[a-z]")
+FRAGMENT = re.compile(
+    r"(?:^|[.!?]\s+)(Are|Is|Was|Were|Will|Shall|Have|Has|Had|Can|Could|Would|Should|Must|May)\s+"
+    r"(?!you\b|we\b|they\b|it\b|there\b|this\b|that\b|these\b|those\b|your\b|our\b|the\b|a\b|an\b|I\b)[a-z]"
+)
 DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.I)
 LEADING_COMMA = re.compile(r"(?:^|[.!?]\s+|\n)[,;]", re.M)
 LOWER_START = re.compile(r"[.!?]\s+[a-z]")
 
-OPENERS = ["We wrote to you last month about your account", "Our records show the balance is unpaid",
-           "Pursuant to our terms, in line with Section 9.2, the balance is due", "You have failed to pay",
-           "The debtor must pay IMMEDIATELY", "Please pay the amount", "We hereby demand payment forthwith"]
-THREATS = ["or we will take you to court", "and bailiffs will visit your home", "otherwise we will tell your employer",
-           "failing which we will have no choice but to pass the matter to our solicitors", "and we thank you"]
-FACTS = ["£1,234.56", "$40.00", "INV-2041", "3 May 2026", "https://pay.example.com/a1", "billing@example.com",
-         "0300 123 4567", "{{ invoice.amount }}", "{{ $total }}", "{{ .Amount }}", "{$amount}", "%BALANCE%",
-         "[Customer Name]", "<<Amount>>"]
+OPENERS = [
+    "We wrote to you last month about your account",
+    "Our records show the balance is unpaid",
+    "Pursuant to our terms, in line with Section 9.2, the balance is due",
+    "You have failed to pay",
+    "The debtor must pay IMMEDIATELY",
+    "Please pay the amount",
+    "We hereby demand payment forthwith",
+]
+THREATS = [
+    "or we will take you to court",
+    "and bailiffs will visit your home",
+    "otherwise we will tell your employer",
+    "failing which we will have no choice but to pass the matter to our solicitors",
+    "and we thank you",
+]
+FACTS = [
+    "£1,234.56",
+    "$40.00",
+    "INV-2041",
+    "3 May 2026",
+    "https://pay.example.com/a1",
+    "billing@example.com",
+    "0300 123 4567",
+    "{{ invoice.amount }}",
+    "{{ $total }}",
+    "{{ .Amount }}",
+    "{$amount}",
+    "%BALANCE%",
+    "[Customer Name]",
+    "<<Amount>>",
+]
 
 
 def _sentence() -> st.SearchStrategy[str]:
-    return st.builds(lambda o, t, f: f"{o} ({f}), {t}." if t else f"{o} ({f}).",
-                     st.sampled_from(OPENERS), st.sampled_from(THREATS + [""]), st.sampled_from(FACTS))
+    return st.builds(
+        lambda o, t, f: f"{o} ({f}), {t}." if t else f"{o} ({f}).",
+        st.sampled_from(OPENERS),
+        st.sampled_from(THREATS + [""]),
+        st.sampled_from(FACTS),
+    )
 
 
-LETTERS = st.builds(lambda s, greet: f"{greet}\n\n" + " ".join(s) + "\n\nKind regards,\nTom Hughes\n",
-                    st.lists(_sentence(), min_size=1, max_size=5),
-                    st.sampled_from(["Dear Sir/Madam,", "Dear Ms Patel,", "Hello Sam,"]))
+LETTERS = st.builds(
+    lambda s, greet: f"{greet}\n\n" + " ".join(s) + "\n\nKind regards,\nTom Hughes\n",
+    st.lists(_sentence(), min_size=1, max_size=5),
+    st.sampled_from(["Dear Sir/Madam,", "Dear Ms Patel,", "Hello Sam,"]),
+)
 
 
 def _keeps_promises(before: str, after: str, *, values: list[str]) -> None:
@@ -63,7 +95,9 @@ def test_rewrite_of_generated_letters_keeps_its_promises(letter: str) -> None:
     rw = rewrite_text(letter)
     out = rw.render() if rw.jinja else rw.template
     _keeps_promises(letter, out, values=[])
-    for v in _facts_in(letter):  # a literal value in the rendered letter, a placeholder in the template
+    for v in _facts_in(
+        letter
+    ):  # a literal value in the rendered letter, a placeholder in the template
         assert v in out or v in rw.template, v
     assert "ailiff" not in out and "employer" not in out
 
@@ -86,33 +120,43 @@ def test_rewrite_and_fix_of_sample_letters_keep_their_promises(letter: Path) -> 
     src = read_bytes(letter.read_bytes(), str(letter))
     rw = rewrite_eml(letter.read_bytes()) if src.kind == "eml" else rewrite_source(src)
     after = read_bytes((rw.render() if rw.jinja else rw.template).encode("utf-8"), letter.name).text
-    facts = [m.group(0) for rx in (AMOUNT, DATE, EMAIL, INVOICE, URL) for m in rx.finditer(src.text)]
+    facts = [
+        m.group(0) for rx in (AMOUNT, DATE, EMAIL, INVOICE, URL) for m in rx.finditer(src.text)
+    ]
     _keeps_promises(src.text, after, values=facts)
     if src.kind != "eml":
-        placeholders = [src.source[p.start:p.end] for p in find_placeholders(src.source)]
+        placeholders = [src.source[p.start : p.end] for p in find_placeholders(src.source)]
         for ph in placeholders:  # the letter's own template code is kept exactly
             assert ph in rw.template, ph
-        fixed = fix_text(src.source, kind=src.kind if src.kind != "eml" else "text", unsafe=True).text
+        fixed = fix_text(
+            src.source, kind=src.kind if src.kind != "eml" else "text", unsafe=True
+        ).text
         _keeps_promises(src.source, fixed, values=placeholders)
 
 
 def test_prescribed_wording_and_off_regions_are_kept_verbatim() -> None:
-    text = ("Dear Sir/Madam,\n\nYOU MUST PAY NOW!!! This communication is from a debt collector. This is an attempt "
-            "to collect a debt and any information obtained will be used for that purpose.\n\n"
-            "<!-- letterlint: off -->\nWe hereby demand payment forthwith.\n<!-- letterlint: on -->\n\n"
-            "Kind regards,\nTom Hughes\n")
+    text = (
+        "Dear Sir/Madam,\n\nYOU MUST PAY NOW!!! This communication is from a debt collector. This is an attempt "
+        "to collect a debt and any information obtained will be used for that purpose.\n\n"
+        "<!-- letterlint: off -->\nWe hereby demand payment forthwith.\n<!-- letterlint: on -->\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
     rw = rewrite_text(text, kind="markdown")
     assert "This communication is from a debt collector." in rw.template
-    assert "This is an attempt to collect a debt and any information obtained will be used for that purpose." \
+    assert (
+        "This is an attempt to collect a debt and any information obtained will be used for that purpose."
         in rw.template
+    )
     assert "We hereby demand payment forthwith." in rw.template
     assert "YOU MUST" not in rw.template
 
 
 def test_html_keeps_markup_links_and_its_own_deadline() -> None:
-    text = ('<html><body><p>Dear Customer,</p><p>You have failed to pay <b>£50</b>. Pay by 3 June 2026 at '
-            '<a href="https://pay.example.com/x">Make a payment</a> or we will take you to court.</p>'
-            '<p>Kind regards,<br>Tom Hughes</p></body></html>')
+    text = (
+        "<html><body><p>Dear Customer,</p><p>You have failed to pay <b>£50</b>. Pay by 3 June 2026 at "
+        '<a href="https://pay.example.com/x">Make a payment</a> or we will take you to court.</p>'
+        "<p>Kind regards,<br>Tom Hughes</p></body></html>"
+    )
     rw = rewrite_text(text, kind="html")
     assert '<a href="https://pay.example.com/x">Make a payment</a>' in rw.template
     assert rw.template.startswith("<html><body><p>") and "<b>" in rw.template
@@ -122,10 +166,12 @@ def test_html_keeps_markup_links_and_its_own_deadline() -> None:
 
 
 def test_foreign_template_syntax_is_kept() -> None:
-    for text in ("Dear {{ $name }},\n\nPay {{ $amount }} IMMEDIATELY or we will sue you.\n",
-                 "{% load humanize %}Dear {{ name }},\n\nPay {{ amount|intcomma }} now!!!\n",
-                 "{{/* note */}}Dear {{ .Name }},\n\nYou have failed to pay {{ .Amount }}.\n",
-                 "{{> header}}\nDear {{name}},\n\nThe debtor must pay.\n"):
+    for text in (
+        "Dear {{ $name }},\n\nPay {{ $amount }} IMMEDIATELY or we will sue you.\n",
+        "{% load humanize %}Dear {{ name }},\n\nPay {{ amount|intcomma }} now!!!\n",
+        "{{/* note */}}Dear {{ .Name }},\n\nYou have failed to pay {{ .Amount }}.\n",
+        "{{> header}}\nDear {{name}},\n\nThe debtor must pay.\n",
+    ):
         rw = rewrite_text(text, path="letter.txt")
         assert not rw.jinja
         for ph in re.findall(r"\{[{%].*?[}%]\}", text):

@@ -24,16 +24,23 @@ def _cases(kind: str) -> list:
 
 
 def _lint(rule: Rule, ex: Example, context: bool = False):
-    config = Config(select=(rule.code,), context=None, packs=PACKS if rule.pack != "core" else ("core",),
-                    letter_overrides=ex.letter)
+    config = Config(
+        select=(rule.code,),
+        context=None,
+        packs=PACKS if rule.pack != "core" else ("core",),
+        letter_overrides=ex.letter,
+    )
     if ex.kind == "docx":
         return list(check_bytes(make_docx(ex.text), "example.docx", config=config).findings), None
     if rule.check == "undefined-variable":
         # this rule needs a sample context: the built-in schema sample
+        import json
+        import os
+        import tempfile
+
+        from letterlint.config import SAMPLE_CONTEXT
         from letterlint.engine import Linter
         from letterlint.readers import read_text
-        import json, tempfile, os
-        from letterlint.config import SAMPLE_CONTEXT
 
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
             json.dump(SAMPLE_CONTEXT, fh)
@@ -55,13 +62,20 @@ def test_fail_example_is_flagged(rule: Rule, example: Example) -> None:
         assert f.name == rule.name and f.category == rule.category
         assert f.severity in ("error", "warning", "info")
         if source is not None:
-            assert source[f.start:f.end] == f.text
+            assert source[f.start : f.end] == f.text
     if example.expect is not None:
         text, severity = example.expect
         got = [(f.text, f.severity) for f in mine]
-        assert (text, severity) in got, f"{rule.code} on {example.text!r}: expected {text!r} at {severity}, got {got}"
+        assert (text, severity) in got, (
+            f"{rule.code} on {example.text!r}: expected {text!r} at {severity}, got {got}"
+        )
     if example.fix is not None:
-        edits = [e for f in mine if f.fix and f.fix.applicability in ("safe", "unsafe", "display-only") for e in f.fix.edits]
+        edits = [
+            e
+            for f in mine
+            if f.fix and f.fix.applicability in ("safe", "unsafe", "display-only")
+            for e in f.fix.edits
+        ]
         fixed, _ = apply_edits(source, edits)
         assert fixed == example.fix
 
@@ -70,7 +84,9 @@ def test_fail_example_is_flagged(rule: Rule, example: Example) -> None:
 def test_pass_example_is_clean(rule: Rule, example: Example) -> None:
     findings, _ = _lint(rule, example)
     mine = [f for f in findings if f.code == rule.code]
-    assert not mine, f"{rule.code} flagged its own pass example {example.text!r}: {[f.text for f in mine]}"
+    assert not mine, (
+        f"{rule.code} flagged its own pass example {example.text!r}: {[f.text for f in mine]}"
+    )
 
 
 def test_every_rule_has_examples_sources_and_a_rationale() -> None:
@@ -84,7 +100,9 @@ def test_every_rule_has_examples_sources_and_a_rationale() -> None:
 def test_rules_with_safe_fixes_show_the_fix_in_an_example() -> None:
     for rule in RULES:
         if rule.fix == "safe" and rule.kind == "terms":
-            assert any(ex.fix is not None for ex in rule.fail_examples), f"{rule.code} has a safe fix but no example of it"
+            assert any(ex.fix is not None for ex in rule.fail_examples), (
+                f"{rule.code} has a safe fix but no example of it"
+            )
 
 
 def test_codes_are_unique_and_categorised() -> None:

@@ -30,7 +30,9 @@ def _write(tmp: Path, text: str) -> Path:
 
 def test_a_valid_rule_loads(tmp_path: Path) -> None:
     (rule,) = load_rule_file(_write(tmp_path, GOOD), "extra")
-    assert rule.code == "LL290" and rule.category == "legal-jargon" and rule.terms == (("hereby", ""),)
+    assert (
+        rule.code == "LL290" and rule.category == "legal-jargon" and rule.terms == (("hereby", ""),)
+    )
 
 
 @pytest.mark.parametrize(
@@ -40,12 +42,22 @@ def test_a_valid_rule_loads(tmp_path: Path) -> None:
         (("    severity: info", "    severity: fatal"), "bad severity", 4),
         (("code: LL290", "code: LL390"), "does not fit category", 2),
         (("    summary: s\n", ""), "missing 'summary'", 2),
-        (("kind: terms\n    terms: {hereby: \"\"}", "kind: regex\n    patterns: ['(unclosed']"), "bad regular expression", 10),
+        (
+            ('kind: terms\n    terms: {hereby: ""}', "kind: regex\n    patterns: ['(unclosed']"),
+            "bad regular expression",
+            10,
+        ),
         (("name: legal-jargon.test", "name: jargon.test"), "bad name", 3),
-        (("examples: {fail: [\"hereby\"], pass: [\"here\"]}", "examples: {fail: [\"hereby\"]}"), "non-empty 'fail' and 'pass'", 11),
+        (
+            ('examples: {fail: ["hereby"], pass: ["here"]}', 'examples: {fail: ["hereby"]}'),
+            "non-empty 'fail' and 'pass'",
+            11,
+        ),
     ],
 )
-def test_bad_rule_files_name_file_and_line(tmp_path: Path, change: tuple[str, str], message: str, line: int) -> None:
+def test_bad_rule_files_name_file_and_line(
+    tmp_path: Path, change: tuple[str, str], message: str, line: int
+) -> None:
     text = GOOD.replace(*change)
     path = _write(tmp_path, text)
     with pytest.raises(RuleFileError) as exc:
@@ -77,12 +89,25 @@ def test_core_pack_coverage() -> None:
     rules = load_rules(("core",))
     jargon = {phrase for r in rules if r.category == "legal-jargon" for phrase, _ in r.terms}
     assert len(jargon) >= 60
-    for must in ("hereby", "pursuant to", "remit", "forthwith", "notwithstanding", "aforementioned", "herewith",
-                 "in default", "without prejudice", "the sum of", "in accordance with"):
+    for must in (
+        "hereby",
+        "pursuant to",
+        "remit",
+        "forthwith",
+        "notwithstanding",
+        "aforementioned",
+        "herewith",
+        "in default",
+        "without prejudice",
+        "the sum of",
+        "in accordance with",
+    ):
         assert must in jargon, must
     threat_patterns = sum(len(r.patterns) for r in rules if r.category == "threatening-tone")
     assert threat_patterns >= 40
-    stigma = {phrase for r in rules if r.category == "stigmatising-language" for phrase, _ in r.terms}
+    stigma = {
+        phrase for r in rules if r.category == "stigmatising-language" for phrase, _ in r.terms
+    }
     for must in ("debtor", "defaulter", "delinquent", "deadbeat", "bad payer", "non-payer"):
         assert must in stigma, must
     names = {r.name for r in rules}

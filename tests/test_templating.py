@@ -32,7 +32,7 @@ from letterlint.templating import find_placeholders, jinja_variants, mask
 def test_every_placeholder_syntax_is_one_token(token: str, output: bool) -> None:
     text = f"Dear {token}, thanks."
     phs = find_placeholders(text)
-    assert len(phs) == 1 and text[phs[0].start:phs[0].end] == token
+    assert len(phs) == 1 and text[phs[0].start : phs[0].end] == token
     assert phs[0].output is output
     masked = mask(text, phs)
     assert len(masked) == len(text)
@@ -43,10 +43,20 @@ def test_prose_brackets_are_not_slots() -> None:
     assert find_placeholders("He said [sic] and see note [1].") == []
 
 
-@pytest.mark.parametrize("greeting", ["Dear {{ customer.first_name }},", "Dear [Customer Name],", "Dear *|FNAME|*,",
-                                      "Dear {!Contact.FirstName},", "Dear «FirstName»,"])
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "Dear {{ customer.first_name }},",
+        "Dear [Customer Name],",
+        "Dear *|FNAME|*,",
+        "Dear {!Contact.FirstName},",
+        "Dear «FirstName»,",
+    ],
+)
 def test_placeholder_in_greeting_is_personal(greeting: str) -> None:
-    findings = check_text(f"{greeting}\n\nPlease pay by 3 May.", config=Config(select=("personalisation",)))
+    findings = check_text(
+        f"{greeting}\n\nPlease pay by 3 May.", config=Config(select=("personalisation",))
+    )
     assert not findings
 
 
@@ -73,17 +83,19 @@ def test_jinja_variants_cover_every_branch_and_tile_the_source() -> None:
         pos = 0
         for start, piece in zip(v.var_starts, v.pieces):
             assert start == pos
-            assert v.text[start:start + piece.end - piece.start] == src[piece.start:piece.end]
+            assert v.text[start : start + piece.end - piece.start] == src[piece.start : piece.end]
             pos += piece.end - piece.start
         assert pos == len(v.text)
         assert "{{ customer.first_name }}" in v.text  # the expression stays, never rendered
 
 
 def test_finding_in_a_branch_names_the_branch_line() -> None:
-    src = "Hello {{ name }},\n\n{% if late %}\nYou are a debtor.\n{% else %}\nThanks.\n{% endif %}\n"
+    src = (
+        "Hello {{ name }},\n\n{% if late %}\nYou are a debtor.\n{% else %}\nThanks.\n{% endif %}\n"
+    )
     findings = check_text(src, kind="jinja")
     f = next(f for f in findings if f.code == "LL101")
-    assert src[f.start:f.end] == "debtor"
+    assert src[f.start : f.end] == "debtor"
     assert f.line == 4
     assert "branch at line 3" in f.message
 
@@ -92,7 +104,7 @@ def test_nothing_is_reported_on_template_code() -> None:
     src = "Hello {{ name }},\n{% if debtor_is_late and final_demand %}Please pay by 3 May.{% endif %}\n{# debtor #}\n"
     findings = check_text(src, kind="jinja")
     for f in findings:
-        assert "{%" not in src[f.start:f.end] and "{#" not in src[f.start:f.end]
+        assert "{%" not in src[f.start : f.end] and "{#" not in src[f.start : f.end]
     assert not [f for f in findings if f.code == "LL101"]
 
 
@@ -112,7 +124,7 @@ def test_handlebars_blocks_are_masked_and_their_text_linted() -> None:
     src = "Dear {{first_name}},\n{{#if late}}You are a debtor.{{else}}Thanks.{{/if}}\n"
     findings = check_text(src, kind="handlebars")
     f = next(f for f in findings if f.code == "LL101")
-    assert src[f.start:f.end] == "debtor"
+    assert src[f.start : f.end] == "debtor"
 
 
 def test_include_without_loader_falls_back_to_masking_with_a_note() -> None:

@@ -34,19 +34,30 @@ def _hit(text: str, phrase: str, findings: list, category: str) -> bool:
     while i >= 0:
         spans.append((i, i + len(phrase)))
         i = text.find(phrase, i + 1)
-    return any(f.category == category and f.start < b and a < f.end for f in findings for a, b in spans)
+    return any(
+        f.category == category and f.start < b and a < f.end for f in findings for a, b in spans
+    )
 
 
 def test_no_friendly_letter_gets_a_warning(results) -> None:  # type: ignore[no-untyped-def]
-    warned = {e["file"]: [(f.code, f.text[:40]) for f in results[e["file"]][1] if f.severity in SERIOUS]
-              for e in LABELS if e["friendly_overall"]}
+    warned = {
+        e["file"]: [(f.code, f.text[:40]) for f in results[e["file"]][1] if f.severity in SERIOUS]
+        for e in LABELS
+        if e["friendly_overall"]
+    }
     assert not {k: v for k, v in warned.items() if v}
 
 
 def test_no_threat_free_letter_gets_a_tone_warning(results) -> None:  # type: ignore[no-untyped-def]
-    flagged = {e["file"]: [(f.code, f.text[:40]) for f in results[e["file"]][1]
-                           if f.category == "threatening-tone" and f.severity in SERIOUS]
-               for e in LABELS if e["threat_level"] == "none"}
+    flagged = {
+        e["file"]: [
+            (f.code, f.text[:40])
+            for f in results[e["file"]][1]
+            if f.category == "threatening-tone" and f.severity in SERIOUS
+        ]
+        for e in LABELS
+        if e["threat_level"] == "none"
+    }
     assert not {k: v for k, v in flagged.items() if v}
 
 
@@ -54,7 +65,9 @@ def test_calls_to_action_and_greetings_are_judged_right(results) -> None:  # typ
     for e in LABELS:
         names = {f.name for f in results[e["file"]][1]}
         assert ("call-to-action.missing" in names) == (not e["has_call_to_action"]), e["file"]
-        assert ("personalisation.impersonal-salutation" in names) == bool(e["impersonal_salutation"]), e["file"]
+        assert ("personalisation.impersonal-salutation" in names) == bool(
+            e["impersonal_salutation"]
+        ), e["file"]
 
 
 def test_no_stigmatising_false_alarm(results) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +76,10 @@ def test_no_stigmatising_false_alarm(results) -> None:  # type: ignore[no-untype
         assert bool(stig) == bool(e["stigmatising_words"]), (e["file"], stig)
 
 
-@pytest.mark.parametrize("category, key, floor", [("threatening-tone", "threats", 0.88), ("legal-jargon", "jargon", 0.95)])
+@pytest.mark.parametrize(
+    "category, key, floor",
+    [("threatening-tone", "threats", 0.88), ("legal-jargon", "jargon", 0.95)],
+)
 def test_phrase_recall_holds(results, category: str, key: str, floor: float) -> None:  # type: ignore[no-untyped-def]
     phrases = [(e["file"], p) for e in LABELS for p in e[key] or []]
     missed = [(f, p) for f, p in phrases if not _hit(results[f][0], p, results[f][1], category)]

@@ -13,14 +13,27 @@ from .api import check_bytes, check_paths, check_text  # noqa: E402
 from .audit import Audit, audit  # noqa: E402
 from .config import SAMPLE_CONTEXT, Config, ConfigError  # noqa: E402
 from .fixes import FixResult, fix_text, write_atomic  # noqa: E402
-from .letters import LETTER_SUFFIXES, OpenedLetter, Readability, RuleDoc, open_letter, readability, rule_docs  # noqa: E402
+from .letters import (
+    LETTER_SUFFIXES,
+    OpenedLetter,
+    Readability,
+    RuleDoc,
+    open_letter,
+    readability,
+    rule_docs,
+)  # noqa: E402
 from .model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
 from .scoring import score  # noqa: E402
 
 # The rewriter and the exporters are imported on first use: `check` (and every worker
 # process it starts) never needs them.
-_LAZY = {"Rewrite": ".rewrite", "rewrite_text": ".rewrite",
-         "DIALECTS": ".export", "ExportError": ".export", "export_template": ".export"}
+_LAZY = {
+    "Rewrite": ".rewrite",
+    "rewrite_text": ".rewrite",
+    "DIALECTS": ".export",
+    "ExportError": ".export",
+    "export_template": ".export",
+}
 
 
 def __getattr__(name: str) -> object:

@@ -104,7 +104,7 @@ def _protected_in_run(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _mark_sentences(doc: "Doc", text: str | None = None, rows: list[list[int]] | None = None) -> "Doc":
+def _mark_sentences(doc: Doc, text: str | None = None, rows: list[list[int]] | None = None) -> Doc:
     """Set sentence starts from punctuation and letter line breaks, in one pass.
 
     ``text`` and ``rows`` (IDX, LENGTH, IS_SPACE, IS_PUNCT per token) may be passed in
@@ -114,7 +114,9 @@ def _mark_sentences(doc: "Doc", text: str | None = None, rows: list[list[int]] |
     return doc
 
 
-def _mark_sentences_rows(doc: "Doc", text: str | None = None, rows: list[list[int]] | None = None) -> list[int]:
+def _mark_sentences_rows(
+    doc: Doc, text: str | None = None, rows: list[list[int]] | None = None
+) -> list[int]:
     """`_mark_sentences`, also returning the SENT_START value of each token (1 or -1)."""
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
@@ -184,19 +186,19 @@ def _line_break_after(text: str, rows: list[list[int]], i: int, starts: list[int
     after a blank line, or when it does not continue the line in lower case."""
     n = len(rows)
     idx, length, space = rows[i][0], rows[i][1], rows[i][2]
-    gap = text[(idx if space else idx + length):(rows[i + 1][0] if i + 1 < n else len(text))]
+    gap = text[(idx if space else idx + length) : (rows[i + 1][0] if i + 1 < n else len(text))]
     j = i + 1
     while j < n and rows[j][2]:
-        gap += text[rows[j][0]:rows[j][0] + rows[j][1]]
+        gap += text[rows[j][0] : rows[j][0] + rows[j][1]]
         j += 1
     if j < n:
-        first = text[rows[j][0]:rows[j][0] + 1]
+        first = text[rows[j][0] : rows[j][0] + 1]
         blank = gap.count("\n") >= 2 or gap.count("\r") >= 2
         if blank or not first.islower():
             starts[j] = 1
 
 
-def _sentences_component(doc: "Doc") -> "Doc":
+def _sentences_component(doc: Doc) -> Doc:
     return _mark_sentences(doc)
 
 
@@ -207,7 +209,7 @@ def _register_components() -> None:
         Language.component("letterlint_sentences", func=_sentences_component)
 
 
-def parse(text: str) -> tuple["Doc", list[list[int]]]:
+def parse(text: str) -> tuple[Doc, list[list[int]]]:
     """Tokenise and mark sentences; also return the token rows the checks read.
 
     The same as running the pipeline (`get_nlp`), without rebuilding ``Doc.text``. Each
@@ -229,7 +231,7 @@ LONG_RUN = 256
 _LONG_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
 
 
-def make_doc(text: str) -> "Doc":
+def make_doc(text: str) -> Doc:
     """spaCy's tokenisation of ``text``, in time linear in its length.
 
     spaCy's tokenizer is quadratic in the length of a run of non-space characters (it
@@ -254,16 +256,16 @@ def make_doc(text: str) -> "Doc":
 
     pos = 0
     for m in _LONG_RUN.finditer(text):
-        add(text[pos:m.start()])
+        add(text[pos : m.start()])
         for i in range(m.start(), m.end(), LONG_RUN):
-            add(text[i:min(i + LONG_RUN, m.end())])
+            add(text[i : min(i + LONG_RUN, m.end())])
         pos = m.end()
     add(text[pos:])
     return Doc(nlp.vocab, words=words, spaces=spaces)
 
 
 @lru_cache(maxsize=1)
-def get_nlp() -> "Language":
+def get_nlp() -> Language:
     """Build the pipeline once per process: tokenizer + letter sentence boundaries."""
     import spacy
 
@@ -337,7 +339,7 @@ class Analysis:
 
     text: str  # the linted text, placeholders masked (same length as the original)
     original: str  # the linted text as written
-    doc: "Doc"
+    doc: Doc
     placeholders: list[Placeholder]
     formatting: tuple[Any, ...] = ()
     rows: list[list[int]] | None = None  # from `parse`
@@ -362,7 +364,11 @@ class Analysis:
             rows = self.rows  # from `parse`, sentence starts included
         else:
             sent_starts = self.doc.to_array(SENT_START).tolist()
-            base = self.rows if self.rows is not None else self.doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
+            base = (
+                self.rows
+                if self.rows is not None
+                else self.doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
+            )
             rows = [(*r[:4], ss) for r, ss in zip(base, sent_starts)]
         toks: list[Tok] = []
         sentences: list[tuple[int, int]] = []
@@ -377,8 +383,20 @@ class Analysis:
                 first = last = -1
             end = idx + length
             # a word has a letter or digit (\\w); isalnum() answers most tokens without the regex
-            toks.append(new(Tok, (idx, end, space == 1, punct == 1, not space and not punct and (
-                text[idx:end].isalnum() or search(text, idx, end) is not None))))
+            toks.append(
+                new(
+                    Tok,
+                    (
+                        idx,
+                        end,
+                        space == 1,
+                        punct == 1,
+                        not space
+                        and not punct
+                        and (text[idx:end].isalnum() or search(text, idx, end) is not None),
+                    ),
+                )
+            )
             if not space:
                 if first < 0:
                     first = i

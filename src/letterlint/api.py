@@ -17,8 +17,16 @@ from . import __version__
 from .config import Config
 from .engine import Linter
 from .model import FileError, FileResult, Finding, Report, pack_result, unpack_result
-from .readers import (KIND_BY_SUFFIX, UNSUPPORTED_SUFFIXES, FileTooLarge, ReadError, is_regular_file, read_bytes,
-                      read_capped, read_text)
+from .readers import (
+    KIND_BY_SUFFIX,
+    UNSUPPORTED_SUFFIXES,
+    FileTooLarge,
+    ReadError,
+    is_regular_file,
+    read_bytes,
+    read_capped,
+    read_text,
+)
 
 if TYPE_CHECKING:
     from .cache import ResultCache
@@ -50,11 +58,19 @@ def with_letter(config: Config | None, letter: LetterFields | None) -> Config:
         return config
     from .letter_context import merge, normalise
 
-    return config.with_overrides(letter_overrides=merge(config.letter_overrides, normalise(letter, "letter")))
+    return config.with_overrides(
+        letter_overrides=merge(config.letter_overrides, normalise(letter, "letter"))
+    )
 
 
-def check_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None,
-               letter: LetterFields | None = None) -> list[Finding]:
+def check_text(
+    text: str,
+    *,
+    kind: str = "text",
+    path: str | None = None,
+    config: Config | None = None,
+    letter: LetterFields | None = None,
+) -> list[Finding]:
     """Lint a letter held in memory; ``kind`` is text, markdown, html, jinja or eml.
 
     ``letter`` gives the letter's context for compliance packs (contract 7).
@@ -62,8 +78,14 @@ def check_text(text: str, *, kind: str = "text", path: str | None = None, config
     return list(lint_text(text, kind=kind, path=path, config=config, letter=letter).findings)
 
 
-def lint_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None,
-              letter: LetterFields | None = None) -> FileResult:
+def lint_text(
+    text: str,
+    *,
+    kind: str = "text",
+    path: str | None = None,
+    config: Config | None = None,
+    letter: LetterFields | None = None,
+) -> FileResult:
     """`check_text`, returning the whole `FileResult` (score and readability figures too).
 
     Raises ValueError for an unknown kind and for a letter that cannot be read (a
@@ -83,8 +105,14 @@ def lint_text(text: str, *, kind: str = "text", path: str | None = None, config:
     return result
 
 
-def check_bytes(data: bytes, filename: str, *, config: Config | None = None, kind: str | None = None,
-                letter: LetterFields | None = None) -> FileResult:
+def check_bytes(
+    data: bytes,
+    filename: str,
+    *,
+    config: Config | None = None,
+    kind: str | None = None,
+    letter: LetterFields | None = None,
+) -> FileResult:
     """Lint an uploaded file (any format ``check`` reads, .docx included)."""
     config = with_letter(config, letter)
     try:
@@ -107,7 +135,11 @@ def iter_files(paths: Iterable[str | Path], config: Config) -> Iterator[tuple[st
             yield p, True
             continue
         for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not config.is_excluded(os.path.join(root, d)))
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not d.startswith(".") and not config.is_excluded(os.path.join(root, d))
+            )
             for name in sorted(files):
                 if name.startswith((".", "~$")):
                     continue
@@ -141,10 +173,16 @@ def _read_raw(path: str) -> bytes | FileResult:
     except FileTooLarge as exc:
         return FileResult(path=path, score=None, error=FileError("too-large", exc.strerror))
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        return FileResult(path=path, score=None, error=FileError("unreadable", f"cannot read: {getattr(exc, 'strerror', None) or exc}"))
+        return FileResult(
+            path=path,
+            score=None,
+            error=FileError("unreadable", f"cannot read: {getattr(exc, 'strerror', None) or exc}"),
+        )
 
 
-def read_path(path: str, *, stdin_data: bytes | None = None, kind: str | None = None) -> FileResult | object:
+def read_path(
+    path: str, *, stdin_data: bytes | None = None, kind: str | None = None
+) -> FileResult | object:
     """Read one file into a `SourceText`, or a `FileResult` carrying the error."""
     data = (stdin_data or b"") if path == "-" else _read_raw(path)
     return data if isinstance(data, FileResult) else _to_source(data, path, kind)
@@ -176,6 +214,7 @@ def few_full_collections() -> Iterator[None]:
 MAX_JOBS_PER_CPU = 2
 """``--jobs`` is capped at this many workers per CPU (and at the number of batches)."""
 
+
 def worker_count(jobs: int, batches: int) -> int:
     """The workers ``--jobs`` really starts: never more than batches of work, nor more than
     `MAX_JOBS_PER_CPU` per CPU (each costs a spaCy pipeline's memory)."""
@@ -195,7 +234,9 @@ def _worker_init(config: Config, context_file: str | None, run: str | None = Non
     _WORKER_RUN = run
 
 
-def _worker_lint(batch: list[tuple[str, str | None]]) -> list[tuple[tuple[object, ...], str | None]]:
+def _worker_lint(
+    batch: list[tuple[str, str | None]],
+) -> list[tuple[tuple[object, ...], str | None]]:
     assert _WORKER is not None
     out = []
     with few_full_collections():
@@ -205,8 +246,13 @@ def _worker_lint(batch: list[tuple[str, str | None]]) -> list[tuple[tuple[object
     return out
 
 
-def lint_file(linter: Linter, path: str, kind: str | None = None, run: str | None = None,
-              stdin_data: bytes | None = None) -> tuple[FileResult, str | None]:
+def lint_file(
+    linter: Linter,
+    path: str,
+    kind: str | None = None,
+    run: str | None = None,
+    stdin_data: bytes | None = None,
+) -> tuple[FileResult, str | None]:
     """Read and lint one file; with a cache ``run`` key, also the content key of the very
     bytes that were linted (so a file edited during a run is never cached under the key
     of its earlier content)."""
@@ -217,7 +263,9 @@ def lint_file(linter: Linter, path: str, kind: str | None = None, run: str | Non
     if run is not None and path != "-":
         from .cache import content_key
 
-        key = content_key(run, data, kind, Path(path).suffix.lower(), _key_extras(linter.config, path))
+        key = content_key(
+            run, data, kind, Path(path).suffix.lower(), _key_extras(linter.config, path)
+        )
     src = _to_source(data, path, kind)
     return (src if isinstance(src, FileResult) else linter.lint(src)), key  # type: ignore[arg-type]
 
@@ -234,9 +282,18 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while files are checked (for a progress bar)."""
 
 
-def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, context_file: str | None = None,
-                stdin_data: bytes | None = None, kind: str | None = None, jobs: int | None = None,
-                cache: bool = False, progress: Progress | None = None, letter: LetterFields | None = None) -> Report:
+def check_paths(
+    paths: Iterable[str | Path],
+    *,
+    config: Config | None = None,
+    context_file: str | None = None,
+    stdin_data: bytes | None = None,
+    kind: str | None = None,
+    jobs: int | None = None,
+    cache: bool = False,
+    progress: Progress | None = None,
+    letter: LetterFields | None = None,
+) -> Report:
     """Lint files and folders; results in the order given, folders sorted.
 
     Large inputs (``PARALLEL_MIN_FILES`` files or more) are spread over ``jobs`` worker
@@ -252,7 +309,9 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
     seen: set[str] = set()
     for path, explicit in iter_files(paths, config):
         norm = os.path.normpath(path)
-        if norm in seen and path != "-":  # a file named twice (``letters/ letters/a.txt``) is checked once
+        if (
+            norm in seen and path != "-"
+        ):  # a file named twice (``letters/ letters/a.txt``) is checked once
             continue
         seen.add(norm)
         suffix = Path(path).suffix.lower()
@@ -277,8 +336,16 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
         run = store.run if store is not None else None
         linted_keys: dict[int, str] = {}
         if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and "-" not in todo:
-            fresh = _lint_parallel([todo[i] for i in pending], config, context_file, kind, jobs, linter,
-                                   lambda n: progress(done + n, total) if progress else None, run)
+            fresh = _lint_parallel(
+                [todo[i] for i in pending],
+                config,
+                context_file,
+                kind,
+                jobs,
+                linter,
+                lambda n: progress(done + n, total) if progress else None,
+                run,
+            )
             for i, (res, key) in zip(pending, fresh):
                 results[i] = res
                 if key is not None:
@@ -293,7 +360,9 @@ def check_paths(paths: Iterable[str | Path], *, config: Config | None = None, co
         if store is not None:
             from .cache import strip_path
 
-            store.put_many([(key, strip_path(pack_result(results[i]))) for i, key in linted_keys.items()])  # type: ignore[arg-type]
+            store.put_many(
+                [(key, strip_path(pack_result(results[i]))) for i, key in linted_keys.items()]
+            )  # type: ignore[arg-type]
             store.close()
     return Report(files=tuple(results), skipped=tuple(skipped), tool_version=__version__)  # type: ignore[arg-type]
 
@@ -310,7 +379,7 @@ def _key_extras(config: Config, path: str) -> tuple[str, ...]:
     return (*ignores, *(f"letter:{k}={v}" for k, v in pairs))
 
 
-def _open_cache(config: Config, context_file: str | None) -> "ResultCache | None":
+def _open_cache(config: Config, context_file: str | None) -> ResultCache | None:
     from .cache import ResultCache, cache_enabled_by_env
 
     if not cache_enabled_by_env():
@@ -318,8 +387,13 @@ def _open_cache(config: Config, context_file: str | None) -> "ResultCache | None
     return ResultCache.open(config, context_file)
 
 
-def _cache_lookup(store: "ResultCache", todo: list[str], results: list[FileResult | None], config: Config,
-                  kind: str | None) -> None:
+def _cache_lookup(
+    store: ResultCache,
+    todo: list[str],
+    results: list[FileResult | None],
+    config: Config,
+    kind: str | None,
+) -> None:
     """Fill ``results`` with the cached results of the files whose content is known.
 
     Files that cannot be read get their error here (never cached: the disk may recover).
@@ -334,7 +408,9 @@ def _cache_lookup(store: "ResultCache", todo: list[str], results: list[FileResul
         if isinstance(data, FileResult):
             results[i] = data
             continue
-        keys[i] = content_key(store.run, data, kind, Path(path).suffix.lower(), _key_extras(config, path))
+        keys[i] = content_key(
+            store.run, data, kind, Path(path).suffix.lower(), _key_extras(config, path)
+        )
     found = store.get_many(list(keys.values()))
     for i, key in keys.items():
         hit = found.get(key)
@@ -345,9 +421,16 @@ def _cache_lookup(store: "ResultCache", todo: list[str], results: list[FileResul
                 results[i] = None
 
 
-def _lint_parallel(todo: list[str], config: Config, context_file: str | None, kind: str | None, jobs: int,
-                   linter: Linter, progress: Callable[[int], None] | None = None,
-                   run: str | None = None) -> list[tuple[FileResult, str | None]]:
+def _lint_parallel(
+    todo: list[str],
+    config: Config,
+    context_file: str | None,
+    kind: str | None,
+    jobs: int,
+    linter: Linter,
+    progress: Callable[[int], None] | None = None,
+    run: str | None = None,
+) -> list[tuple[FileResult, str | None]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -355,13 +438,19 @@ def _lint_parallel(todo: list[str], config: Config, context_file: str | None, ki
     from .analysis import get_nlp
 
     get_nlp()
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    ctx = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
     size = max(16, min(256, len(todo) // (jobs * 8) or 16))
-    batches = [[(p, kind) for p in todo[i:i + size]] for i in range(0, len(todo), size)]
+    batches = [[(p, kind) for p in todo[i : i + size]] for i in range(0, len(todo), size)]
     results: list[tuple[FileResult, str | None]] = []
     jobs = worker_count(jobs, len(batches))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                             initargs=(config, context_file, run)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=ctx,
+        initializer=_worker_init,
+        initargs=(config, context_file, run),
+    ) as pool:
         for batch in pool.map(_worker_lint, batches):
             results.extend((unpack_result(t), key) for t, key in batch)
             if progress is not None:

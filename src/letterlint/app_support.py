@@ -38,6 +38,7 @@ from letterlint.config import ConfigError
 
 # --------------------------------------------------------------------------- linting
 
+
 def rewritten_kind(kind: str, jinja: bool) -> str:
     """How the editor reads a rewrite of a ``kind`` letter (``jinja``: `Rewrite.jinja`).
 
@@ -49,9 +50,21 @@ def rewritten_kind(kind: str, jinja: bool) -> str:
 
 #: The letter-context fields (contract 7) the sidebar offers, in the order it shows them.
 LETTER_FIELDS: tuple[str, ...] = (
-    "jurisdiction", "sender-type", "recipient-type", "letter-type", "channel", "sent-date", "debt-type",
-    "initial-communication", "validation-end-date", "itemization-date", "itemization-date-type", "time-barred",
-    "disputed", "breathing-space", "litigation-intended",
+    "jurisdiction",
+    "sender-type",
+    "recipient-type",
+    "letter-type",
+    "channel",
+    "sent-date",
+    "debt-type",
+    "initial-communication",
+    "validation-end-date",
+    "itemization-date",
+    "itemization-date-type",
+    "time-barred",
+    "disputed",
+    "breathing-space",
+    "litigation-intended",
 )
 NOT_SET = "(not set)"
 
@@ -68,7 +81,9 @@ def letter_field_options(key: str) -> tuple[str, ...] | None:
     return None
 
 
-def letter_config(config: Config, packs: Iterable[str], fields: Mapping[str, str]) -> tuple[Config, list[str]]:
+def letter_config(
+    config: Config, packs: Iterable[str], fields: Mapping[str, str]
+) -> tuple[Config, list[str]]:
     """``config`` with the sidebar's packs (core always on) and letter context, and one
     message per field that is not valid (that field is left out, the others still apply).
 
@@ -167,7 +182,9 @@ def score_costs(findings: Sequence[Finding]) -> tuple[tuple[str, int], ...]:
     for code, points in rule_penalties(findings).items():
         first = by_code[code][0]
         n = len(by_code[code])
-        label = f"{category_label(first.category)}: {rule_words(first.name)}" + (f" (×{n})" if n > 1 else "")
+        label = f"{category_label(first.category)}: {rule_words(first.name)}" + (
+            f" (×{n})" if n > 1 else ""
+        )
         rows.append((label, round(points)))
     return tuple(sorted(rows, key=lambda r: -r[1]))
 
@@ -201,7 +218,9 @@ def load_upload(name: str, data: bytes) -> OpenedLetter:
     from letterlint import FileError
 
     if len(data) > MAX_UPLOAD_BYTES:
-        return OpenedLetter(name, "", "text", error=FileError("too-large", f"file is {len(data):,} bytes"))
+        return OpenedLetter(
+            name, "", "text", error=FileError("too-large", f"file is {len(data):,} bytes")
+        )
     return open_letter(data, name)
 
 
@@ -230,11 +249,19 @@ def list_templates(folder: str | Path) -> list[str]:
 
 #: The categories the editor highlights (their colours are in ``editor/editor.css``);
 #: the call to action and compliance findings are about the letter as a whole.
-HIGHLIGHTED = ("stigmatising-language", "legal-jargon", "threatening-tone", "personalisation",
-               "readability", "template")
+HIGHLIGHTED = (
+    "stigmatising-language",
+    "legal-jargon",
+    "threatening-tone",
+    "personalisation",
+    "readability",
+    "template",
+)
 _RANK = {"info": 1, "warning": 2, "error": 3}
-_BOX = ("white-space:pre-wrap;word-wrap:break-word;font-family:inherit;font-size:15px;line-height:1.65;"
-        "padding:12px 14px;border:1px solid #d0d4dc;border-radius:8px;background:#fff;color:#1a1a1a;margin:0")
+_BOX = (
+    "white-space:pre-wrap;word-wrap:break-word;font-family:inherit;font-size:15px;line-height:1.65;"
+    "padding:12px 14px;border:1px solid #d0d4dc;border-radius:8px;background:#fff;color:#1a1a1a;margin:0"
+)
 
 
 def is_whole_letter(f: Finding) -> bool:
@@ -242,7 +269,9 @@ def is_whole_letter(f: Finding) -> bool:
     return f.category == "call-to-action" or f.name == "readability.reading-ease"
 
 
-def highlight_segments(text: str, findings: Iterable[Finding]) -> list[tuple[str, tuple[Finding, ...]]]:
+def highlight_segments(
+    text: str, findings: Iterable[Finding]
+) -> list[tuple[str, tuple[Finding, ...]]]:
     """Split ``text`` at every finding boundary; each piece carries the findings covering it.
 
     Overlapping findings ("LEGAL action" and the shouting "LEGAL") become separate pieces,
@@ -264,7 +293,9 @@ def highlight_segments(text: str, findings: Iterable[Finding]) -> list[tuple[str
 def primary(covering: Sequence[Finding]) -> Finding:
     """The finding whose colour a piece takes: a word-level finding over a sentence-level
     readability one, then the most severe, then the narrowest (the most specific)."""
-    return max(covering, key=lambda f: (f.category != "readability", _RANK[f.severity], -(f.end - f.start)))
+    return max(
+        covering, key=lambda f: (f.category != "readability", _RANK[f.severity], -(f.end - f.start))
+    )
 
 
 def finding_id(f: Finding) -> str:
@@ -286,7 +317,9 @@ def editor_pieces(text: str, findings: Iterable[Finding]) -> list[list[Any]]:
             out.append([piece, "", "", []])
             continue
         lead = primary(covering)
-        ordered = sorted(covering, key=lambda f: f is not lead)  # the finding whose colour it takes first
+        ordered = sorted(
+            covering, key=lambda f: f is not lead
+        )  # the finding whose colour it takes first
         title = " · ".join(dict.fromkeys(finding_title(f) for f in ordered))
         ids = [finding_id(f) for f in ordered]
         out.append([piece, f"ll-{lead.severity} ll-{lead.category}", title, ids])
@@ -312,7 +345,7 @@ def category_label(category: str) -> str:
 
 def _quoted(text: str, limit: int = 42) -> str:
     text = " ".join(text.split())
-    return "‘" + (text if len(text) <= limit else text[:limit - 1].rstrip() + "…") + "’"
+    return "‘" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "’"
 
 
 def finding_title(f: Finding) -> str:
@@ -348,12 +381,21 @@ def group_findings(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]
         groups.setdefault(WHOLE_LETTER if is_whole_letter(f) else f.category, []).append(f)
     for items in groups.values():
         items.sort(key=lambda f: (-_RANK[f.severity], f.start))
-    return sorted(groups.items(), key=lambda kv: (-max(_RANK[f.severity] for f in kv[1]),
-                                                  -sum(_RANK[f.severity] for f in kv[1]), kv[0]))
+    return sorted(
+        groups.items(),
+        key=lambda kv: (
+            -max(_RANK[f.severity] for f in kv[1]),
+            -sum(_RANK[f.severity] for f in kv[1]),
+            kv[0],
+        ),
+    )
 
 
-FIX_LABELS = {"safe": "a safe fix: the meaning stays", "unsafe": "this changes the wording: read it first",
-              "display-only": "a suggestion to adapt"}
+FIX_LABELS = {
+    "safe": "a safe fix: the meaning stays",
+    "unsafe": "this changes the wording: read it first",
+    "display-only": "a suggestion to adapt",
+}
 
 
 def card_data(f: Finding) -> dict[str, Any]:
@@ -363,15 +405,22 @@ def card_data(f: Finding) -> dict[str, Any]:
     accept = None
     if f.fix is not None and f.fix.edits:
         new = f.fix.edits[0].replacement
-        fix = (f"Suggestion ({FIX_LABELS.get(f.fix.applicability, f.fix.applicability)}): "
-               + (f"write “{new}”" if new else "remove it"))
+        fix = f"Suggestion ({FIX_LABELS.get(f.fix.applicability, f.fix.applicability)}): " + (
+            f"write “{new}”" if new else "remove it"
+        )
         accept = "Accept this fix" if f.fix.applicability == "safe" else "Use this wording"
     where = "about the whole letter" if is_whole_letter(f) else f"line {f.line}"
     return {
-        "id": finding_id(f), "severity": f.severity, "chip": SEVERITY_LABELS[f.severity],
-        "title": finding_title(f), "message": f.message, "fix": fix, "accept": accept,
+        "id": finding_id(f),
+        "severity": f.severity,
+        "chip": SEVERITY_LABELS[f.severity],
+        "title": finding_title(f),
+        "message": f.message,
+        "fix": fix,
+        "accept": accept,
         "safe": f.fix is not None and f.fix.applicability == "safe",
-        "code": f.code, "meta": f"{f.code} {f.name} · {where}",
+        "code": f.code,
+        "meta": f"{f.code} {f.name} · {where}",
     }
 
 
@@ -382,8 +431,14 @@ def panel_data(findings: Sequence[Finding], docs: Mapping[str, Any]) -> dict[str
     for group, items in group_findings(findings):
         counts = {sev: sum(f.severity == sev for f in items) for sev in SEVERITY_LABELS}
         tally = " · ".join(f"{n} {SEVERITY_LABELS[sev].lower()}" for sev, n in counts.items() if n)
-        groups.append({"label": group_label(group), "tally": tally, "cards": [card_data(f) for f in items]})
-    why = {f.code: [docs[f.code].rationale, list(docs[f.code].sources)] for f in findings if f.code in docs}
+        groups.append(
+            {"label": group_label(group), "tally": tally, "cards": [card_data(f) for f in items]}
+        )
+    why = {
+        f.code: [docs[f.code].rationale, list(docs[f.code].sources)]
+        for f in findings
+        if f.code in docs
+    }
     return {"groups": groups, "why": why}
 
 
@@ -400,7 +455,10 @@ def editor_assets() -> dict[str, str]:
     from importlib.resources import files
 
     folder = files("letterlint") / "editor"
-    return {part: (folder / f"editor.{part}").read_text(encoding="utf-8") for part in ("html", "css", "js")}
+    return {
+        part: (folder / f"editor.{part}").read_text(encoding="utf-8")
+        for part in ("html", "css", "js")
+    }
 
 
 # --------------------------------------------------------------------------- diffs
@@ -432,12 +490,16 @@ def _word_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, 
     exact = len(mid_a) * len(mid_b) <= EXACT_DIFF_CELLS
     ops: list[tuple[str, int, int, int, int]] = [("equal", 0, lo, 0, lo)] if lo else []
     if mid_a or mid_b:
-        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=not exact).get_opcodes():
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(
+            None, mid_a, mid_b, autojunk=not exact
+        ).get_opcodes():
             ops.append((op, i1 + lo, i2 + lo, j1 + lo, j2 + lo))
     if hi_a < len(a):
         ops.append(("equal", hi_a, len(a), hi_b, len(b)))
     merged: list[tuple[str, int, int, int, int]] = []
-    for op in ops:  # the trimmed ends may touch an equal run of the middle: one run, as difflib gives
+    for (
+        op
+    ) in ops:  # the trimmed ends may touch an equal run of the middle: one run, as difflib gives
         if merged and op[0] == "equal" == merged[-1][0]:
             merged[-1] = ("equal", merged[-1][1], op[2], merged[-1][3], op[4])
         else:
@@ -470,10 +532,15 @@ def diff_html(before: str, after: str) -> str:
             out.append(html.escape(old))
             continue
         if old:
-            out.append('<del style="background:#fde0e0;color:#8a1c1c">' + html.escape(old) + "</del>")
+            out.append(
+                '<del style="background:#fde0e0;color:#8a1c1c">' + html.escape(old) + "</del>"
+            )
         if new:
-            out.append('<ins style="background:#dcf5e3;color:#14532d;text-decoration:none">'
-                       + html.escape(new) + "</ins>")
+            out.append(
+                '<ins style="background:#dcf5e3;color:#14532d;text-decoration:none">'
+                + html.escape(new)
+                + "</ins>"
+            )
     return f'<div class="ll-diff" style="{_BOX}">{"".join(out)}</div>'
 
 
@@ -485,14 +552,15 @@ def apply_suggestion(text: str, finding: Finding) -> str:
     """
     if finding.fix is None or not finding.fix.edits:
         raise ValueError(f"{finding.code} has no suggestion to apply")
-    if text[finding.start:finding.end] != finding.text:
+    if text[finding.start : finding.end] != finding.text:
         raise ValueError("the letter changed since it was checked; try again")
     for e in sorted(finding.fix.edits, key=lambda e: e.start, reverse=True):
-        text = text[:e.start] + e.replacement + text[e.end:]
+        text = text[: e.start] + e.replacement + text[e.end :]
     return text
 
 
 # --------------------------------------------------------------------------- preview
+
 
 def flatten_context(ctx: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     """A nested context as dotted field names and their values as text (for edit boxes)."""
@@ -537,8 +605,11 @@ def render_preview(text: str, kind: str, context: Mapping[str, Any]) -> Preview:
     from .templating import TemplateLimitError, bounded_environment, render_bounded
 
     if kind in ("handlebars", "mustache", "liquid"):
-        return Preview(None, note=f"The preview fills in Jinja2 templates; this is a {kind} template. "
-                                  "Apply the friendlier rewrite to turn it into Jinja2.")
+        return Preview(
+            None,
+            note=f"The preview fills in Jinja2 templates; this is a {kind} template. "
+            "Apply the friendlier rewrite to turn it into Jinja2.",
+        )
 
     class _Shown(ChainableUndefined):
         def __str__(self) -> str:
@@ -590,8 +661,10 @@ class Exported:
 def export_letter(text: str, kind: str, dialect: str, name: str = "letter") -> Exported:
     """Export the editor's letter (a Jinja2 template or plain text); raises `ExportError`."""
     if kind in ("handlebars", "mustache", "liquid"):
-        raise ExportError(f"export reads Jinja2 templates and this is a {kind} template; "
-                          "apply the friendlier rewrite first (it writes Jinja2)")
+        raise ExportError(
+            f"export reads Jinja2 templates and this is a {kind} template; "
+            "apply the friendlier rewrite first (it writes Jinja2)"
+        )
     out = export_template(text, dialect)
     suffix, mime = EXPORT_FILES[dialect]
     stem = Path(name).stem or "letter"
@@ -602,6 +675,7 @@ def export_letter(text: str, kind: str, dialect: str, name: str = "letter") -> E
 
 
 # --------------------------------------------------------------------------- saving
+
 
 @dataclass(frozen=True)
 class DiskStamp:
@@ -661,7 +735,10 @@ def target_in(folder: str | Path, name: str) -> Path:
     name = name.strip()
     if not name or name.startswith(("/", "\\")) or ".." in Path(name).parts or ":" in name:
         raise ValueError(f"{name!r} is not a file name inside the templates folder")
-    if Path(name).suffix.lower() not in LETTER_SUFFIXES or Path(name).suffix.lower() in READ_ONLY_SUFFIXES:
+    if (
+        Path(name).suffix.lower() not in LETTER_SUFFIXES
+        or Path(name).suffix.lower() in READ_ONLY_SUFFIXES
+    ):
         raise ValueError(f"{name!r}: save as one of .txt .md .html .j2 .hbs .liquid .mustache")
     target = Path(folder) / name
     root = Path(folder).resolve()
@@ -692,8 +769,12 @@ class SaveResult:
     message: str
 
 
-def save_letter(path: str | Path, text: str, opened: DiskStamp | None,
-                mode: Literal["check", "overwrite", "keep-both"] = "check") -> SaveResult:
+def save_letter(
+    path: str | Path,
+    text: str,
+    opened: DiskStamp | None,
+    mode: Literal["check", "overwrite", "keep-both"] = "check",
+) -> SaveResult:
     """Save the letter atomically; never replace a file changed since it was opened unless told.
 
     ``check`` writes only when the file is unchanged since ``opened`` (or new) and
@@ -709,13 +790,21 @@ def save_letter(path: str | Path, text: str, opened: DiskStamp | None,
                 write_atomic(target, data, overwrite=False)
             except FileExistsError:  # someone took the name in between: try the next
                 continue
-            return SaveResult("saved", target, disk_stamp(target),
-                              f"Saved as {target.name}; {p.name} was left as it is on disk.")
+            return SaveResult(
+                "saved",
+                target,
+                disk_stamp(target),
+                f"Saved as {target.name}; {p.name} was left as it is on disk.",
+            )
         raise OSError(f"no free name next to {p}")
     if mode == "check" and changed_since(opened, disk_stamp(p)):
         what = "was changed on disk since you opened it" if opened is not None else "already exists"
-        return SaveResult("conflict", p, None, f"{p.name} {what}. Keep both (save yours as "
-                          f"{keep_both_name(p).name}) or overwrite it?")
+        return SaveResult(
+            "conflict",
+            p,
+            None,
+            f"{p.name} {what}. Keep both (save yours as {keep_both_name(p).name}) or overwrite it?",
+        )
     write_atomic(p, data, overwrite=mode == "overwrite" or p.exists())
     return SaveResult("saved", p, disk_stamp(p), f"Saved {p.name}.")
 
@@ -724,5 +813,8 @@ def describe_readability(r: Readability | None) -> Sequence[tuple[str, str]]:
     """Label/value pairs for the readability figures shown beside the score."""
     if r is None or not r.words:
         return [("Reading ease", "–"), ("Grade", "–"), ("Words per sentence", "–")]
-    return [("Reading ease", f"{r.reading_ease:.0f}"), ("Grade", f"{r.grade:.1f}"),
-            ("Words per sentence", f"{r.words_per_sentence:.1f}")]
+    return [
+        ("Reading ease", f"{r.reading_ease:.0f}"),
+        ("Grade", f"{r.grade:.1f}"),
+        ("Words per sentence", f"{r.words_per_sentence:.1f}"),
+    ]

@@ -15,8 +15,8 @@ import statistics
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
-from itertools import pairwise
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,13 @@ CATEGORY_LABELS: dict[str, str] = {
 #: The rule whose finding means "this letter never says what to do next".
 MISSING_CTA = "LL401"
 #: Categories whose wording a rewrite changes (the passages worth showing before and after).
-REWORDED = ("stigmatising-language", "legal-jargon", "threatening-tone", "personalisation", "readability")
+REWORDED = (
+    "stigmatising-language",
+    "legal-jargon",
+    "threatening-tone",
+    "personalisation",
+    "readability",
+)
 EXCERPT_LINES = 10
 GOOD_SCORE = 80  # a letter scoring this or more reads as customer-first
 EXAMPLE_CHARS = 90  # the longest example a summary shows whole
@@ -119,7 +125,9 @@ class Passage:
 @dataclass(frozen=True)
 class LetterPage:
     result: FileResult
-    whole_letter: tuple[Finding, ...]  # findings about the letter as a whole (no call to action, hard reading)
+    whole_letter: tuple[
+        Finding, ...
+    ]  # findings about the letter as a whole (no call to action, hard reading)
     excerpts: tuple[Excerpt, ...]
     passages: tuple[Passage, ...]
     note: str | None = None
@@ -153,7 +161,9 @@ class Summary:
 
 #: Compliance checks that report a required element the letter lacks (the others report
 #: wording it must not use, or ask for the letter's context).
-MISSING_CHECKS = frozenset({"required-content", "validation-end-date", "deadline-days", "itemization-arithmetic"})
+MISSING_CHECKS = frozenset(
+    {"required-content", "validation-end-date", "deadline-days", "itemization-arithmetic"}
+)
 CONTEXT_CHECKS = frozenset({"letter-context-needed"})
 _ASKED = re.compile(r"^Set `([\w-]+)` in the letter's context")
 
@@ -238,15 +248,25 @@ def split_source(source: str) -> tuple[str, str | None]:
     m = _URL.search(source)
     if not m:
         return source, None
-    title = (source[:m.start()] + source[m.end():]).strip()
+    title = (source[: m.start()] + source[m.end() :]).strip()
     title = re.sub(r"(,|\breported at|\bat|:)\s*$", "", title).strip().rstrip(",")
     return title or m.group(0), m.group(0)
 
 
-def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: str | None = None,
-          author: str | None = None, context_file: str | None = None, jobs: int | None = None, cache: bool = False,
-          progress: Progress | None = None, pages: int = 30, today: _dt.date | None = None,
-          exclude: Iterable[str | Path] = ()) -> Audit:
+def audit(
+    paths: Iterable[str | Path],
+    *,
+    config: Config | None = None,
+    client: str | None = None,
+    author: str | None = None,
+    context_file: str | None = None,
+    jobs: int | None = None,
+    cache: bool = False,
+    progress: Progress | None = None,
+    pages: int = 30,
+    today: _dt.date | None = None,
+    exclude: Iterable[str | Path] = (),
+) -> Audit:
     """Check ``paths`` and gather what an audit report shows.
 
     ``pages`` is how many letters (worst first) get a page of their own with excerpts
@@ -255,28 +275,45 @@ def audit(paths: Iterable[str | Path], *, config: Config | None = None, client: 
     """
     config = config or Config()
     paths = [str(p) for p in paths]
-    report = check_paths(paths, config=config, context_file=context_file, jobs=jobs, cache=cache, progress=progress)
+    report = check_paths(
+        paths, config=config, context_file=context_file, jobs=jobs, cache=cache, progress=progress
+    )
     skip = {Path(p).resolve() for p in exclude}
     if skip:
-        report = replace(report, files=tuple(fr for fr in report.files if Path(fr.path).resolve() not in skip),
-                         skipped=tuple(p for p in report.skipped if Path(p).resolve() not in skip))
+        report = replace(
+            report,
+            files=tuple(fr for fr in report.files if Path(fr.path).resolve() not in skip),
+            skipped=tuple(p for p in report.skipped if Path(p).resolve() not in skip),
+        )
     linter = get_linter(config, context_file)
     rules = linter.rules
-    target = next((float(r.options.get("target", 60)) for r in rules if r.check == "reading-ease"), 60.0)
+    target = next(
+        (float(r.options.get("target", 60)) for r in rules if r.check == "reading-ease"), 60.0
+    )
     summary = summarise(report, rules)
-    letter_pages = tuple(letter_page(fr, config) for fr in worst_first(report)[:max(0, pages)])
+    letter_pages = tuple(letter_page(fr, config) for fr in worst_first(report)[: max(0, pages)])
     packs = tuple(p for p in config.packs if p != "core")
-    return Audit(report=report, rules=rules, summary=summary, pages=letter_pages, client=client,
-                 author=author or "letterlint", created=(today or _dt.date.today()).isoformat(),
-                 reading_target=target, paths=tuple(paths),
-                 compliance=summarise_compliance(report, rules, packs) if packs else None)
+    return Audit(
+        report=report,
+        rules=rules,
+        summary=summary,
+        pages=letter_pages,
+        client=client,
+        author=author or "letterlint",
+        created=(today or _dt.date.today()).isoformat(),
+        reading_target=target,
+        paths=tuple(paths),
+        compliance=summarise_compliance(report, rules, packs) if packs else None,
+    )
 
 
 def worst_first(report: Report) -> list[FileResult]:
     """The letters that could be read, lowest score first (ties by path); a letter's score
     here leaves out findings on wording a compliance pack prescribes (`ranking_score`)."""
-    return sorted((fr for fr in report.files if fr.error is None),
-                  key=lambda fr: (ranking_score(fr), fr.score if fr.score is not None else 101, fr.path))
+    return sorted(
+        (fr for fr in report.files if fr.error is None),
+        key=lambda fr: (ranking_score(fr), fr.score if fr.score is not None else 101, fr.path),
+    )
 
 
 def on_required_text(f: Finding, spans: Iterable[tuple[int, int]]) -> bool:
@@ -308,7 +345,9 @@ def _letter_of(fr: FileResult) -> Any:
         return EMPTY
 
 
-def summarise_compliance(report: Report, rules: tuple[Rule, ...], packs: tuple[str, ...]) -> ComplianceSummary:
+def summarise_compliance(
+    report: Report, rules: tuple[Rule, ...], packs: tuple[str, ...]
+) -> ComplianceSummary:
     """Per provision, the letters that miss or breach it, with one or two example letters."""
     from .compliance import applies
 
@@ -317,23 +356,41 @@ def summarise_compliance(report: Report, rules: tuple[Rule, ...], packs: tuple[s
     asked: Counter[str] = Counter()
     rows = []
     for fr in letters:
-        asked.update({m.group(1) for f in fr.findings if f.severity == "info" and (m := _ASKED.match(f.message))})
+        asked.update(
+            {
+                m.group(1)
+                for f in fr.findings
+                if f.severity == "info" and (m := _ASKED.match(f.message))
+            }
+        )
     for rule in rules:
         if rule.pack == "core" or rule.check in CONTEXT_CHECKS:
             continue
-        hits = [(fr, next(f for f in fr.findings if f.code == rule.code and not _ASKED.match(f.message)))
-                for fr in letters if any(f.code == rule.code and not _ASKED.match(f.message) for f in fr.findings)]
+        hits = [
+            (
+                fr,
+                next(f for f in fr.findings if f.code == rule.code and not _ASKED.match(f.message)),
+            )
+            for fr in letters
+            if any(f.code == rule.code and not _ASKED.match(f.message) for f in fr.findings)
+        ]
         if not hits:
             continue
         kind = "missing" if rule.check in MISSING_CHECKS else "breach"
         scope = sum(1 for _, ctx in contexts if _applies(applies, rule, ctx))
-        examples = tuple((fr.path, None if kind == "missing" else _example(f)) for fr, f in hits[:2])
+        examples = tuple(
+            (fr.path, None if kind == "missing" else _example(f)) for fr, f in hits[:2]
+        )
         provision = split_source(rule.sources[0])[0] if rule.sources else rule.name
         rows.append(ProvisionRow(rule, provision, kind, len(hits), max(scope, len(hits)), examples))
     rows.sort(key=lambda r: (r.kind != "breach", -r.letters, r.rule.code))
-    return ComplianceSummary(packs=packs, rows=tuple(rows), asked=tuple(sorted(asked.items(), key=lambda kv: (-kv[1], kv[0]))),
-                             no_context=sum(1 for fr in letters if not fr.letter),
-                             with_required_text=sum(1 for fr in letters if fr.prescribed))
+    return ComplianceSummary(
+        packs=packs,
+        rows=tuple(rows),
+        asked=tuple(sorted(asked.items(), key=lambda kv: (-kv[1], kv[0]))),
+        no_context=sum(1 for fr in letters if not fr.letter),
+        with_required_text=sum(1 for fr in letters if fr.prescribed),
+    )
 
 
 def _applies(applies: Any, rule: Rule, ctx: Any) -> bool:
@@ -371,18 +428,28 @@ def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
             if f.category in ("stigmatising-language", "legal-jargon", "threatening-tone"):
                 phrases[" ".join(f.text.split()).lower()] += 1
             phrase_counts[(f.code, _norm(f.text).lower())] += 1
-            shared = any(g.code != f.code and f.start <= g.start and g.end <= f.end for g in fr.findings)
+            shared = any(
+                g.code != f.code and f.start <= g.start and g.end <= f.end for g in fr.findings
+            )
             candidates.setdefault(f.code, []).append((f, (fr.score or 0) >= GOOD_SCORE, shared))
         penalties = rule_penalties(fr.findings)
         rule_letters.update(penalties.keys())
         gains.update(penalties)
     n = len(letters)
-    examples = {code: _best_example(by_code.get(code), fs, phrase_counts) for code, fs in candidates.items()}
+    examples = {
+        code: _best_example(by_code.get(code), fs, phrase_counts) for code, fs in candidates.items()
+    }
     impacts = [
-        RuleImpact(rule=by_code[code], letters=rule_letters[code], findings=by_rule[code],
-                   points=gains[code] / n if n else 0.0, example=_example(examples[code]) if examples[code] else None,
-                   suggestion=examples[code].suggestion if examples[code] else None)
-        for code in by_rule if code in by_code
+        RuleImpact(
+            rule=by_code[code],
+            letters=rule_letters[code],
+            findings=by_rule[code],
+            points=gains[code] / n if n else 0.0,
+            example=_example(examples[code]) if examples[code] else None,
+            suggestion=examples[code].suggestion if examples[code] else None,
+        )
+        for code in by_rule
+        if code in by_code
     ]
     impacts.sort(key=lambda i: (-i.points, -WEIGHTS[i.rule.severity], -i.letters, i.rule.code))
     quartiles = None
@@ -404,8 +471,11 @@ def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
         top_rules=by_rule.most_common(10),
         top_phrases=phrases.most_common(10),
         impacts=impacts,
-        reading_ease=[fr.readability["flesch_reading_ease"] for fr in letters
-                      if "flesch_reading_ease" in fr.readability],
+        reading_ease=[
+            fr.readability["flesch_reading_ease"]
+            for fr in letters
+            if "flesch_reading_ease" in fr.readability
+        ],
     )
 
 
@@ -416,7 +486,9 @@ def _example(f: Finding) -> str | None:
 
 #: Text that is not wording a person wrote: template code and merge fields ...
 #: ... and reference codes ("INV-40218", "AC-558201"): both make poor examples of what to change.
-_NOT_WORDING = re.compile(r"\{\{|\}\}|\{%|\{#|\[\[|\]\]|\*\||\|\*|«|»|%%|\$\{|<<|>>|\[[A-Za-z _.]+\]")
+_NOT_WORDING = re.compile(
+    r"\{\{|\}\}|\{%|\{#|\[\[|\]\]|\*\||\|\*|«|»|%%|\$\{|<<|>>|\[[A-Za-z _.]+\]"
+)
 _REFERENCE = re.compile(r"\b[A-Z]{1,5}[-/]?\d[\w/-]*\b|\b\d{4,}\b")
 
 
@@ -424,15 +496,21 @@ def is_good_example(f: Finding) -> bool:
     """Whether a finding's text makes an example a reader would agree with: real wording of
     the letter, short, with a letter in it, not a placeholder or a reference code."""
     text = _example(f)
-    if text is None or len(text) > EXAMPLE_CHARS or _NOT_WORDING.search(text) or not re.search(r"[^\W\d]|[!?]", text):
+    if (
+        text is None
+        or len(text) > EXAMPLE_CHARS
+        or _NOT_WORDING.search(text)
+        or not re.search(r"[^\W\d]|[!?]", text)
+    ):
         return False
     words = text.split()
     refs = _REFERENCE.findall(text)
     return not refs or len(refs) < len(words) / 3
 
 
-def _best_example(rule: Rule | None, findings: list[tuple[Finding, bool, bool]],
-                  counts: Counter[tuple[str, str]]) -> Finding | None:
+def _best_example(
+    rule: Rule | None, findings: list[tuple[Finding, bool, bool]], counts: Counter[tuple[str, str]]
+) -> Finding | None:
     """The finding that best shows what a rule is about: good wording from a letter that needs
     work, most like the rule's own examples of bad wording, with no other rule's finding inside
     it (its fix is then this rule's alone), a suggestion, the most severe, the most frequent."""
@@ -445,9 +523,18 @@ def _best_example(rule: Rule | None, findings: list[tuple[Finding, bool, bool]],
         words = _words(f.text)
         return round(sum(w in known for w in words) / len(words), 1) if words else 0.0
 
-    return min(good, key=lambda fs: (fs[1], -resemblance(fs[0]), fs[2], fs[0].suggestion is None,
-                                     -SEVERITY_RANK[fs[0].severity], -counts[(fs[0].code, _norm(fs[0].text).lower())],
-                                     len(fs[0].text)))[0]
+    return min(
+        good,
+        key=lambda fs: (
+            fs[1],
+            -resemblance(fs[0]),
+            fs[2],
+            fs[0].suggestion is None,
+            -SEVERITY_RANK[fs[0].severity],
+            -counts[(fs[0].code, _norm(fs[0].text).lower())],
+            len(fs[0].text),
+        ),
+    )[0]
 
 
 def _words(text: str) -> list[str]:
@@ -455,6 +542,7 @@ def _words(text: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- one letter's page
+
 
 def _visible_span(src: SourceText, start: int, end: int) -> tuple[int, int]:
     """A source span as a span of the visible text (HTML and HTML email differ)."""
@@ -476,7 +564,13 @@ def letter_page(fr: FileResult, config: Config) -> LetterPage:
     """Excerpts with marks and the worst passages rewritten, for one letter."""
     item = read_path(fr.path)
     if isinstance(item, FileResult):  # changed or removed since it was checked
-        return LetterPage(fr, (), (), (), note=f"could not read it again: {item.error.message if item.error else ''}")
+        return LetterPage(
+            fr,
+            (),
+            (),
+            (),
+            note=f"could not read it again: {item.error.message if item.error else ''}",
+        )
     src: SourceText = item  # type: ignore[assignment]
     text = src.text
     whole: list[Finding] = []
@@ -489,20 +583,32 @@ def letter_page(fr: FileResult, config: Config) -> LetterPage:
             continue
         lines.setdefault(a, []).append((f, s - a, min(e, b) - a))
     required = [_visible_span(src, s, e) for s, e in fr.prescribed]
-    weight = {a: sum(WEIGHTS[f.severity] for f, _, _ in hits if not on_required_text(f, fr.prescribed))
-              for a, hits in lines.items()}
+    weight = {
+        a: sum(WEIGHTS[f.severity] for f, _, _ in hits if not on_required_text(f, fr.prescribed))
+        for a, hits in lines.items()
+    }
     chosen = sorted(sorted(lines, key=lambda a: (-weight[a], a))[:EXCERPT_LINES])
     excerpts = []
     for a in chosen:
         b = _line_bounds(text, a)[1]
         hits = lines[a]
-        excerpts.append(Excerpt(
-            line=min(f.line for f, _, _ in hits),  # the line `check` names (HTML source lines differ)
-            text=text[a:b],
-            marks=_merge_marks([Mark(s, e, f.severity, f.code) for f, s, e in hits if e > s]),
-            findings=tuple(sorted((f for f, _, _ in hits), key=lambda f: (-SEVERITY_RANK[f.severity], f.start))),
-            required=tuple((max(s, a) - a, min(e, b) - a) for s, e in required if s < b and a < e),
-        ))
+        excerpts.append(
+            Excerpt(
+                line=min(
+                    f.line for f, _, _ in hits
+                ),  # the line `check` names (HTML source lines differ)
+                text=text[a:b],
+                marks=_merge_marks([Mark(s, e, f.severity, f.code) for f, s, e in hits if e > s]),
+                findings=tuple(
+                    sorted(
+                        (f for f, _, _ in hits), key=lambda f: (-SEVERITY_RANK[f.severity], f.start)
+                    )
+                ),
+                required=tuple(
+                    (max(s, a) - a, min(e, b) - a) for s, e in required if s < b and a < e
+                ),
+            )
+        )
     passages, note = _worst_passages(src, lines, config, fr.prescribed)
     return LetterPage(fr, tuple(whole), tuple(excerpts), passages, note)
 
@@ -525,10 +631,19 @@ def _norm(s: str) -> str:
     return " ".join(s.split())
 
 
-def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, int]]], config: Config,
-                    prescribed: tuple[tuple[int, int], ...] = ()) -> tuple[tuple[Passage, ...], str | None]:
-    scored = {a: sum(WEIGHTS[f.severity] for f, _, _ in hits if f.category in REWORDED) for a, hits in lines.items()}
-    worst = [a for a in sorted(scored, key=lambda a: (-scored[a], a)) if scored[a] > 0][:WORST_PASSAGES]
+def _worst_passages(
+    src: SourceText,
+    lines: dict[int, list[tuple[Finding, int, int]]],
+    config: Config,
+    prescribed: tuple[tuple[int, int], ...] = (),
+) -> tuple[tuple[Passage, ...], str | None]:
+    scored = {
+        a: sum(WEIGHTS[f.severity] for f, _, _ in hits if f.category in REWORDED)
+        for a, hits in lines.items()
+    }
+    worst = [a for a in sorted(scored, key=lambda a: (-scored[a], a)) if scored[a] > 0][
+        :WORST_PASSAGES
+    ]
     if not worst:
         return (), None
     from .rewrite import rewrite_source
@@ -548,7 +663,11 @@ def _worst_passages(src: SourceText, lines: dict[int, list[tuple[Finding, int, i
         parts = _render_parts(rw, after, samples) if after is not None else ()
         rendered = "".join(t for t, _ in parts)
         line = min(f.line for f, _, _ in lines[a])
-        out.append(Passage(line=line, before=before, after=rendered or None, parts=parts if rendered else ()))
+        out.append(
+            Passage(
+                line=line, before=before, after=rendered or None, parts=parts if rendered else ()
+            )
+        )
     return tuple(out), None
 
 
@@ -560,17 +679,21 @@ def _sample_fields(context: dict[str, Any], letter_text: str) -> set[str]:
     """The template fields whose value is the schema's sample, not something the letter said."""
     out = set()
     for group, values in context.items():
-        for name, value in (values.items() if isinstance(values, dict) else ()):
+        for name, value in values.items() if isinstance(values, dict) else ():
             sample = SAMPLE_CONTEXT.get(group, {}).get(name)
             if sample is not None and str(value) == str(sample) and str(value) not in letter_text:
                 out.add(f"{group}.{name}")
     return out
 
 
-def _render_parts(rw: Rewrite, template_line: str, samples: set[str]) -> tuple[tuple[str, bool], ...]:
+def _render_parts(
+    rw: Rewrite, template_line: str, samples: set[str]
+) -> tuple[tuple[str, bool], ...]:
     """A rewritten line rendered, cut into ``(text, is_sample)`` pieces around sample values."""
-    marked = _FIELD.sub(lambda m: f"{_MARK}{m.group(0)}{_MARK}" if m.group(1) in samples else m.group(0),
-                        template_line)
+    marked = _FIELD.sub(
+        lambda m: f"{_MARK}{m.group(0)}{_MARK}" if m.group(1) in samples else m.group(0),
+        template_line,
+    )
     rendered = _norm(rw.render_passage(marked))
     pieces = rendered.split(_MARK)
     return tuple((piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece)

@@ -58,9 +58,14 @@ def baseline_data(report: Report, baseline_file: str | Path) -> dict[str, Any]:
         if not fr.findings:
             continue
         counts = Counter(_key(f) for f in fr.findings)
-        files[_rel(fr.path, base)] = [{"code": c, "text": t, "count": n} for (c, t), n in sorted(counts.items())]
-    return {"schema_version": BASELINE_SCHEMA, "tool": {"name": "letterlint", "version": __version__},
-            "files": dict(sorted(files.items()))}
+        files[_rel(fr.path, base)] = [
+            {"code": c, "text": t, "count": n} for (c, t), n in sorted(counts.items())
+        ]
+    return {
+        "schema_version": BASELINE_SCHEMA,
+        "tool": {"name": "letterlint", "version": __version__},
+        "files": dict(sorted(files.items())),
+    }
 
 
 def write_baseline(report: Report, baseline_file: str | Path) -> int:
@@ -88,19 +93,33 @@ def load_baseline(baseline_file: str | Path) -> dict[str, Counter[tuple[str, str
 
     p = Path(baseline_file)
     try:
-        data = json.loads(read_capped(p, MAX_BASELINE_BYTES).decode("utf-8"), parse_constant=_no_constant)
+        data = json.loads(
+            read_capped(p, MAX_BASELINE_BYTES).decode("utf-8"), parse_constant=_no_constant
+        )
     except FileNotFoundError:
         raise ConfigError(f"baseline {p} not found (create it with --write-baseline {p})") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the baseline {p}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise ConfigError(
+            f"cannot read the baseline {p}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{p}:{exc.lineno}: the baseline is not valid JSON: {exc.msg}") from None
     except RecursionError:
-        raise ConfigError(f"{p}: the baseline is nested too deeply to be a letterlint baseline") from None
-    except ValueError as exc:  # a NUL in the path, a number with thousands of digits, NaN or Infinity
+        raise ConfigError(
+            f"{p}: the baseline is nested too deeply to be a letterlint baseline"
+        ) from None
+    except (
+        ValueError
+    ) as exc:  # a NUL in the path, a number with thousands of digits, NaN or Infinity
         raise ConfigError(f"{p}: the baseline is not valid: {exc}") from None
-    if not isinstance(data, dict) or data.get("schema_version") != BASELINE_SCHEMA or not isinstance(data.get("files"), dict):
-        raise ConfigError(f"{p}: not a letterlint baseline (schema_version {BASELINE_SCHEMA} with a 'files' mapping)")
+    if (
+        not isinstance(data, dict)
+        or data.get("schema_version") != BASELINE_SCHEMA
+        or not isinstance(data.get("files"), dict)
+    ):
+        raise ConfigError(
+            f"{p}: not a letterlint baseline (schema_version {BASELINE_SCHEMA} with a 'files' mapping)"
+        )
     out: dict[str, Counter[tuple[str, str]]] = {}
     for path, entries in data["files"].items():
         counter: Counter[tuple[str, str]] = Counter()
@@ -108,10 +127,17 @@ def load_baseline(baseline_file: str | Path) -> dict[str, Counter[tuple[str, str
             raise ConfigError(f"{p}: the entry for {path!r} must be a list")
         for e in entries:
             count = e.get("count", 1) if isinstance(e, dict) else None
-            if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_BASELINE_COUNT \
-                    or not isinstance(e.get("code"), str) or not isinstance(e.get("text"), str):
-                raise ConfigError(f"{p}: a finding of {path!r} needs 'code', 'text' (strings) and a "
-                                  f"whole-number 'count' from 0 to {MAX_BASELINE_COUNT:,}")
+            if (
+                not isinstance(count, int)
+                or isinstance(count, bool)
+                or not 0 <= count <= MAX_BASELINE_COUNT
+                or not isinstance(e.get("code"), str)
+                or not isinstance(e.get("text"), str)
+            ):
+                raise ConfigError(
+                    f"{p}: a finding of {path!r} needs 'code', 'text' (strings) and a "
+                    f"whole-number 'count' from 0 to {MAX_BASELINE_COUNT:,}"
+                )
             counter[(e["code"], e["text"])] += count
         out[path] = counter
     return out

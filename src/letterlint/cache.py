@@ -37,8 +37,10 @@ PRUNE_AFTER_DAYS = 14
 other rules, configs or letterlint versions."""
 
 _GITIGNORE = "# Created by letterlint; safe to delete.\n*\n"
-_CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-                 "# This file marks a cache folder of letterlint (https://bford.info/cachedir/).\n")
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file marks a cache folder of letterlint (https://bford.info/cachedir/).\n"
+)
 
 
 def cache_dir_for(config: Config) -> Path:
@@ -48,8 +50,19 @@ def cache_dir_for(config: Config) -> Path:
 
 
 #: Libraries whose version can change what a letter reads as or what is found in it.
-_DEPENDENCIES = ("spacy", "spacy-lookups-data", "pyphen", "textstat", "pyahocorasick", "jinja2", "python-docx",
-                 "pypdf", "odfdo", "lxml", "pyyaml")
+_DEPENDENCIES = (
+    "spacy",
+    "spacy-lookups-data",
+    "pyphen",
+    "textstat",
+    "pyahocorasick",
+    "jinja2",
+    "python-docx",
+    "pypdf",
+    "odfdo",
+    "lxml",
+    "pyyaml",
+)
 
 
 def _files_digest(h: Any, folders: Iterable[Path], pattern: str) -> None:
@@ -64,7 +77,9 @@ def _files_digest(h: Any, folders: Iterable[Path], pattern: str) -> None:
 def run_key(config: Config, context_file: str | None = None) -> str:
     """What every cached result of this run depends on, besides the file itself."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"letterlint {__version__} python {sys.version_info[:3]} marshal {marshal.version}\n".encode())
+    h.update(
+        f"letterlint {__version__} python {sys.version_info[:3]} marshal {marshal.version}\n".encode()
+    )
     # the code itself: a changed checkout is a new tool even before its version changes
     pkg = Path(__file__).resolve().parent
     for f in sorted(pkg.rglob("*.py")):
@@ -81,8 +96,19 @@ def run_key(config: Config, context_file: str | None = None) -> str:
     _files_digest(h, [base / p for p in config.packs], "*.yaml")
     _files_digest(h, [Path(d) for d in config.extend_rules], "*.yaml")
     # the effective configuration, minus what only says where the config file was
-    h.update(repr((config.select, config.ignore, config.packs, config.extend_rules, config.per_file_ignores,
-                   config.allow_words, config.context)).encode())
+    h.update(
+        repr(
+            (
+                config.select,
+                config.ignore,
+                config.packs,
+                config.extend_rules,
+                config.per_file_ignores,
+                config.allow_words,
+                config.context,
+            )
+        ).encode()
+    )
     ctx = context_file or config.context
     if ctx:
         try:
@@ -92,7 +118,9 @@ def run_key(config: Config, context_file: str | None = None) -> str:
     return h.hexdigest()
 
 
-def content_key(run: str, data: bytes, kind: str | None, suffix: str, ignores: Sequence[str]) -> str:
+def content_key(
+    run: str, data: bytes, kind: str | None, suffix: str, ignores: Sequence[str]
+) -> str:
     """The key of one file's result in this run."""
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{run}\0{kind}\0{suffix}\0{','.join(ignores)}\0".encode())
@@ -112,7 +140,9 @@ class ResultCache:
         self._touch: list[str] = []  # hits last marked as used more than a day ago
 
     @classmethod
-    def open(cls, config: Config, context_file: str | None = None, folder: Path | None = None) -> "ResultCache":
+    def open(
+        cls, config: Config, context_file: str | None = None, folder: Path | None = None
+    ) -> ResultCache:
         return cls(folder or cache_dir_for(config), run_key(config, context_file))
 
     def _connect(self) -> sqlite3.Connection | None:
@@ -136,8 +166,10 @@ class ResultCache:
             try:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
-                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, run TEXT NOT NULL, "
-                           "used INTEGER NOT NULL, value BLOB NOT NULL)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, run TEXT NOT NULL, "
+                    "used INTEGER NOT NULL, value BLOB NOT NULL)"
+                )
                 return db
             except sqlite3.DatabaseError as exc:
                 db.close()
@@ -161,7 +193,7 @@ class ResultCache:
         stale_before = int(time.time()) - 86400
         try:
             for i in range(0, len(keys), 900):  # SQLite's limit on bound parameters
-                chunk = keys[i:i + 900]
+                chunk = keys[i : i + 900]
                 q = f"SELECT key, used, value FROM results WHERE key IN ({','.join('?' * len(chunk))})"
                 for key, used, value in db.execute(q, chunk):
                     packed = _unseal(value)
@@ -192,8 +224,12 @@ class ResultCache:
         rows = [(key, self.run, now, _seal(value)) for key, value in items]
         try:
             db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO results (key, run, used, value) VALUES (?, ?, ?, ?)", rows)
-            db.executemany("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in self._touch])
+            db.executemany(
+                "INSERT OR REPLACE INTO results (key, run, used, value) VALUES (?, ?, ?, ?)", rows
+            )
+            db.executemany(
+                "UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in self._touch]
+            )
             db.execute("DELETE FROM results WHERE used < ?", (now - PRUNE_AFTER_DAYS * 86400,))
             db.execute("COMMIT")
             self._touch.clear()
@@ -242,7 +278,8 @@ def _unseal(value: Any) -> tuple[Any, ...] | None:
 def _is_damage(exc: sqlite3.Error) -> bool:
     """Corruption or not a database at all, as opposed to a lock, permissions or a full disk."""
     return getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or (
-        isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc))
+        isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc)
+    )
 
 
 def _remove(path: Path) -> None:

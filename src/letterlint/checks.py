@@ -8,9 +8,10 @@ rule's rationale and examples.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .letter_context import EMPTY, LetterContext
 from .letter_parts import SIGN_OFF
@@ -27,7 +28,9 @@ class CheckContext:
 
     body: tuple[int, int]
     context_vars: frozenset[str] | None = None  # dotted names available in the sample context
-    template_vars: tuple[tuple[str, int, int], ...] = ()  # (dotted name, start, end) in analysed text
+    template_vars: tuple[
+        tuple[str, int, int], ...
+    ] = ()  # (dotted name, start, end) in analysed text
     readability: dict[str, float] = field(default_factory=dict)  # filled by reading-ease
     letter: LetterContext = EMPTY  # the letter's context (contract 7)
     # spans of wording a compliance pack prescribes (the mini-Miranda, Model Form B-1 text):
@@ -38,7 +41,7 @@ class CheckContext:
 
 @dataclass(frozen=True)
 class CheckSpec:
-    func: Callable[["Rule", "Analysis", CheckContext], Iterator["Hit"]]
+    func: Callable[[Rule, Analysis, CheckContext], Iterator[Hit]]
     options: frozenset[str]
     prepare: Callable[[dict[str, Any]], dict[str, Any]] = lambda o: o
 
@@ -46,23 +49,46 @@ class CheckSpec:
 CHECKS: dict[str, CheckSpec] = {}
 
 
-def register(name: str, options: tuple[str, ...] = (), prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Callable[..., Any]:
-    def deco(func: Callable[..., Iterator["Hit"]]) -> Callable[..., Iterator["Hit"]]:
+def register(
+    name: str,
+    options: tuple[str, ...] = (),
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> Callable[..., Any]:
+    def deco(func: Callable[..., Iterator[Hit]]) -> Callable[..., Iterator[Hit]]:
         CHECKS[name] = CheckSpec(func, frozenset(options), prepare or (lambda o: o))
         return func
 
     return deco
 
 
-def _hit(rule: "Rule", start: int, end: int, text: str, *, severity: str | None = None,
-         suggestion: str | None = None, fix: str | None = None, **extra: Any) -> "Hit":
+def _hit(
+    rule: Rule,
+    start: int,
+    end: int,
+    text: str,
+    *,
+    severity: str | None = None,
+    suggestion: str | None = None,
+    fix: str | None = None,
+    **extra: Any,
+) -> Hit:
     from .matching import Hit
 
-    return Hit(rule, start, end, severity or rule.severity, rule.format_message(text, suggestion, **extra),
-               suggestion, fix if suggestion is not None else None, suggestion)
+    return Hit(
+        rule,
+        start,
+        end,
+        severity or rule.severity,
+        rule.format_message(text, suggestion, **extra),
+        suggestion,
+        fix if suggestion is not None else None,
+        suggestion,
+    )
 
 
-def _compile_list(key: str, flags: int = re.IGNORECASE) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def _compile_list(
+    key: str, flags: int = re.IGNORECASE
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
     def prep(opts: dict[str, Any]) -> dict[str, Any]:
         opts = dict(opts)
         if key in opts:
@@ -73,6 +99,7 @@ def _compile_list(key: str, flags: int = re.IGNORECASE) -> Callable[[dict[str, A
 
 
 # --------------------------------------------------------------------------- shouting
+
 
 def _prep_shouting(opts: dict[str, Any]) -> dict[str, Any]:
     opts = dict(opts)
@@ -86,17 +113,17 @@ _CAPS_PAIR = re.compile("[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f]{2}")
 
 
 @register("shouting", ("acronyms", "min-letters-single"), _prep_shouting)
-def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Runs of capitals that are not acronyms, and .docx text formatted as all caps."""
     acronyms = rule.options.get("acronyms", frozenset())
     single_min = int(rule.options.get("min-letters-single", 5))
     text = a.text
     run: list[Any] = []
 
-    def flush() -> Iterator["Hit"]:
+    def flush() -> Iterator[Hit]:
         if not run:
             return
-        words = [text[t.start:t.end].strip("'’") for t in run]
+        words = [text[t.start : t.end].strip("'’") for t in run]
         shouty = [w for w in words if w.upper() not in acronyms]
         if (len(words) >= 2 and shouty and any(len(w) >= 2 for w in shouty)) or (
             len(words) == 1 and shouty and len(shouty[0]) >= single_min and _is_word(shouty[0])
@@ -107,14 +134,25 @@ def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
             if kind == "label":
                 return
             original = a.original[start:end]
-            yield _hit(rule, start, end, original, suggestion=_sentence_case(original, acronyms), fix=rule.fix,
-                       severity="info" if kind == "heading" else None)
+            yield _hit(
+                rule,
+                start,
+                end,
+                original,
+                suggestion=_sentence_case(original, acronyms),
+                fix=rule.fix,
+                severity="info" if kind == "heading" else None,
+            )
 
-    for first, last in (a.sentence_toks if _CAPS_PAIR.search(text) or not text.isascii() else ()):
+    for first, last in a.sentence_toks if _CAPS_PAIR.search(text) or not text.isascii() else ():
         for tok in a.toks[first:last]:
-            t = text[tok.start:tok.end]
-            if t.isupper() and not any(c.isdigit() for c in t) and (run or sum(c.isalpha() for c in t) >= 2) \
-                    and not a.in_placeholder(tok.start, tok.end):
+            t = text[tok.start : tok.end]
+            if (
+                t.isupper()
+                and not any(c.isdigit() for c in t)
+                and (run or sum(c.isalpha() for c in t) >= 2)
+                and not a.in_placeholder(tok.start, tok.end)
+            ):
                 run.append(tok)
             elif tok.punct and run and t not in ".!?\n":
                 continue
@@ -129,9 +167,9 @@ def shouting(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
     # .docx runs formatted as capitals (w:caps) shout even when typed in lower case
     for fmt in a.formatting:
         if getattr(fmt, "caps", False):
-            seg = text[fmt.start:fmt.end]
+            seg = text[fmt.start : fmt.end]
             if len(seg.split()) >= 2 and not seg.isupper():
-                yield _hit(rule, fmt.start, fmt.end, a.original[fmt.start:fmt.end])
+                yield _hit(rule, fmt.start, fmt.end, a.original[fmt.start : fmt.end])
 
 
 def _is_word(word: str) -> bool:
@@ -192,13 +230,15 @@ _ONE_BANG = re.compile(r"(?<![!])!(?![!])")
 
 
 @register("exclamations", ("demand-words",), _compile_list("demand-words"))
-def exclamations(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def exclamations(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Repeated "!" anywhere; a single "!" only in a sentence that asks for money."""
     demand = rule.options.get("demand-words")
     for m in _BANGS.finditer(a.text):
         if a.in_placeholder(m.start(), m.end()):
             continue
-        hit = _hit(rule, m.start(), m.end(), a.original[m.start():m.end()], suggestion=".", fix=rule.fix)
+        hit = _hit(
+            rule, m.start(), m.end(), a.original[m.start() : m.end()], suggestion=".", fix=rule.fix
+        )
         if m.start() > 0 and a.text[m.start() - 1] == " ":  # "Pay now !!!" → "Pay now."
             hit = replace(hit, edit_span=(m.start() - 1, m.end()))
         yield hit
@@ -208,30 +248,31 @@ def exclamations(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hi
         if a.in_placeholder(m.start(), m.end()):
             continue
         sent = a.sentence_at(m.start()) or a.sentence_at(max(0, m.start() - 1))
-        st = a.text[sent[0]:sent[1]] if sent else ""
+        st = a.text[sent[0] : sent[1]] if sent else ""
         if demand.search(st):
             yield _hit(rule, m.start(), m.end(), "!", severity="info", suggestion=".", fix=rule.fix)
 
 
 # --------------------------------------------------------------------------- docx emphasis
 
+
 def _is_red(hexcolor: str | None) -> bool:
     if not hexcolor or len(hexcolor) != 6:
         return False
     try:
-        r, g, b = (int(hexcolor[i:i + 2], 16) for i in (0, 2, 4))
+        r, g, b = (int(hexcolor[i : i + 2], 16) for i in (0, 2, 4))
     except ValueError:
         return False
     return r >= 0x99 and g <= 0x55 and b <= 0x55
 
 
 @register("docx-emphasis", ("min-words",))
-def docx_emphasis(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def docx_emphasis(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Bold red text in a .docx: the visual equivalent of shouting."""
     min_words = int(rule.options.get("min-words", 1))
     for fmt in a.formatting:
         if fmt.bold and _is_red(fmt.color):
-            seg = a.original[fmt.start:fmt.end]
+            seg = a.original[fmt.start : fmt.end]
             if len(seg.split()) >= min_words and seg.strip():
                 lead = len(seg) - len(seg.lstrip())
                 trail = len(seg.rstrip())
@@ -240,8 +281,9 @@ def docx_emphasis(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["H
 
 # --------------------------------------------------------------------------- greetings
 
+
 @register("impersonal-salutation", ("greetings", "max-line"), _compile_list("greetings"))
-def impersonal_salutation(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def impersonal_salutation(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """An impersonal greeting on a line of its own near the top ("Dear Sir/Madam,")."""
     greetings = rule.options.get("greetings")
     if greetings is None:
@@ -252,14 +294,24 @@ def impersonal_salutation(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Ite
         g = greetings.match(line.strip())
         # a greeting on a line of its own, or one ended by a comma or colon before the
         # letter runs on ("Dear Valued Customer, We would like to ...")
-        if g and len(line.strip()) > max_line and line.strip()[g.end():g.end() + 1] not in (",", ":", ";"):
+        if (
+            g
+            and len(line.strip()) > max_line
+            and line.strip()[g.end() : g.end() + 1] not in (",", ":", ";")
+        ):
             continue
         if g:
             lead = len(line) - len(line.lstrip())
             start = m.start() + lead
             end = start + g.end()
-            yield _hit(rule, start, end, a.original[start:end], suggestion=_personal_greeting(a.original[start:end]),
-                       fix=rule.fix)
+            yield _hit(
+                rule,
+                start,
+                end,
+                a.original[start:end],
+                suggestion=_personal_greeting(a.original[start:end]),
+                fix=rule.fix,
+            )
             return
 
 
@@ -270,18 +322,18 @@ def _personal_greeting(greeting: str) -> str:
     return f"{word} [Customer Name]"
 
 
-
-
 @register("department-signature", ("departments",), _compile_list("departments"))
-def department_signature(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def department_signature(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """A letter signed by a team ("Credit Control Department") instead of a person."""
     departments = rule.options.get("departments")
     if departments is None:
         return
-    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\r\n]*", a.text) if m.group(0).strip()]
+    lines = [
+        (m.start(), m.group(0)) for m in re.finditer(r"[^\r\n]*", a.text) if m.group(0).strip()
+    ]
     for i, (_pos, line) in enumerate(lines):
         if SIGN_OFF.match(line):
-            after = lines[i + 1:i + 2]
+            after = lines[i + 1 : i + 2]
             if not after:
                 return
             start, sig = after[0]
@@ -330,7 +382,7 @@ def _syllable_counter() -> Callable[[str], int]:
     return _Cache().__getitem__  # called with lower-case words; counted once each
 
 
-def readability_figures(a: "Analysis", body: tuple[int, int]) -> dict[str, float]:
+def readability_figures(a: Analysis, body: tuple[int, int]) -> dict[str, float]:
     """Words, sentences, syllables, Flesch reading ease and Flesch-Kincaid grade of the body."""
     syl = _syllable_counter()
     words = syllables = sentences = 0
@@ -344,7 +396,9 @@ def readability_figures(a: "Analysis", body: tuple[int, int]) -> dict[str, float
         if not spans:
             continue
         if has_placeholders:
-            syllables += sum(1 if a.in_placeholder(x, x + 1) else syl(text[x:y].lower()) for x, y in spans)
+            syllables += sum(
+                1 if a.in_placeholder(x, x + 1) else syl(text[x:y].lower()) for x, y in spans
+            )
         elif lowered is not None:
             syllables += sum(map(syl, [lowered[x:y] for x, y in spans]))
         else:
@@ -366,7 +420,7 @@ def readability_figures(a: "Analysis", body: tuple[int, int]) -> dict[str, float
 
 
 @register("reading-ease", ("target", "min-words"))
-def reading_ease(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def reading_ease(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Flesch reading ease of the body below the target (only for long enough letters)."""
     figs = ctx.readability or readability_figures(a, ctx.body)
     ctx.readability = figs
@@ -376,12 +430,19 @@ def reading_ease(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hi
     score = figs["flesch_reading_ease"]
     if score < target:
         s, e = ctx.body
-        yield _hit(rule, s, e, a.original[s:e], score=f"{score:.0f}", target=f"{target:.0f}",
-                   words_per_sentence=figs["words_per_sentence"])
+        yield _hit(
+            rule,
+            s,
+            e,
+            a.original[s:e],
+            score=f"{score:.0f}",
+            target=f"{target:.0f}",
+            words_per_sentence=figs["words_per_sentence"],
+        )
 
 
 @register("long-sentence", ("max-words", "warning-words"))
-def long_sentence(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def long_sentence(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Sentences longer than the limit (25 words by default).
 
     A sentence a little over the limit is advice; from ``warning-words`` on (35 by
@@ -392,7 +453,15 @@ def long_sentence(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["H
     for (s, e), (first, last) in zip(a.sentences, a.sentence_toks):
         n = sum(1 for t in a.toks[first:last] if t.word)
         if n > limit:
-            yield _hit(rule, s, e, a.original[s:e], severity=None if n >= warn else "info", words=n, limit=limit)
+            yield _hit(
+                rule,
+                s,
+                e,
+                a.original[s:e],
+                severity=None if n >= warn else "info",
+                words=n,
+                limit=limit,
+            )
 
 
 _BE = r"(?:am|is|are|was|were|be|been|being)"
@@ -402,26 +471,33 @@ _IRREGULAR = (
 )
 
 
-@register("passive-voice", ("not-participles",), lambda o: {**o, "not-participles": frozenset(w.lower() for w in o.get("not-participles", ()))})
-def passive_voice(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+@register(
+    "passive-voice",
+    ("not-participles",),
+    lambda o: {**o, "not-participles": frozenset(w.lower() for w in o.get("not-participles", ()))},
+)
+def passive_voice(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """A form of "be" followed by a past participle, without a tagger.
 
     Participles are words ending in -ed or a short list of irregular ones; adjectives that
     look like participles ("pleased", "concerned", "overdue") are listed as exceptions.
     """
     skip = rule.options.get("not-participles", frozenset())
-    pat = re.compile(rf"\b{_BE}\s+(?:(?:not|now|already|also|still|being)\s+)?(\w+ed|{_IRREGULAR})\b", re.I)
+    pat = re.compile(
+        rf"\b{_BE}\s+(?:(?:not|now|already|also|still|being)\s+)?(\w+ed|{_IRREGULAR})\b", re.I
+    )
     for m in pat.finditer(a.text):
         word = m.group(1).lower()
         if word in skip or a.in_placeholder(m.start(), m.end()):
             continue
-        yield _hit(rule, m.start(), m.end(), a.original[m.start():m.end()])
+        yield _hit(rule, m.start(), m.end(), a.original[m.start() : m.end()])
 
 
 # --------------------------------------------------------------------------- template
 
+
 @register("undefined-variable", ())
-def undefined_variable(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def undefined_variable(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Template variables that the given sample context does not define."""
     if ctx.context_vars is None:
         return
@@ -429,7 +505,9 @@ def undefined_variable(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterat
         parts = name.split(".")
         # defined: the full path exists, or a prefix is a plain value (its attributes
         # cannot be checked from a sample file); context_vars marks values with "="
-        if name in ctx.context_vars or any(".".join(parts[:i]) + "=" in ctx.context_vars for i in range(1, len(parts))):
+        if name in ctx.context_vars or any(
+            ".".join(parts[:i]) + "=" in ctx.context_vars for i in range(1, len(parts))
+        ):
             continue
         yield _hit(rule, start, end, a.original[start:end], variable=name)
 

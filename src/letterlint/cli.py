@@ -23,11 +23,13 @@ from .rulebook import Rule, RuleFileError, available_packs, load_rules
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-
 def _exit_codes(ok: str, findings: str | None = None, error: str = "") -> str:
     """The "exit codes:" block of a command's --help (contract 1)."""
     lines = ["exit codes:", f"  0  {ok}"] + ([f"  1  {findings}"] if findings else [])
-    return "\n".join(lines + [f"  2  a usage or config error, or an input that could not be read{error}"])
+    return "\n".join(
+        lines + [f"  2  a usage or config error, or an input that could not be read{error}"]
+    )
+
 
 #: The end of each command's --help: what it writes, its exit codes and an example (like ruff's).
 EPILOGS: dict[str, str] = {
@@ -50,7 +52,11 @@ formats (--format):
   sarif   SARIF 2.1.0, for code-scanning dashboards
   github  GitHub Actions annotations (::error file=...)
 
-""" + _exit_codes("no finding at or above --fail-on (default: warning)", "a finding at or above --fail-on") + """
+"""
+    + _exit_codes(
+        "no finding at or above --fail-on (default: warning)", "a finding at or above --fail-on"
+    )
+    + """
 
 examples:
   letterlint check                                  # every letter under the current folder
@@ -62,7 +68,9 @@ Only .txt, .md, .html and template files are edited; Word, PDF, OpenDocument and
 files are left alone (`letterlint rewrite` writes a new file). With '-' the letter is read
 from standard input and the fixed text written to standard output.
 
-""" + _exit_codes("fixed (or nothing to fix)", "with --diff: something would change") + """
+"""
+    + _exit_codes("fixed (or nothing to fix)", "with --diff: something would change")
+    + """
 
 examples:
   letterlint fix --diff letters/          # show what would change
@@ -74,7 +82,9 @@ variables, or with -o OUT.docx a Word letter rewritten in place of a .docx one.
 With compliance packs on (--config) and the letter's context (--letter), wording a
 pack prescribes is kept verbatim.
 
-""" + _exit_codes("the rewrite was written") + """
+"""
+    + _exit_codes("the rewrite was written")
+    + """
 
 examples:
   letterlint rewrite letters/final-demand.docx -o friendly.j2 --context-out values.yaml
@@ -83,8 +93,12 @@ examples:
 dialects (--to): jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce,
                  docx, html-email, plain
 
-""" + _exit_codes("exported",
-                  error=",\n     or the target cannot express a construct of the template (nothing is written)") + """
+"""
+    + _exit_codes(
+        "exported",
+        error=",\n     or the target cannot express a construct of the template (nothing is written)",
+    )
+    + """
 
 example:
   letterlint export friendly.j2 --to mailchimp -o friendly.mailchimp.html""",
@@ -93,14 +107,18 @@ formats: the suffix of --report picks it
   .html   one self-contained page (styles and charts inline, no scripts, nothing fetched)
   .docx   a Word document with the same content as real tables and chart pictures
 
-""" + _exit_codes("the report was written",
-                  error=" (the report is\n     still written), or no letters were found (no report is written)") + """
+"""
+    + _exit_codes(
+        "the report was written",
+        error=" (the report is\n     still written), or no letters were found (no report is written)",
+    )
+    + """
 
 example:
   letterlint audit client-letters/ --report audit.docx --client "Example Energy Ltd\"""",
     "rules": _exit_codes("listed") + "\n\nexample:\n  letterlint rules | grep legal-jargon",
     "rule": _exit_codes("explained", error=", or there is no such rule") + "\n\n"
-            "examples:\n  letterlint rule LL101\n  letterlint rule threatening-tone.bailiffs",
+    "examples:\n  letterlint rule LL101\n  letterlint rule threatening-tone.bailiffs",
 }
 
 
@@ -116,88 +134,227 @@ def _csv(value: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="letterlint", description="Lint credit-control letters for a customer-first tone.",
-                epilog=EPILOGS["letterlint"], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(
+        prog="letterlint",
+        description="Lint credit-control letters for a customer-first tone.",
+        epilog=EPILOGS["letterlint"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--version", action="version", version=f"letterlint {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=description or help[:1].upper() + help[1:] + ".",
-                              epilog=EPILOGS[name], formatter_class=argparse.RawDescriptionHelpFormatter)
+        return sub.add_parser(
+            name,
+            help=help,
+            description=description or help[:1].upper() + help[1:] + ".",
+            epilog=EPILOGS[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
 
     c = command("check", "lint letters and templates")
-    c.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders (default: the current folder); '-' reads standard input")
-    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                   help="how to write the findings: text (default), json, sarif or github (see below)")
-    c.add_argument("--output-file", metavar="F", help="write the report to F (atomically) instead of stdout")
-    c.add_argument("--select", type=_csv, metavar="X,...", help="only these rules (codes, prefixes, names, categories, packs)")
+    c.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: the current folder); '-' reads standard input",
+    )
+    c.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="how to write the findings: text (default), json, sarif or github (see below)",
+    )
+    c.add_argument(
+        "--output-file", metavar="F", help="write the report to F (atomically) instead of stdout"
+    )
+    c.add_argument(
+        "--select",
+        type=_csv,
+        metavar="X,...",
+        help="only these rules (codes, prefixes, names, categories, packs)",
+    )
     c.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
-    c.add_argument("--fail-on", choices=("error", "warning", "info", "never"), help="lowest severity that fails (default: warning)")
-    c.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
-    c.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
-    c.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
-    c.add_argument("--letter", action="append", default=[], metavar="KEY=VALUE",
-                    help="the letter's context for compliance packs (repeatable), e.g. sender-type=creditor")
-    c.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
-    c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache (.letterlint_cache/)")
+    c.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        help="lowest severity that fails (default: warning)",
+    )
+    c.add_argument(
+        "--config", metavar="FILE", help="use this config file instead of searching for one"
+    )
+    c.add_argument(
+        "--context",
+        metavar="FILE",
+        help="a sample context (YAML/JSON) to check template variables against",
+    )
+    c.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes for large inputs (default: one per CPU)",
+    )
+    c.add_argument(
+        "--letter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="the letter's context for compliance packs (repeatable), e.g. sender-type=creditor",
+    )
+    c.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="treat standard input as this file name (for its format)",
+    )
+    c.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not read or write the result cache (.letterlint_cache/)",
+    )
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     b = c.add_mutually_exclusive_group()
-    b.add_argument("--baseline", metavar="FILE", help="report only findings that are not recorded in FILE")
-    b.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit")
+    b.add_argument(
+        "--baseline", metavar="FILE", help="report only findings that are not recorded in FILE"
+    )
+    b.add_argument(
+        "--write-baseline", metavar="FILE", help="record the current findings in FILE and exit"
+    )
 
     f = command("fix", "apply safe fixes in place (atomically)")
-    f.add_argument("paths", nargs="+", metavar="PATH",
-                   help="files or folders; '-' reads standard input and writes the fixed text to standard output")
-    f.add_argument("--diff", action="store_true", help="print a unified diff instead of writing; exit 1 if anything would change")
-    f.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change the wording")
+    f.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files or folders; '-' reads standard input and writes the fixed text to standard output",
+    )
+    f.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a unified diff instead of writing; exit 1 if anything would change",
+    )
+    f.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply fixes that change the wording"
+    )
     f.add_argument("--select", type=_csv, metavar="X,...", help="only fix what these rules find")
     f.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
-    f.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
-    f.add_argument("--stdin-filename", metavar="NAME", help="treat standard input as this file name (for its format)")
-    f.add_argument("--letter", action="append", default=[], metavar="KEY=VALUE",
-                    help="the letter's context for compliance packs (repeatable), e.g. sender-type=creditor")
+    f.add_argument(
+        "--config", metavar="FILE", help="use this config file instead of searching for one"
+    )
+    f.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="treat standard input as this file name (for its format)",
+    )
+    f.add_argument(
+        "--letter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="the letter's context for compliance packs (repeatable), e.g. sender-type=creditor",
+    )
 
     w = command("rewrite", "write a friendlier letter as a Jinja2 template")
     w.add_argument("path", metavar="PATH")
-    w.add_argument("-o", "--output", metavar="OUT", help="write the template here (default: standard output)")
+    w.add_argument(
+        "-o", "--output", metavar="OUT", help="write the template here (default: standard output)"
+    )
     w.add_argument("--context-out", metavar="FILE", help="write the values found (YAML) here")
     w.add_argument("--force", action="store_true", help="replace existing output files")
-    w.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
-    w.add_argument("--letter", action="append", default=[], metavar="KEY=VALUE",
-                    help="the letter's context for compliance packs (repeatable); prescribed wording is kept verbatim")
+    w.add_argument(
+        "--config", metavar="FILE", help="use this config file instead of searching for one"
+    )
+    w.add_argument(
+        "--letter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="the letter's context for compliance packs (repeatable); prescribed wording is kept verbatim",
+    )
 
     x = command("export", "export a Jinja2 template to another sending system")
     x.add_argument("template", metavar="TEMPLATE")
-    x.add_argument("--to", required=True, metavar="DIALECT",
-                   help="jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce, docx, html-email, plain")
-    x.add_argument("-o", "--output", metavar="OUT", help="write here (default: standard output; .docx needs -o)")
-    x.add_argument("--map", metavar="FILE", help="YAML mapping of schema names to the system's field names")
+    x.add_argument(
+        "--to",
+        required=True,
+        metavar="DIALECT",
+        help="jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce, docx, html-email, plain",
+    )
+    x.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write here (default: standard output; .docx needs -o)",
+    )
+    x.add_argument(
+        "--map", metavar="FILE", help="YAML mapping of schema names to the system's field names"
+    )
     x.add_argument("--force", action="store_true", help="replace an existing output file")
 
     au = command("audit", "write an audit report (.html or .docx) over folders of letters")
     au.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of letters")
-    au.add_argument("--report", required=True, metavar="FILE", help="the report to write: FILE.html or FILE.docx")
-    au.add_argument("--client", metavar="NAME", help="whose letters these are (shown on the title page)")
-    au.add_argument("--author", metavar="NAME",
-                    help="who prepared the report, e.g. your firm (title page and document author; default letterlint)")
-    au.add_argument("--pages", type=int, default=30, metavar="N",
-                    help="letters (worst first) that get a page with excerpts and rewrites (default 30)")
+    au.add_argument(
+        "--report",
+        required=True,
+        metavar="FILE",
+        help="the report to write: FILE.html or FILE.docx",
+    )
+    au.add_argument(
+        "--client", metavar="NAME", help="whose letters these are (shown on the title page)"
+    )
+    au.add_argument(
+        "--author",
+        metavar="NAME",
+        help="who prepared the report, e.g. your firm (title page and document author; default letterlint)",
+    )
+    au.add_argument(
+        "--pages",
+        type=int,
+        default=30,
+        metavar="N",
+        help="letters (worst first) that get a page with excerpts and rewrites (default 30)",
+    )
     au.add_argument("--force", action="store_true", help="replace an existing report")
-    au.add_argument("--select", type=_csv, metavar="X,...",
-                    help="only these rules (codes, prefixes, names, categories, packs)")
+    au.add_argument(
+        "--select",
+        type=_csv,
+        metavar="X,...",
+        help="only these rules (codes, prefixes, names, categories, packs)",
+    )
     au.add_argument("--ignore", type=_csv, metavar="X,...", help="also skip these rules")
-    au.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
-    au.add_argument("--letter", action="append", default=[], metavar="KEY=VALUE",
-                    help="the letter's context for compliance packs (repeatable), e.g. sender-type=creditor")
-    au.add_argument("--context", metavar="FILE", help="a sample context (YAML/JSON) to check template variables against")
-    au.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes for large inputs (default: one per CPU)")
+    au.add_argument(
+        "--config", metavar="FILE", help="use this config file instead of searching for one"
+    )
+    au.add_argument(
+        "--letter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="the letter's context for compliance packs (repeatable), e.g. sender-type=creditor",
+    )
+    au.add_argument(
+        "--context",
+        metavar="FILE",
+        help="a sample context (YAML/JSON) to check template variables against",
+    )
+    au.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes for large inputs (default: one per CPU)",
+    )
     au.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     au.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     rl = command("rules", "list every rule: code, name, category, severity, summary")
-    rl.add_argument("--pack", action="append", default=[], metavar="PACK",
-                    help="list this pack's rules (repeatable; default: the configured packs)")
+    rl.add_argument(
+        "--pack",
+        action="append",
+        default=[],
+        metavar="PACK",
+        help="list this pack's rules (repeatable; default: the configured packs)",
+    )
     r = command("rule", "explain one rule: what it finds, why, examples, fix safety")
     r.add_argument("rule", metavar="CODE_OR_NAME")
     return p
@@ -279,15 +436,26 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("letterlint: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_ERROR
     with progress_bar(args.quiet) as progress:
-        report = check_paths(paths, config=config, context_file=args.context, stdin_data=stdin_data, kind=kind,
-                             jobs=args.jobs, cache=not args.no_cache, progress=progress)
+        report = check_paths(
+            paths,
+            config=config,
+            context_file=args.context,
+            stdin_data=stdin_data,
+            kind=kind,
+            jobs=args.jobs,
+            cache=not args.no_cache,
+            progress=progress,
+        )
     if not report.files:
         warn_no_letters(paths)
     for out in (args.output_file, args.write_baseline):
         clash = _names_an_input(out, report)
         if clash:
-            print(f"letterlint: error: {out} is one of the letters checked ({clash}); "
-                  "write the report to another file", file=sys.stderr)
+            print(
+                f"letterlint: error: {out} is one of the letters checked ({clash}); "
+                "write the report to another file",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
     if args.write_baseline:
         from .baseline import write_baseline
@@ -295,30 +463,44 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             n = write_baseline(report, args.write_baseline)
         except OSError as exc:
-            print(f"letterlint: error: cannot write {args.write_baseline}: {exc.strerror or exc}", file=sys.stderr)
+            print(
+                f"letterlint: error: cannot write {args.write_baseline}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
         for fr in report.files:
             if fr.error is not None:
                 print(f"{fr.path}: error[{fr.error.code}] {fr.error.message}", file=sys.stderr)
         files = sum(1 for fr in report.files if fr.findings)
-        print(f"Recorded {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''} "
-              f"in {args.write_baseline}.", file=sys.stderr)
+        print(
+            f"Recorded {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''} "
+            f"in {args.write_baseline}.",
+            file=sys.stderr,
+        )
         return EXIT_ERROR if report.has_errors else EXIT_OK
     if args.baseline:
         from .baseline import apply_baseline
 
         report, hidden = apply_baseline(report, args.baseline)
         if hidden:
-            print(f"letterlint: {hidden} finding{'s' if hidden != 1 else ''} recorded in {args.baseline} "
-                  f"not shown.", file=sys.stderr)
-    parts = render_parts(args.format, report, linter.rules)  # written piece by piece, never held whole
+            print(
+                f"letterlint: {hidden} finding{'s' if hidden != 1 else ''} recorded in {args.baseline} "
+                f"not shown.",
+                file=sys.stderr,
+            )
+    parts = render_parts(
+        args.format, report, linter.rules
+    )  # written piece by piece, never held whole
     if args.output_file:
         try:
             from .fixes import write_atomic
 
             write_atomic(Path(args.output_file), (p.encode("utf-8", "replace") for p in parts))
         except OSError as exc:
-            print(f"letterlint: error: cannot write {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
+            print(
+                f"letterlint: error: cannot write {args.output_file}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
     else:
         for part in parts:
@@ -361,7 +543,9 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | N
         return
     from tqdm import tqdm
 
-    bar = tqdm(total=0, unit=" letters", file=sys.stderr, delay=1.0, leave=False, dynamic_ncols=True)
+    bar = tqdm(
+        total=0, unit=" letters", file=sys.stderr, delay=1.0, leave=False, dynamic_ncols=True
+    )
 
     def update(done: int, total: int) -> None:
         if bar.total != total:
@@ -385,7 +569,11 @@ def _read_file(path: str) -> tuple[bytes, SourceText | None, str | None]:
     except FileTooLarge as exc:
         return b"", None, f"{path}: error[too-large] {exc.strerror}"
     except (OSError, ValueError) as exc:
-        return b"", None, f"{path}: error[unreadable] cannot read: {getattr(exc, 'strerror', None) or exc}"
+        return (
+            b"",
+            None,
+            f"{path}: error[unreadable] cannot read: {getattr(exc, 'strerror', None) or exc}",
+        )
     except ReadError as exc:
         return b"", None, f"{path}: error[{exc.code}] {exc.message}"
 
@@ -405,24 +593,39 @@ def _unsafe_to_rewrite(path: str) -> str | None:
         return None  # reading it reports the error
     if not stat.S_ISREG(st.st_mode):
         return "not a regular file"
-    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(
+        path, os.W_OK
+    ):
         return "the file is read-only (make it writable to fix it, or use --diff)"
     if st.st_nlink > 1:
-        return (f"the file has {st.st_nlink} hard links; replacing it would split them "
-                "(fix a copy, or use --diff and apply the patch)")
+        return (
+            f"the file has {st.st_nlink} hard links; replacing it would split them "
+            "(fix a copy, or use --diff and apply the patch)"
+        )
     return None
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
     from .api import get_linter, iter_files
-    from .fixes import WriteConflict, encoding_of, fix_text, unified_diff, write_atomic as write_bytes
+    from .fixes import (
+        WriteConflict,
+        encoding_of,
+        fix_text,
+        unified_diff,
+    )
+    from .fixes import (
+        write_atomic as write_bytes,
+    )
     from .readers import KIND_BY_SUFFIX
 
     config = _config(args)
     get_linter(config)  # validates the selectors before any file is touched
     if "-" in args.paths:
         if args.paths != ["-"]:
-            print("letterlint: error: '-' (standard input) cannot be mixed with other paths", file=sys.stderr)
+            print(
+                "letterlint: error: '-' (standard input) cannot be mixed with other paths",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
         return _fix_stdin(args, config)
     status = EXIT_OK
@@ -436,7 +639,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
             print(f"{path}: not fixed: not a regular file, or a link to a file outside the folder")
             continue
         if kind in ("docx", "eml", "pdf", "odt"):
-            print(f"{path}: not fixed: {kind} files are not edited in place (`letterlint rewrite` writes a new file)")
+            print(
+                f"{path}: not fixed: {kind} files are not edited in place (`letterlint rewrite` writes a new file)"
+            )
             continue
         refusal = _unsafe_to_rewrite(path)
         if refusal:
@@ -449,7 +654,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
             status = EXIT_ERROR
             continue
         try:
-            result = fix_text(src.source, kind=src.kind, path=path, config=config, unsafe=args.unsafe_fixes)
+            result = fix_text(
+                src.source, kind=src.kind, path=path, config=config, unsafe=args.unsafe_fixes
+            )
         except ValueError as exc:  # a template that does not parse
             print(f"{path}: error[template-syntax] {exc}")
             status = EXIT_ERROR
@@ -481,8 +688,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
     if not seen:
         warn_no_letters(args.paths)
     verb = "Would fix" if args.diff else "Fixed"
-    print(f"{verb} {applied} problem{'s' if applied != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
-          f"{remaining} finding{'s' if remaining != 1 else ''} left for a person.", file=sys.stderr if args.diff else sys.stdout)
+    print(
+        f"{verb} {applied} problem{'s' if applied != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
+        f"{remaining} finding{'s' if remaining != 1 else ''} left for a person.",
+        file=sys.stderr if args.diff else sys.stdout,
+    )
     return status
 
 
@@ -498,11 +708,15 @@ def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
         print(f"{name}: error[{exc.code}] {exc.message}", file=sys.stderr)
         return EXIT_ERROR
     if src.kind in ("docx", "eml", "pdf", "odt"):
-        print(f"{name}: not fixed: {src.kind} files are not edited (`letterlint rewrite` writes a new file)",
-              file=sys.stderr)
+        print(
+            f"{name}: not fixed: {src.kind} files are not edited (`letterlint rewrite` writes a new file)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     try:
-        result = fix_text(src.source, kind=src.kind, path=name, config=config, unsafe=args.unsafe_fixes)
+        result = fix_text(
+            src.source, kind=src.kind, path=name, config=config, unsafe=args.unsafe_fixes
+        )
     except ValueError as exc:  # a template that does not parse
         print(f"{name}: error[template-syntax] {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -513,8 +727,10 @@ def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
     sys.stdout.flush()
     n, left = result.applied, len(result.remaining)
     verb = "Would fix" if args.diff else "Fixed"
-    print(f"{verb} {n} problem{'s' if n != 1 else ''}; {left} finding{'s' if left != 1 else ''} left for a person.",
-          file=sys.stderr)
+    print(
+        f"{verb} {n} problem{'s' if n != 1 else ''}; {left} finding{'s' if left != 1 else ''} left for a person.",
+        file=sys.stderr,
+    )
     return EXIT_FINDINGS if args.diff and result.changed else EXIT_OK
 
 
@@ -526,12 +742,17 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
 
     for out in (args.output, args.context_out):
         if out and Path(out).exists() and not args.force:
-            print(f"letterlint: error: {out} already exists; use --force to replace it", file=sys.stderr)
+            print(
+                f"letterlint: error: {out} already exists; use --force to replace it",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
     docx_out = bool(args.output) and Path(args.output).suffix.lower() == ".docx"
     if docx_out and not args.path.lower().endswith(".docx"):
-        print("letterlint: error: -o .docx needs a .docx letter to start from; write a .j2 template instead",
-              file=sys.stderr)
+        print(
+            "letterlint: error: -o .docx needs a .docx letter to start from; write a .j2 template instead",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     config = _config(args)
     _, src, error = _read_file(args.path)
@@ -555,7 +776,10 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         print(f"{args.path}: error[template-syntax] {message}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # jinja2 errors while checking the rewrite renders
-        print(f"{args.path}: error: cannot rewrite this letter: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"{args.path}: error: cannot rewrite this letter: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     try:
         if args.output:
@@ -564,8 +788,11 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(result.template)
         if args.context_out:
-            write_bytes(Path(args.context_out), yaml.safe_dump(result.context, sort_keys=True, allow_unicode=True).encode("utf-8"),
-                        overwrite=args.force)
+            write_bytes(
+                Path(args.context_out),
+                yaml.safe_dump(result.context, sort_keys=True, allow_unicode=True).encode("utf-8"),
+                overwrite=args.force,
+            )
     except FileExistsError as exc:
         print(f"letterlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -575,8 +802,10 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"{args.path}: note: {note}", file=sys.stderr)
     for f in result.unrewritten:  # left as written: no safe rewrite exists; a person decides
-        print(f"{args.path}:{f.line}:{f.column}: {f.code} [{f.severity}] not rewritten: {f.text!r} ({f.message})",
-              file=sys.stderr)
+        print(
+            f"{args.path}:{f.line}:{f.column}: {f.code} [{f.severity}] not rewritten: {f.text!r} ({f.message})",
+            file=sys.stderr,
+        )
     if result.score is not None:
         print(f"{args.path}: score after the rewrite: {result.score}", file=sys.stderr)
     return EXIT_OK
@@ -599,13 +828,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .fixes import write_atomic as write_bytes
 
     if args.to not in DIALECTS:
-        print(f"letterlint: error: unknown dialect {args.to!r}; choose one of {', '.join(DIALECTS)}", file=sys.stderr)
+        print(
+            f"letterlint: error: unknown dialect {args.to!r}; choose one of {', '.join(DIALECTS)}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     if args.to == "docx" and not args.output:
-        print("letterlint: error: --to docx writes a binary file: give -o OUT.docx", file=sys.stderr)
+        print(
+            "letterlint: error: --to docx writes a binary file: give -o OUT.docx", file=sys.stderr
+        )
         return EXIT_ERROR
     if args.output and Path(args.output).exists() and not args.force:
-        print(f"letterlint: error: {args.output} already exists; use --force to replace it", file=sys.stderr)
+        print(
+            f"letterlint: error: {args.output} already exists; use --force to replace it",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     mapping = None
     if args.map:
@@ -614,8 +851,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             print(f"letterlint: error: cannot read the mapping {args.map}: {exc}", file=sys.stderr)
             return EXIT_ERROR
-        if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
-            print(f"letterlint: error: {args.map} must map schema names to field names", file=sys.stderr)
+        if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+        ):
+            print(
+                f"letterlint: error: {args.map} must map schema names to field names",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
     _, src, error = _read_file(args.template)
     if error:
@@ -644,10 +886,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     report_path = Path(args.report)
     if report_path.suffix.lower() not in REPORT_SUFFIXES:
-        print(f"letterlint: error: --report must end in .html or .docx, not {report_path.name!r}", file=sys.stderr)
+        print(
+            f"letterlint: error: --report must end in .html or .docx, not {report_path.name!r}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     if (report_path.exists() or report_path.is_symlink()) and not args.force:
-        print(f"letterlint: error: {report_path} already exists; use --force to replace it", file=sys.stderr)
+        print(
+            f"letterlint: error: {report_path} already exists; use --force to replace it",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     if args.jobs is not None and args.jobs < 1 or args.pages < 0:
         print("letterlint: error: --jobs must be 1 or more and --pages 0 or more", file=sys.stderr)
@@ -661,16 +909,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     get_linter(config, args.context)  # validates selectors and the context before the long part
     with progress_bar(args.quiet) as progress:
-        result = audit(args.paths, config=config, client=args.client, author=args.author, context_file=args.context,
-                       jobs=args.jobs, cache=not args.no_cache, progress=progress, pages=args.pages,
-                       exclude=(report_path,))
+        result = audit(
+            args.paths,
+            config=config,
+            client=args.client,
+            author=args.author,
+            context_file=args.context,
+            jobs=args.jobs,
+            cache=not args.no_cache,
+            progress=progress,
+            pages=args.pages,
+            exclude=(report_path,),
+        )
     if not result.summary.letters:  # a report of 0 letters helps no one and looks like a result
         for fr in result.unreadable:
             print(f"{fr.path}: error[{fr.error.code}] {fr.error.message}", file=sys.stderr)  # type: ignore[union-attr]
         if not result.unreadable:
             warn_no_letters(args.paths)
-        print(f"letterlint: error: no letters could be audited under {', '.join(args.paths)}; no report written",
-              file=sys.stderr)
+        print(
+            f"letterlint: error: no letters could be audited under {', '.join(args.paths)}; no report written",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     try:
         write_report(result, report_path, overwrite=args.force)
@@ -678,15 +937,23 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"letterlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as exc:
-        print(f"letterlint: error: cannot write {report_path}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"letterlint: error: cannot write {report_path}: {exc.strerror or exc}", file=sys.stderr
+        )
         return EXIT_ERROR
     for fr in result.unreadable:
         print(f"{fr.path}: error[{fr.error.code}] {fr.error.message}", file=sys.stderr)  # type: ignore[union-attr]
     s = result.summary
     mean = f"; average score {s.mean:.0f}" if s.mean is not None else ""
-    unread = f"; {len(result.unreadable)} could not be read (listed in the report)" if result.unreadable else ""
-    print(f"Wrote {report_path}: {s.letters} letter{'s' if s.letters != 1 else ''} audited{mean}{unread}.",
-          file=sys.stderr)
+    unread = (
+        f"; {len(result.unreadable)} could not be read (listed in the report)"
+        if result.unreadable
+        else ""
+    )
+    print(
+        f"Wrote {report_path}: {s.letters} letter{'s' if s.letters != 1 else ''} audited{mean}{unread}.",
+        file=sys.stderr,
+    )
     return EXIT_ERROR if result.unreadable else EXIT_OK
 
 
@@ -724,15 +991,30 @@ FIX_SAFETY = {
 def describe_rule(rule: Rule) -> str:
     """The rule's documentation in fixed sections (also used for the README catalogue)."""
     wrap = lambda s: textwrap.fill(" ".join(s.split()), 88)  # noqa: E731
-    out = [f"{rule.code} {rule.name} ({rule.severity})", "", "What it finds", wrap(rule.summary), "",
-           "Why it matters", wrap(rule.rationale), "", "Sources"]
+    out = [
+        f"{rule.code} {rule.name} ({rule.severity})",
+        "",
+        "What it finds",
+        wrap(rule.summary),
+        "",
+        "Why it matters",
+        wrap(rule.rationale),
+        "",
+        "Sources",
+    ]
     out += [f"  - {s}" for s in rule.sources]
     if rule.frame is not None:
         from .frames import describe
 
-        out += ["", "How it matches"] + [f"  {line}" if line else "" for line in describe(rule.frame)]
-    out += ["", "Example"] + [f"  {line}" for ex in rule.fail_examples[:2] for line in _example_lines(ex.text)]
-    out += ["", "Use instead"] + [f"  {line}" for ex in rule.pass_examples[:2] for line in _example_lines(ex.text)]
+        out += ["", "How it matches"] + [
+            f"  {line}" if line else "" for line in describe(rule.frame)
+        ]
+    out += ["", "Example"] + [
+        f"  {line}" for ex in rule.fail_examples[:2] for line in _example_lines(ex.text)
+    ]
+    out += ["", "Use instead"] + [
+        f"  {line}" for ex in rule.pass_examples[:2] for line in _example_lines(ex.text)
+    ]
     out += ["", "Fix safety", wrap(FIX_SAFETY.get(rule.fix, FIX_SAFETY[None]))]
     return "\n".join(out) + "\n"
 

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .checks import CheckContext, _hit, register
-from .letter_context import CHOICES, DATES, FLAGS, KEYS, LetterContext
+from .letter_context import CHOICES, FLAGS, KEYS, LetterContext
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -39,21 +39,38 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- dates and money
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _PLACEHOLDER = r"(?:\{\{[^{}\n]{1,80}\}\}|\[[A-Z][A-Za-z ]{1,40}\]|\{[A-Za-z_][\w.]{0,60}\}|<<[^<>\n]{1,40}>>|«[^«»\n]{1,40}»)"
-DATE = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-        rf"(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-        rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\.?,?\s+(?P<y2>\d{{4}})"
-        r"|(?P<y3>\d{4})-(?P<mo3>\d{2})-(?P<d3>\d{2})"
-        r"|(?P<a4>\d{1,2})/(?P<b4>\d{1,2})/(?P<y4>\d{4}))")
+DATE = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    rf"(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\.?,?\s+(?P<y2>\d{{4}})"
+    r"|(?P<y3>\d{4})-(?P<mo3>\d{2})-(?P<d3>\d{2})"
+    r"|(?P<a4>\d{1,2})/(?P<b4>\d{1,2})/(?P<y4>\d{4}))"
+)
 _DATE_RE = re.compile(rf"\b{DATE}\b", re.I)
-MONEY = r"(?:[$£€]\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*(?:\.\d{2})?\s?(?:USD|GBP|EUR|dollars|pounds)\b)"
+MONEY = (
+    r"(?:[$£€]\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*(?:\.\d{2})?\s?(?:USD|GBP|EUR|dollars|pounds)\b)"
+)
 _MONEY_RE = re.compile(MONEY, re.I)
-_DATE_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", DATE)  # the same, without group names (a macro may repeat)
-_MACROS = {"{date}": f"(?:{_DATE_PLAIN}|{_PLACEHOLDER})",
-           "{amount}": f"(?:{MONEY}|{_PLACEHOLDER})"}
+_DATE_PLAIN = re.sub(
+    r"\(\?P<\w+>", "(?:", DATE
+)  # the same, without group names (a macro may repeat)
+_MACROS = {"{date}": f"(?:{_DATE_PLAIN}|{_PLACEHOLDER})", "{amount}": f"(?:{MONEY}|{_PLACEHOLDER})"}
 
 
 def expand(pattern: str) -> str:
@@ -84,7 +101,9 @@ def _month(name: str) -> int:
     return next(i + 1 for i, m in enumerate(_MONTHS) if m.startswith(n))
 
 
-def dates_in(text: str, start: int = 0, end: int | None = None, *, day_first: bool = True) -> list[tuple[int, int, dt.date]]:
+def dates_in(
+    text: str, start: int = 0, end: int | None = None, *, day_first: bool = True
+) -> list[tuple[int, int, dt.date]]:
     """Every calendar date in ``text[start:end]``: (start, end, date)."""
     out = []
     for m in _DATE_RE.finditer(text, start, len(text) if end is None else end):
@@ -103,6 +122,7 @@ def money(text: str) -> Decimal | None:
 
 
 # --------------------------------------------------------------------------- US business days
+
 
 @lru_cache(maxsize=64)
 def _us_holidays(year: int) -> frozenset[dt.date]:
@@ -208,7 +228,7 @@ def _holds(cond: dict[str, frozenset[str]], letter: LetterContext) -> bool | str
     return True
 
 
-def applies(rule: "Rule", letter: LetterContext) -> bool | str:
+def applies(rule: Rule, letter: LetterContext) -> bool | str:
     """Whether the rule runs for this letter: True, False, or a key to ask for."""
     o = rule.options
     state = _holds(o["applies"], letter) if "applies" in o else True
@@ -230,14 +250,14 @@ def applies(rule: "Rule", letter: LetterContext) -> bool | str:
     return True
 
 
-def severity_for(rule: "Rule", letter: LetterContext) -> str:
+def severity_for(rule: Rule, letter: LetterContext) -> str:
     sev = rule.options.get("creditor-severity")
     if sev and letter.sender_type == "creditor" and letter.jurisdiction != "US-CA":
         return str(sev)
     return rule.severity
 
 
-def ask(rule: "Rule", key: str, a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def ask(rule: Rule, key: str, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """One ``info`` per letter and key: the fact this rule needs is not given."""
     from .matching import Hit
 
@@ -245,12 +265,14 @@ def ask(rule: "Rule", key: str, a: "Analysis", ctx: CheckContext) -> Iterator["H
         return
     ctx.asked.add(key)
     s, e = ctx.body
-    msg = (f"Set `{key}` in the letter's context (a `letterlint: letter {key}=...` comment, "
-           f"`--letter {key}=...` or [tool.letterlint.letters]) so letterlint can check this: {rule.summary}")
+    msg = (
+        f"Set `{key}` in the letter's context (a `letterlint: letter {key}=...` comment, "
+        f"`--letter {key}=...` or [tool.letterlint.letters]) so letterlint can check this: {rule.summary}"
+    )
     yield Hit(rule, s, e, "info", msg)
 
 
-def _whole(rule: "Rule", a: "Analysis", ctx: CheckContext, severity: str, **extra: Any) -> "Hit":
+def _whole(rule: Rule, a: Analysis, ctx: CheckContext, severity: str, **extra: Any) -> Hit:
     s, e = ctx.body
     shown = extra.pop("text", None) or a.original[s:e]  # what {text} in the message stands for
     return _hit(rule, s, e, shown, severity=severity, **extra)
@@ -258,8 +280,9 @@ def _whole(rule: "Rule", a: "Analysis", ctx: CheckContext, severity: str, **extr
 
 # --------------------------------------------------------------------------- checks
 
+
 @register("letter-context-needed", ("jurisdiction", "needs"))
-def letter_context_needed(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def letter_context_needed(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """One ``info`` when the letter's context is missing what the pack needs to apply."""
     letter = ctx.letter
     if letter.is_empty:
@@ -269,10 +292,15 @@ def letter_context_needed(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Ite
         from .matching import Hit
 
         s, e = ctx.body
-        yield Hit(rule, s, e, rule.severity,
-                  "A compliance pack is on but this letter has no context, so only the core rules ran. Describe it "
-                  "(at least jurisdiction, sender-type, recipient-type and letter-type) with a `letterlint: letter "
-                  "key=value ...` comment, `--letter KEY=VALUE` or a [tool.letterlint.letters.\"GLOB\"] table.")
+        yield Hit(
+            rule,
+            s,
+            e,
+            rule.severity,
+            "A compliance pack is on but this letter has no context, so only the core rules ran. Describe it "
+            "(at least jurisdiction, sender-type, recipient-type and letter-type) with a `letterlint: letter "
+            'key=value ...` comment, `--letter KEY=VALUE` or a [tool.letterlint.letters."GLOB"] table.',
+        )
         return
     if letter.country is None:
         missing = ["jurisdiction"]
@@ -291,7 +319,7 @@ _STOP_AFTER = re.compile(r"[.!?](?=\s|\Z)|\n")
 def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence or line around a prescribed match, closing punctuation included (a core
     finding on the whole sentence then lies inside it). "$1,250.00" does not end a sentence."""
-    window = text[max(0, start - 400):start]
+    window = text[max(0, start - 400) : start]
     stops = [m.end() for m in _SENTENCE_END.finditer(window)]
     s = start - len(window) + (stops[-1] if stops else 0)
     while s < start and text[s] in " \t":
@@ -304,7 +332,7 @@ def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 @register("required-content", ("all", *COMMON), prepare)
-def required_content(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def required_content(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Wording the letter must contain; every pattern of ``all`` must be found."""
     state = applies(rule, ctx.letter)
     if state is False:
@@ -313,7 +341,9 @@ def required_content(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator
     found = [p.search(text) for p in rule.options.get("all", ())]
     if all(found):
         if state is True and rule.options.get("prescribed"):
-            ctx.prescribed.extend(_sentence_span(text, m.start(), m.end()) for m in found if m is not None)
+            ctx.prescribed.extend(
+                _sentence_span(text, m.start(), m.end()) for m in found if m is not None
+            )
         return
     if isinstance(state, str):
         yield from ask(rule, state, a, ctx)
@@ -321,9 +351,13 @@ def required_content(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator
     yield _whole(rule, a, ctx, severity_for(rule, ctx.letter))
 
 
-_CONDITION = re.compile(r"\b(?:if|unless|until|when|because)\b[^,;]*?(?:\bnot\b|n't\b|\bnever\b)\s+\w+", re.I)
+_CONDITION = re.compile(
+    r"\b(?:if|unless|until|when|because)\b[^,;]*?(?:\bnot\b|n't\b|\bnever\b)\s+\w+", re.I
+)
 _NEGATION = re.compile(r"\b(?:not|never|no|cannot)\b|n't\b|\bwithout\b", re.I)
-_NOT_A_NEGATION = re.compile(r"\b(?:not|never)\s+hesitate\b|\bno\s+(?:choice|option|alternative)\b|\bnot\s+only\b", re.I)
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:not|never)\s+hesitate\b|\bno\s+(?:choice|option|alternative)\b|\bnot\s+only\b", re.I
+)
 
 
 def negated(clause: str) -> bool:
@@ -334,8 +368,12 @@ def negated(clause: str) -> bool:
     return bool(_NEGATION.search(clause))
 
 
-@register("forbidden-wording", ("patterns", "unless-negated", "unless-sentence", "case-sensitive", *COMMON), prepare)
-def forbidden_wording(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+@register(
+    "forbidden-wording",
+    ("patterns", "unless-negated", "unless-sentence", "case-sensitive", *COMMON),
+    prepare,
+)
+def forbidden_wording(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Wording the letter must not contain (negated statements are not threats)."""
     state = applies(rule, ctx.letter)
     if state is False:
@@ -354,7 +392,7 @@ def forbidden_wording(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterato
                 continue
             if "unless-sentence" in o:
                 sent = a.sentence_at(s)
-                line = text[sent[0]:sent[1]] if sent else text[max(0, s - 200):e + 200]
+                line = text[sent[0] : sent[1]] if sent else text[max(0, s - 200) : e + 200]
                 if any(u.search(line) for u in o["unless-sentence"]):
                     continue
             if isinstance(state, str):
@@ -364,7 +402,10 @@ def forbidden_wording(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterato
 
 
 _DISPUTE = re.compile(r"\bdisput|\bcall or write\b|\bwrite to us\b", re.I)
-_WITHIN_DAYS = re.compile(r"\bwithin\s+(?P<n>\d+|thirty|thirty-\w+|fourteen|seven|ten)\s+(?:calendar\s+|working\s+|business\s+)?days\b", re.I)
+_WITHIN_DAYS = re.compile(
+    r"\bwithin\s+(?P<n>\d+|thirty|thirty-\w+|fourteen|seven|ten)\s+(?:calendar\s+|working\s+|business\s+)?days\b",
+    re.I,
+)
 _WORD_NUMBERS = {"seven": 7, "ten": 10, "fourteen": 14, "thirty": 30}
 
 
@@ -375,13 +416,13 @@ def _days(word: str) -> int:
     return _WORD_NUMBERS.get(w.split("-")[0], 30) + (1 if "-" in w else 0)
 
 
-def _sentences_matching(a: "Analysis", pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+def _sentences_matching(a: Analysis, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     text = a.original
     return [(s, e) for s, e in a.sentences if pattern.search(text, s, e)]
 
 
 @register("validation-end-date", ("mode", *COMMON), prepare)
-def validation_end_date(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def validation_end_date(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """The validation period's end date (12 CFR 1006.34(b)(5), (c)(3)).
 
     ``mode: stated``: the dispute statements give a calendar date, not "within 30 days".
@@ -405,7 +446,9 @@ def validation_end_date(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Itera
         for s, e in sents:
             m = _WITHIN_DAYS.search(text, s, e)
             if m:
-                yield _hit(rule, m.start(), m.end(), m.group(0), severity=severity_for(rule, ctx.letter))
+                yield _hit(
+                    rule, m.start(), m.end(), m.group(0), severity=severity_for(rule, ctx.letter)
+                )
                 return
         yield _whole(rule, a, ctx, severity_for(rule, ctx.letter), text="(no date)")
         return
@@ -418,15 +461,22 @@ def validation_end_date(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Itera
     receipt, earliest = earliest_validation_end(sent)
     for s, e, d in found:
         if d < earliest:
-            yield _hit(rule, s, e, text[s:e], severity=severity_for(rule, ctx.letter),
-                       earliest=f"{earliest:%B} {earliest.day}, {earliest.year}",
-                       receipt=f"{receipt:%B} {receipt.day}, {receipt.year}", sent=sent.isoformat())
+            yield _hit(
+                rule,
+                s,
+                e,
+                text[s:e],
+                severity=severity_for(rule, ctx.letter),
+                earliest=f"{earliest:%B} {earliest.day}, {earliest.year}",
+                receipt=f"{receipt:%B} {receipt.day}, {receipt.year}",
+                sent=sent.isoformat(),
+            )
 
 
 _LETTER_DATE_LINE = re.compile(rf"^[ \t]*(?:date[d:]?\s*)?{DATE}[ \t]*$", re.I | re.M)
 
 
-def letter_date(a: "Analysis", letter: LetterContext, day_first: bool) -> dt.date | None:
+def letter_date(a: Analysis, letter: LetterContext, day_first: bool) -> dt.date | None:
     """The date the letter was sent: ``sent-date``, else a date on a line of its own."""
     if letter.sent_date is not None:
         return letter.sent_date
@@ -435,7 +485,7 @@ def letter_date(a: "Analysis", letter: LetterContext, day_first: bool) -> dt.dat
 
 
 @register("deadline-days", ("min-days", "keywords", "missing-message", *COMMON), prepare)
-def deadline_days(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def deadline_days(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """A period the letter must give (30 days to reply to a Letter of Claim, 14 days to
     remedy a default): "within N days" or a date, counted from the letter's date."""
     state = applies(rule, ctx.letter)
@@ -449,8 +499,16 @@ def deadline_days(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["H
     keywords = o.get("keywords", ())
     sents = [(s, e) for s, e in a.sentences if any(k.search(text, s, e) for k in keywords)]
     periods = [m for s, e in sents for m in _WITHIN_DAYS.finditer(text, s, e)]
-    deadlines = [d for s, e in sents for d in dates_in(text, s, e, day_first=day_first)
-                 if re.search(r"\b(?:by|before|until|no later than|on or before)\s*$", text[max(s, d[0] - 20):d[0]], re.I)]
+    deadlines = [
+        d
+        for s, e in sents
+        for d in dates_in(text, s, e, day_first=day_first)
+        if re.search(
+            r"\b(?:by|before|until|no later than|on or before)\s*$",
+            text[max(s, d[0] - 20) : d[0]],
+            re.I,
+        )
+    ]
     if isinstance(state, str):
         if not periods and not deadlines:
             return
@@ -471,20 +529,27 @@ def deadline_days(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["H
             return
         for s, e, d in deadlines:
             if d != sent and (d - sent).days < need:
-                yield _hit(rule, s, e, text[s:e], severity=severity, days=need, given=(d - sent).days)
+                yield _hit(
+                    rule, s, e, text[s:e], severity=severity, days=need, given=(d - sent).days
+                )
 
 
 _ITEM_LINES = {
-    "owed": re.compile(r"\byou owed\b|\bamount (?:of the debt )?on the itemi[sz]ation date\b", re.I),
+    "owed": re.compile(
+        r"\byou owed\b|\bamount (?:of the debt )?on the itemi[sz]ation date\b", re.I
+    ),
     "interest": re.compile(r"\binterest\b", re.I),
     "fees": re.compile(r"\bfees?\b|\bcharges?\b", re.I),
     "credits": re.compile(r"\bpaid\b|\bcredited\b|\bpayments?\b|\bcredits?\b", re.I),
-    "total": re.compile(r"\btotal amount of the debt now\b|\btotal (?:now|due now|owed now)\b|\bcurrent amount\b|\byou now owe\b", re.I),
+    "total": re.compile(
+        r"\btotal amount of the debt now\b|\btotal (?:now|due now|owed now)\b|\bcurrent amount\b|\byou now owe\b",
+        re.I,
+    ),
 }
 
 
 @register("itemization-arithmetic", COMMON, prepare)
-def itemization_arithmetic(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def itemization_arithmetic(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Amount on the itemization date + interest + fees - payments and credits = current
     amount (12 CFR 1006.34(c)(2)(vii)-(ix)), read from lines holding one sum each."""
     state = applies(rule, ctx.letter)
@@ -506,18 +571,32 @@ def itemization_arithmetic(rule: "Rule", a: "Analysis", ctx: CheckContext) -> It
     if "owed" not in got or "total" not in got:
         return
     zero = Decimal(0)
-    expected = got["owed"][0] + got.get("interest", (zero,))[0] + got.get("fees", (zero,))[0] - got.get("credits", (zero,))[0]
+    expected = (
+        got["owed"][0]
+        + got.get("interest", (zero,))[0]
+        + got.get("fees", (zero,))[0]
+        - got.get("credits", (zero,))[0]
+    )
     total, s, e = got["total"]
     if abs(expected - total) > Decimal("0.005"):
-        yield _hit(rule, s, e, text[s:e], severity=severity_for(rule, ctx.letter), expected=f"{expected:,.2f}")
+        yield _hit(
+            rule,
+            s,
+            e,
+            text[s:e],
+            severity=severity_for(rule, ctx.letter),
+            expected=f"{expected:,.2f}",
+        )
 
 
 _BANDS = ((Decimal("1000"), Decimal(40)), (Decimal("10000"), Decimal(70)), (None, Decimal(100)))
-_COMPENSATION = re.compile(r"\bcompensation\b|\blate payment (?:fee|charge)\b|\bfixed (?:sum|fee|charge)\b", re.I)
+_COMPENSATION = re.compile(
+    r"\bcompensation\b|\blate payment (?:fee|charge)\b|\bfixed (?:sum|fee|charge)\b", re.I
+)
 
 
 @register("late-payment-compensation", COMMON, prepare)
-def late_payment_compensation(rule: "Rule", a: "Analysis", ctx: CheckContext) -> Iterator["Hit"]:
+def late_payment_compensation(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """The fixed sum of the Late Payment Act (s.5A): £40 under £1,000, £70 under £10,000,
     else £100, against the largest other sum in the letter (the debt)."""
     state = applies(rule, ctx.letter)
@@ -538,8 +617,15 @@ def late_payment_compensation(rule: "Rule", a: "Analysis", ctx: CheckContext) ->
     band = next(fee for limit, fee in _BANDS if limit is None or debt < limit)
     for m, value in claimed:
         if value in (Decimal(40), Decimal(70), Decimal(100)) and value != band:
-            yield _hit(rule, m.start(), m.end(), m.group(0), severity=severity_for(rule, ctx.letter),
-                       expected=f"£{band}", debt=f"£{debt:,.2f}")
+            yield _hit(
+                rule,
+                m.start(),
+                m.end(),
+                m.group(0),
+                severity=severity_for(rule, ctx.letter),
+                expected=f"£{band}",
+                debt=f"£{debt:,.2f}",
+            )
 
 
 __all__ = ["DATE", "MONEY", "add_business_days", "dates_in", "earliest_validation_end", "expand"]

@@ -19,8 +19,18 @@ import yaml
 
 FAIL_ON = ("error", "warning", "info", "never")
 KEYS = {
-    "select", "ignore", "fail-on", "packs", "extend-rules", "exclude", "per-file-ignores",
-    "allow-words", "context", "templates", "letter", "letters",
+    "select",
+    "ignore",
+    "fail-on",
+    "packs",
+    "extend-rules",
+    "exclude",
+    "per-file-ignores",
+    "allow-words",
+    "context",
+    "templates",
+    "letter",
+    "letters",
 }
 
 
@@ -44,8 +54,12 @@ class Config:
     templates: str = "sample_letters"  # the editor's folder of letters and templates
     # the letter's context (contract 7), as validated (key, value) pairs
     letter: tuple[tuple[str, str], ...] = ()  # [tool.letterlint.letter]: every letter's defaults
-    letters: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # [tool.letterlint.letters."GLOB"], in file order
-    letter_overrides: tuple[tuple[str, str], ...] = ()  # --letter KEY=VALUE / letter={...}: win over everything
+    letters: tuple[
+        tuple[str, tuple[tuple[str, str], ...]], ...
+    ] = ()  # [tool.letterlint.letters."GLOB"], in file order
+    letter_overrides: tuple[
+        tuple[str, str], ...
+    ] = ()  # --letter KEY=VALUE / letter={...}: win over everything
     root: str = "."  # folder of the config file; relative paths and globs start here
     path: str | None = None  # the config file, when one was read
 
@@ -55,7 +69,7 @@ class Config:
 
     # ---------------------------------------------------------------- loading
     @classmethod
-    def load(cls, path: str | Path | None = None, *, start: str | Path | None = None) -> "Config":
+    def load(cls, path: str | Path | None = None, *, start: str | Path | None = None) -> Config:
         """Read ``path``, or find the nearest config walking up from ``start`` (cwd)."""
         if path is not None:
             p = Path(path)
@@ -74,11 +88,15 @@ class Config:
         return cls(root=str(here))
 
     @classmethod
-    def from_mapping(cls, table: dict[str, Any], *, root: str | Path = ".", path: str | None = None) -> "Config":
+    def from_mapping(
+        cls, table: dict[str, Any], *, root: str | Path = ".", path: str | None = None
+    ) -> Config:
         where = path or "config"
         unknown = sorted(set(table) - KEYS)
         if unknown:
-            raise ConfigError(f"{where}: unknown key {unknown[0]!r} in [tool.letterlint]; known keys: {', '.join(sorted(KEYS))}")
+            raise ConfigError(
+                f"{where}: unknown key {unknown[0]!r} in [tool.letterlint]; known keys: {', '.join(sorted(KEYS))}"
+            )
 
         def strs(key: str) -> tuple[str, ...]:
             v = table.get(key, [])
@@ -89,7 +107,9 @@ class Config:
             return tuple(v)
 
         pfi = table.get("per-file-ignores", {})
-        if not isinstance(pfi, dict) or not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in pfi.values()):
+        if not isinstance(pfi, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in pfi.values()
+        ):
             raise ConfigError(f"{where}: 'per-file-ignores' must be a table of glob = [rules]")
         root = Path(root)
         ctx = table.get("context")
@@ -97,18 +117,26 @@ class Config:
             raise ConfigError(f"{where}: 'context' must be a path")
         templates = table.get("templates", "sample_letters")
         if not isinstance(templates, str) or not templates.strip():
-            raise ConfigError(f"{where}: 'templates' must be the path of a folder (the editor's templates)")
+            raise ConfigError(
+                f"{where}: 'templates' must be the path of a folder (the editor's templates)"
+            )
         fail_on = table.get("fail-on", "warning")
         if fail_on not in FAIL_ON:
-            raise ConfigError(f"{where}: fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+            raise ConfigError(
+                f"{where}: fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}"
+            )
         packs = strs("packs") if "packs" in table else ("core",)
         from .letter_context import normalise
 
         letter = normalise(table.get("letter", {}), f"{where}: [tool.letterlint.letter]")
         globs = table.get("letters", {})
         if not isinstance(globs, dict) or not all(isinstance(v, dict) for v in globs.values()):
-            raise ConfigError(f"{where}: 'letters' must be a table of \"GLOB\" = {{key = value, ...}}")
-        letters = tuple((g, normalise(v, f"{where}: [tool.letterlint.letters.{g!r}]")) for g, v in globs.items())
+            raise ConfigError(
+                f"{where}: 'letters' must be a table of \"GLOB\" = {{key = value, ...}}"
+            )
+        letters = tuple(
+            (g, normalise(v, f"{where}: [tool.letterlint.letters.{g!r}]")) for g, v in globs.items()
+        )
         return cls(
             select=strs("select"),
             ignore=strs("ignore"),
@@ -126,7 +154,7 @@ class Config:
             path=path,
         )
 
-    def with_overrides(self, **changes: Any) -> "Config":
+    def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **changes)
 
     # ---------------------------------------------------------------- paths
@@ -138,7 +166,9 @@ class Config:
 
     def _rel(self, path: str | Path) -> str | None:
         try:
-            return PurePosixPath(Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()).as_posix()
+            return PurePosixPath(
+                Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()
+            ).as_posix()
         except ValueError:
             return None
 
@@ -148,7 +178,10 @@ class Config:
         rel = self._rel(path)
         name = Path(path).name
         for glob in self.exclude:
-            if fnmatch.fnmatch(name, glob) or (rel is not None and (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(rel, glob.rstrip("/") + "/*"))):
+            if fnmatch.fnmatch(name, glob) or (
+                rel is not None
+                and (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(rel, glob.rstrip("/") + "/*"))
+            ):
                 return True
         return False
 
@@ -163,8 +196,11 @@ class Config:
         if self.letters and path not in (None, "-", "<text>"):
             rel = self._rel(path)  # type: ignore[arg-type]
             name = Path(path).name  # type: ignore[arg-type]
-            layers += [pairs for glob, pairs in self.letters
-                       if fnmatch.fnmatch(name, glob) or (rel is not None and fnmatch.fnmatch(rel, glob))]
+            layers += [
+                pairs
+                for glob, pairs in self.letters
+                if fnmatch.fnmatch(name, glob) or (rel is not None and fnmatch.fnmatch(rel, glob))
+            ]
         return merge(*layers) if len(layers) > 1 else self.letter
 
     def ignores_for(self, path: str | Path) -> tuple[str, ...]:
@@ -190,7 +226,9 @@ def _read_small(path: Path, what: str) -> str:
     try:
         return read_capped(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
-        raise ConfigError(f"{what} {path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        raise ConfigError(
+            f"{what} {path}: cannot read: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
 
 
 def _read_table(path: Path, *, required: bool) -> dict[str, Any] | None:
@@ -203,7 +241,9 @@ def _read_table(path: Path, *, required: bool) -> dict[str, Any] | None:
         raise ConfigError(f"{path}: invalid TOML: {type(exc).__name__}: {exc}") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
-        table = tool.get("letterlint") if isinstance(tool, dict) else None  # ``tool = "x"`` has no table
+        table = (
+            tool.get("letterlint") if isinstance(tool, dict) else None
+        )  # ``tool = "x"`` has no table
         return table if isinstance(table, dict) else None
     return data if required else data
 
@@ -220,7 +260,9 @@ def load_context(path: str | Path) -> dict[str, Any]:
     except _TooBig as exc:
         raise ConfigError(f"context file {p}: {exc}") from None
     except RecursionError:
-        raise ConfigError(f"context file {p}: nested more than {MAX_CONTEXT_DEPTH} levels deep") from None
+        raise ConfigError(
+            f"context file {p}: nested more than {MAX_CONTEXT_DEPTH} levels deep"
+        ) from None
     except ValueError as exc:  # a number with thousands of digits
         raise ConfigError(f"context file {p}: invalid {fmt}: {exc}") from None
     try:
@@ -265,8 +307,10 @@ def _check_shape(root: Any, *, nodes: bool = False) -> None:
         item, depth = stack.pop()
         count += 1
         if count > MAX_CONTEXT_VALUES:
-            raise _TooBig(f"holds more than {MAX_CONTEXT_VALUES:,} values (or aliases that expand "
-                          "or refer to themselves)")
+            raise _TooBig(
+                f"holds more than {MAX_CONTEXT_VALUES:,} values (or aliases that expand "
+                "or refer to themselves)"
+            )
         if depth > MAX_CONTEXT_DEPTH:
             raise _TooBig(f"nested more than {MAX_CONTEXT_DEPTH} levels deep")
         if nodes:
@@ -294,14 +338,30 @@ def context_paths(data: dict[str, Any], prefix: str = "") -> frozenset[str]:
 
 
 SAMPLE_CONTEXT: dict[str, Any] = {
-    "customer": {"title": "Ms", "first_name": "Amara", "last_name": "Okafor", "full_name": "Amara Okafor"},
-    "invoice": {"number": "INV-20931", "amount": "£182.40", "currency": "GBP", "due_date": "14 March 2026",
-                "days_overdue": 21},
+    "customer": {
+        "title": "Ms",
+        "first_name": "Amara",
+        "last_name": "Okafor",
+        "full_name": "Amara Okafor",
+    },
+    "invoice": {
+        "number": "INV-20931",
+        "amount": "£182.40",
+        "currency": "GBP",
+        "due_date": "14 March 2026",
+        "days_overdue": 21,
+    },
     "account": {"number": "AC-558201"},
-    "company": {"name": "Northwind Energy", "phone": "0300 123 4567", "email": "accounts@northwind.example",
-                "address": "12 Harbour Street, Leeds LS1 4AB"},
-    "payment": {"link": "https://pay.northwind.example/INV-20931",
-                "bank_details": "sort code 12-34-56, account 12345678, reference AC-558201"},
+    "company": {
+        "name": "Northwind Energy",
+        "phone": "0300 123 4567",
+        "email": "accounts@northwind.example",
+        "address": "12 Harbour Street, Leeds LS1 4AB",
+    },
+    "payment": {
+        "link": "https://pay.northwind.example/INV-20931",
+        "bank_details": "sort code 12-34-56, account 12345678, reference AC-558201",
+    },
     "sender": {"name": "Priya Shah", "role": "Customer Accounts Adviser"},
     "help": {"phone": "0300 123 4568", "url": "https://northwind.example/help-with-bills"},
 }

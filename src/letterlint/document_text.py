@@ -33,7 +33,9 @@ def read_pdf(data: bytes, path: str) -> SourceText:
     to run OCR first, rather than audited as an empty letter.
     """
     if len(data) > MAX_PDF_BYTES:
-        raise ReadError("too-large", f"file is {len(data):,} bytes; the limit for a PDF is {MAX_PDF_BYTES:,}")
+        raise ReadError(
+            "too-large", f"file is {len(data):,} bytes; the limit for a PDF is {MAX_PDF_BYTES:,}"
+        )
     if not data.strip():
         raise ReadError("unreadable", "file is empty")
     if not data.lstrip()[:5].startswith(b"%PDF"):
@@ -51,10 +53,14 @@ def read_pdf(data: bytes, path: str) -> SourceText:
             except Exception:  # noqa: BLE001 - unsupported encryption algorithms raise various types
                 opened = 0
             if not opened:
-                raise ReadError("unreadable", "PDF is password-protected; save an unprotected copy to audit it")
+                raise ReadError(
+                    "unreadable", "PDF is password-protected; save an unprotected copy to audit it"
+                )
         pages = reader.pages
         if len(pages) > MAX_PDF_PAGES:
-            raise ReadError("too-large", f"PDF has {len(pages)} pages; the limit is {MAX_PDF_PAGES}")
+            raise ReadError(
+                "too-large", f"PDF has {len(pages)} pages; the limit is {MAX_PDF_PAGES}"
+            )
         texts = _page_texts(pages)
     except ReadError:
         raise
@@ -64,7 +70,9 @@ def read_pdf(data: bytes, path: str) -> SourceText:
         log.setLevel(level)
     text = "\n\n".join(_TRAILING_SPACES.sub("\n", t).strip("\n") for t in texts)
     if not text.strip():
-        raise ReadError("unreadable", "PDF has no text layer (a scanned image?); run it through OCR first")
+        raise ReadError(
+            "unreadable", "PDF has no text layer (a scanned image?); run it through OCR first"
+        )
     return SourceText(path=path, kind="pdf", source=text, text=text)
 
 
@@ -87,10 +95,15 @@ def _page_texts(pages: Any) -> list[str]:
                 by_contents[key] = text
         size += len(text)
         if size > MAX_PDF_TEXT_CHARS:
-            raise ReadError("too-large", f"the PDF's text is over {MAX_PDF_TEXT_CHARS:,} characters (page {n})")
+            raise ReadError(
+                "too-large", f"the PDF's text is over {MAX_PDF_TEXT_CHARS:,} characters (page {n})"
+            )
         if time.monotonic() > deadline:
-            raise ReadError("too-complex", f"reading the PDF's text took over {MAX_PDF_SECONDS:g} s (at page {n} "
-                                           f"of {len(pages)})")
+            raise ReadError(
+                "too-complex",
+                f"reading the PDF's text took over {MAX_PDF_SECONDS:g} s (at page {n} "
+                f"of {len(pages)})",
+            )
         texts.append(text)
     return texts
 
@@ -113,16 +126,23 @@ def read_odt(data: bytes, path: str) -> SourceText:
     parent's text by odfdo, so they are skipped on their own to avoid reading them twice.
     """
     if len(data) > MAX_DOCX_BYTES:
-        raise ReadError("too-large", f"file is {len(data):,} bytes; the limit is {MAX_DOCX_BYTES:,}")
+        raise ReadError(
+            "too-large", f"file is {len(data):,} bytes; the limit is {MAX_DOCX_BYTES:,}"
+        )
     if not data:
         raise ReadError("unreadable", "file is empty")
-    _guard_zip(data, ".odt", "unreadable")  # also reads every part once: a damaged stream fails here
+    _guard_zip(
+        data, ".odt", "unreadable"
+    )  # also reads every part once: a damaged stream fails here
     from odfdo import Document
 
     try:
         doc = Document(io.BytesIO(data))
         if doc.get_type() not in ("text", "text-template"):
-            raise ReadError("unreadable", f"this OpenDocument file holds a {doc.get_type()}, not a text document")
+            raise ReadError(
+                "unreadable",
+                f"this OpenDocument file holds a {doc.get_type()}, not a text document",
+            )
         header = _paragraphs(doc.styles, "//style:header//text:p | //style:header//text:h")
         body = _paragraphs(doc.body, _ODT_PARAGRAPHS)
         footer = _paragraphs(doc.styles, "//style:footer//text:p | //style:footer//text:h")

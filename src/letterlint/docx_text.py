@@ -20,7 +20,13 @@ _P, _TBL, _TR, _TC, _R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _TXBX = qn("w:txbxContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_RPR, _B, _CAPS, _COLOR, _RSTYLE = qn("w:rPr"), qn("w:b"), qn("w:caps"), qn("w:color"), qn("w:rStyle")
+_RPR, _B, _CAPS, _COLOR, _RSTYLE = (
+    qn("w:rPr"),
+    qn("w:b"),
+    qn("w:caps"),
+    qn("w:color"),
+    qn("w:rStyle"),
+)
 _PPR, _PSTYLE = qn("w:pPr"), qn("w:pStyle")
 _VAL = qn("w:val")
 
@@ -88,22 +94,40 @@ def extract(data: bytes) -> tuple[str, list[RunFormat]]:
                 continue
             text = "".join(
                 (c.text or "") if c.tag == _T else ("\t" if c.tag == _TAB else "\n")
-                for c in r if c.tag in (_T, _TAB, _BR, _CR)
+                for c in r
+                if c.tag in (_T, _TAB, _BR, _CR)
             )
             if not text:
                 continue
             rpr = r.find(_RPR)
             rs = rpr.find(_RSTYLE) if rpr is not None else None
             sbold, scaps, scolor = styles.props(rs.get(_VAL) if rs is not None else None)
-            bold = _on(rpr.find(_B)) if rpr is not None and rpr.find(_B) is not None else (sbold if sbold is not None else bool(pbold))
-            caps = _on(rpr.find(_CAPS)) if rpr is not None and rpr.find(_CAPS) is not None else (scaps if scaps is not None else bool(pcaps))
+            bold = (
+                _on(rpr.find(_B))
+                if rpr is not None and rpr.find(_B) is not None
+                else (sbold if sbold is not None else bool(pbold))
+            )
+            caps = (
+                _on(rpr.find(_CAPS))
+                if rpr is not None and rpr.find(_CAPS) is not None
+                else (scaps if scaps is not None else bool(pcaps))
+            )
             cel = rpr.find(_COLOR) if rpr is not None else None
-            color = cel.get(_VAL) if cel is not None and cel.get(_VAL) != "auto" else (scolor or pcolor)
+            color = (
+                cel.get(_VAL) if cel is not None and cel.get(_VAL) != "auto" else (scolor or pcolor)
+            )
             start = pos + sum(len(b) for b in buf)
             buf.append(text)
             if bold or caps or color:
-                runs.append(RunFormat(start, start + len(text), bool(bold), bool(caps),
-                                      color.upper() if color else None))
+                runs.append(
+                    RunFormat(
+                        start,
+                        start + len(text),
+                        bool(bold),
+                        bool(caps),
+                        color.upper() if color else None,
+                    )
+                )
         line = "".join(buf)
         parts.append(line)
         pos += len(line) + 1  # the joining newline

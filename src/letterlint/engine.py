@@ -16,11 +16,12 @@ from typing import Any
 from .analysis import Analysis, parse
 from .checks import CHECKS, CheckContext, readability_figures
 from .config import Config, ConfigError, context_paths, load_context
-from .letter_context import EMPTY as EMPTY_LETTER, LetterContext, inline_pairs, merge
+from .letter_context import EMPTY as EMPTY_LETTER
+from .letter_context import LetterContext, inline_pairs, merge
 from .letter_parts import GREETING, SIGN_OFF
 from .matching import CompiledRules, Hit
 from .model import Edit, FileError, FileResult, Finding, Fix, new_finding
-from .readers import ReadError, SourceText, TEMPLATE_KINDS, line_col, line_starts
+from .readers import TEMPLATE_KINDS, ReadError, SourceText, line_col, line_starts
 from .rulebook import Rule, load_rules
 from .scoring import score
 from .selection import is_known_selector, parse_suppressions, select_rules, selector_matches
@@ -33,8 +34,6 @@ from .templating import (
     jinja_variants,
     mask,
 )
-
-
 
 MAX_LETTER_CHARS = 1_000_000
 """The longest text linted as one letter (spaCy's own limit; a letter is a few thousand)."""
@@ -75,8 +74,13 @@ def _drop_superseded(hits: list[Hit]) -> list[Hit]:
         if h.rule.code in named:
             by_code.setdefault(h.rule.code, []).append((h.start, h.end))
     index = {code: _SpanIndex(spans) for code, spans in by_code.items()}
-    return [h for h in hits
-            if not any(code in index and index[code].overlaps(h.start, h.end) for code in h.rule.superseded_by)]
+    return [
+        h
+        for h in hits
+        if not any(
+            code in index and index[code].overlaps(h.start, h.end) for code in h.rule.superseded_by
+        )
+    ]
 
 
 class _SpanIndex:
@@ -120,7 +124,9 @@ class Linter:
         self.all_rules: tuple[Rule, ...] = load_rules(self.config.packs, self.config.extend_rules)
         for sel in (*self.config.select, *self.config.ignore):
             if not is_known_selector(self.all_rules, sel):
-                raise ConfigError(f"unknown rule selector {sel!r} (use a code, code prefix, rule name, category or pack)")
+                raise ConfigError(
+                    f"unknown rule selector {sel!r} (use a code, code prefix, rule name, category or pack)"
+                )
         for _, sels in self.config.per_file_ignores:
             for sel in sels:
                 if not is_known_selector(self.all_rules, sel):
@@ -144,22 +150,43 @@ class Linter:
         try:
             letter = self.letter_context(src)
         except ConfigError as exc:
-            return FileResult(path=src.path, score=None, error=FileError("letter-context", str(exc)), notes=tuple(notes))
+            return FileResult(
+                path=src.path,
+                score=None,
+                error=FileError("letter-context", str(exc)),
+                notes=tuple(notes),
+            )
         try:
             if len(src.text) > MAX_LETTER_CHARS:
-                raise ReadError("too-large", f"the letter's text is {len(src.text):,} characters; "
-                                             f"the limit is {MAX_LETTER_CHARS:,}")
+                raise ReadError(
+                    "too-large",
+                    f"the letter's text is {len(src.text):,} characters; "
+                    f"the limit is {MAX_LETTER_CHARS:,}",
+                )
             variants = self._variants(src, notes)
             return self._lint_variants(src, variants, notes, letter)
         except ReadError as exc:
-            return FileResult(path=src.path, score=None, error=FileError(exc.code, exc.message), notes=tuple(notes),
-                              letter=letter.to_dict())
+            return FileResult(
+                path=src.path,
+                score=None,
+                error=FileError(exc.code, exc.message),
+                notes=tuple(notes),
+                letter=letter.to_dict(),
+            )
         except (RecursionError, MemoryError) as exc:
-            return FileResult(path=src.path, score=None, notes=tuple(notes), letter=letter.to_dict(), error=FileError(
-                "too-complex", f"the letter is too complex to lint ({type(exc).__name__})"))
+            return FileResult(
+                path=src.path,
+                score=None,
+                notes=tuple(notes),
+                letter=letter.to_dict(),
+                error=FileError(
+                    "too-complex", f"the letter is too complex to lint ({type(exc).__name__})"
+                ),
+            )
 
-    def _lint_variants(self, src: SourceText, variants: list[Variant], notes: list[str],
-                       letter: LetterContext) -> FileResult:
+    def _lint_variants(
+        self, src: SourceText, variants: list[Variant], notes: list[str], letter: LetterContext
+    ) -> FileResult:
         findings: dict[tuple[int, int, str], Finding] = {}
         prescribed: set[tuple[int, int]] = set()
         starts = line_starts(src.source)
@@ -168,8 +195,14 @@ class Linter:
             ph = find_placeholders(variant.text)
             mtext = mask(variant.text, ph)
             doc, rows = parse(mtext)
-            a = Analysis(mtext, variant.text, doc, ph, rows=rows,
-                         formatting=src.formatting if len(variants) == 1 else ())
+            a = Analysis(
+                mtext,
+                variant.text,
+                doc,
+                ph,
+                rows=rows,
+                formatting=src.formatting if len(variants) == 1 else (),
+            )
             ctx = CheckContext(body=body_span(a), context_vars=self.context_vars, letter=letter)
             hits = _drop_superseded(list(self._hits(a, src, ctx, figures if not figures else None)))
             if ctx.prescribed:
@@ -183,8 +216,16 @@ class Linter:
         result = list(findings.values())
         result = self._filter(result, src, notes)
         result.sort(key=lambda f: (f.start, f.code, f.end))
-        return FileResult(path=src.path, score=score(result), error=None, notes=tuple(notes), findings=tuple(result),
-                          readability=figures, letter=letter.to_dict(), prescribed=tuple(sorted(prescribed)))
+        return FileResult(
+            path=src.path,
+            score=score(result),
+            error=None,
+            notes=tuple(notes),
+            findings=tuple(result),
+            readability=figures,
+            letter=letter.to_dict(),
+            prescribed=tuple(sorted(prescribed)),
+        )
 
     def letter_context(self, src: SourceText) -> LetterContext:
         """The letter's merged context (contract 7): config defaults and globs, the inline
@@ -198,20 +239,29 @@ class Linter:
             try:
                 return jinja_variants(src.text)
             except _RenderFailed as exc:
-                notes.append(f"could not follow the template's control flow ({exc}); linted with template code masked")
+                notes.append(
+                    f"could not follow the template's control flow ({exc}); linted with template code masked"
+                )
         elif src.kind in TEMPLATE_KINDS:
             check_dialect_syntax(src.text, src.kind)
         return [identity_variant(src.text)]
 
-    def _hits(self, a: Analysis, src: SourceText, ctx: CheckContext,
-              figures: dict[str, float] | None = None) -> Iterator[Hit]:
+    def _hits(
+        self,
+        a: Analysis,
+        src: SourceText,
+        ctx: CheckContext,
+        figures: dict[str, float] | None = None,
+    ) -> Iterator[Hit]:
         c = self.compiled
         yield from c.terms(a)
         yield from c.regex(a)
         yield from c.frames(a)
         yield from c.presence(a, ctx.body)
         if src.kind in TEMPLATE_KINDS:
-            ctx.template_vars = tuple((p.name, p.start, p.end) for p in a.placeholders if p.output and p.name)
+            ctx.template_vars = tuple(
+                (p.name, p.start, p.end) for p in a.placeholders if p.output and p.name
+            )
         for rule in c.by_kind["check"]:
             yield from CHECKS[rule.check].func(rule, a, ctx)  # type: ignore[index]
         if figures is not None:
@@ -250,13 +300,30 @@ class Linter:
         # one shared string each keeps a run over thousands of letters (and the results
         # its workers pickle) much smaller
         suggestion = hit.suggestion
-        return new_finding(rule.code, rule.name, rule.category, hit.severity, intern(message), start, end, line, col,
-                           end_line, end_col, intern(src.source[start:end]),
-                           intern(suggestion) if suggestion else suggestion, fix)
+        return new_finding(
+            rule.code,
+            rule.name,
+            rule.category,
+            hit.severity,
+            intern(message),
+            start,
+            end,
+            line,
+            col,
+            end_line,
+            end_col,
+            intern(src.source[start:end]),
+            intern(suggestion) if suggestion else suggestion,
+            fix,
+        )
 
     def _filter(self, findings: list[Finding], src: SourceText, notes: list[str]) -> list[Finding]:
         by_code = {r.code: r for r in self.all_rules}
-        ignores = self.config.ignores_for(src.path) if self.config.per_file_ignores and src.path not in ("-", "<text>") else ()
+        ignores = (
+            self.config.ignores_for(src.path)
+            if self.config.per_file_ignores and src.path not in ("-", "<text>")
+            else ()
+        )
         sup = parse_suppressions(src.source, src.kind, self.all_rules)
         notes.extend(sup.notes)
         out = []

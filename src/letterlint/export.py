@@ -15,10 +15,20 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
-DIALECTS = ("jinja2", "liquid", "handlebars", "mustache", "mailchimp", "hubspot", "salesforce", "docx",
-            "html-email", "plain")
+DIALECTS = (
+    "jinja2",
+    "liquid",
+    "handlebars",
+    "mustache",
+    "mailchimp",
+    "hubspot",
+    "salesforce",
+    "docx",
+    "html-email",
+    "plain",
+)
 
 
 class ExportError(Exception):
@@ -36,23 +46,25 @@ class Var:
 class If:
     name: str
     negate: bool
-    then: list["Node"]
-    otherwise: list["Node"]
+    then: list[Node]
+    otherwise: list[Node]
     line: int
 
 
-Node = Union[str, Var, If]
+Node = str | Var | If
 
 
 # --------------------------------------------------------------------------- parsing
+
 
 def parse_template(source: str) -> list[Node]:
     """The template as a list of text, `Var` and `If` nodes (the supported subset)."""
     from jinja2 import TemplateSyntaxError, nodes
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(keep_trailing_newline=True,
-                               newline_sequence="\r\n" if "\r\n" in source else "\n")
+    env = SandboxedEnvironment(
+        keep_trailing_newline=True, newline_sequence="\r\n" if "\r\n" in source else "\n"
+    )
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
@@ -70,14 +82,25 @@ def parse_template(source: str) -> list[Node]:
         name = dotted(node)
         if name:
             return Var(name, None, node.lineno)
-        if isinstance(node, nodes.Filter) and node.name in ("default", "d") and node.node is not None:
+        if (
+            isinstance(node, nodes.Filter)
+            and node.name in ("default", "d")
+            and node.node is not None
+        ):
             name = dotted(node.node)
             args = node.args
-            if name and len(args) == 1 and isinstance(args[0], nodes.Const) and isinstance(args[0].value, str) \
-                    and not node.kwargs:
+            if (
+                name
+                and len(args) == 1
+                and isinstance(args[0], nodes.Const)
+                and isinstance(args[0].value, str)
+                and not node.kwargs
+            ):
                 return Var(name, args[0].value, node.lineno)
-        raise ExportError(f"line {node.lineno}: the expression {type(node).__name__} cannot be exported "
-                          "(only variables, with an optional | default('text'))")
+        raise ExportError(
+            f"line {node.lineno}: the expression {type(node).__name__} cannot be exported "
+            "(only variables, with an optional | default('text'))"
+        )
 
     def body(items: list[Any]) -> list[Node]:
         out: list[Node] = []
@@ -94,18 +117,24 @@ def parse_template(source: str) -> list[Node]:
                     test, negate = test.node, True
                 name = dotted(test)
                 if not name:
-                    raise ExportError(f"line {n.lineno}: the condition of this {{% if %}} cannot be exported "
-                                      "(only {% if variable %} or {% if not variable %})")
+                    raise ExportError(
+                        f"line {n.lineno}: the condition of this {{% if %}} cannot be exported "
+                        "(only {% if variable %} or {% if not variable %})"
+                    )
                 otherwise = body(n.else_)
                 for elif_ in reversed(n.elif_):
                     inner_name = dotted(elif_.test)
                     if not inner_name:
-                        raise ExportError(f"line {elif_.lineno}: the condition of this {{% elif %}} cannot be exported")
+                        raise ExportError(
+                            f"line {elif_.lineno}: the condition of this {{% elif %}} cannot be exported"
+                        )
                     otherwise = [If(inner_name, False, body(elif_.body), otherwise, elif_.lineno)]
                 out.append(If(name, negate, body(n.body), otherwise, n.lineno))
             else:
                 kind = type(n).__name__.lower()
-                raise ExportError(f"line {n.lineno}: {{% {kind} %}} cannot be exported (only variables and if/else)")
+                raise ExportError(
+                    f"line {n.lineno}: {{% {kind} %}} cannot be exported (only variables and if/else)"
+                )
         return out
 
     return body(tree.body)
@@ -131,22 +160,37 @@ def variables(tree: list[Node]) -> list[str]:
 
 # --------------------------------------------------------------------------- names
 
+
 def _mailchimp(name: str) -> str:
-    special = {"customer.first_name": "FNAME", "customer.last_name": "LNAME", "customer.email": "EMAIL"}
+    special = {
+        "customer.first_name": "FNAME",
+        "customer.last_name": "LNAME",
+        "customer.email": "EMAIL",
+    }
     return special.get(name, re.sub(r"[^A-Z0-9_]", "_", name.upper()))
 
 
 def _hubspot(name: str) -> str:
-    special = {"customer.first_name": "contact.firstname", "customer.last_name": "contact.lastname",
-               "customer.full_name": "contact.full_name", "company.name": "site_settings.company_name"}
+    special = {
+        "customer.first_name": "contact.firstname",
+        "customer.last_name": "contact.lastname",
+        "customer.full_name": "contact.full_name",
+        "company.name": "site_settings.company_name",
+    }
     return special.get(name, "contact." + name.replace(".", "_"))
 
 
 def _salesforce(name: str) -> str:
-    special = {"customer.first_name": "Contact.FirstName", "customer.last_name": "Contact.LastName",
-               "customer.title": "Contact.Salutation", "customer.full_name": "Contact.Name",
-               "account.number": "Account.AccountNumber", "company.name": "Organization.Name",
-               "sender.name": "User.Name", "sender.role": "User.Title"}
+    special = {
+        "customer.first_name": "Contact.FirstName",
+        "customer.last_name": "Contact.LastName",
+        "customer.title": "Contact.Salutation",
+        "customer.full_name": "Contact.Name",
+        "account.number": "Account.AccountNumber",
+        "company.name": "Organization.Name",
+        "sender.name": "User.Name",
+        "sender.role": "User.Title",
+    }
     if name in special:
         return special[name]
     group, _, field_ = name.partition(".")
@@ -163,13 +207,21 @@ def _flat(name: str) -> str:
 #: the sending system. Jinja2's ``default`` applies when a value is missing, the others'
 #: defaults also when it is empty.
 DEFAULT_NAMES: dict[str, Callable[[str], str]] = {
-    "jinja2": lambda n: n, "liquid": lambda n: n, "handlebars": lambda n: n, "mustache": lambda n: n,
-    "html-email": lambda n: n, "mailchimp": _mailchimp, "hubspot": _hubspot, "salesforce": _salesforce,
-    "docx": _flat, "plain": _flat,
+    "jinja2": lambda n: n,
+    "liquid": lambda n: n,
+    "handlebars": lambda n: n,
+    "mustache": lambda n: n,
+    "html-email": lambda n: n,
+    "mailchimp": _mailchimp,
+    "hubspot": _hubspot,
+    "salesforce": _salesforce,
+    "docx": _flat,
+    "plain": _flat,
 }
 
 
 # --------------------------------------------------------------------------- writers
+
 
 def _q(s: str, quote: str = "'") -> str:
     return s.replace("\\", "\\\\").replace(quote, "\\" + quote)
@@ -198,7 +250,9 @@ class _Writer:
         raise NotImplementedError
 
     def cond(self, c: If) -> str:
-        raise ExportError(f"line {c.line}: {{% if {c.name} %}} cannot be expressed in {self.dialect}, which has no conditionals")
+        raise ExportError(
+            f"line {c.line}: {{% if {c.name} %}} cannot be expressed in {self.dialect}, which has no conditionals"
+        )
 
 
 class _Jinja(_Writer):
@@ -207,7 +261,11 @@ class _Jinja(_Writer):
 
     def var(self, v: Var) -> str:
         n = self.name(v.name)
-        return f"{{{{ {n} | default('{_q(v.default)}') }}}}" if v.default is not None else f"{{{{ {n} }}}}"
+        return (
+            f"{{{{ {n} | default('{_q(v.default)}') }}}}"
+            if v.default is not None
+            else f"{{{{ {n} }}}}"
+        )
 
     def cond(self, c: If) -> str:
         out = f"{{% if {'not ' if c.negate else ''}{self.name(c.name)} %}}" + self.write(c.then)
@@ -228,7 +286,9 @@ class _Liquid(_Writer):
             return f"{{{{ {n} | default: '{v.default}' }}}}"
         if '"' not in v.default:
             return f'{{{{ {n} | default: "{v.default}" }}}}'
-        raise ExportError(f"line {v.line}: a Liquid string cannot hold both quote marks: {v.default!r}")
+        raise ExportError(
+            f"line {v.line}: a Liquid string cannot hold both quote marks: {v.default!r}"
+        )
 
     def cond(self, c: If) -> str:
         # in Liquid an empty string is true; comparing with `blank` matches Jinja2's test
@@ -261,7 +321,9 @@ class _Handlebars(_Writer):
 class _Mustache(_Writer):
     def text(self, s: str) -> str:
         if "{{" in s:
-            raise ExportError("text containing '{{' cannot be written in Mustache without changing delimiters")
+            raise ExportError(
+                "text containing '{{' cannot be written in Mustache without changing delimiters"
+            )
         return s
 
     def var(self, v: Var) -> str:
@@ -323,8 +385,10 @@ class _Salesforce(_Writer):
         return f'{{!BLANKVALUE({n}, "{_q(v.default, chr(34))}")}}'
 
     def cond(self, c: If) -> str:
-        raise ExportError(f"line {c.line}: {{% if {c.name} %}} cannot be expressed in Salesforce classic merge "
-                          "fields (they have no conditional blocks); write one template per case")
+        raise ExportError(
+            f"line {c.line}: {{% if {c.name} %}} cannot be expressed in Salesforce classic merge "
+            "fields (they have no conditional blocks); write one template per case"
+        )
 
 
 class _Plain(_Writer):
@@ -333,11 +397,15 @@ class _Plain(_Writer):
 
     def var(self, v: Var) -> str:
         if v.default is not None:
-            raise ExportError(f"line {v.line}: the default of {v.name} cannot be expressed in plain {{name}} fields")
+            raise ExportError(
+                f"line {v.line}: the default of {v.name} cannot be expressed in plain {{name}} fields"
+            )
         return "{" + self.name(v.name) + "}"
 
 
-def export_template(source: str, dialect: str, *, mapping: dict[str, str] | None = None) -> str | bytes:
+def export_template(
+    source: str, dialect: str, *, mapping: dict[str, str] | None = None
+) -> str | bytes:
     """Export a Jinja2 template to ``dialect``; .docx output is returned as bytes.
 
     A template nested too deeply to parse (thousands of unclosed ``{{``) raises
@@ -346,7 +414,9 @@ def export_template(source: str, dialect: str, *, mapping: dict[str, str] | None
     try:
         return _export_template(source, dialect, mapping)
     except (RecursionError, MemoryError):
-        raise ExportError("the template nests too deeply to be exported (unclosed brackets or blocks?)") from None
+        raise ExportError(
+            "the template nests too deeply to be exported (unclosed brackets or blocks?)"
+        ) from None
 
 
 def _export_template(source: str, dialect: str, mapping: dict[str, str] | None) -> str | bytes:
@@ -367,14 +437,21 @@ def _export_template(source: str, dialect: str, mapping: dict[str, str] | None) 
     if dialect == "html-email":
         return _html_email(tree, name)
     writer: _Writer = {
-        "jinja2": _Jinja, "liquid": _Liquid, "handlebars": _Handlebars, "mustache": _Mustache,
-        "mailchimp": _Mailchimp, "hubspot": _HubSpot, "salesforce": _Salesforce, "plain": _Plain,
+        "jinja2": _Jinja,
+        "liquid": _Liquid,
+        "handlebars": _Handlebars,
+        "mustache": _Mustache,
+        "mailchimp": _Mailchimp,
+        "hubspot": _HubSpot,
+        "salesforce": _Salesforce,
+        "plain": _Plain,
     }[dialect](name, dialect)
     return writer.write(tree)
 
 
 def _html_email(tree: list[Node], name: Callable[[str], str]) -> str:
     """An inline-styled HTML body: the text escaped, paragraphs as <p>, placeholders Jinja2."""
+
     class _HtmlText(_Jinja):
         def text(self, s: str) -> str:
             return html.escape(s, quote=False)
@@ -383,7 +460,7 @@ def _html_email(tree: list[Node], name: Callable[[str], str]) -> str:
     paras = [p.strip("\n") for p in re.split(r"\n\s*\n", body) if p.strip()]
     style = "margin:0 0 1em 0;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a"
     inner = "\n".join(f'<p style="{style}">' + p.replace("\n", "<br>\n") + "</p>" for p in paras)
-    return ('<div style="max-width:640px;margin:0 auto;padding:16px">\n' + inner + "\n</div>\n")
+    return '<div style="max-width:640px;margin:0 auto;padding:16px">\n' + inner + "\n</div>\n"
 
 
 def _docx(tree: list[Node], name: Callable[[str], str]) -> bytes:
@@ -428,15 +505,21 @@ def _docx(tree: list[Node], name: Callable[[str], str]) -> bytes:
         for n in nodes_:
             if isinstance(n, str):
                 if "\n" in n:
-                    raise ExportError(f"line {line}: this condition spans several paragraphs, which one Word IF "
-                                      "field cannot hold; keep each branch on one line")
+                    raise ExportError(
+                        f"line {line}: this condition spans several paragraphs, which one Word IF "
+                        "field cannot hold; keep each branch on one line"
+                    )
                 instr(n.replace("\\", "\\\\").replace('"', '\\"'))
             elif isinstance(n, Var):
                 if n.default is not None:
-                    raise ExportError(f"line {n.line}: a default inside a condition cannot be exported to Word")
+                    raise ExportError(
+                        f"line {n.line}: a default inside a condition cannot be exported to Word"
+                    )
                 mergefield(name(n.name))
             else:
-                raise ExportError(f"line {n.line}: a condition inside a condition cannot be exported to Word")
+                raise ExportError(
+                    f"line {n.line}: a condition inside a condition cannot be exported to Word"
+                )
 
     def if_field(var: str, op: str, then: list[Node], otherwise: list[Node], line: int) -> None:
         fld("begin")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 #: A calendar date: 3 May 2026, May 3rd, 2026, 03/05/2026, 2026-05-03.
 DATE_PATTERN = (
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?(?:,?\s+\d{{4}})?\b"
@@ -26,9 +28,14 @@ AMOUNT_PATTERN = rf"(?:[A-Z]{{1,2}})?[£$€¥₹₱]\s?(?:{_NUM})|\b{_CCY}\s?(?
 AMOUNT = re.compile(AMOUNT_PATTERN)
 #: The currency sign or code of an amount.
 CURRENCY = re.compile(rf"[£$€¥₹₱]|{_CCY}")
-INVOICE = re.compile(r"\b(?:INV|Inv)[-‐ ]?\d{3,}\b|(?<=\binvoice )(?:number |no\.? |#)?[A-Z]{0,4}-?\d{3,}\b", re.I)
-ACCOUNT = re.compile(r"(?:(?<=account number )|(?<=account number: )|(?<=account reference: )|(?<=account no\. )"
-                     r"|(?<=account no: )|(?<=ref: ))[A-Z0-9][A-Z0-9-]{3,}\b", re.I)
+INVOICE = re.compile(
+    r"\b(?:INV|Inv)[-‐ ]?\d{3,}\b|(?<=\binvoice )(?:number |no\.? |#)?[A-Z]{0,4}-?\d{3,}\b", re.I
+)
+ACCOUNT = re.compile(
+    r"(?:(?<=account number )|(?<=account number: )|(?<=account reference: )|(?<=account no\. )"
+    r"|(?<=account no: )|(?<=ref: ))[A-Z0-9][A-Z0-9-]{3,}\b",
+    re.I,
+)
 #: A reference code with digits: INV-2041, AR-2291, SA359 (capitalised codes such as RMDEF are
 #: kept because nothing in the rewrite recases a word on its own).
 REFERENCE = re.compile(r"\b[A-Z]{2,}[-‐/]?\d[\dA-Z-]*\b")
@@ -36,7 +43,9 @@ PHONE = re.compile(r"(?<![\w.(])(?:\+?\(?\d[\d ().-]{7,}\d)(?![\w])")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]")
 
-_NOT_PHONE_BEFORE = re.compile(r"(?:account|ref(?:erence)?|number|no\.?|#|invoice|sort\s+code|iban)[\s:#.]*$", re.I)
+_NOT_PHONE_BEFORE = re.compile(
+    r"(?:account|ref(?:erence)?|number|no\.?|#|invoice|sort\s+code|iban)[\s:#.]*$", re.I
+)
 
 
 def is_phone(text: str, m: re.Match[str]) -> bool:
@@ -47,7 +56,7 @@ def is_phone(text: str, m: re.Match[str]) -> bool:
         return False
     if not (" " in val.strip() or "(" in val or val.startswith("+")):
         return False
-    return not _NOT_PHONE_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+    return not _NOT_PHONE_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
 
 
 def fact_spans(text: str) -> list[tuple[int, int]]:

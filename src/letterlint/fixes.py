@@ -29,7 +29,9 @@ def choose_edits(edits: Iterable[Edit]) -> list[Edit]:
     chosen: list[Edit] = []
     last_end = -1
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.start < last_end or (chosen and e.start == last_end == chosen[-1].start == chosen[-1].end):
+        if e.start < last_end or (
+            chosen and e.start == last_end == chosen[-1].start == chosen[-1].end
+        ):
             continue
         chosen.append(e)
         last_end = e.end
@@ -42,7 +44,7 @@ def apply_edits(source: str, edits: Iterable[Edit]) -> tuple[str, int]:
     out: list[str] = []
     pos = 0
     for e in chosen:
-        out.append(source[pos:e.start])
+        out.append(source[pos : e.start])
         out.append(e.replacement)
         pos = e.end
     out.append(source[pos:])
@@ -69,8 +71,15 @@ class FixResult:
         return self.applied > 0
 
 
-def fix_text(text: str, *, kind: str = "text", path: str | None = None, config: Config | None = None,
-             unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixResult:
+def fix_text(
+    text: str,
+    *,
+    kind: str = "text",
+    path: str | None = None,
+    config: Config | None = None,
+    unsafe: bool = False,
+    max_rounds: int = MAX_ROUNDS,
+) -> FixResult:
     """Apply the safe fixes (``unsafe=True``: also the unsafe ones) until the text is stable."""
     from .api import check_text
 
@@ -105,11 +114,15 @@ def _grammatical(text: str, edits: list[Edit]) -> list[Edit]:
     slots = [m.span() for m in _CAPS_SLOT.finditer(text)]
     kept = []
     for e in chosen:
-        inside = [(s, t) for s, t in slots if s >= e.start and t <= e.end and text[s:t] not in e.replacement]
+        inside = [
+            (s, t)
+            for s, t in slots
+            if s >= e.start and t <= e.end and text[s:t] not in e.replacement
+        ]
         if inside and len(e.replacement) == e.end - e.start:
             rep = list(e.replacement)
             for s, t in inside:
-                rep[s - e.start:t - e.start] = text[s:t]
+                rep[s - e.start : t - e.start] = text[s:t]
             e = Edit(e.start, e.end, "".join(rep))
         elif inside or any(s < e.start < t or s < e.end < t for s, t in slots):
             continue
@@ -119,9 +132,14 @@ def _grammatical(text: str, edits: list[Edit]) -> list[Edit]:
 
 # --------------------------------------------------------------------------- files
 
+
 def encoding_of(data: bytes) -> tuple[str, bytes]:
     """The codec a text file was read with, and its byte-order mark, to write it back alike."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
             return enc, bom
     try:
@@ -177,8 +195,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True,
-                 expect: bytes | None = None) -> None:
+def write_atomic(
+    path: Path,
+    data: bytes | Iterable[bytes],
+    *,
+    overwrite: bool = True,
+    expect: bytes | None = None,
+) -> None:
     """Write through a temporary file in the same folder, then rename it into place.
 
     A crash or a full disk leaves the old file untouched (and the temporary file a killed
@@ -203,7 +226,9 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool =
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.{_TMP_TAG}{os.getpid()}-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(
+        dir=folder, prefix=f".{path.name}.{_TMP_TAG}{os.getpid()}-", suffix=".tmp"
+    )
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, (bytes, bytearray)):
@@ -215,7 +240,9 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool =
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         if expect is not None and _current(path) != expect:
-            raise WriteConflict(errno.EAGAIN, f"{shown} changed on disk while it was being fixed; run again")
+            raise WriteConflict(
+                errno.EAGAIN, f"{shown} changed on disk while it was being fixed; run again"
+            )
         if overwrite:
             os.replace(tmp, path)
         else:
@@ -238,7 +265,13 @@ def _current(path: Path) -> bytes | None:
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
-    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                 fromfile=f"a/{path}", tofile=f"b/{path}")
-    out = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    out = "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
     return out

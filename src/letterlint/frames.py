@@ -70,14 +70,20 @@ class Frame:
     unless: tuple[str, ...] = ()
     unless_within: int = 4
     unless_next: tuple[str, ...] = ()
-    unless_inside: tuple[str, ...] = ()  # cancel when one of these is inside the match ("will not be")
-    except_in: tuple[str, ...] = ()  # a blocker inside one of these (or inside a cue) does not count
+    unless_inside: tuple[
+        str, ...
+    ] = ()  # cancel when one of these is inside the match ("will not be")
+    except_in: tuple[
+        str, ...
+    ] = ()  # a blocker inside one of these (or inside a cue) does not count
     hedge: tuple[str, ...] = ()
     pressure: tuple[str, ...] = ()
     hedged_severity: str | None = None
     pressed_severity: str | None = None  # when the sentence also presses the reader
     suggest: tuple[tuple[str, str], ...] = ()  # matched text (lower case) → replacement
-    alone: int = 0  # a match that is (nearly) its whole sentence, a heading or a list item, needs no cue
+    alone: int = (
+        0  # a match that is (nearly) its whole sentence, a heading or a list item, needs no cue
+    )
     lexicons: tuple[Lexicon, ...] = ()  # every lexicon the frame needs, resolved at load time
 
 
@@ -103,12 +109,18 @@ def closure(names: set[str], lexicons: dict[str, Lexicon]) -> tuple[Lexicon, ...
 def _word_variants(word: str, exact: bool) -> tuple[str, ...]:
     """A phrase word's forms: every inflection of a content word and of "be", "have", "do"
     and "go"; other function words ("the", "of", "our") as written."""
-    if exact or not word.isalpha() or (word.lower() in _function_words() and word.lower() not in _INFLECTED):
+    if (
+        exact
+        or not word.isalpha()
+        or (word.lower() in _function_words() and word.lower() not in _INFLECTED)
+    ):
         return (word.lower(),)
     return lemma_forms(word)
 
 
-_INFLECTED = frozenset({"be", "have", "do", "go", "make", "put", "get", "take", "give", "call", "keep"})
+_INFLECTED = frozenset(
+    {"be", "have", "do", "go", "make", "put", "get", "take", "give", "call", "keep"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +133,12 @@ def _function_words() -> frozenset[str]:
 def _phrase_variants(phrase: str, exact: bool, limit: int = 96) -> list[str]:
     """Every surface form of a phrase; a straight apostrophe also matches a curly one."""
     words = phrase.split()
-    out = [" ".join(c) for c in itertools.islice(itertools.product(*(_word_variants(w, exact) for w in words)), limit)]
+    out = [
+        " ".join(c)
+        for c in itertools.islice(
+            itertools.product(*(_word_variants(w, exact) for w in words)), limit
+        )
+    ]
     if phrase.lower() not in out:
         out.append(phrase.lower())
     out += [v.replace("'", "\u2019") for v in out if "'" in v]
@@ -164,8 +181,11 @@ class ConceptTagger:
             for h in steps[0]:  # type: ignore[union-attr]
                 if _WILD not in self._single.setdefault(h, []):
                     self._single[h].append(_WILD)
-        self.sequenced = [(lex.name, tuple(_steps_of(seq) for seq in lex.sequences))
-                          for lex in lexicons if lex.sequences]
+        self.sequenced = [
+            (lex.name, tuple(_steps_of(seq) for seq in lex.sequences))
+            for lex in lexicons
+            if lex.sequences
+        ]
 
     @staticmethod
     def _steps(phrase: str, exact: bool) -> list[frozenset[int] | str]:
@@ -181,7 +201,7 @@ class ConceptTagger:
             steps.append(frozenset(nlp.vocab.strings.add(f) for f in forms))
         return steps
 
-    def _wild_matches(self, doc: "Doc", at: list[int], a: Analysis) -> list[tuple[str, int, int]]:
+    def _wild_matches(self, doc: Doc, at: list[int], a: Analysis) -> list[tuple[str, int, int]]:
         """Matches of the phrases with "#" or "*", tried only where their first word is."""
         toks = a.toks
         n = len(toks)
@@ -262,8 +282,12 @@ def _steps_of(seq: tuple[str | int, ...]) -> tuple[tuple[str, int], ...]:
     return tuple(steps)
 
 
-def _sequence_spans(steps: tuple[tuple[str, int], ...], spans: dict[str, list[Span]], words: list[int],
-                    sent_of: list[int]) -> Iterator[Span]:
+def _sequence_spans(
+    steps: tuple[tuple[str, int], ...],
+    spans: dict[str, list[Span]],
+    words: list[int],
+    sent_of: list[int],
+) -> Iterator[Span]:
     """Spans where the sequence's concepts follow one another in one sentence."""
     first, _ = steps[0]
     if len(steps) == 1:
@@ -279,7 +303,11 @@ def _sequence_spans(steps: tuple[tuple[str, int], ...], spans: dict[str, list[Sp
                 # the nearest next phrase, and the longest one starting there
                 at, best = -1, -1
                 for s2, e2 in itertools.islice(cands, bisect_left(cand_starts, end), None):
-                    if sent_of[s2] != sent_of[s] or words[s2] - words[end] > max_gap or (at >= 0 and s2 != at):
+                    if (
+                        sent_of[s2] != sent_of[s]
+                        or words[s2] - words[end] > max_gap
+                        or (at >= 0 and s2 != at)
+                    ):
                         break
                     at, best = s2, max(best, e2)
                 if best >= 0:
@@ -294,7 +322,7 @@ def _sequence_spans(steps: tuple[tuple[str, int], ...], spans: dict[str, list[Sp
 class FrameRunner:
     """Every frame rule of a configuration, compiled once: one tagger for their lexicons."""
 
-    def __init__(self, rules: list["Rule"]) -> None:
+    def __init__(self, rules: list[Rule]) -> None:
         self.rules = [r for r in rules if r.frame is not None]
         lexicons: dict[str, Lexicon] = {}
         for r in self.rules:
@@ -303,7 +331,7 @@ class FrameRunner:
         ordered = closure(set(lexicons), lexicons) if lexicons else ()
         self.tagger = ConceptTagger(ordered) if ordered else None
 
-    def hits(self, a: Analysis) -> Iterator["Hit"]:
+    def hits(self, a: Analysis) -> Iterator[Hit]:
         if self.tagger is None or not a.toks:
             return
         words, sent_of = _token_maps(a)
@@ -327,7 +355,7 @@ def _token_maps(a: Analysis) -> tuple[list[int], list[int]]:
     sent_of = [0] * (len(a.toks) + 1)
     firsts = [s for s, _ in a.sentence_toks] + [len(sent_of)]
     for k in range(len(firsts) - 1):  # a token belongs to the last sentence started before it
-        sent_of[firsts[k]:firsts[k + 1]] = [k] * (firsts[k + 1] - firsts[k])
+        sent_of[firsts[k] : firsts[k + 1]] = [k] * (firsts[k + 1] - firsts[k])
     return words, sent_of
 
 
@@ -348,8 +376,13 @@ class _Near:
 
     LONGEST = 30  # words in the longest span a lexicon or sequence can match
 
-    def __init__(self, names: tuple[str, ...], spans: dict[str, list[Span]], words: list[int],
-                 sent_of: list[int]) -> None:
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        spans: dict[str, list[Span]],
+        words: list[int],
+        sent_of: list[int],
+    ) -> None:
         self.words = words
         self.by_sent: dict[int, tuple[list[Span], list[int]]] = {}
         merged: dict[int, list[Span]] = {}
@@ -369,11 +402,17 @@ class _Near:
         if group is None:
             return []
         spans, starts = group
-        return spans[bisect_left(starts, lo_word - self.LONGEST):bisect_right(starts, hi_word)]
+        return spans[bisect_left(starts, lo_word - self.LONGEST) : bisect_right(starts, hi_word)]
 
 
-def _frame_hits(rule: "Rule", a: Analysis, spans: dict[str, list[Span]], words: list[int],
-                sent_of: list[int], near_of: Callable[[tuple[str, ...]], "_Near"]) -> Iterator["Hit"]:
+def _frame_hits(
+    rule: Rule,
+    a: Analysis,
+    spans: dict[str, list[Span]],
+    words: list[int],
+    sent_of: list[int],
+    near_of: Callable[[tuple[str, ...]], _Near],
+) -> Iterator[Hit]:
     from .matching import Hit, match_case
 
     fr: Frame = rule.frame  # type: ignore[assignment]
@@ -402,13 +441,20 @@ def _frame_hits(rule: "Rule", a: Analysis, spans: dict[str, list[Span]], words: 
         cue = None
         if fr.with_:
             cue = _nearest_cue(span, near_cues, words, fr.within)
-            if cue is None and not (fr.alone and _sentence_words(a, sent, words) - (we - ws) <= fr.alone):
+            if cue is None and not (
+                fr.alone and _sentence_words(a, sent, words) - (we - ws) <= fr.alone
+            ):
                 continue
         lo = min(s, cue[0]) if cue else s
         hi_word = max(ws, words[cue[1]] + 1) if cue else ws
-        if blockers and _blocked(span, cue, blockers.around(sent, words[lo] - fr.unless_within, hi_word),
-                                 shelters.around(sent, words[lo] - fr.unless_within, hi_word), words,
-                                 fr.unless_within):
+        if blockers and _blocked(
+            span,
+            cue,
+            blockers.around(sent, words[lo] - fr.unless_within, hi_word),
+            shelters.around(sent, words[lo] - fr.unless_within, hi_word),
+            words,
+            fr.unless_within,
+        ):
             continue
         if inside and any(s < i < e for i in inside):
             continue  # "your service will not be cut off" (a match may start with one: "no longer supply")
@@ -422,7 +468,10 @@ def _frame_hits(rule: "Rule", a: Analysis, spans: dict[str, list[Span]], words: 
             severity = fr.pressed_severity
         elif fr.hedged_severity and sent not in pressure:
             hi = max(e, cue[1]) if cue else e
-            if any(words[lo] - 3 <= words[h[0]] and h[1] <= hi for h in hedges.around(sent, words[lo] - 3, words[hi])):
+            if any(
+                words[lo] - 3 <= words[h[0]] and h[1] <= hi
+                for h in hedges.around(sent, words[lo] - 3, words[hi])
+            ):
                 severity = fr.hedged_severity
         last_end = e
         start, end = toks[s].start, toks[e - 1].end
@@ -430,8 +479,16 @@ def _frame_hits(rule: "Rule", a: Analysis, spans: dict[str, list[Span]], words: 
         sugg = suggestions.get(" ".join(text.lower().split()))
         if sugg is not None:
             sugg = match_case(text, sugg)
-        yield Hit(rule, start, end, severity, rule.format_message(text, sugg), sugg,
-                  rule.fix if sugg is not None else None, sugg)
+        yield Hit(
+            rule,
+            start,
+            end,
+            severity,
+            rule.format_message(text, sugg),
+            sugg,
+            rule.fix if sugg is not None else None,
+            sugg,
+        )
 
 
 def _sentence_words(a: Analysis, sent: int, words: list[int]) -> int:
@@ -454,8 +511,14 @@ def _nearest_cue(span: Span, cues: list[Span], words: list[int], within: int) ->
     return best
 
 
-def _blocked(span: Span, cue: Span | None, blockers: list[Span], shelters: list[Span], words: list[int],
-             near: int) -> bool:
+def _blocked(
+    span: Span,
+    cue: Span | None,
+    blockers: list[Span],
+    shelters: list[Span],
+    words: list[int],
+    near: int,
+) -> bool:
     """A negation or relief phrase that scopes over the match.
 
     It stands between the cue and the match, up to ``near`` words before the match, or
@@ -484,37 +547,59 @@ def describe(frame: Frame) -> list[str]:
     """The frame and its lexicons in words, for `letterlint rule CODE`."""
     out = [f"Reports: {' or '.join(frame.find)}"]
     if frame.with_:
-        out.append(f"only when the same sentence has, within {frame.within} words: {' or '.join(frame.with_)}")
+        out.append(
+            f"only when the same sentence has, within {frame.within} words: {' or '.join(frame.with_)}"
+        )
     if frame.alone:
-        out.append(f"or with no cue when the rest of its sentence (a heading, a list item) has at most "
-                   f"{frame.alone} words")
+        out.append(
+            f"or with no cue when the rest of its sentence (a heading, a list item) has at most "
+            f"{frame.alone} words"
+        )
     if frame.unless:
-        out.append(f"not when {' or '.join(frame.unless)} comes between them, or up to "
-                   f"{frame.unless_within} words before it")
+        out.append(
+            f"not when {' or '.join(frame.unless)} comes between them, or up to "
+            f"{frame.unless_within} words before it"
+        )
     if frame.unless_inside:
         out.append(f"not when {' or '.join(frame.unless_inside)} is inside it")
     if frame.unless_next:
         out.append(f"not when it is followed by {' or '.join(frame.unless_next)}")
     if frame.pressed_severity:
-        out.append(f"at {frame.pressed_severity} when the sentence also has {' or '.join(frame.pressure)}")
+        out.append(
+            f"at {frame.pressed_severity} when the sentence also has {' or '.join(frame.pressure)}"
+        )
     if frame.hedged_severity:
-        out.append(f"at {frame.hedged_severity} when hedged ({' or '.join(frame.hedge)}) "
-                   f"and the sentence has no {' or '.join(frame.pressure) or 'pressure'}")
+        out.append(
+            f"at {frame.hedged_severity} when hedged ({' or '.join(frame.hedge)}) "
+            f"and the sentence has no {' or '.join(frame.pressure) or 'pressure'}"
+        )
     if frame.suggest:
         out.append("suggests: " + "; ".join(f'"{k}" → "{v}"' for k, v in frame.suggest))
     out.append("")
     out.append("Word lists (every inflection of each word matches; # is a number, * any word):")
     by_name = {lex.name: lex for lex in frame.lexicons}
     order: list[Lexicon] = []
-    for group in (frame.find, frame.with_, frame.unless, frame.unless_inside, frame.unless_next,
-                  frame.except_in, frame.hedge, frame.pressure):
+    for group in (
+        frame.find,
+        frame.with_,
+        frame.unless,
+        frame.unless_inside,
+        frame.unless_next,
+        frame.except_in,
+        frame.hedge,
+        frame.pressure,
+    ):
         for lex in closure(set(group), by_name):
             if lex not in order:
                 order.append(lex)
     for lex in order:
         out.append(f"  {lex.name}: {lex.means}")
         if lex.phrases:
-            out.extend(textwrap.wrap("; ".join(lex.phrases), 84, initial_indent="    ", subsequent_indent="    "))
+            out.extend(
+                textwrap.wrap(
+                    "; ".join(lex.phrases), 84, initial_indent="    ", subsequent_indent="    "
+                )
+            )
         for i, seq in enumerate(lex.sequences):
             parts = [f"(up to {x} words)" if isinstance(x, int) else f"[{x}]" for x in seq]
             lead = "or " if lex.phrases or i else ""

@@ -21,15 +21,40 @@ from typing import Any
 from .config import ConfigError
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    "sender-type": ("creditor", "third-party-collector", "debt-buyer", "law-firm", "enforcement-agent"),
+    "sender-type": (
+        "creditor",
+        "third-party-collector",
+        "debt-buyer",
+        "law-firm",
+        "enforcement-agent",
+    ),
     "recipient-type": ("consumer", "sole-trader", "business"),
-    "letter-type": ("reminder", "arrears", "validation-notice", "nosia", "default-notice", "letter-of-claim",
-                    "settlement-offer"),
+    "letter-type": (
+        "reminder",
+        "arrears",
+        "validation-notice",
+        "nosia",
+        "default-notice",
+        "letter-of-claim",
+        "settlement-offer",
+    ),
     "channel": ("letter", "email", "sms", "envelope"),
-    "itemization-date-type": ("last-statement", "charge-off", "last-payment", "transaction", "judgment"),
+    "itemization-date-type": (
+        "last-statement",
+        "charge-off",
+        "last-payment",
+        "transaction",
+        "judgment",
+    ),
     "debt-type": ("consumer-financial-product", "medical", "utility", "other"),
 }
-FLAGS = ("initial-communication", "time-barred", "disputed", "breathing-space", "litigation-intended")
+FLAGS = (
+    "initial-communication",
+    "time-barred",
+    "disputed",
+    "breathing-space",
+    "litigation-intended",
+)
 DATES = ("sent-date", "validation-end-date", "itemization-date")
 KEYS: tuple[str, ...] = ("jurisdiction", *CHOICES, *FLAGS, *DATES)
 
@@ -62,16 +87,22 @@ def _value(key: str, raw: Any, where: str) -> str:
         try:
             return dt.date.fromisoformat(str(raw).strip()).isoformat()
         except ValueError:
-            raise ConfigError(f"{where}: letter key {key!r} must be an ISO date (YYYY-MM-DD), not {raw!r}") from None
+            raise ConfigError(
+                f"{where}: letter key {key!r} must be an ISO date (YYYY-MM-DD), not {raw!r}"
+            ) from None
     if not isinstance(raw, str):
         raise ConfigError(f"{where}: letter key {key!r} must be a string, not {raw!r}")
     text = raw.strip()
     if key == "jurisdiction":
         if not _JURISDICTION.match(text.upper()):
-            raise ConfigError(f"{where}: letter key 'jurisdiction' must be US or UK (optionally US-CA, UK-SCT ...), not {raw!r}")
+            raise ConfigError(
+                f"{where}: letter key 'jurisdiction' must be US or UK (optionally US-CA, UK-SCT ...), not {raw!r}"
+            )
         return text.upper()
     if text not in CHOICES[key]:
-        raise ConfigError(f"{where}: letter key {key!r} must be one of {', '.join(CHOICES[key])}, not {raw!r}")
+        raise ConfigError(
+            f"{where}: letter key {key!r} must be one of {', '.join(CHOICES[key])}, not {raw!r}"
+        )
     return text
 
 
@@ -114,7 +145,7 @@ def inline_pairs(source: str, kind: str, path: str) -> tuple[Pairs, tuple[tuple[
     ``{% comment %}``); plain text, .docx and .eml have none and take their context
     from the config's ``letters`` globs instead.
     """
-    from .selection import COMMENT_KINDS, _COMMENT
+    from .selection import _COMMENT, COMMENT_KINDS
 
     if kind not in COMMENT_KINDS or "letterlint" not in source:
         return (), ()
@@ -132,12 +163,15 @@ def inline_pairs(source: str, kind: str, path: str) -> tuple[Pairs, tuple[tuple[
         words = _ASSIGN.findall(body)
         rest = _ASSIGN.sub(" ", body).strip()
         if rest:
-            raise ConfigError(f"{path}:{line}: cannot read {rest!r} in the letterlint letter comment (expected key=value)")
+            raise ConfigError(
+                f"{path}:{line}: cannot read {rest!r} in the letterlint letter comment (expected key=value)"
+            )
         pairs = merge(pairs, parse_assignments(words, f"{path}:{line}"))
     return pairs, tuple((s, e) for s, e, _ in found)
 
 
 # --------------------------------------------------------------------------- typed value
+
 
 @dataclass(frozen=True)
 class LetterContext:
@@ -160,7 +194,7 @@ class LetterContext:
     litigation_intended: bool | None = None
 
     @classmethod
-    def from_pairs(cls, pairs: Pairs) -> "LetterContext":
+    def from_pairs(cls, pairs: Pairs) -> LetterContext:
         values: dict[str, Any] = {}
         for key, value in pairs:
             attr = key.replace("-", "_")

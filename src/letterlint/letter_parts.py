@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 #: A greeting line's first word ("Dear", "Hello", "To whom it may concern").
-GREETING = re.compile(r"^\W*(?:dear|hello|hi|hey|good\s+(?:morning|afternoon|evening)|to\s+whom|greetings)\b", re.I)
+GREETING = re.compile(
+    r"^\W*(?:dear|hello|hi|hey|good\s+(?:morning|afternoon|evening)|to\s+whom|greetings)\b", re.I
+)
 
 #: A sign-off on a line of its own ("Yours sincerely,", "Kind regards", "Thank you,").
 SIGN_OFF = re.compile(

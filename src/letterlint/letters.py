@@ -55,7 +55,9 @@ def open_letter(data: bytes, filename: str) -> OpenedLetter:
         return OpenedLetter(filename, src.text, "text", src.notes)
     if src.kind == "html":
         return OpenedLetter(filename, src.source, "html", src.notes)
-    return OpenedLetter(filename, src.source, src.kind if src.kind in EDITABLE_KINDS else "text", src.notes)
+    return OpenedLetter(
+        filename, src.source, src.kind if src.kind in EDITABLE_KINDS else "text", src.notes
+    )
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class Readability:
     grade: float | None
 
     @classmethod
-    def from_figures(cls, figs: Mapping[str, float]) -> "Readability":
+    def from_figures(cls, figs: Mapping[str, float]) -> Readability:
         """From the figures the linter computes (``FileResult.readability``)."""
         return cls(
             words=int(figs.get("words", 0)),
@@ -126,7 +128,15 @@ def rule_docs(config: Config | None = None) -> dict[str, RuleDoc]:
 
     config = config or Config()
     return {
-        r.code: RuleDoc(r.code, r.name, r.category, r.severity, " ".join(r.summary.split()),
-                        " ".join(r.rationale.split()), tuple(r.sources), r.fix)
+        r.code: RuleDoc(
+            r.code,
+            r.name,
+            r.category,
+            r.severity,
+            " ".join(r.summary.split()),
+            " ".join(r.rationale.split()),
+            tuple(r.sources),
+            r.fix,
+        )
         for r in load_rules(config.packs, config.extend_rules)
     }

@@ -125,7 +125,9 @@ def required_literals(pattern: str, flags: int = 0, min_len: int = 3) -> frozens
         if not good:
             return None
         # prefer words that letters rarely use: "bailiff" says more than "your"
-        return max(good, key=lambda f: (not any(_common(x) for x in f), min(len(x) for x in f), -len(f)))
+        return max(
+            good, key=lambda f: (not any(_common(x) for x in f), min(len(x) for x in f), -len(f))
+        )
 
     return req(list(tree))
 
@@ -185,12 +187,14 @@ def _leading(op: Any, av: Any) -> set[str] | None:
 
 
 #: Words in almost every letter: a gate made of them lets nearly every letter through.
-COMMON_WORDS = frozenset("""
+COMMON_WORDS = frozenset(
+    """
 you your yours the and for are was were will with this that have has had not our ours can may
 pay paid payment payments account accounts letter letters notice request further day days date
 call come know aware please amount balance due owe owed owing now time must need would could should
 out about from into upon any all been being its it's they them their there then than when what
-""".split())
+""".split()
+)
 
 
 def _common(literal: str) -> bool:
@@ -204,6 +208,7 @@ def has_upper_literal(pattern: str) -> bool:
 
 
 # --------------------------------------------------------------------------- per letter
+
 
 def _fold_risky_chars() -> frozenset[str]:
     """Characters that ``re.IGNORECASE`` matches differently from ``str.lower()``.

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .analysis import Analysis, get_nlp, lemma, lemma_forms, parse
 from .frames import FrameRunner
@@ -59,9 +60,15 @@ def match_case(original: str, suggestion: str) -> str:
     return suggestion
 
 
-_NEGATION = re.compile(r"\b(?:not|never|no|nothing|cannot|won't|don't|doesn't|isn't|aren't|wouldn't|shan't)\b|n't\b", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nothing|cannot|won't|don't|doesn't|isn't|aren't|wouldn't|shan't)\b|n't\b",
+    re.I,
+)
 _HEDGE = re.compile(r"\b(?:may|might|could|can)\b", re.I)
-_PRESSURE = re.compile(r"\b(?:immediately|no (?:other )?(?:choice|option|alternative)|without (?:further )?(?:notice|warning|delay)|forced to|will)\b|!", re.I)
+_PRESSURE = re.compile(
+    r"\b(?:immediately|no (?:other )?(?:choice|option|alternative)|without (?:further )?(?:notice|warning|delay)|forced to|will)\b|!",
+    re.I,
+)
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bbut\b|\bunless\b|\bwhile\b", re.I)
 _QUOTES = re.compile(r"[\"\u201c\u201d]")
 
@@ -81,7 +88,10 @@ def _wants_an(word: str) -> bool:
     return w[:1] in "aeiou"
 
 
-_CONDITION = re.compile(r"\b(?:if|unless|until|when)\s+you\b[^,;]*?\b(?:not|n't|never|cannot|fail(?:s|ed)?\s+to)\b\s+\w+", re.I)
+_CONDITION = re.compile(
+    r"\b(?:if|unless|until|when)\s+you\b[^,;]*?\b(?:not|n't|never|cannot|fail(?:s|ed)?\s+to)\b\s+\w+",
+    re.I,
+)
 NEGATION_WORDS = 5
 
 
@@ -107,7 +117,7 @@ def clause_before(a: Analysis, start: int) -> str:
     s0 = max(sent[0], start - CLAUSE_REACH) if sent else max(0, start - 120)
     before = a.text[s0:start]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
-    return before[breaks[-1]:] if breaks else before
+    return before[breaks[-1] :] if breaks else before
 
 
 _RegexPattern = tuple[int, re.Pattern[str], bool, "frozenset[str] | None", "frozenset[str] | None"]
@@ -122,7 +132,9 @@ class CompiledRules:
 
         nlp = get_nlp()
         self.rules = rules
-        self.by_kind: dict[str, list[Rule]] = {k: [] for k in ("terms", "regex", "presence", "check", "frame")}
+        self.by_kind: dict[str, list[Rule]] = {
+            k: [] for k in ("terms", "regex", "presence", "check", "frame")
+        }
         for r in rules:
             self.by_kind[r.kind].append(r)
         # Terms match on lower-cased lemmas: each phrase is expanded once into every
@@ -137,7 +149,9 @@ class CompiledRules:
         self.allow: PhraseMatcher | None = None
         if allow_words:
             self.allow = PhraseMatcher(nlp.vocab, attr="LOWER")
-            self.allow.add("allow", [nlp.make_doc(v) for w in allow_words for v in _phrase_variants(w)])
+            self.allow.add(
+                "allow", [nlp.make_doc(v) for w in allow_words for v in _phrase_variants(w)]
+            )
         # Regex rules run on the lower-cased text without IGNORECASE (2.5 times faster when
         # measured); a pattern with upper-case literals, or a case-sensitive rule, keeps
         # its own flags. Each pattern is gated by the literal words it cannot match
@@ -154,11 +168,15 @@ class CompiledRules:
                 lead = leading_literals(p.regex.pattern, p.regex.flags)
                 pats.append((i, compiled, lower_ok, gate, lead))
             gates = [p[3] for p in pats]
-            rule_gate = None if not gates or any(g is None for g in gates) else frozenset().union(*gates)
+            rule_gate = (
+                None if not gates or any(g is None for g in gates) else frozenset().union(*gates)
+            )
             self._regex.append((rule, rule_gate, pats))
         # Presence rules: the case-insensitive patterns also get a twin without the flag,
         # used on the lower-cased letter when that is exact (`lower_is_exact`).
-        self._presence: list[tuple[Rule, _PresencePlan]] = [(r, _PresencePlan(r.options)) for r in self.by_kind["presence"]]
+        self._presence: list[tuple[Rule, _PresencePlan]] = [
+            (r, _PresencePlan(r.options)) for r in self.by_kind["presence"]
+        ]
         literals: set[str] = set()
         for _, _, pats in self._regex:
             literals.update(w for p in pats for g in p[3:] if g is not None for w in g)
@@ -233,7 +251,9 @@ class CompiledRules:
             last_end[rule.code] = end
             yield self._term_hit(a, rule, phrase, sugg, start, end)
 
-    def _term_hit(self, a: Analysis, rule: Rule, phrase: str, sugg: str | None, start: int, end: int) -> Hit:
+    def _term_hit(
+        self, a: Analysis, rule: Rule, phrase: str, sugg: str | None, start: int, end: int
+    ) -> Hit:
         text = a.original[start:end]
         surface = text.lower()
         fix = rule.fix
@@ -254,19 +274,26 @@ class CompiledRules:
             elif start > 0 and a.original[start - 1] == " ":
                 edit_span = (start - 1, end)
             # a deleted sentence opener hands its capital to the next word
-            if text[:1].isupper() and edit_span and edit_span[1] < len(a.original) and edit_span[0] == start:
-                nxt = a.original[edit_span[1]:edit_span[1] + 1]
+            if (
+                text[:1].isupper()
+                and edit_span
+                and edit_span[1] < len(a.original)
+                and edit_span[0] == start
+            ):
+                nxt = a.original[edit_span[1] : edit_span[1] + 1]
                 if nxt.islower():
                     edit_span = (start, edit_span[1] + 1)
                     replacement = nxt.upper()
             # "an aforementioned debtor" → "a debtor": the article now meets the next word
             m = _ARTICLE_BEFORE.search(a.original, max(0, start - 4), start)
             if m and m.end() == start and edit_span and edit_span[1] == end + 1:
-                nxt_word = re.match(r"[A-Za-z]+", a.original[end + 1:end + 30])
+                nxt_word = re.match(r"[A-Za-z]+", a.original[end + 1 : end + 30])
                 if nxt_word:
                     wanted = "an" if _wants_an(nxt_word.group(0)) else "a"
                     if m.group(1).lower() != wanted:
-                        wanted = match_case(m.group(1), wanted) if m.group(1)[:1].isupper() else wanted
+                        wanted = (
+                            match_case(m.group(1), wanted) if m.group(1)[:1].isupper() else wanted
+                        )
                         edit_span = (m.start(1), end + 1)
                         replacement = wanted + " "
         elif suggestion:
@@ -280,8 +307,17 @@ class CompiledRules:
                     edit_span = (m.start(1), end)
                     replacement = f"{wanted}{m.group(2)}{suggestion}"
         message = rule.format_message(text, suggestion)
-        return Hit(rule, start, end, rule.severity, message, suggestion, fix if sugg is not None else None,
-                   replacement, edit_span)
+        return Hit(
+            rule,
+            start,
+            end,
+            rule.severity,
+            message,
+            suggestion,
+            fix if sugg is not None else None,
+            replacement,
+            edit_span,
+        )
 
     # ------------------------------------------------------------------ regex
     def gate_words(self, a: Analysis) -> dict[str, list[int]]:
@@ -304,7 +340,9 @@ class CompiledRules:
                 continue  # none of the words any of its patterns needs is in the letter
             opts = rule.options
             taken: list[tuple[int, int]] = []  # sorted, never overlapping
-            sent_checks: dict[tuple[int, int], tuple[bool, bool]] = {}  # per sentence: unless, pressure
+            sent_checks: dict[
+                tuple[int, int], tuple[bool, bool]
+            ] = {}  # per sentence: unless, pressure
             for i, regex, lower_ok, gate, lead in pats:
                 if exact and gate is not None and found.isdisjoint(gate):
                     continue
@@ -322,7 +360,9 @@ class CompiledRules:
                     if end <= start or a.in_placeholder(start, end):
                         continue
                     k = bisect_left(taken, (start, end))
-                    if (k < len(taken) and taken[k][0] < end) or (k > 0 and taken[k - 1][1] > start):
+                    if (k < len(taken) and taken[k][0] < end) or (
+                        k > 0 and taken[k - 1][1] > start
+                    ):
                         continue
                     clause = clause_before(a, start)
                     if opts.get("unless-negated") and _negated(clause):
@@ -330,23 +370,39 @@ class CompiledRules:
                     sent = a.sentence_at(start) or (start, end)
                     checks = sent_checks.get(sent)
                     if checks is None:  # once per sentence, not once per match in it
-                        sent_text = text[sent[0]:sent[1]]
+                        sent_text = text[sent[0] : sent[1]]
                         checks = sent_checks[sent] = (
-                            "unless-sentence" in opts and bool(opts["unless-sentence"].search(sent_text)),
-                            "hedged-severity" in opts and bool(_PRESSURE.search(sent_text)))
+                            "unless-sentence" in opts
+                            and bool(opts["unless-sentence"].search(sent_text)),
+                            "hedged-severity" in opts and bool(_PRESSURE.search(sent_text)),
+                        )
                     if checks[0]:
                         continue
                     severity = rule.severity
                     # a hedged, calm statement ("we may ask the court to decide") is softer;
                     # the hedge may sit before the match or inside it (a conditional)
-                    if "hedged-severity" in opts and _HEDGE.search(clause + text[start:end]) and not checks[1]:
+                    if (
+                        "hedged-severity" in opts
+                        and _HEDGE.search(clause + text[start:end])
+                        and not checks[1]
+                    ):
                         severity = opts["hedged-severity"]
                     taken.insert(k, (start, end))
                     pat = rule.patterns[i]
                     original = a.original[start:end]
-                    sugg = match_case(original, pat.suggestion) if pat.suggestion is not None else None
-                    yield Hit(rule, start, end, severity, rule.format_message(original, sugg), sugg,
-                              rule.fix if sugg is not None else None, sugg)
+                    sugg = (
+                        match_case(original, pat.suggestion) if pat.suggestion is not None else None
+                    )
+                    yield Hit(
+                        rule,
+                        start,
+                        end,
+                        severity,
+                        rule.format_message(original, sugg),
+                        sugg,
+                        rule.fix if sugg is not None else None,
+                        sugg,
+                    )
 
     # ------------------------------------------------------------------ presence
     def presence(self, a: Analysis, body: tuple[int, int]) -> Iterator[Hit]:
@@ -363,15 +419,18 @@ class CompiledRules:
             if plan.present(a, occ, exact):
                 continue
             start, end = body
-            yield Hit(rule, start, end, rule.severity, rule.format_message(a.original[start:end], None))
+            yield Hit(
+                rule, start, end, rule.severity, rule.format_message(a.original[start:end], None)
+            )
 
 
 WINDOW = 300
 """How far from a required word a match may reach (see `_scan`)."""
 
 
-def _starts(regex: re.Pattern[str], haystack: str, occ: dict[str, list[int]],
-            lead: frozenset[str]) -> Iterator[re.Match[str]]:
+def _starts(
+    regex: re.Pattern[str], haystack: str, occ: dict[str, list[int]], lead: frozenset[str]
+) -> Iterator[re.Match[str]]:
     """The matches ``regex.finditer(haystack)`` finds, when every match starts with a ``lead`` word.
 
     A match can only start where a lead word occurs (``occ``, from `LiteralIndex`), so
@@ -390,8 +449,9 @@ def _starts(regex: re.Pattern[str], haystack: str, occ: dict[str, list[int]],
             yield m
 
 
-def _scan(regex: re.Pattern[str], haystack: str, occ: dict[str, list[int]],
-          gate: frozenset[str] | None) -> Iterator[re.Match[str]]:
+def _scan(
+    regex: re.Pattern[str], haystack: str, occ: dict[str, list[int]], gate: frozenset[str] | None
+) -> Iterator[re.Match[str]]:
     """Matches of ``regex``, searched only near the words it requires.
 
     Every match contains one of the gate's words, so only windows of ``WINDOW``
@@ -434,10 +494,17 @@ class _PresencePlan:
     """
 
     def __init__(self, opts: dict[str, Any]) -> None:
-        self.text_patterns = [(gate, pat, *_twin_and_lead(pat)) for pat, gate in opts.get("text-patterns-gated", ())]
+        self.text_patterns = [
+            (gate, pat, *_twin_and_lead(pat)) for pat, gate in opts.get("text-patterns-gated", ())
+        ]
         # finer gates for the lower-cased letter: one character such as "@" is worth testing here
-        self.fine_gates = [required_literals(pat.pattern, pat.flags, min_len=1) for _, pat, _, _ in self.text_patterns]
-        self.placeholder_names: tuple[re.Pattern[str], ...] = tuple(opts.get("placeholder-names", ()))
+        self.fine_gates = [
+            required_literals(pat.pattern, pat.flags, min_len=1)
+            for _, pat, _, _ in self.text_patterns
+        ]
+        self.placeholder_names: tuple[re.Pattern[str], ...] = tuple(
+            opts.get("placeholder-names", ())
+        )
         anchored, floating = opts.get("sentence-anchored"), opts.get("sentence-floating")
         self.anchored = (anchored, case_sensitive_twin(anchored)) if anchored is not None else None
         self.floating = (floating, *_twin_and_lead(floating)) if floating is not None else None
@@ -477,7 +544,11 @@ class _PresencePlan:
         text, lowered = a.text, a.lowered
         anchored = None
         if self.anchored is not None:
-            anchored, hay_a = (self.anchored[1], lowered) if exact and self.anchored[1] is not None else (self.anchored[0], text)
+            anchored, hay_a = (
+                (self.anchored[1], lowered)
+                if exact and self.anchored[1] is not None
+                else (self.anchored[0], text)
+            )
         floating, starts = None, None
         if self.floating is not None:
             pat, twin, lead = self.floating

@@ -58,7 +58,9 @@ class Fix:
     def to_dict(self) -> dict[str, Any]:
         return {
             "applicability": self.applicability,
-            "edits": [{"start": e.start, "end": e.end, "replacement": e.replacement} for e in self.edits],
+            "edits": [
+                {"start": e.start, "end": e.end, "replacement": e.replacement} for e in self.edits
+            ],
         }
 
 
@@ -88,8 +90,20 @@ class Finding:
 
 
 FINDING_KEYS: tuple[str, ...] = (
-    "code", "name", "category", "severity", "message", "start", "end", "line", "column",
-    "end_line", "end_column", "text", "suggestion", "fix",
+    "code",
+    "name",
+    "category",
+    "severity",
+    "message",
+    "start",
+    "end",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "text",
+    "suggestion",
+    "fix",
 )
 
 
@@ -119,7 +133,9 @@ class FileResult:
     notes: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     readability: dict[str, float] = field(default_factory=dict, hash=False)
-    letter: dict[str, Any] = field(default_factory=dict, hash=False)  # the merged letter context (contract 7)
+    letter: dict[str, Any] = field(
+        default_factory=dict, hash=False
+    )  # the merged letter context (contract 7)
     # source spans of wording a compliance pack prescribes: `rewrite` keeps them verbatim
     prescribed: tuple[tuple[int, int], ...] = ()
 
@@ -145,7 +161,6 @@ class Report:
     @property
     def has_errors(self) -> bool:
         return any(f.error is not None for f in self.files)
-
 
 
 # --------------------------------------------------------------------------- compact transport
@@ -176,15 +191,24 @@ _finding_fields = attrgetter(*_FINDING_FIELDS)  # one C call instead of a getatt
 
 
 def _pack_fix(fix: Fix | None) -> tuple[Any, ...] | None:
-    return (fix.applicability, tuple((e.start, e.end, e.replacement) for e in fix.edits)) if fix else None
+    return (
+        (fix.applicability, tuple((e.start, e.end, e.replacement) for e in fix.edits))
+        if fix
+        else None
+    )
 
 
 def pack_result(fr: FileResult) -> tuple[Any, ...]:
     """A `FileResult` as nested tuples of plain values (cheap to pickle)."""
     return (
-        fr.path, fr.score, (fr.error.code, fr.error.message) if fr.error else None, fr.notes,
+        fr.path,
+        fr.score,
+        (fr.error.code, fr.error.message) if fr.error else None,
+        fr.notes,
         tuple((*_finding_fields(f), _pack_fix(f.fix)) for f in fr.findings),
-        fr.readability, fr.letter, fr.prescribed,
+        fr.readability,
+        fr.letter,
+        fr.prescribed,
     )
 
 
@@ -195,10 +219,23 @@ def unpack_result(t: tuple[Any, ...]) -> FileResult:
     for f in findings:
         fix = f[-1]
         if fix is None:
-            out.append(_fast(Finding, FINDING_KEYS, f))  # the packed tuple is the field values as they are
+            out.append(
+                _fast(Finding, FINDING_KEYS, f)
+            )  # the packed tuple is the field values as they are
             continue
-        fix = _fast(Fix, ("applicability", "edits"),
-                    (fix[0], tuple(_fast(Edit, ("start", "end", "replacement"), e) for e in fix[1])))
+        fix = _fast(
+            Fix,
+            ("applicability", "edits"),
+            (fix[0], tuple(_fast(Edit, ("start", "end", "replacement"), e) for e in fix[1])),
+        )
         out.append(_fast(Finding, FINDING_KEYS, (*f[:-1], fix)))
-    return FileResult(path, score, FileError(*error) if error else None, notes, tuple(out), readability, letter,
-                      prescribed)
+    return FileResult(
+        path,
+        score,
+        FileError(*error) if error else None,
+        notes,
+        tuple(out),
+        readability,
+        letter,
+        prescribed,
+    )

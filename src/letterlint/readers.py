@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import codecs
 import email
-import errno
 import email.policy
+import errno
 import html
 import io
 import os
@@ -173,16 +173,24 @@ def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     Line endings are kept so that offsets and line numbers match the file.
     """
     if len(data) > MAX_TEXT_BYTES:
-        raise ReadError("too-large", f"file is {len(data):,} bytes; the limit is {MAX_TEXT_BYTES:,}")
+        raise ReadError(
+            "too-large", f"file is {len(data):,} bytes; the limit is {MAX_TEXT_BYTES:,}"
+        )
     if not data.strip():
         raise ReadError("unreadable", "file is empty")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc), ()
+                return data[len(bom) :].decode(enc), ()
             except UnicodeDecodeError as exc:
-                raise ReadError("decode-error", f"not valid {enc} after its byte-order mark: {exc.reason} at byte {exc.start}") from None
+                raise ReadError(
+                    "decode-error",
+                    f"not valid {enc} after its byte-order mark: {exc.reason} at byte {exc.start}",
+                ) from None
     head = data[:8192]
     if b"\x00" in head or data.startswith(_BINARY_MAGIC):
         raise ReadError("binary", "file looks binary, not text")
@@ -204,10 +212,10 @@ def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
 # --------------------------------------------------------------------------- html
 
 _HTML_TOKEN = re.compile(
-    r"<!--.*?(?:-->|$)"                      # comment
-    r"|<!\[CDATA\[.*?(?:\]\]>|$)"           # CDATA
-    r"|<[!?][^>]*>?"                        # doctype / processing instruction
-    r"|</?([a-zA-Z][\w:.-]{0,64})(?:[^>\"'<]|\"[^\"]{0,2000}\"|'[^']{0,2000}'){0,4000}>"   # tag (bounded: linear time)
+    r"<!--.*?(?:-->|$)"  # comment
+    r"|<!\[CDATA\[.*?(?:\]\]>|$)"  # CDATA
+    r"|<[!?][^>]*>?"  # doctype / processing instruction
+    r"|</?([a-zA-Z][\w:.-]{0,64})(?:[^>\"'<]|\"[^\"]{0,2000}\"|'[^']{0,2000}'){0,4000}>"  # tag (bounded: linear time)
     r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?",  # entity
     re.S,
 )
@@ -273,6 +281,7 @@ def html_visible_text(source: str, base: int = 0) -> tuple[str, OffsetMap]:
 
 # --------------------------------------------------------------------------- docx
 
+
 def _guard_zip(data: bytes, label: str = ".docx", corrupt: str = "corrupt-docx") -> zipfile.ZipFile:
     """Reject zip bombs before anything is unpacked (sizes are counted, not trusted).
 
@@ -285,14 +294,20 @@ def _guard_zip(data: bytes, label: str = ".docx", corrupt: str = "corrupt-docx")
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ReadError(corrupt, f"not a valid {label} (zip) file: {exc}") from None
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise ReadError("unsafe-archive", f"{label} holds {len(infos)} parts; the limit is {MAX_ZIP_MEMBERS}")
+        raise ReadError(
+            "unsafe-archive", f"{label} holds {len(infos)} parts; the limit is {MAX_ZIP_MEMBERS}"
+        )
     total = 0
     for info in infos:
         if info.file_size > MAX_ZIP_MEMBER or (
-            info.compress_size and info.file_size > (1 << 20)
+            info.compress_size
+            and info.file_size > (1 << 20)
             and info.file_size / info.compress_size > MAX_ZIP_RATIO
         ):
-            raise ReadError("unsafe-archive", f"{label} part {info.filename!r} would unpack to {info.file_size:,} bytes (a zip bomb?)")
+            raise ReadError(
+                "unsafe-archive",
+                f"{label} part {info.filename!r} would unpack to {info.file_size:,} bytes (a zip bomb?)",
+            )
     for info in infos:
         try:
             with zf.open(info) as fh:
@@ -301,10 +316,20 @@ def _guard_zip(data: bytes, label: str = ".docx", corrupt: str = "corrupt-docx")
                     n += len(chunk)
                     total += len(chunk)
                     if n > MAX_ZIP_MEMBER or total > MAX_ZIP_TOTAL:
-                        raise ReadError("unsafe-archive", f"{label} unpacks to more than {MAX_ZIP_TOTAL:,} bytes (a zip bomb?)")
+                        raise ReadError(
+                            "unsafe-archive",
+                            f"{label} unpacks to more than {MAX_ZIP_TOTAL:,} bytes (a zip bomb?)",
+                        )
         except ReadError:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            zlib.error,
+        ) as exc:
             raise ReadError(corrupt, f"damaged {label} part {info.filename!r}: {exc}") from None
     return zf
 
@@ -312,7 +337,9 @@ def _guard_zip(data: bytes, label: str = ".docx", corrupt: str = "corrupt-docx")
 def read_docx(data: bytes, path: str) -> SourceText:
     """Headers, the body with tables in place, footers, then text boxes (each once)."""
     if len(data) > MAX_DOCX_BYTES:
-        raise ReadError("too-large", f"file is {len(data):,} bytes; the limit is {MAX_DOCX_BYTES:,}")
+        raise ReadError(
+            "too-large", f"file is {len(data):,} bytes; the limit is {MAX_DOCX_BYTES:,}"
+        )
     if not data:
         raise ReadError("unreadable", "file is empty")
     _guard_zip(data)
@@ -323,7 +350,9 @@ def read_docx(data: bytes, path: str) -> SourceText:
     except ReadError:
         raise
     except Exception as exc:  # python-docx/lxml raise many types on damaged files
-        raise ReadError("corrupt-docx", f"cannot read the .docx: {type(exc).__name__}: {exc}") from None
+        raise ReadError(
+            "corrupt-docx", f"cannot read the .docx: {type(exc).__name__}: {exc}"
+        ) from None
     if not text.strip():
         raise ReadError("unreadable", ".docx has no text")
     return SourceText(path=path, kind="docx", source=text, text=text, formatting=tuple(runs))
@@ -331,10 +360,13 @@ def read_docx(data: bytes, path: str) -> SourceText:
 
 # --------------------------------------------------------------------------- eml
 
+
 def read_eml(data: bytes, path: str) -> SourceText:
     """Subject line, a blank line, then the text/plain body (else the HTML body's text)."""
     if len(data) > MAX_TEXT_BYTES:
-        raise ReadError("too-large", f"file is {len(data):,} bytes; the limit is {MAX_TEXT_BYTES:,}")
+        raise ReadError(
+            "too-large", f"file is {len(data):,} bytes; the limit is {MAX_TEXT_BYTES:,}"
+        )
     if not data.strip():
         raise ReadError("unreadable", "file is empty")
     if b"\x00" in data[:8192]:
@@ -358,20 +390,28 @@ def read_eml(data: bytes, path: str) -> SourceText:
         ends = array("l", range(1, len(head) + 1))
         starts.extend(omap.starts)
         ends.extend(omap.ends)
-        return SourceText(path=path, kind="eml", source=source, text=head + visible,
-                          offsets=OffsetMap(starts, ends))
+        return SourceText(
+            path=path,
+            kind="eml",
+            source=source,
+            text=head + visible,
+            offsets=OffsetMap(starts, ends),
+        )
     return SourceText(path=path, kind="eml", source=source, text=source)
 
 
 # --------------------------------------------------------------------------- dispatch
+
 
 def read_bytes(data: bytes, path: str, kind: str | None = None) -> SourceText:
     """Read ``data`` as the file ``path``; ``kind`` overrides the extension."""
     suffix = Path(path).suffix.lower()
     if kind is None:
         if suffix in UNSUPPORTED_SUFFIXES:
-            raise ReadError("unsupported-format",
-                            f"{UNSUPPORTED_SUFFIXES[suffix]} files are not supported; export the letter as .docx, .html or .txt")
+            raise ReadError(
+                "unsupported-format",
+                f"{UNSUPPORTED_SUFFIXES[suffix]} files are not supported; export the letter as .docx, .html or .txt",
+            )
         kind = KIND_BY_SUFFIX.get(suffix, "text")
     if kind == "docx":
         return read_docx(data, path)
@@ -380,13 +420,19 @@ def read_bytes(data: bytes, path: str, kind: str | None = None) -> SourceText:
     if kind in ("pdf", "odt"):
         from . import document_text  # pypdf and odfdo are imported only for these files
 
-        return document_text.read_pdf(data, path) if kind == "pdf" else document_text.read_odt(data, path)
+        return (
+            document_text.read_pdf(data, path)
+            if kind == "pdf"
+            else document_text.read_odt(data, path)
+        )
     if data[:4] == b"PK\x03\x04" and kind not in ("docx",):
         raise ReadError("binary", "file is a zip archive, not text")
     source, notes = decode_text(data)
     if kind == "html":
         visible, omap = html_visible_text(source)
-        return SourceText(path=path, kind=kind, source=source, text=visible, offsets=omap, notes=notes)
+        return SourceText(
+            path=path, kind=kind, source=source, text=visible, offsets=omap, notes=notes
+        )
     return SourceText(path=path, kind=kind, source=source, text=source, notes=notes)
 
 

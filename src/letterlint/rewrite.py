@@ -41,13 +41,24 @@ from .facts import ACCOUNT, AMOUNT, DATE, EMAIL, INVOICE, PHONE, URL, fact_spans
 from .letter_parts import SIGN_OFF
 from .model import Edit, Finding
 from .templating import find_placeholders
-from .tidy import at_sentence_start, tidy_edits
+from .tidy import tidy_edits
 
 if TYPE_CHECKING:
     from .readers import OffsetMap, SourceText
 
-__all__ = ["AMOUNT", "DATE", "EMAIL", "PHONE", "URL", "Rewrite", "facts_of", "rewrite_docx", "rewrite_source",
-           "rewrite_text", "to_jinja"]
+__all__ = [
+    "AMOUNT",
+    "DATE",
+    "EMAIL",
+    "PHONE",
+    "URL",
+    "Rewrite",
+    "facts_of",
+    "rewrite_docx",
+    "rewrite_source",
+    "rewrite_text",
+    "to_jinja",
+]
 
 #: Categories whose wording the rewrite changes, and the severities it must deal with.
 TONE = ("threatening-tone", "stigmatising-language", "legal-jargon")
@@ -62,65 +73,133 @@ _FIRST = re.compile(r"^(?P<first>[A-Z][a-z'-]+)(?:\s+(?P<last>[A-Z][\w'-]+))?\s*
 #: Topics of a threat, recognised in the finding's rule name and matched text, and the calm
 #: sentence that replaces it (None: never said). Written for letterlint.
 _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
-    ("never", re.compile(r"bailiff|enforcement|seiz|repossess|crim|police|arrest|prison|jail|fraud|employer|family|"
-                         r"neighbo|disclos|publi|intimidat|know where|hide|third-party", re.I), None),
-    ("court", re.compile(r"court|legal|proceed|solicitor|attorney|lawyer|law firm|claim|\bsu(?:e|ed|ing)\b|judg|"
-                         r"\bccj\b|litig|lawsuit", re.I),
-     "If we cannot agree a way forward{by}, we may ask a court to decide. We would much rather agree a plan with you."),
-    ("agency", re.compile(r"agency|collector|debt buyer|collections?\b|referr?al|pass(?:ed)? (?:your|the) account", re.I),
-     "If we cannot agree a way forward{by}, we may pass your account to a collection agency. "
-     "We would much rather sort this out with you directly."),
-    ("credit", re.compile(r"credit", re.I),
-     "Missed payments may be reported to credit reference agencies; talking to us about a plan does not on its "
-     "own affect your credit file."),
-    ("pressure", re.compile(r"immediate|urgent|at once|right away|straight away|\bnow\b|within \d+ (?:hours?|days?)|"
-                            r"pressure|deadline", re.I),
-     "Please pay {what}{by}, or get in touch if you cannot."),
-    ("service", re.compile(r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|\bclos(?:e|ed|ure)\b|\bdelet", re.I),
-     "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running."),
+    (
+        "never",
+        re.compile(
+            r"bailiff|enforcement|seiz|repossess|crim|police|arrest|prison|jail|fraud|employer|family|"
+            r"neighbo|disclos|publi|intimidat|know where|hide|third-party",
+            re.I,
+        ),
+        None,
+    ),
+    (
+        "court",
+        re.compile(
+            r"court|legal|proceed|solicitor|attorney|lawyer|law firm|claim|\bsu(?:e|ed|ing)\b|judg|"
+            r"\bccj\b|litig|lawsuit",
+            re.I,
+        ),
+        "If we cannot agree a way forward{by}, we may ask a court to decide. We would much rather agree a plan with you.",
+    ),
+    (
+        "agency",
+        re.compile(
+            r"agency|collector|debt buyer|collections?\b|referr?al|pass(?:ed)? (?:your|the) account",
+            re.I,
+        ),
+        "If we cannot agree a way forward{by}, we may pass your account to a collection agency. "
+        "We would much rather sort this out with you directly.",
+    ),
+    (
+        "credit",
+        re.compile(r"credit", re.I),
+        "Missed payments may be reported to credit reference agencies; talking to us about a plan does not on its "
+        "own affect your credit file.",
+    ),
+    (
+        "pressure",
+        re.compile(
+            r"immediate|urgent|at once|right away|straight away|\bnow\b|within \d+ (?:hours?|days?)|"
+            r"pressure|deadline",
+            re.I,
+        ),
+        "Please pay {what}{by}, or get in touch if you cannot.",
+    ),
+    (
+        "service",
+        re.compile(
+            r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|\bclos(?:e|ed|ure)\b|\bdelet",
+            re.I,
+        ),
+        "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running.",
+    ),
 ]
 _NEXT_STEP = "If we do not hear from you{by}, we will write to you again about the next steps."
 _BLAME = "We have not heard from you about this yet, and we would like to help."
 #: A sentence that points back at the one before it ("This course of action ...").
-_BACK_REFERENCE = re.compile(r"^\W*(?:this|that|these|those|such|doing so|in (?:that|this|which) case|if this happens|"
-                             r"should this|it will|this will|which|otherwise|"
-                             r"if (?:you (?:allow|let|permit) )?(?:this|that|it) (?:to )?happens?)\b", re.I)
+_BACK_REFERENCE = re.compile(
+    r"^\W*(?:this|that|these|those|such|doing so|in (?:that|this|which) case|if this happens|"
+    r"should this|it will|this will|which|otherwise|"
+    r"if (?:you (?:allow|let|permit) )?(?:this|that|it) (?:to )?happens?)\b",
+    re.I,
+)
 #: Wording a law prescribes: kept verbatim (the compliance packs will mark more).
 _REQUIRED = re.compile(
     r"communication is from a debt collector|attempt to collect a debt|information obtained will be used for that purpose|"
     r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|within (?:thirty|30) days after (?:you )?receiv|"
     r"verification of the debt|name and address of the original creditor|validation notice|"
     r"we (?:must|will) (?:assume|stop collection)|call or write to us by|"
-    r"resolve this matter without a lawsuit|if you do neither of these things", re.I)
+    r"resolve this matter without a lawsuit|if you do neither of these things",
+    re.I,
+)
 _MINI_MIRANDA = re.compile(r"debt collector|attempt to collect|information obtained", re.I)
 #: Jargon without a plain one-word swap, rewritten in context (fallback when a finding has none).
 _NO_SUGGESTION = {
-    "forthwith": "", "at your earliest convenience": "{by_or_soon}", "without prejudice": "", "the undersigned": "I",
-    "whereas": "as", "in the event of": "if there is", "in the event that": "if", "time is of the essence": "",
-    "save as to costs": "", "please be advised": "", "be advised": "",
+    "forthwith": "",
+    "at your earliest convenience": "{by_or_soon}",
+    "without prejudice": "",
+    "the undersigned": "I",
+    "whereas": "as",
+    "in the event of": "if there is",
+    "in the event that": "if",
+    "time is of the essence": "",
+    "save as to costs": "",
+    "please be advised": "",
+    "be advised": "",
     "in default of": "not keeping to",
 }
 #: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
-_OWN_ROUTE = re.compile(r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
-                        r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log ?in|"
-                        r"make a payment|pay now|bank details|bank account|account number)\b", re.I)
+_OWN_ROUTE = re.compile(
+    r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
+    r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log ?in|"
+    r"make a payment|pay now|bank details|bank account|account number)\b",
+    re.I,
+)
 #: The letter already asks the reader to do something (the linter may not have seen it).
 _ASKS = re.compile(r"\b(?:please|kindly)\s+(?!be advised|note|disregard|ignore)\w+", re.I)
-_POINTER = r"(?:the|this|that|such|these|those|any|further) (?:course of action|action|steps?|measures?)"
+_POINTER = (
+    r"(?:the|this|that|such|these|those|any|further) (?:course of action|action|steps?|measures?)"
+)
 #: "(in order) to avoid the course of action outlined here" at a sentence's end.
-_PURPOSE_POINTER = re.compile(rf",?\s*(?:in order )?to (?:avoid|prevent) {_POINTER}[^.!?]*(?=[.!?]?\s*$)", re.I)
+_PURPOSE_POINTER = re.compile(
+    rf",?\s*(?:in order )?to (?:avoid|prevent) {_POINTER}[^.!?]*(?=[.!?]?\s*$)", re.I
+)
 #: "I trust that such action will not be necessary(, and)" as a sentence's main clause.
-_POINTER_CLAUSE = re.compile(rf"^(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
-                             rf"(?:be|prove) (?:un)?necessary(?:,? and\b|[.!?]?$)", re.I)
-_OR_CLAUSE = re.compile(r" (?:or|otherwise|or else)(?=,? (?:we|you|i|our|your|the|legal|court|this|they|it)\b)", re.I)
-_SUBORDINATE = re.compile(r"^\W*(?:if|unless|when|whenever|should|because|although|though|while|as|once|until|"
-                          r"before|after|since|whether)\b", re.I)
-_TIME_ADVERBIAL = re.compile(r"(?:\w+ly|now|today|tomorrow|at once|right away|straight away|asap|forthwith|"
-                             r"without (?:further )?delay|by return)\W*$", re.I)
+_POINTER_CLAUSE = re.compile(
+    rf"^(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
+    rf"(?:be|prove) (?:un)?necessary(?:,? and\b|[.!?]?$)",
+    re.I,
+)
+_OR_CLAUSE = re.compile(
+    r" (?:or|otherwise|or else)(?=,? (?:we|you|i|our|your|the|legal|court|this|they|it)\b)", re.I
+)
+_SUBORDINATE = re.compile(
+    r"^\W*(?:if|unless|when|whenever|should|because|although|though|while|as|once|until|"
+    r"before|after|since|whether)\b",
+    re.I,
+)
+_TIME_ADVERBIAL = re.compile(
+    r"(?:\w+ly|now|today|tomorrow|at once|right away|straight away|asap|forthwith|"
+    r"without (?:further )?delay|by return)\W*$",
+    re.I,
+)
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
 _DATE_NAME = re.compile(r"date|deadline|due_?by|pay_?by", re.I)
-_SUBJECTS = re.compile(r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
-                       r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b", re.I)
+_SUBJECTS = re.compile(
+    r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
+    r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -183,7 +262,9 @@ class _Vars:
         if name not in slot:
             slot[name] = value
             if sample:
-                self.notes.append(f"{dotted} was not in the letter: the context has a sample value ({value!r}) to replace")
+                self.notes.append(
+                    f"{dotted} was not in the letter: the context has a sample value ({value!r}) to replace"
+                )
         return self.ref(dotted)
 
     def ref(self, dotted: str) -> str:
@@ -238,9 +319,14 @@ def placeholder_in(style: str, dotted: str) -> str:
     camel = "".join(p.capitalize() for p in (group, *name.split("_")))
     words = " ".join(w.capitalize() for w in name.split("_"))
     return {
-        "blade": "{{ $" + snake + " }}", "go": "{{ ." + camel + " }}", "smarty": "{$" + snake + "}",
-        "percent": "%" + snake.upper() + "%", "pyformat": f"%({snake})s", "dollar": "${" + snake + "}",
-        "mailchimp": "*|" + name.replace("_", "").upper()[:10] + "|*", "bracket": f"[{words}]",
+        "blade": "{{ $" + snake + " }}",
+        "go": "{{ ." + camel + " }}",
+        "smarty": "{$" + snake + "}",
+        "percent": "%" + snake.upper() + "%",
+        "pyformat": f"%({snake})s",
+        "dollar": "${" + snake + "}",
+        "mailchimp": "*|" + name.replace("_", "").upper()[:10] + "|*",
+        "bracket": f"[{words}]",
         "angle": f"<<{words}>>",
     }.get(style, "{{ " + dotted + " }}")
 
@@ -279,19 +365,26 @@ def _exact_terms() -> frozenset[str]:
     return frozenset(out)
 
 
-_REF_AFTER_LABEL = re.compile(r"\b(?:ref(?:erence)?|code|account|customer|client|case|file)\b[\s:#.no]{0,6}([A-Z0-9][A-Z0-9-]{2,})\b", re.I)
+_REF_AFTER_LABEL = re.compile(
+    r"\b(?:ref(?:erence)?|code|account|customer|client|case|file)\b[\s:#.no]{0,6}([A-Z0-9][A-Z0-9-]{2,})\b",
+    re.I,
+)
 
 
 #: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]") as a reader sees them.
-_CAPS_SLOT = re.compile(r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}")
+_CAPS_SLOT = re.compile(
+    r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}"
+)
 
 
 def _is_heading(text: str, a: int, b: int) -> bool:
     """A short line of its own without sentence punctuation ("Final Notice Before Legal Action")."""
     ls = text.rfind("\n", 0, a) + 1
     le = text.find("\n", b)
-    line = text[ls:len(text) if le == -1 else le].strip()
-    return line == text[a:b].strip() and len(line.split()) <= 10 and not re.search(r"[.!?,;]$", line)
+    line = text[ls : len(text) if le == -1 else le].strip()
+    return (
+        line == text[a:b].strip() and len(line.split()) <= 10 and not re.search(r"[.!?,;]$", line)
+    )
 
 
 def _is_output(token: str) -> bool:
@@ -303,7 +396,11 @@ def _is_output(token: str) -> bool:
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Facts, labelled reference codes and placeholders: an edit must keep them verbatim."""
     spans = fact_spans(text)
-    spans += [m.span(1) for m in _REF_AFTER_LABEL.finditer(text) if any(c.isupper() or c.isdigit() for c in m.group(1))]
+    spans += [
+        m.span(1)
+        for m in _REF_AFTER_LABEL.finditer(text)
+        if any(c.isupper() or c.isdigit() for c in m.group(1))
+    ]
     spans += [(p.start, p.end) for p in find_placeholders(text)]
     spans += [m.span() for m in _CAPS_SLOT.finditer(text)]
     return sorted(spans)
@@ -366,14 +463,16 @@ def _word_edits(f: Finding, text: str, by_or_soon: str) -> list[Edit] | None:
         return [Edit(f.start, f.end, f.suggestion)]
     s, e = f.start, f.end
     following = re.match(r" (\w+)", text[e:])
-    if following and f"{key} {following.group(1).lower()}" in _NO_SUGGESTION:  # "in default of" before "in default"
+    if (
+        following and f"{key} {following.group(1).lower()}" in _NO_SUGGESTION
+    ):  # "in default of" before "in default"
         key, e = f"{key} {following.group(1).lower()}", following.end() + e
     if key in _NO_SUGGESTION:
         rep = _NO_SUGGESTION[key].format(by_or_soon=by_or_soon)
         lead_in = re.match(r",? that\b,?\s*", text[e:])
         if not rep and lead_in:  # "Please be advised that X" -> "X"
             e += lead_in.end()
-        elif not rep and text[e:e + 1] == " ":
+        elif not rep and text[e : e + 1] == " ":
             e += 1
         elif not rep and s > 0 and text[s - 1] == " ":
             s -= 1
@@ -381,20 +480,29 @@ def _word_edits(f: Finding, text: str, by_or_soon: str) -> list[Edit] | None:
     return None
 
 
-def _calm(found: list[Finding], sentence: str, said: set[str], by: str, what: str = "the balance") -> str | None:
+def _calm(
+    found: list[Finding], sentence: str, said: set[str], by: str, what: str = "the balance"
+) -> str | None:
     """The calm sentence for a sentence that threatens or blames (None: drop it)."""
-    if all(f.category == "stigmatising-language" or f.name.endswith((".blame", ".reproach")) for f in found):
+    if all(
+        f.category == "stigmatising-language" or f.name.endswith((".blame", ".reproach"))
+        for f in found
+    ):
         topic, calm = "blame", _BLAME
     elif any(f.category == "threatening-tone" and f.severity == "error" for f in found):
         return None
     else:
         threats = [f for f in found if f.category != "legal-jargon"] or found
         texts = " ".join(f.text for f in threats)
-        names = " ".join(f.name for f in threats if f.category != "legal-jargon")  # "legal-jargon" is not a court topic
+        names = " ".join(
+            f.name for f in threats if f.category != "legal-jargon"
+        )  # "legal-jargon" is not a court topic
         topic, calm = "next-step", _NEXT_STEP
         if _TOPICS[0][1].search(texts) or _TOPICS[0][1].search(names):
             return None
-        hedged = all(f.severity not in SERIOUS for f in found)  # "there may be legal costs" is no court threat
+        hedged = all(
+            f.severity not in SERIOUS for f in found
+        )  # "there may be legal costs" is no court threat
         topics = [t for t in _TOPICS[1:] if not (hedged and t[0] == "court")]
         for where in (texts, names):
             hit = next(((t, c) for t, rx, c in topics if rx.search(where)), None)
@@ -411,8 +519,16 @@ def _calm(found: list[Finding], sentence: str, said: set[str], by: str, what: st
 class _Plan:
     """Works out the edits of one letter's linted text (offsets into ``text``)."""
 
-    def __init__(self, text: str, findings: list[Finding], *, jinja: bool, style: str, frozen: list[tuple[int, int]],
-                 facts_text: str | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        findings: list[Finding],
+        *,
+        jinja: bool,
+        style: str,
+        frozen: list[tuple[int, int]],
+        facts_text: str | None,
+    ) -> None:
         self.text = text
         self.findings = sorted(findings, key=lambda f: (f.start, f.end))
         self.jinja = jinja
@@ -426,12 +542,18 @@ class _Plan:
         hints = text if facts_text is None else text + "\n" + facts_text
         self.due = self._due(hints)
         amounts = [m.group(0) for m in AMOUNT.finditer(hints)]
-        self.amount = max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x))) if amounts else None
+        self.amount = (
+            max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x))) if amounts else None
+        )
         if self.due:
             self.v.set("invoice.due_date", self.due)
         if self.amount:
             self.v.set("invoice.amount", self.amount)
-        for rx, dotted in ((URL, "payment.link"), (EMAIL, "company.email"), (PHONE, "company.phone")):
+        for rx, dotted in (
+            (URL, "payment.link"),
+            (EMAIL, "company.email"),
+            (PHONE, "company.phone"),
+        ):
             m = next((m for m in rx.finditer(hints) if rx is not PHONE or is_phone(hints, m)), None)
             if m:
                 self.v.set(dotted, m.group(0))
@@ -440,14 +562,21 @@ class _Plan:
     def _due(hints: str) -> str | None:
         due = None
         for m in DATE.finditer(hints):
-            before = hints[max(0, m.start() - 14):m.start()].lower()
-            if re.search(r"\b(?:by|before|due(?: on)?|until|on or before|no later than|deadline:?)\s+$", before):
+            before = hints[max(0, m.start() - 14) : m.start()].lower()
+            if re.search(
+                r"\b(?:by|before|due(?: on)?|until|on or before|no later than|deadline:?)\s+$",
+                before,
+            ):
                 due = m.group(0)
         return due
 
     def what(self) -> str:
         """The amount as the letter writes it (a variable, its value or its own placeholder)."""
-        return self.v.ref("invoice.amount") if self.amount else (self._own_field(_AMOUNT_NAME) or "the balance")
+        return (
+            self.v.ref("invoice.amount")
+            if self.amount
+            else (self._own_field(_AMOUNT_NAME) or "the balance")
+        )
 
     def by(self) -> str:
         return f" by {self.v.ref('invoice.due_date')}" if self.due else ""
@@ -462,7 +591,9 @@ class _Plan:
         last_removed: int | None = None  # end of a sentence just replaced or removed
         lines = text.split("\n")
         sign_off_at, block = _find_signature(lines)
-        body_end = sum(len(ln) + 1 for ln in lines[:block])  # the sign-off and signature are not rewritten
+        body_end = sum(
+            len(ln) + 1 for ln in lines[:block]
+        )  # the sign-off and signature are not rewritten
         for a, b in _sentences(text):
             if a >= body_end:
                 break
@@ -476,7 +607,11 @@ class _Plan:
                 last_removed = None
                 continue
             sentence = text[a:b]
-            if last_removed is not None and "\n\n" not in text[last_removed:a] and _BACK_REFERENCE.match(sentence):
+            if (
+                last_removed is not None
+                and "\n\n" not in text[last_removed:a]
+                and _BACK_REFERENCE.match(sentence)
+            ):
                 self._remove(a, b, sentence)
                 last_removed = b
                 continue
@@ -489,14 +624,17 @@ class _Plan:
                 got = _word_edits(f, text, self.by() or " soon")
                 if got is not None:
                     edits.extend(got)
-                elif f.category == "threatening-tone" or (f.severity in SERIOUS and (
-                        f.category != "legal-jargon" or f.suggestion is None)):
+                elif f.category == "threatening-tone" or (
+                    f.severity in SERIOUS and (f.category != "legal-jargon" or f.suggestion is None)
+                ):
                     # info-level threats (loss of service, added costs, hedged action) are counted by
                     # readers too; jargon at warning with no plain wording goes with its sentence
                     whole.append(f)
             if whole and self._cut_clauses(a, b, whole, edits):
                 continue
-            if whole and _is_heading(text, a, b):  # a threatening heading goes; no sentence stands in for it
+            if whole and _is_heading(
+                text, a, b
+            ):  # a threatening heading goes; no sentence stands in for it
                 self._remove(a, b, sentence)
                 continue
             if whole:
@@ -507,12 +645,17 @@ class _Plan:
                 if calm and sentence.strip() in calm:
                     self._add_word_edits(edits, a, b)
                     continue
-                kept = [text[s:e] for s, e in self.protected.inside(a, b)
-                        if text[s:e] not in (calm or "") and not (self.placeholders.overlaps(s, e) and
-                                                                 not _is_output(text[s:e]))]
+                kept = [
+                    text[s:e]
+                    for s, e in self.protected.inside(a, b)
+                    if text[s:e] not in (calm or "")
+                    and not (self.placeholders.overlaps(s, e) and not _is_output(text[s:e]))
+                ]
                 kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
                 if kept:
-                    calm = ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
+                    calm = (
+                        ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
+                    )
                 if calm:
                     self.edits.append(Edit(a, b, calm))
                 else:
@@ -550,7 +693,9 @@ class _Plan:
                     cuts.append((tail, e))
                     continue
             lead = re.match(r",\s+", sentence[e:])
-            if not sentence[:s].strip() and lead:  # "Despite our reminders, the invoice is unpaid": the opener goes
+            if (
+                not sentence[:s].strip() and lead
+            ):  # "Despite our reminders, the invoice is unpaid": the opener goes
                 cuts.append((0, e + lead.end()))
                 continue
             left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
@@ -560,12 +705,21 @@ class _Plan:
             if left <= 0:
                 return False
             before = sentence[:left]
-            joined = re.search(r"[,;]\s*(?:otherwise|or else|or|and|but|else|failing which|in which case)\s*$", before, re.I)
+            joined = re.search(
+                r"[,;]\s*(?:otherwise|or else|or|and|but|else|failing which|in which case)\s*$",
+                before,
+                re.I,
+            )
             if joined:  # "...; otherwise, we will sue" goes with its "otherwise"
                 left = joined.start()
             right = len(sentence.rstrip(".!?"))
             nxt = re.search(r"[,;] ", sentence[e:])
-            if nxt and not joined and re.match(r"[,;] (?:and|but|so|which|who)\b", sentence[e + nxt.start():]) is None:
+            if (
+                nxt
+                and not joined
+                and re.match(r"[,;] (?:and|but|so|which|who)\b", sentence[e + nxt.start() :])
+                is None
+            ):
                 right = e + nxt.start()
             cuts.append((left, right))
             least = 5
@@ -575,10 +729,13 @@ class _Plan:
         if _SUBORDINATE.match(rest) and not re.search(r"[,;]", rest):
             return False  # "If you do neither of these things." does not stand alone
         if len(re.findall(r"\w+", rest)) < least or any(
-                self.protected.inside(a + s, a + e) for s, e in cuts):
+            self.protected.inside(a + s, a + e) for s, e in cuts
+        ):
             return False
         if any(e.start < a + ce and a + cs < e.end for e in edits for cs, ce in cuts):
-            edits = [e for e in edits if not any(e.start < a + ce and a + cs < e.end for cs, ce in cuts)]
+            edits = [
+                e for e in edits if not any(e.start < a + ce and a + cs < e.end for cs, ce in cuts)
+            ]
         for s, e in cuts:
             self.edits.append(Edit(a + s, a + e, ""))
         self._add_word_edits(edits, a, b)
@@ -590,13 +747,15 @@ class _Plan:
         text = self.text
         sentence = text[a:b]
         m = _PURPOSE_POINTER.search(sentence)
-        if m and len(re.findall(r"\w+", sentence[:m.start()])) >= 3:
+        if m and len(re.findall(r"\w+", sentence[: m.start()])) >= 3:
             self.edits.append(Edit(a + m.start(), a + m.end(), ""))
-            self._add_word_edits([e for e in edits if e.end <= a + m.start() or e.start >= a + m.end()], a, b)
+            self._add_word_edits(
+                [e for e in edits if e.end <= a + m.start() or e.start >= a + m.end()], a, b
+            )
             return True
         m = _POINTER_CLAUSE.match(sentence)
         if m:
-            rest = sentence[m.end():]
+            rest = sentence[m.end() :]
             if len(re.findall(r"\w+", rest)) >= 3:
                 k = len(rest) - len(rest.lstrip())
                 self.edits.append(Edit(a, a + m.end() + k + 1, rest[k].upper()))
@@ -610,7 +769,7 @@ class _Plan:
         the fewest last words whose removal leaves a sentence the linter finds calm."""
         words = [m.start() for m in re.finditer(r"\S+", sentence[s:e])]
         for w in reversed(words):
-            if not _TIME_ADVERBIAL.match(sentence[s + w:e]):
+            if not _TIME_ADVERBIAL.match(sentence[s + w : e]):
                 continue  # only a time or manner adverb leaves the rest a sentence ("call us [immediately]")
             cut = s + w
             while cut > 0 and sentence[cut - 1] == " ":
@@ -632,8 +791,11 @@ class _Plan:
         ls = text.rfind("\n", 0, a) + 1
         le = text.find("\n", b)
         le = len(text) if le == -1 else le
-        tags = [text[s:e] for s, e in self.placeholders.inside(a, b)
-                if not find_placeholders(text[s:e]) or not find_placeholders(text[s:e])[0].output]
+        tags = [
+            text[s:e]
+            for s, e in self.placeholders.inside(a, b)
+            if not find_placeholders(text[s:e]) or not find_placeholders(text[s:e])[0].output
+        ]
         keep = "".join(tags)  # template code in the sentence stays, in its place
         if not text[ls:a].strip() and not text[b:le].strip() and not keep:
             self.edits.append(Edit(ls, min(le + 1, len(text)), ""))
@@ -662,7 +824,7 @@ class _Plan:
                     continue  # the swap would change a fact, a code or a placeholder
                 rep = list(e.replacement)  # a change of case: the protected text keeps its own
                 for s, t in inside:
-                    rep[s - e.start:t - e.start] = text[s:t]
+                    rep[s - e.start : t - e.start] = text[s:t]
                 e = Edit(e.start, e.end, "".join(rep))
             self.edits.append(e)
             last = e.end
@@ -674,10 +836,16 @@ class _Plan:
         if len(sentence.split()) <= 25:
             return
         best = None
-        for joint, lead in (("; ", ""), (", and ", ""), (", but ", "But "), (", so ", "So "), (" and we ", "We "),
-                            (" and you ", "You ")):
+        for joint, lead in (
+            ("; ", ""),
+            (", and ", ""),
+            (", but ", "But "),
+            (", so ", "So "),
+            (" and we ", "We "),
+            (" and you ", "You "),
+        ):
             for m in re.finditer(re.escape(joint), sentence):
-                left, right = sentence[:m.start()], sentence[m.end():]
+                left, right = sentence[: m.start()], sentence[m.end() :]
                 if len(left.split()) < 6 or len(right.split()) < 6:
                     continue
                 if not lead and not _SUBJECTS.match(right):
@@ -689,10 +857,11 @@ class _Plan:
             return
         _, s, e, lead = best
         s, e = a + s, a + e
-        if any(x.start < e + 1 and x.end > s for x in self.edits if x.start >= a and x.end <= b + 1) or \
-                self.protected.overlaps(s, e + 1):
+        if any(
+            x.start < e + 1 and x.end > s for x in self.edits if x.start >= a and x.end <= b + 1
+        ) or self.protected.overlaps(s, e + 1):
             return
-        nxt = text[e:e + 1]
+        nxt = text[e : e + 1]
         self.edits.append(Edit(s, e + (0 if lead else 1), ". " + (lead or nxt.upper())))
 
     # ------------------------------------------------------------------ greeting, signature, specifics
@@ -719,23 +888,37 @@ class _Plan:
         re_ = rs + len(rest)
         if find_placeholders(rest) or self.frozen.overlaps(at, re_):
             return
-        impersonal = any(f.category == "personalisation" and f.severity in SERIOUS and at <= f.start < re_ + 1
-                         for f in findings)
+        impersonal = any(
+            f.category == "personalisation" and f.severity in SERIOUS and at <= f.start < re_ + 1
+            for f in findings
+        )
         v = self.v
         if not impersonal and self.jinja:
             t = _TITLED.match(rest)
             if t:
-                self.edits.append(Edit(rs, re_, f"{v.set('customer.title', t.group('title'))} "
-                                                f"{v.set('customer.last_name', t.group('last'))},"))
+                self.edits.append(
+                    Edit(
+                        rs,
+                        re_,
+                        f"{v.set('customer.title', t.group('title'))} "
+                        f"{v.set('customer.last_name', t.group('last'))},",
+                    )
+                )
                 return
             fm = _FIRST.match(rest)
             if fm:
                 if fm.group("last"):
                     v.set("customer.last_name", fm.group("last"))
-                self.edits.append(Edit(rs, re_, v.set("customer.first_name", fm.group("first")) + ","))
+                self.edits.append(
+                    Edit(rs, re_, v.set("customer.first_name", fm.group("first")) + ",")
+                )
                 return
         if impersonal:
-            name = v.sample("customer.first_name") if self.jinja or v.style else v.sample("customer.first_name")
+            name = (
+                v.sample("customer.first_name")
+                if self.jinja or v.style
+                else v.sample("customer.first_name")
+            )
             word = "Dear" if gm.group("word").lower() == "to" else gm.group("word")
             self.edits.append(Edit(at, re_, f"{word[:1].upper()}{word[1:]} {name},"))
 
@@ -755,11 +938,18 @@ class _Plan:
         if not rest or self.frozen.overlaps(offsets[rest[0][0]], offsets[rest[-1][0] + 1]):
             return
         i, person = rest[0]
-        if not re.match(r"^(?:[A-Z][a-z'-]+\.?\s){1,3}[A-Z][\w'-]+$", person) or _DEPARTMENT.search(person):
+        if not re.match(r"^(?:[A-Z][a-z'-]+\.?\s){1,3}[A-Z][\w'-]+$", person) or _DEPARTMENT.search(
+            person
+        ):
             return
         start = offsets[i] + lines[i].index(person)
         self.edits.append(Edit(start, start + len(person), self.v.set("sender.name", person)))
-        if len(rest) > 1 and rest[1][0] == i + 1 and len(rest[1][1]) < 50 and not find_placeholders(rest[1][1]):
+        if (
+            len(rest) > 1
+            and rest[1][0] == i + 1
+            and len(rest[1][1]) < 50
+            and not find_placeholders(rest[1][1])
+        ):
             j, role = rest[1]
             start = offsets[j] + lines[j].index(role)
             self.edits.append(Edit(start, start + len(role), self.v.set("sender.role", role)))
@@ -771,15 +961,25 @@ class _Plan:
         text = self.text
         taken = _Spans([(e.start, max(e.end, e.start + 1)) for e in self.edits])
         claimed: list[tuple[int, int]] = []
-        for rx, dotted in ((URL, "payment.link"), (EMAIL, "company.email"), (INVOICE, "invoice.number"),
-                           (ACCOUNT, "account.number"), (PHONE, "company.phone"), (AMOUNT, "invoice.amount"),
-                           (DATE, "invoice.due_date")):
+        for rx, dotted in (
+            (URL, "payment.link"),
+            (EMAIL, "company.email"),
+            (INVOICE, "invoice.number"),
+            (ACCOUNT, "account.number"),
+            (PHONE, "company.phone"),
+            (AMOUNT, "invoice.amount"),
+            (DATE, "invoice.due_date"),
+        ):
             for m in rx.finditer(text):
                 s, e = m.span()
                 if rx is PHONE and not is_phone(text, m):
                     continue
-                if taken.overlaps(s, e) or self.frozen.overlaps(s, e) or self.placeholders.overlaps(s, e) or \
-                        any(cs < e and s < ce for cs, ce in claimed):
+                if (
+                    taken.overlaps(s, e)
+                    or self.frozen.overlaps(s, e)
+                    or self.placeholders.overlaps(s, e)
+                    or any(cs < e and s < ce for cs, ce in claimed)
+                ):
                     continue
                 if not self.v.has(dotted):
                     if dotted == "invoice.due_date":
@@ -804,17 +1004,25 @@ class _Plan:
         extra: list[str] = []
         if "call-to-action.missing" in names and not _ASKS.search(self.text):
             what = self.what()
-            by = self.by() or (" by " + self._own_field(_DATE_NAME) if self._own_field(_DATE_NAME) else "")
+            by = self.by() or (
+                " by " + self._own_field(_DATE_NAME) if self._own_field(_DATE_NAME) else ""
+            )
             extra.append(f"Please pay {what}{by}.")
         if "call-to-action.no-payment-route" in names and not _OWN_ROUTE.search(self.text):
             if self.jinja:
                 link = v.ref("payment.link") if v.has("payment.link") else v.sample("payment.link")
-                phone = v.ref("company.phone") if v.has("company.phone") else v.sample("company.phone")
+                phone = (
+                    v.ref("company.phone") if v.has("company.phone") else v.sample("company.phone")
+                )
                 extra.append(f"You can pay online at {link} or call us on {phone}.")
             else:
-                self.notes.append("the letter gives no way to pay or reply: add your payment link or phone number")
+                self.notes.append(
+                    "the letter gives no way to pay or reply: add your payment link or phone number"
+                )
         if "call-to-action.no-help-offer" in names and self.serious_tone:
-            extra.append("If paying is hard right now, please get in touch and we can agree a plan that works for you.")
+            extra.append(
+                "If paying is hard right now, please get in touch and we can agree a plan that works for you."
+            )
         if not extra:
             return None
         at = self._body_end()
@@ -826,8 +1034,10 @@ class _Plan:
         """The letter's own placeholder for a field (with a currency sign written before it)."""
         for p in find_placeholders(self.text):
             if p.output and name.search(p.name):
-                start = p.start - 1 if p.start > 0 and self.text[p.start - 1] in "£$€¥₹₱" else p.start
-                return self.text[start:p.end]
+                start = (
+                    p.start - 1 if p.start > 0 and self.text[p.start - 1] in "£$€¥₹₱" else p.start
+                )
+                return self.text[start : p.end]
         return ""
 
     def _body_end(self) -> int | None:
@@ -852,7 +1062,7 @@ def _apply(text: str, edits: list[Edit]) -> str:
     return apply_edits(text, edits)[0]
 
 
-def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit]) -> list[Edit]:
+def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit]) -> list[Edit]:
     """Map edits of the visible text into the source, touching only text between tags:
     a span that crosses markup is diffed, and each changed stretch lands in its own run of
     text, so every tag, link and attribute stays."""
@@ -863,7 +1073,7 @@ def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit
     n = len(starts)
 
     def is_text(i: int) -> bool:
-        return 0 <= i < n and source[starts[i]:starts[i] + 1] != "<"
+        return 0 <= i < n and source[starts[i] : starts[i] + 1] != "<"
 
     def point(i: int) -> int:
         """The source position just after visible character ``i - 1`` (an insertion point)."""
@@ -896,24 +1106,30 @@ def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit
             return
         in_link = [_inside_link(source, starts[x]) for x, _ in runs]
         free = [k for k in range(len(runs)) if not in_link[k]] or list(range(len(runs)))
-        main = max(free, key=lambda k: runs[k][1] - runs[k][0])  # the new words go in the longest run
+        main = max(
+            free, key=lambda k: runs[k][1] - runs[k][0]
+        )  # the new words go in the longest run
         for k, (x, y) in enumerate(runs):
             if k != main and in_link[k]:
                 continue  # a link's text stays: the reader still needs "Make a payment"
             out.append(Edit(starts[x], ends[y - 1], rep if k == main else ""))
 
     for e in edits:
-        old = visible[e.start:e.end]
-        if old and e.replacement:  # what is the same at either end stays where it is (a line break in the markup)
+        old = visible[e.start : e.end]
+        if (
+            old and e.replacement
+        ):  # what is the same at either end stays where it is (a line break in the markup)
             k = 0
             while k < min(len(old), len(e.replacement)) and old[k] == e.replacement[k]:
                 k += 1
             j = 0
-            while j < min(len(old), len(e.replacement)) - k and old[-1 - j] == e.replacement[-1 - j]:
+            while (
+                j < min(len(old), len(e.replacement)) - k and old[-1 - j] == e.replacement[-1 - j]
+            ):
                 j += 1
             if k or j:
-                e = Edit(e.start + k, e.end - j, e.replacement[k:len(e.replacement) - j])
-                old = visible[e.start:e.end]
+                e = Edit(e.start + k, e.end - j, e.replacement[k : len(e.replacement) - j])
+                old = visible[e.start : e.end]
         if e.start == e.end and not e.replacement:
             continue
         if e.start == e.end and old == "" and not e.replacement.startswith("\n\n"):
@@ -924,17 +1140,23 @@ def _source_edits(source: str, omap: "OffsetMap", visible: str, edits: list[Edit
             p = point(e.start)
             rep = html_mod.escape(e.replacement.strip(), quote=False).replace("\n", " ")
             close = _BLOCK_END.search(source, p)
-            if e.replacement.startswith("\n\n") and close:  # an added paragraph: after the block, as a <p>
+            if (
+                e.replacement.startswith("\n\n") and close
+            ):  # an added paragraph: after the block, as a <p>
                 out.append(Edit(close.end(), close.end(), "\n<p>" + rep + "</p>"))
             else:
                 out.append(Edit(p, p, " " + rep if e.replacement[:1].isspace() else rep))
             continue
-        simple = all(is_text(i) and (i == e.start or starts[i] == ends[i - 1]) for i in range(e.start, e.end))
+        simple = all(
+            is_text(i) and (i == e.start or starts[i] == ends[i - 1]) for i in range(e.start, e.end)
+        )
         if simple:
             put(e.start, e.end, e.replacement)
             continue
         a_words, b_words = _WORDS.findall(old), _WORDS.findall(e.replacement)
-        sm = difflib.SequenceMatcher(a=[w.lower() for w in a_words], b=[w.lower() for w in b_words], autojunk=False)
+        sm = difflib.SequenceMatcher(
+            a=[w.lower() for w in a_words], b=[w.lower() for w in b_words], autojunk=False
+        )
         if sm.ratio() < 0.6:  # a sentence replaced: not spread over the old markup
             put(e.start, e.end, e.replacement)
             continue
@@ -979,15 +1201,23 @@ def _passages(text: str, edits: list[Edit]) -> list[tuple[str, str]]:
         group = []
         while i < len(edits) and edits[i].start <= le:
             group.append(edits[i])
-            le = max(le, text.find("\n", edits[i].end - 1) if text.find("\n", edits[i].end - 1) != -1 else len(text))
+            le = max(
+                le,
+                text.find("\n", edits[i].end - 1)
+                if text.find("\n", edits[i].end - 1) != -1
+                else len(text),
+            )
             i += 1
         local = [Edit(e.start - ls, min(e.end, le) - ls, e.replacement) for e in group]
         out.append((text[ls:le], _apply(text[ls:le], local).strip("\n")))
     return out
 
 
-_DEPARTMENT = re.compile(r"\b(?:department|dept|team|unit|division|control|recoveries|collections?|billing|accounts|"
-                         r"legal|litigation|services?)\b", re.I)
+_DEPARTMENT = re.compile(
+    r"\b(?:department|dept|team|unit|division|control|recoveries|collections?|billing|accounts|"
+    r"legal|litigation|services?)\b",
+    re.I,
+)
 
 
 def _find_signature(lines: list[str]) -> tuple[int | None, int]:
@@ -1006,14 +1236,15 @@ def _find_signature(lines: list[str]) -> tuple[int | None, int]:
     first = last
     while first - 1 >= 0 and lines[first - 1].strip():
         first -= 1
-    block = [ln.strip() for ln in lines[first:last + 1]]
+    block = [ln.strip() for ln in lines[first : last + 1]]
     if 1 <= len(block) <= 3 and all(len(b) < 50 and not re.search(r"[.!?]$", b) for b in block):
         return None, first
     return None, len(lines)
 
 
-def _frozen_spans(src: "SourceText", config: Config | None,
-                  prescribed: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+def _frozen_spans(
+    src: SourceText, config: Config | None, prescribed: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
     """`letterlint: off` regions and prescribed wording (what this module recognises, and
     ``prescribed``: `FileResult.prescribed` source spans from the compliance packs), in
     visible-text offsets."""
@@ -1022,7 +1253,10 @@ def _frozen_spans(src: "SourceText", config: Config | None,
 
     text = src.text
     out: list[tuple[int, int]] = []
-    regions = [*parse_suppressions(src.source, src.kind, get_linter(config).all_rules).regions, *prescribed]
+    regions = [
+        *parse_suppressions(src.source, src.kind, get_linter(config).all_rules).regions,
+        *prescribed,
+    ]
     if regions:
         if src.offsets is None:
             out += regions
@@ -1044,13 +1278,27 @@ def _frozen_spans(src: "SourceText", config: Config | None,
     return out
 
 
-_LINT_KIND = {"markdown": "markdown", "jinja": "jinja", "handlebars": "handlebars", "mustache": "mustache",
-              "liquid": "liquid"}
+_LINT_KIND = {
+    "markdown": "markdown",
+    "jinja": "jinja",
+    "handlebars": "handlebars",
+    "mustache": "mustache",
+    "liquid": "liquid",
+}
 
 
-def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None, facts_text: str | None = None,
-                 path: str | None = None, template: bool = True, prescribed: Sequence[tuple[int, int]] = (),
-                 _round: int = 1, _context: dict[str, Any] | None = None) -> Rewrite:
+def rewrite_text(
+    text: str,
+    *,
+    kind: str = "text",
+    config: Config | None = None,
+    facts_text: str | None = None,
+    path: str | None = None,
+    template: bool = True,
+    prescribed: Sequence[tuple[int, int]] = (),
+    _round: int = 1,
+    _context: dict[str, Any] | None = None,
+) -> Rewrite:
     """Rewrite a letter (text, markdown, html, a template, or an e-mail's text) in its own format.
 
     ``facts_text`` is where to look for the amount and due date when they are not in
@@ -1078,8 +1326,14 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
     except ValueError:
         lint_kind = "text"
         findings = check_text(visible, kind="text", path=shown, config=config)
-    plan = _Plan(visible, findings, jinja=jinja, style=style, frozen=_frozen_spans(src, config, prescribed),
-                 facts_text=facts_text)
+    plan = _Plan(
+        visible,
+        findings,
+        jinja=jinja,
+        style=style,
+        frozen=_frozen_spans(src, config, prescribed),
+        facts_text=facts_text,
+    )
     for group, values in (_context or {}).items():  # a second round keeps what the first found
         plan.v.context.setdefault(group, {}).update(values)
     plan.sentences()
@@ -1091,7 +1345,9 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
     extra = plan.additions(new_visible, lint_kind, html=kind == "html")
     if extra is not None:
         for e in edits:  # the body's last line may be going: the addition goes where it was
-            if e.start < extra.start < e.end or (e.start < extra.start == e.end - 1 and not e.replacement):
+            if e.start < extra.start < e.end or (
+                e.start < extra.start == e.end - 1 and not e.replacement
+            ):
                 extra = Edit(e.start, e.start, extra.replacement)
         edits = _non_overlapping(edits + [extra])
     original_facts = facts_of(visible)
@@ -1110,28 +1366,66 @@ def rewrite_text(text: str, *, kind: str = "text", config: Config | None = None,
     notes = list(plan.notes)
     if jinja:
         notes += _fill_context(out, context)
-    rw = Rewrite(out, context, tuple(notes + v.notes), tuple(original_facts), tuple(_passages(visible, edits)),
-                 jinja=jinja)
+    rw = Rewrite(
+        out,
+        context,
+        tuple(notes + v.notes),
+        tuple(original_facts),
+        tuple(_passages(visible, edits)),
+        jinja=jinja,
+    )
     rendered = rw.render()
     missing = [f for f in original_facts if f not in rendered]
     if missing:
-        out = out.rstrip("\n") + ("<p>" if kind == "html" else "\n\n") + "For reference: " + ", ".join(missing) + \
-            ("</p>" if kind == "html" else ".") + "\n"
-    out_kind = kind if kind in ("html", "markdown", "handlebars", "mustache", "liquid") else ("jinja" if jinja else "text")
+        out = (
+            out.rstrip("\n")
+            + ("<p>" if kind == "html" else "\n\n")
+            + "For reference: "
+            + ", ".join(missing)
+            + ("</p>" if kind == "html" else ".")
+            + "\n"
+        )
+    out_kind = (
+        kind
+        if kind in ("html", "markdown", "handlebars", "mustache", "liquid")
+        else ("jinja" if jinja else "text")
+    )
     try:
         relint = lint_text(out, kind=out_kind, path=shown, config=config)
         left = tuple(f for f in relint.findings if f.category in TONE and f.severity in SERIOUS)
         score = relint.score
     except ValueError:
         left, score = (), None
-    if left and _round < 2 and out != text:  # a fix that waited behind an overlapping one gets its turn
-        kept = [(i, i + len(t)) for t in (text[s:e] for s, e in prescribed) if (i := out.find(t)) >= 0]
-        again = rewrite_text(out, kind=kind, config=config, path=path, template=template, prescribed=kept,
-                             _round=_round + 1, _context=context)
+    if (
+        left and _round < 2 and out != text
+    ):  # a fix that waited behind an overlapping one gets its turn
+        kept = [
+            (i, i + len(t)) for t in (text[s:e] for s, e in prescribed) if (i := out.find(t)) >= 0
+        ]
+        again = rewrite_text(
+            out,
+            kind=kind,
+            config=config,
+            path=path,
+            template=template,
+            prescribed=kept,
+            _round=_round + 1,
+            _context=context,
+        )
         if len(again.unrewritten) < len(left):
-            notes2 = tuple(n for n in again.notes if n not in rw.notes and "original template" not in n)
-            return Rewrite(again.template, {**context, **again.context}, rw.notes + notes2, rw.facts,
-                           rw.passages + again.passages, again.unrewritten, again.score, jinja)
+            notes2 = tuple(
+                n for n in again.notes if n not in rw.notes and "original template" not in n
+            )
+            return Rewrite(
+                again.template,
+                {**context, **again.context},
+                rw.notes + notes2,
+                rw.facts,
+                rw.passages + again.passages,
+                again.unrewritten,
+                again.score,
+                jinja,
+            )
     return Rewrite(out, context, rw.notes, rw.facts, rw.passages, left, score, jinja)
 
 
@@ -1140,7 +1434,9 @@ def _non_overlapping(edits: list[Edit]) -> list[Edit]:
     last = -1
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
         if out and e.start < last and not e.replacement and not out[-1].replacement:
-            out[-1] = Edit(out[-1].start, max(last, e.end), "")  # two removals that touch become one
+            out[-1] = Edit(
+                out[-1].start, max(last, e.end), ""
+            )  # two removals that touch become one
             last = out[-1].end
             continue
         if e.start < last or (out and e.start == e.end == out[-1].start == out[-1].end):
@@ -1164,25 +1460,36 @@ def _fill_context(template: str, context: dict[str, Any]) -> list[str]:
             if part not in node:
                 node[part] = _stand_in(dotted) if last else {}
                 if last:
-                    notes.append(f"{dotted} is a field of the original template; its context value is a stand-in")
+                    notes.append(
+                        f"{dotted} is a field of the original template; its context value is a stand-in"
+                    )
             if not isinstance(node[part], dict):
                 break
             node = node[part]
     return notes
 
 
-_REWRITE_KIND = {"markdown": "markdown", "html": "html", "handlebars": "handlebars", "mustache": "mustache",
-                 "liquid": "liquid", "jinja": "jinja"}
+_REWRITE_KIND = {
+    "markdown": "markdown",
+    "html": "html",
+    "handlebars": "handlebars",
+    "mustache": "mustache",
+    "liquid": "liquid",
+    "jinja": "jinja",
+}
 
 
-def rewrite_source(src: "SourceText", *, config: Config | None = None,
-                   prescribed: Sequence[tuple[int, int]] = ()) -> Rewrite:
+def rewrite_source(
+    src: SourceText, *, config: Config | None = None, prescribed: Sequence[tuple[int, int]] = ()
+) -> Rewrite:
     """Rewrite a letter as `readers` read it: text formats from their source (so the
     output keeps their format), .docx, .pdf, .odt and .eml from their visible text.
     ``prescribed`` is the letter's `FileResult.prescribed` (source spans kept verbatim)."""
     kind = _REWRITE_KIND.get(src.kind)
     if kind is None:
-        shown = prescribed if src.offsets is None else ()  # source spans are visible spans only without a map
+        shown = (
+            prescribed if src.offsets is None else ()
+        )  # source spans are visible spans only without a map
         return rewrite_text(src.text, kind="text", config=config, path=src.path, prescribed=shown)
     return rewrite_text(src.source, kind=kind, config=config, path=src.path, prescribed=prescribed)
 
@@ -1214,12 +1521,18 @@ def rewrite_eml(data: bytes, *, config: Config | None = None, path: str = "<emai
         if sub not in ("plain", "html"):
             continue
         body = part.get_content()
-        rw = rewrite_text(body, kind="html" if sub == "html" else "text", config=config, path=path, template=False)
+        rw = rewrite_text(
+            body, kind="html" if sub == "html" else "text", config=config, path=path, template=False
+        )
         cte = str(part.get("Content-Transfer-Encoding") or "").lower()
         if cte == "7bit" and not rw.template.isascii():
             cte = "quoted-printable"
-        part.set_content(rw.template, subtype=sub, charset="utf-8",
-                         cte=cte if cte in ("7bit", "8bit", "quoted-printable", "base64") else None)
+        part.set_content(
+            rw.template,
+            subtype=sub,
+            charset="utf-8",
+            cte=cte if cte in ("7bit", "8bit", "quoted-printable", "base64") else None,
+        )
         notes += [n for n in rw.notes if n not in notes]
         facts += [f for f in rw.facts if f not in facts]
         passages += rw.passages
@@ -1227,8 +1540,12 @@ def rewrite_eml(data: bytes, *, config: Config | None = None, path: str = "<emai
         for k, val in rw.context.items():
             context.setdefault(k, {}).update(val)
         score = rw.score if score is None else min(score, rw.score or score)
-    out = msg.as_bytes().decode("utf-8", errors="replace")  # as_string() would re-encode 8bit parts as base64
-    return Rewrite(out, context, tuple(notes), tuple(facts), tuple(passages), tuple(left), score, False)
+    out = msg.as_bytes().decode(
+        "utf-8", errors="replace"
+    )  # as_string() would re-encode 8bit parts as base64
+    return Rewrite(
+        out, context, tuple(notes), tuple(facts), tuple(passages), tuple(left), score, False
+    )
 
 
 def _stand_in(path: str) -> Any:
@@ -1261,10 +1578,15 @@ def _used_paths(tree: Any) -> list[str]:
         if path and not any(p.startswith(path + ".") for p in out) and path not in out:
             out = [p for p in out if not path.startswith(p + ".")] + [path]
     return out
+
+
 _HB = [
     (re.compile(r"\{\{!--.*?--\}\}|\{\{!.*?\}\}", re.S), lambda m: ""),
     (re.compile(r"\{\{\s*#\s*if\s+([\w.]+)\s*\}\}"), lambda m: "{% if " + m.group(1) + " %}"),
-    (re.compile(r"\{\{\s*#\s*unless\s+([\w.]+)\s*\}\}"), lambda m: "{% if not " + m.group(1) + " %}"),
+    (
+        re.compile(r"\{\{\s*#\s*unless\s+([\w.]+)\s*\}\}"),
+        lambda m: "{% if not " + m.group(1) + " %}",
+    ),
     (re.compile(r"\{\{\s*else\s*\}\}"), lambda m: "{% else %}"),
     (re.compile(r"\{\{\s*/\s*(?:if|unless)\s*\}\}"), lambda m: "{% endif %}"),
     (re.compile(r"\{\{\s*#\s*([\w.]+)\s*\}\}"), lambda m: "{% if " + m.group(1) + " %}"),
@@ -1343,7 +1665,7 @@ def rewrite_docx(data: bytes, *, config: Config | None = None) -> tuple[bytes, R
 
                 last = Paragraph(new_p, last._parent)
                 set_text(last, line)
-        for extra in targets[len(lines):]:
+        for extra in targets[len(lines) :]:
             extra._p.getparent().remove(extra._p)
     buf = io.BytesIO()
     doc.save(buf)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from .readers import line_col, line_starts
 from .rulebook import Rule
 
-
 # Rules that moved keep answering to their old code and name (codes are never reused):
 # blame is a matter of tone, not a label for the person, so LL104 became LL318.
 REDIRECTS = {"LL104": "LL318", "stigmatising-language.blame": "threatening-tone.blame"}
@@ -37,7 +36,9 @@ def is_known_selector(rules: tuple[Rule, ...], sel: str) -> bool:
     return any(selector_matches(r, sel) for r in rules)
 
 
-def select_rules(rules: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+def select_rules(
+    rules: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple[str, ...]
+) -> tuple[Rule, ...]:
     chosen = [r for r in rules if not select or any(selector_matches(r, s) for s in select)]
     return tuple(r for r in chosen if not any(selector_matches(r, s) for s in ignore))
 
@@ -49,7 +50,9 @@ _COMMENT = re.compile(
     r"|\{%-?\s*comment\s*-?%\}(?P<e>.*?)\{%-?\s*endcomment\s*-?%\}",
     re.S,
 )
-_DIRECTIVE = re.compile(r"letterlint:\s*(disable-next-line|disable|off|on)\b(?:\s*=\s*([\w.,\- ]+))?", re.I)
+_DIRECTIVE = re.compile(
+    r"letterlint:\s*(disable-next-line|disable|off|on)\b(?:\s*=\s*([\w.,\- ]+))?", re.I
+)
 COMMENT_KINDS = frozenset({"markdown", "html", "jinja", "handlebars", "mustache", "liquid"})
 
 

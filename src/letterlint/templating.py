@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .readers import ReadError, line_col, line_starts
 
@@ -36,10 +37,19 @@ _ALTERNATIVES: tuple[tuple[str, re.Pattern[str], str | re.Pattern[str] | None], 
     ("comment", re.compile(r"\{\{!.*?\}\}", re.S), "}}"),
     ("comment", re.compile(r"<!--.*?-->", re.S), "-->"),
     ("comment", re.compile(r"\{\*.*?\*\}", re.S), "*}"),
-    ("comment", re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S),
-     re.compile(r"\{%-?\s*endcomment\s*-?%\}")),
-    ("block", re.compile(r"\{\{\s*[#/^>]?\s*(?:else|if|unless|each|with|end|range|define|template|block)\b.*?\}\}",
-                         re.S), "}}"),
+    (
+        "comment",
+        re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S),
+        re.compile(r"\{%-?\s*endcomment\s*-?%\}"),
+    ),
+    (
+        "block",
+        re.compile(
+            r"\{\{\s*[#/^>]?\s*(?:else|if|unless|each|with|end|range|define|template|block)\b.*?\}\}",
+            re.S,
+        ),
+        "}}",
+    ),
     ("block", re.compile(r"\{\{[#/^>].*?\}\}", re.S), "}}"),
     ("block", re.compile(r"\{%.*?%\}", re.S), "%}"),
     ("double", re.compile(r"\{\{.*?\}\}", re.S), "}}"),
@@ -49,12 +59,21 @@ _ALTERNATIVES: tuple[tuple[str, re.Pattern[str], str | re.Pattern[str] | None], 
     ("format", re.compile(r"%\([A-Za-z_]\w*\)[sdfr]"), None),
     ("dollar", re.compile(r"\$\{[A-Za-z_][\w.]*\}"), None),
     ("smarty", re.compile(r"\{\$[^{}\n]{1,120}\}"), None),
-    ("smarty_block", re.compile(r"\{/?(?:if|else|elseif|foreach|foreachelse|assign|include|section|sectionelse|literal"
-                                r"|capture|strip|block|extends|function|call|nocache|while|for|ldelim|rdelim)\b[^{}\n]{0,200}\}"),
-     None),
+    (
+        "smarty_block",
+        re.compile(
+            r"\{/?(?:if|else|elseif|foreach|foreachelse|assign|include|section|sectionelse|literal"
+            r"|capture|strip|block|extends|function|call|nocache|while|for|ldelim|rdelim)\b[^{}\n]{0,200}\}"
+        ),
+        None,
+    ),
     ("single", re.compile(r"\{[A-Za-z_][\w.]*\}"), None),
     ("angle", re.compile(r"<<[A-Za-z_][\w .]*>>|«[^«»\n]{1,60}»"), None),
-    ("bracket", re.compile(r"\[(?:[A-Z][a-z]+|[A-Z]{2,}|[a-z]+)(?:[ _][A-Za-z][a-z]*){0,4}\](?!\()"), None),
+    (
+        "bracket",
+        re.compile(r"\[(?:[A-Z][a-z]+|[A-Z]{2,}|[a-z]+)(?:[ _][A-Za-z][a-z]*){0,4}\](?!\()"),
+        None,
+    ),
     ("slot", re.compile(r"\[[A-Z][^\[\]\n]{0,100}\](?!\()"), None),
 )
 _CANDIDATE = re.compile(r"(?=[{\[«]|<<|<!--|\*\||%\(|\$\{)")
@@ -98,8 +117,10 @@ _MAY_HOLD = re.compile(r"[{\[«]|<<|<!--|\*\||%\(|\$\{")
 # ``CUSTOMER_NAME``, blanks to fill in (``_____``, ``XXX.XX``, a row of dots) and
 # parenthesised slots ("(their name)", "(insert date)").
 _HTML_TAGS = r"/?(?:br|b|i|u|p|a|em|strong|span|div|img|hr|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|small|sup|sub|font|center)\b"
-_SLOT_WORDS = (r"name|amount|date|number|address|details|sum|month|year|title|company|phone|telephone|email|"
-               r"e-mail|contact|figure|days|reference|interest|penalty|balance|invoice|insert|enter|mention|complete")
+_SLOT_WORDS = (
+    r"name|amount|date|number|address|details|sum|month|year|title|company|phone|telephone|email|"
+    r"e-mail|contact|figure|days|reference|interest|penalty|balance|invoice|insert|enter|mention|complete"
+)
 _SLOT_WORD = re.compile(r"\b(?:" + _SLOT_WORDS + r")\b", re.I)
 _OTHER = re.compile(
     r"(?P<at_code>(?<![\w@.])@(?:if|elseif|else|endif|foreach|endforeach|for|endfor|while|endwhile|php|endphp"
@@ -150,11 +171,27 @@ class Placeholder:
 
 def _inner_name(token: str, kind: str) -> str:
     inner = token
-    for pre, post in (("{{{", "}}}"), ("{{", "}}"), ("${", "}"), ("{$", "}"), ("%(", ")"), ("{!", "}"),
-                      ("*|", "|*"), ("<<", ">>"), ("«", "»"), ("[", "]"), ("{", "}"), ("@(", ")"),
-                      ("<", ">"), ("(", ")"), ("%", "%"), ("@", ""), ("$", "")):
+    for pre, post in (
+        ("{{{", "}}}"),
+        ("{{", "}}"),
+        ("${", "}"),
+        ("{$", "}"),
+        ("%(", ")"),
+        ("{!", "}"),
+        ("*|", "|*"),
+        ("<<", ">>"),
+        ("«", "»"),
+        ("[", "]"),
+        ("{", "}"),
+        ("@(", ")"),
+        ("<", ">"),
+        ("(", ")"),
+        ("%", "%"),
+        ("@", ""),
+        ("$", ""),
+    ):
         if inner.startswith(pre):
-            inner = inner[len(pre):]
+            inner = inner[len(pre) :]
             if post and post in inner:
                 inner = inner[: inner.rindex(post)]
             break
@@ -163,7 +200,9 @@ def _inner_name(token: str, kind: str) -> str:
         return ""
     if kind in ("slot", "paren", "angle1"):
         return " ".join(inner.split())[:60]
-    m = (_SLOT_INSIDE if kind in ("bracket", "angle", "slot", "angle1", "paren") else _NAME_INSIDE).search(inner)
+    m = (
+        _SLOT_INSIDE if kind in ("bracket", "angle", "slot", "angle1", "paren") else _NAME_INSIDE
+    ).search(inner)
     return m.group(0) if m else ""
 
 
@@ -175,11 +214,18 @@ def find_placeholders(text: str, *, comments: bool = True) -> list[Placeholder]:
             tok = text[start:end]
             if kind == "comment" and not comments:
                 continue
-            if kind == "bracket" and not _BRACKET_SLOT.fullmatch(tok) and not _SLOT_WORD.search(tok):
+            if (
+                kind == "bracket"
+                and not _BRACKET_SLOT.fullmatch(tok)
+                and not _SLOT_WORD.search(tok)
+            ):
                 continue  # "[sic]" or "[1]" in prose is not a slot; Title Case ones and "[date]" are
             out.append(_placeholder(start, end, tok, kind))
     if _other_may_hold(text):
-        other = [_placeholder(m.start(), m.end(), m.group(0), m.lastgroup or "") for m in _OTHER.finditer(text)]
+        other = [
+            _placeholder(m.start(), m.end(), m.group(0), m.lastgroup or "")
+            for m in _OTHER.finditer(text)
+        ]
         if other:
             out = _merge_placeholders(out, other)
     return out
@@ -219,12 +265,12 @@ def mask(text: str, placeholders: list[Placeholder]) -> str:
     parts: list[str] = []
     pos = 0
     for ph in placeholders:
-        parts.append(text[pos:ph.start])
+        parts.append(text[pos : ph.start])
         n = ph.end - ph.start
         if ph.output:
             parts.append("X" + "x" * (n - 1))
         else:
-            seg = text[ph.start:ph.end]
+            seg = text[ph.start : ph.end]
             parts.append("".join(c if c in "\r\n" else " " for c in seg))
         pos = ph.end
     parts.append(text[pos:])
@@ -273,7 +319,11 @@ class Variant:
         i = bisect_right(self.var_starts, off - 1 if is_end and off > 0 else off) - 1
         i = max(0, min(i, len(self.pieces) - 1))
         p = self.pieces[i]
-        return min(p.start + (off - self.var_starts[i]), p.end) if off >= self.var_starts[i] else p.start
+        return (
+            min(p.start + (off - self.var_starts[i]), p.end)
+            if off >= self.var_starts[i]
+            else p.start
+        )
 
     def branch_at(self, off: int) -> Branch | None:
         i = bisect_right(self.var_starts, off) - 1
@@ -286,13 +336,13 @@ class _Opaque:
     def __init__(self, n: int = 0) -> None:
         self._n = n
 
-    def __getattr__(self, name: str) -> "_Opaque":
+    def __getattr__(self, name: str) -> _Opaque:
         return _Opaque()
 
-    def __getitem__(self, key: Any) -> "_Opaque":
+    def __getitem__(self, key: Any) -> _Opaque:
         return _Opaque()
 
-    def __call__(self, *a: Any, **k: Any) -> "_Opaque":
+    def __call__(self, *a: Any, **k: Any) -> _Opaque:
         return _Opaque()
 
     def __iter__(self) -> Any:
@@ -314,7 +364,16 @@ MAX_RENDER_STEPS = 100_000
 MAX_RENDER_SECONDS = 2.0
 MAX_TEMPLATE_INT = 10_000
 """The largest count a template may repeat text by (``'a' * n``, ``center(n)``, ``range(n)``)."""
-_SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "batch", "slice", "format", "filesizeformat")
+_SIZED_FILTERS = (
+    "center",
+    "indent",
+    "wordwrap",
+    "truncate",
+    "batch",
+    "slice",
+    "format",
+    "filesizeformat",
+)
 
 
 class TemplateLimitError(ReadError, ValueError):
@@ -330,7 +389,9 @@ class TemplateLimitError(ReadError, ValueError):
 
 def _check_count(value: Any, what: str) -> None:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEMPLATE_INT:
-        raise TemplateLimitError(f"{what} {value if abs(value) < 10**12 else 'so large'} is over the limit of {MAX_TEMPLATE_INT:,}")
+        raise TemplateLimitError(
+            f"{what} {value if abs(value) < 10**12 else 'so large'} is over the limit of {MAX_TEMPLATE_INT:,}"
+        )
 
 
 def bounded_environment(**kwargs: Any) -> Any:
@@ -349,17 +410,29 @@ def bounded_environment(**kwargs: Any) -> Any:
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**":
-                if not isinstance(left, (int, float)) or not isinstance(right, (int, float)) or abs(right) > 64 \
-                        or (isinstance(left, int) and abs(left) > MAX_TEMPLATE_INT):
+                if (
+                    not isinstance(left, (int, float))
+                    or not isinstance(right, (int, float))
+                    or abs(right) > 64
+                    or (isinstance(left, int) and abs(left) > MAX_TEMPLATE_INT)
+                ):
                     raise TemplateLimitError("a power in the template is too large to compute")
             elif operator == "<<":
-                raise TemplateLimitError("the template shifts a number by bits, which is not supported")
+                raise TemplateLimitError(
+                    "the template shifts a number by bits, which is not supported"
+                )
             else:
                 for a, b in ((left, right), (right, left)):
                     if isinstance(a, (str, list, tuple)) and isinstance(b, int):
                         if len(a) * max(b, 0) > MAX_RENDER_CHARS:
-                            raise TemplateLimitError("the template repeats text beyond the size limit")
-                if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > 4096:
+                            raise TemplateLimitError(
+                                "the template repeats text beyond the size limit"
+                            )
+                if (
+                    isinstance(left, int)
+                    and isinstance(right, int)
+                    and left.bit_length() + right.bit_length() > 4096
+                ):
                     raise TemplateLimitError("a product in the template is too large to compute")
             return super().call_binop(context, operator, left, right)
 
@@ -372,9 +445,13 @@ def bounded_environment(**kwargs: Any) -> Any:
             _check_count(a, "range")
         for i in range(*args):
             steps[0] += 1
-            if steps[0] > MAX_RENDER_STEPS or (steps[0] % 1000 == 0 and time.monotonic() > deadline[0]):
-                raise TemplateLimitError(f"the template's loops run past {MAX_RENDER_STEPS:,} steps or "
-                                         f"{MAX_RENDER_SECONDS:g} s")
+            if steps[0] > MAX_RENDER_STEPS or (
+                steps[0] % 1000 == 0 and time.monotonic() > deadline[0]
+            ):
+                raise TemplateLimitError(
+                    f"the template's loops run past {MAX_RENDER_STEPS:,} steps or "
+                    f"{MAX_RENDER_SECONDS:g} s"
+                )
             yield i
 
     env.globals["range"] = bounded_range
@@ -415,9 +492,13 @@ def render_bounded(env: Any, source: str, context: dict[str, Any]) -> str:
         for chunk in template.generate(context):
             size += len(chunk)
             if size > MAX_RENDER_CHARS:
-                raise TemplateLimitError(f"the template renders to more than {MAX_RENDER_CHARS:,} characters")
+                raise TemplateLimitError(
+                    f"the template renders to more than {MAX_RENDER_CHARS:,} characters"
+                )
             if time.monotonic() > deadline[0]:
-                raise TemplateLimitError(f"the template takes more than {MAX_RENDER_SECONDS:g} s to render")
+                raise TemplateLimitError(
+                    f"the template takes more than {MAX_RENDER_SECONDS:g} s to render"
+                )
             out.append(chunk)
         return "".join(out)
     except (RecursionError, MemoryError):
@@ -438,8 +519,10 @@ def check_jinja_syntax(source: str) -> None:
     except TemplateSyntaxError as exc:
         raise ReadError("template-syntax", f"line {exc.lineno}: {exc.message}") from None
     except (RecursionError, MemoryError):
-        raise ReadError("template-syntax", "the template nests too deeply to be parsed "
-                                           "(unclosed brackets or blocks?)") from None
+        raise ReadError(
+            "template-syntax",
+            "the template nests too deeply to be parsed (unclosed brackets or blocks?)",
+        ) from None
 
 
 def jinja_variants(source: str) -> list[Variant]:
@@ -565,9 +648,11 @@ def jinja_variants(source: str) -> list[Variant]:
         for i in order:
             p = pieces[i]
             var_starts.append(off)
-            text_parts.append(source[p.start:p.end])
+            text_parts.append(source[p.start : p.end])
             off += p.end - p.start
-        variants.append(Variant("".join(text_parts), tuple(var_starts), tuple(pieces[i] for i in order)))
+        variants.append(
+            Variant("".join(text_parts), tuple(var_starts), tuple(pieces[i] for i in order))
+        )
     return variants
 
 
@@ -603,16 +688,26 @@ def check_dialect_syntax(source: str, kind: str) -> None:
                 stack.append((om.group(1), line))
             elif cm:
                 if not stack:
-                    raise ReadError("template-syntax", f"line {line}: {{{{/{cm.group(1)}}}}} closes a section that was never opened")
+                    raise ReadError(
+                        "template-syntax",
+                        f"line {line}: {{{{/{cm.group(1)}}}}} closes a section that was never opened",
+                    )
                 name, oline = stack.pop()
                 if name != cm.group(1):
-                    raise ReadError("template-syntax", f"line {line}: {{{{/{cm.group(1)}}}}} does not match {{{{#{name}}}}} opened on line {oline}")
+                    raise ReadError(
+                        "template-syntax",
+                        f"line {line}: {{{{/{cm.group(1)}}}}} does not match {{{{#{name}}}}} opened on line {oline}",
+                    )
         if stack:
             name, oline = stack[-1]
-            raise ReadError("template-syntax", f"line {oline}: section {{{{#{name}}}}} is never closed")
+            raise ReadError(
+                "template-syntax", f"line {oline}: section {{{{#{name}}}}} is never closed"
+            )
         if depth > 0:
             idx = source.rfind("{{")
-            raise ReadError("template-syntax", f"line {line_col(starts, idx)[0]}: '{{{{' is never closed")
+            raise ReadError(
+                "template-syntax", f"line {line_col(starts, idx)[0]}: '{{{{' is never closed"
+            )
     elif kind == "liquid":
         lstack: list[tuple[str, int]] = []
         for m in _LIQUID_TAG.finditer(source, 0, source.rfind("%}") + 2):
@@ -622,7 +717,10 @@ def check_dialect_syntax(source: str, kind: str) -> None:
                 lstack.append((word, line))
             elif word.startswith("end"):
                 if not lstack or lstack[-1][0] != word[3:]:
-                    raise ReadError("template-syntax", f"line {line}: {{% {word} %}} does not close an open block")
+                    raise ReadError(
+                        "template-syntax",
+                        f"line {line}: {{% {word} %}} does not close an open block",
+                    )
                 lstack.pop()
         if lstack:
             word, oline = lstack[-1]

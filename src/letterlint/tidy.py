@@ -28,9 +28,9 @@ def _mask(text: str) -> tuple[str, list[str]]:
         return text, []
     parts, saved, pos = [], [], 0
     for ph in found[:6000]:
-        parts.append(text[pos:ph.start])
+        parts.append(text[pos : ph.start])
         parts.append(chr(_MASK_BASE + len(saved)))
-        saved.append(text[ph.start:ph.end])
+        saved.append(text[ph.start : ph.end])
         pos = ph.end
     parts.append(text[pos:])
     return "".join(parts), saved
@@ -39,8 +39,15 @@ def _mask(text: str) -> tuple[str, list[str]]:
 def _unmask(text: str, saved: list[str]) -> str:
     if not saved:
         return text
-    return re.sub("[\ue000-\uf8ff]", lambda m: saved[ord(m.group(0)) - _MASK_BASE]
-                  if ord(m.group(0)) - _MASK_BASE < len(saved) else m.group(0), text)
+    return re.sub(
+        "[\ue000-\uf8ff]",
+        lambda m: (
+            saved[ord(m.group(0)) - _MASK_BASE]
+            if ord(m.group(0)) - _MASK_BASE < len(saved)
+            else m.group(0)
+        ),
+        text,
+    )
 
 
 def at_sentence_start(text: str, i: int) -> bool:
@@ -49,13 +56,13 @@ def at_sentence_start(text: str, i: int) -> bool:
     j = i - 1
     while j >= 0 and text[j] in _OPENERS:
         j -= 1
-    return j < 0 or text[j] in ".!?\n:" and (text[j] != ":" or text[j - 1:j].isupper())
+    return j < 0 or text[j] in ".!?\n:" and (text[j] != ":" or text[j - 1 : j].isupper())
 
 
 def _upper_first(s: str) -> str:
     for k, c in enumerate(s):
         if c.isalpha():
-            return s[:k] + c.upper() + s[k + 1:]
+            return s[:k] + c.upper() + s[k + 1 :]
         if not (c in _OPENERS or c in ",;:"):
             return s
     return s
@@ -65,7 +72,11 @@ def _lower_first(s: str, original: str) -> str:
     """A Title-case swap in mid-sentence loses its capital unless the original had one too
     (a name) and was not shouting; acronyms and "I" keep theirs."""
     orig_words = re.findall(r"[A-Za-z]+", original)
-    if orig_words and all(w.isupper() and len(w) > 1 for w in orig_words) and re.fullmatch(r"[A-Z][A-Z '’-]{3,}", s):
+    if (
+        orig_words
+        and all(w.isupper() and len(w) > 1 for w in orig_words)
+        and re.fullmatch(r"[A-Z][A-Z '’-]{3,}", s)
+    ):
         return s.lower()  # a shouted word swapped for a shouted word: the swap need not shout
     m = re.match(r"[A-Z][a-z'’]+\b", s)
     if not m:
@@ -83,7 +94,12 @@ _CLEAN = [
     (re.compile(r",(\s*),"), r",\1"),
     (re.compile(r"\(\s*\)"), ""),
     (re.compile(r"\b(?:and|or|but)\s*([.;!?])"), r"\1"),
-    (re.compile(r"\b(our|your|the|their|its|this|that|my|his|her)\s+(?:and|or)\s+(?=\1\b)", re.I), ""),
+    (
+        re.compile(
+            r"\b(our|your|the|their|its|this|that|my|his|her)\s+(?:and|or)\s+(?=\1\b)", re.I
+        ),
+        "",
+    ),
 ]
 _DOUBLED = re.compile(r"\b([A-Za-z]+)(\s+)\1\b", re.I)
 _LEADING = re.compile(r"^([ \t\"'“‘(*•>#-]*)[,;:]+\s*")
@@ -99,7 +115,9 @@ def tidy_sentence(new: str, old: str = "") -> str:
         if len(rx.findall(out)) > len(rx.findall(old_masked)):
             out = rx.sub(rep, out)
     if len(_DOUBLED.findall(out)) > len(_DOUBLED.findall(old_masked)):
-        out = _DOUBLED.sub(lambda m: m.group(1) if m.group(1).lower() not in ("that", "had") else m.group(0), out)
+        out = _DOUBLED.sub(
+            lambda m: m.group(1) if m.group(1).lower() not in ("that", "had") else m.group(0), out
+        )
     if _LEADING.match(out) and not _LEADING.match(old_masked):
         out = _LEADING.sub(r"\1", out)
         out = _upper_first(out)
@@ -141,7 +159,7 @@ def tidy_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:
         pos = a
         cap_next = False
         for e in group:
-            chunk = text[pos:e.start]
+            chunk = text[pos : e.start]
             if cap_next and chunk.strip():
                 chunk, cap_next = _upper_first(chunk), False
             pieces.append(chunk)
@@ -150,7 +168,11 @@ def tidy_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:
             start_here = at_sentence_start(done, len(done))
             pos = e.end
             if rep:
-                pieces.append(_upper_first(rep) if start_here or cap_next else _lower_first(rep, text[e.start:e.end]))
+                pieces.append(
+                    _upper_first(rep)
+                    if start_here or cap_next
+                    else _lower_first(rep, text[e.start : e.end])
+                )
                 cap_next = False
                 continue
             rest = text[pos:b]

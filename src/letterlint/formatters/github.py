@@ -22,7 +22,9 @@ def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:
     lines: list[str] = []
     for fr in report.files:
         if fr.error is not None:
-            lines.append(f"::error file={_prop(shown_path(fr.path))},title={_prop('letterlint ' + fr.error.code)}::{_data(fr.error.message)}")
+            lines.append(
+                f"::error file={_prop(shown_path(fr.path))},title={_prop('letterlint ' + fr.error.code)}::{_data(fr.error.message)}"
+            )
             continue
         for f in fr.findings:
             msg = f.message + (f" (→ {f.suggestion})" if f.suggestion else "")

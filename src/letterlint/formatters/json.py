@@ -31,8 +31,11 @@ def iter_render(report: Report, rules: tuple[Rule, ...] = ()) -> Iterator[str]:
     """The report file by file: a report of 10,000 letters is a few hundred MB of text,
     which is written out piece by piece instead of being held (and copied) whole."""
     dump = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    yield "{\n" f'  "schema_version": {SCHEMA_VERSION},\n' \
-          f'  "tool": {dump({"name": "letterlint", "version": __version__})},\n'
+    yield (
+        "{\n"
+        f'  "schema_version": {SCHEMA_VERSION},\n'
+        f'  "tool": {dump({"name": "letterlint", "version": __version__})},\n'
+    )
     if report.files:
         yield '  "files": [\n'
         for i, fr in enumerate(report.files):
@@ -40,7 +43,7 @@ def iter_render(report: Report, rules: tuple[Rule, ...] = ()) -> Iterator[str]:
         yield "\n  ],\n"
     else:
         yield '  "files": [],\n'
-    yield f'  "skipped": {dump(list(report.skipped))}\n' "}\n"
+    yield f'  "skipped": {dump(list(report.skipped))}\n}}\n'
 
 
 def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:

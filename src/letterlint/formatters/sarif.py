@@ -20,9 +20,15 @@ INFO_URI = "https://github.com/letterlint/letterlint"
 
 
 def _uri(path: str) -> str:
-    if re.search("[\ud800-\udfff]", path):  # bytes that are not UTF-8: percent-encoded, as a URI has them
+    if re.search(
+        "[\ud800-\udfff]", path
+    ):  # bytes that are not UTF-8: percent-encoded, as a URI has them
         return quote(os.fsencode(path), safe="/")
-    return PurePath(path).as_posix().lstrip("./") if not path.startswith("/") else PurePath(path).as_posix()
+    return (
+        PurePath(path).as_posix().lstrip("./")
+        if not path.startswith("/")
+        else PurePath(path).as_posix()
+    )
 
 
 _URL = re.compile(r"https?://[^\s,;)]+")
@@ -46,30 +52,49 @@ def to_dict(report: Report, rules: tuple[Rule, ...]) -> dict[str, Any]:
     for fr in report.files:
         uri = _uri(fr.path)
         if fr.error is not None:
-            notifications.append({
-                "level": "error",
-                "message": {"text": f"{shown_path(fr.path)}: {fr.error.code}: {fr.error.message}"},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}}],
-                "descriptor": {"id": fr.error.code},
-            })
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {
+                        "text": f"{shown_path(fr.path)}: {fr.error.code}: {fr.error.message}"
+                    },
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}
+                            }
+                        }
+                    ],
+                    "descriptor": {"id": fr.error.code},
+                }
+            )
             continue
         for f in fr.findings:
-            fp = hashlib.sha256(f"{f.code}|{uri}|{f.text}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+            fp = hashlib.sha256(
+                f"{f.code}|{uri}|{f.text}".encode("utf-8", "surrogateescape")
+            ).hexdigest()[:32]
             result: dict[str, Any] = {
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
                 "level": LEVEL[f.severity],
-                "message": {"text": f.message + (f" Suggestion: {f.suggestion}" if f.suggestion else "")},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                        "region": {
-                            "startLine": f.line, "startColumn": f.column,
-                            "endLine": f.end_line, "endColumn": f.end_column,
-                            "charOffset": f.start, "charLength": f.end - f.start,
-                        },
+                "message": {
+                    "text": f.message + (f" Suggestion: {f.suggestion}" if f.suggestion else "")
+                },
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                            "region": {
+                                "startLine": f.line,
+                                "startColumn": f.column,
+                                "endLine": f.end_line,
+                                "endColumn": f.end_column,
+                                "charOffset": f.start,
+                                "charLength": f.end - f.start,
+                            },
+                        }
                     }
-                }],
+                ],
                 "partialFingerprints": {"letterlint/v1": fp},
             }
             results.append(result)
@@ -94,15 +119,19 @@ def to_dict(report: Report, rules: tuple[Rule, ...]) -> dict[str, Any]:
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": driver},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "invocations": [{
-                "executionSuccessful": not notifications,
-                "toolExecutionNotifications": notifications,
-            }],
-        }],
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": not notifications,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+            }
+        ],
     }
 
 

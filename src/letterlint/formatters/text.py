@@ -39,9 +39,14 @@ def summary(report: Report) -> str:
     total = sum(sev.values())
     checked = sum(1 for fr in report.files if fr.error is None)
     failed = len(report.files) - checked
-    fixable = sum(1 for fr in report.files for f in fr.findings if f.fix and f.fix.applicability == "safe")
-    parts = [f"{n} {name}{'s' if n != 1 and name != 'info' else ''}" for name, n in
-             (("error", sev["error"]), ("warning", sev["warning"]), ("info", sev["info"])) if n]
+    fixable = sum(
+        1 for fr in report.files for f in fr.findings if f.fix and f.fix.applicability == "safe"
+    )
+    parts = [
+        f"{n} {name}{'s' if n != 1 and name != 'info' else ''}"
+        for name, n in (("error", sev["error"]), ("warning", sev["warning"]), ("info", sev["info"]))
+        if n
+    ]
     head = f"Found {total} finding{'s' if total != 1 else ''}" if total else "No findings"
     detail = f" ({', '.join(parts)})" if parts else ""
     out = f"{head}{detail} in {checked} file{'s' if checked != 1 else ''}"

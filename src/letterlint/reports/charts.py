@@ -24,7 +24,7 @@ BAD = "#b8453a"
 SEVERITY_COLOURS = {"error": "#b8453a", "warning": "#d08a2b", "info": "#5b8db8"}
 
 
-def _figure(width: float = 6.4, height: float = 3.0) -> tuple["Figure", Any]:
+def _figure(width: float = 6.4, height: float = 3.0) -> tuple[Figure, Any]:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -40,7 +40,7 @@ def _figure(width: float = 6.4, height: float = 3.0) -> tuple["Figure", Any]:
     return fig, ax
 
 
-def score_distribution(scores: list[int], width: float = 6.4) -> "Figure":
+def score_distribution(scores: list[int], width: float = 6.4) -> Figure:
     fig, ax = _figure(width)
     bins = list(range(0, 101, 10))
     counts = [0] * 10
@@ -55,8 +55,13 @@ def score_distribution(scores: list[int], width: float = 6.4) -> "Figure":
     return fig
 
 
-def horizontal_bars(items: list[tuple[str, int]], xlabel: str, colour: str = ACCENT,
-                    colours: list[str] | None = None, width: float = 6.4) -> "Figure":
+def horizontal_bars(
+    items: list[tuple[str, int]],
+    xlabel: str,
+    colour: str = ACCENT,
+    colours: list[str] | None = None,
+    width: float = 6.4,
+) -> Figure:
     height = max(1.6, 0.32 * len(items) + 0.8)
     fig, ax = _figure(width, height)
     labels = [_short(label) for label, _ in items][::-1]
@@ -70,7 +75,7 @@ def horizontal_bars(items: list[tuple[str, int]], xlabel: str, colour: str = ACC
     return fig
 
 
-def reading_ease(values: list[float], target: float, width: float = 6.4) -> "Figure":
+def reading_ease(values: list[float], target: float, width: float = 6.4) -> Figure:
     fig, ax = _figure(width)
     if values:
         lo = min(0.0, min(values))
@@ -80,8 +85,12 @@ def reading_ease(values: list[float], target: float, width: float = 6.4) -> "Fig
         for patch, left in zip(patches, edges):
             patch.set_facecolor(GOOD if left >= target else BAD)
     ax.axvline(target, color=INK, linestyle="--", linewidth=1)
-    ax.text(target, ax.get_ylim()[1] * 0.95, f" target {target:.0f}", color=INK, fontsize=8, va="top")
-    ax.set_xlabel("Flesch reading ease of the letter's body (higher is easier)", color=INK, fontsize=9)
+    ax.text(
+        target, ax.get_ylim()[1] * 0.95, f" target {target:.0f}", color=INK, fontsize=8, va="top"
+    )
+    ax.set_xlabel(
+        "Flesch reading ease of the letter's body (higher is easier)", color=INK, fontsize=9
+    )
     ax.set_ylabel("letters", color=INK, fontsize=9)
     ax.yaxis.get_major_locator().set_params(integer=True)
     return fig
@@ -93,7 +102,7 @@ def _short(label: str, width: int = 42) -> str:
     return label.replace("$", r"\$")
 
 
-def audit_charts(a: "Audit", width: float = 6.4) -> dict[str, "Figure"]:
+def audit_charts(a: Audit, width: float = 6.4) -> dict[str, Figure]:
     """The report's charts, by name, ``width`` inches wide: the width of the page (or the
     HTML column) they are shown at, so their text keeps its size."""
     from ..audit import CATEGORY_LABELS
@@ -101,14 +110,28 @@ def audit_charts(a: "Audit", width: float = 6.4) -> dict[str, "Figure"]:
     s = a.summary
     by_code = {r.code: r for r in a.rules}
     cats = [(CATEGORY_LABELS[c], n) for c, n in s.findings_by_category.items() if n]
-    rules = [(f"{code} {by_code[code].name.split('.', 1)[1] if code in by_code else ''}", n) for code, n in s.top_rules]
-    rule_colours = [SEVERITY_COLOURS[by_code[code].severity] if code in by_code else ACCENT for code, _ in s.top_rules]
+    rules = [
+        (f"{code} {by_code[code].name.split('.', 1)[1] if code in by_code else ''}", n)
+        for code, n in s.top_rules
+    ]
+    rule_colours = [
+        SEVERITY_COLOURS[by_code[code].severity] if code in by_code else ACCENT
+        for code, _ in s.top_rules
+    ]
     return {
-        "scores": score_distribution([fr.score for fr in a.readable if fr.score is not None], width),
+        "scores": score_distribution(
+            [fr.score for fr in a.readable if fr.score is not None], width
+        ),
         "categories": horizontal_bars(cats or [("no findings", 0)], "findings", width=width),
-        "rules": horizontal_bars(rules or [("no findings", 0)], "findings", colours=rule_colours or None, width=width),
-        "phrases": horizontal_bars([(f"“{p}”", n) for p, n in s.top_phrases] or [("no flagged phrases", 0)],
-                                   "times used", colour=BAD, width=width),
+        "rules": horizontal_bars(
+            rules or [("no findings", 0)], "findings", colours=rule_colours or None, width=width
+        ),
+        "phrases": horizontal_bars(
+            [(f"“{p}”", n) for p, n in s.top_phrases] or [("no flagged phrases", 0)],
+            "times used",
+            colour=BAD,
+            width=width,
+        ),
         "reading": reading_ease(s.reading_ease, a.reading_target, width),
     }
 
@@ -117,7 +140,7 @@ _SVG_HEAD = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 
 
-def svg(fig: "Figure", title: str) -> str:
+def svg(fig: Figure, title: str) -> str:
     """The figure as an inline ``<svg>`` element with a title for screen readers."""
     import matplotlib
 
@@ -130,7 +153,7 @@ def svg(fig: "Figure", title: str) -> str:
     return out
 
 
-def png(fig: "Figure") -> bytes:
+def png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, metadata={"Software": None})
     return buf.getvalue()

@@ -35,8 +35,10 @@ W_PAIR = (3.345, 3.345)
 W_UNREAD = (1.7, 1.2, 1.0, 2.79)
 W_RULES = (1.6, 0.78, 1.85, 2.46)
 W_PROVISIONS = (1.9, 2.0, 0.8, 1.99)
-SAMPLE_NOTE = ("Shaded italic values are sample values: the letter did not give them, so replace them "
-               "with the customer's own before sending.")
+SAMPLE_NOTE = (
+    "Shaded italic values are sample values: the letter did not give them, so replace them "
+    "with the customer's own before sending."
+)
 
 
 def render_docx(a: Audit) -> bytes:
@@ -50,7 +52,9 @@ def render_docx(a: Audit) -> bytes:
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        doc.styles[name].font.color.rgb = RGBColor.from_string("1F2933" if name != "Title" else ACCENT)
+        doc.styles[name].font.color.rgb = RGBColor.from_string(
+            "1F2933" if name != "Title" else ACCENT
+        )
     s = a.summary
 
     _title_page(doc, a)
@@ -59,9 +63,15 @@ def render_docx(a: Audit) -> bytes:
     if s.letters:
         rows = [
             ("Letters audited", str(s.letters)),
-            ("Average customer-first score", f"{s.mean:.0f} / 100 (spread ±{s.stdev:.0f}; median {s.median:g}; "
-                                             f"lowest {s.lowest}, highest {s.highest})"),
-            ("Use stigmatising words such as “debtor”", _count(s, s.with_category["stigmatising-language"])),
+            (
+                "Average customer-first score",
+                f"{s.mean:.0f} / 100 (spread ±{s.stdev:.0f}; median {s.median:g}; "
+                f"lowest {s.lowest}, highest {s.highest})",
+            ),
+            (
+                "Use stigmatising words such as “debtor”",
+                _count(s, s.with_category["stigmatising-language"]),
+            ),
             ("Use legal jargon", _count(s, s.with_category["legal-jargon"])),
             ("Threaten or pressure the reader", _count(s, s.with_category["threatening-tone"])),
             ("Never say what to do next", _count(s, s.missing_cta)),
@@ -72,19 +82,34 @@ def render_docx(a: Audit) -> bytes:
             f"The score starts at 100 for a letter with nothing to improve and drops with every problem found; a "
             f"letter that scores {GOOD_SCORE} or more reads as customer-first. {sev['error']} findings must never "
             f"appear in a letter to a customer (errors), {sev['warning']} should be changed (warnings) and "
-            f"{sev['info']} are advice.")
+            f"{sev['info']} are advice."
+        )
         doc.add_heading("Five things to change first", level=2)
         if s.top_five:
-            doc.add_paragraph(f"Ranked by what each costs in score points, averaged over all {s.letters} letters: "
-                              "fix these and the scores rise most.")
+            doc.add_paragraph(
+                f"Ranked by what each costs in score points, averaged over all {s.letters} letters: "
+                "fix these and the scores rise most."
+            )
             rows = []
             for i in s.top_five:
                 example = f"“{i.example}”" if i.example else ""
                 if i.example and i.suggestion is not None:
                     example += f" → “{i.suggestion}”" if i.suggestion else " → leave it out"
-                rows.append((f"{i.rule.summary} ({i.rule.code})", f"{i.letters} of {s.letters}", f"{i.points:.1f}",
-                             example or _shorten(i.rule.rationale, 220)))
-            _table(doc, ("What to change", "Letters", "Points a letter", "Example"), rows, W_TOP, numeric=(1, 2))
+                rows.append(
+                    (
+                        f"{i.rule.summary} ({i.rule.code})",
+                        f"{i.letters} of {s.letters}",
+                        f"{i.points:.1f}",
+                        example or _shorten(i.rule.rationale, 220),
+                    )
+                )
+            _table(
+                doc,
+                ("What to change", "Letters", "Points a letter", "Example"),
+                rows,
+                W_TOP,
+                numeric=(1, 2),
+            )
         else:
             doc.add_paragraph("Nothing to change: no rule found anything.")
     else:
@@ -106,9 +131,21 @@ def render_docx(a: Audit) -> bytes:
         sev_list = [f.severity for f in fr.findings]
         fre = fr.readability.get("flesch_reading_ease")
         counts = [str(sev_list.count(sev)) for sev in ("error", "warning", "info")]
-        rows.append((*file_and_folder(fr.path), str(fr.score), *counts, f"{fre:.0f}" if fre is not None else "–"))
-    _table(doc, ("Letter", "Folder", "Score", "Errors", "Warnings", "Advice", "Reading ease"), rows, W_LETTERS,
-           numeric=(2, 3, 4, 5, 6))
+        rows.append(
+            (
+                *file_and_folder(fr.path),
+                str(fr.score),
+                *counts,
+                f"{fre:.0f}" if fre is not None else "–",
+            )
+        )
+    _table(
+        doc,
+        ("Letter", "Folder", "Score", "Errors", "Warnings", "Advice", "Reading ease"),
+        rows,
+        W_LETTERS,
+        numeric=(2, 3, 4, 5, 6),
+    )
 
     doc.add_heading("Letter by letter", level=1)
     for n, p in enumerate(a.pages, start=1):
@@ -116,9 +153,16 @@ def render_docx(a: Audit) -> bytes:
 
     doc.add_heading("Could not read", level=1)
     if a.unreadable:
-        _table(doc, ("File", "Folder", "Problem", "Details"),
-               [(*file_and_folder(fr.path), fr.error.code, fr.error.message) for fr in a.unreadable
-                if fr.error is not None], W_UNREAD)
+        _table(
+            doc,
+            ("File", "Folder", "Problem", "Details"),
+            [
+                (*file_and_folder(fr.path), fr.error.code, fr.error.message)
+                for fr in a.unreadable
+                if fr.error is not None
+            ],
+            W_UNREAD,
+        )
     else:
         doc.add_paragraph("Every file was read.")
 
@@ -129,15 +173,26 @@ def render_docx(a: Audit) -> bytes:
         f"finding (error {WEIGHTS['error']:.0f}, warning {WEIGHTS['warning']:.0f}, advice {WEIGHTS['info']:.0f}) for "
         f"its first finding and {REPEAT_FACTOR:.0%} of that for each further finding of the same rule, at most "
         f"{RULE_CAP:.0f} times the weight per rule; the score is 100 minus the total, never below 0. Reading ease is "
-        f"the Flesch reading ease of the letter's body; the target is {a.reading_target:.0f} or more.")
-    doc.add_paragraph(_clean(f"Written on {_long_date(a.created)} by letterlint {a.tool_version} from "
-                             f"{', '.join(a.paths)}.")).runs[0].italic = True
-    table = _table(doc, ("Rule", "Severity", "What it finds", "Sources"),
-                   [(f"{r.code}\n{_breakable(r.name)}", r.severity, r.summary, "") for r in a.rules], W_RULES,
-                   spacer=False)
+        f"the Flesch reading ease of the letter's body; the target is {a.reading_target:.0f} or more."
+    )
+    doc.add_paragraph(
+        _clean(
+            f"Written on {_long_date(a.created)} by letterlint {a.tool_version} from "
+            f"{', '.join(a.paths)}."
+        )
+    ).runs[0].italic = True
+    table = _table(
+        doc,
+        ("Rule", "Severity", "What it finds", "Sources"),
+        [(f"{r.code}\n{_breakable(r.name)}", r.severity, r.summary, "") for r in a.rules],
+        W_RULES,
+        spacer=False,
+    )
     for row, rule in zip(table.rows[1:], a.rules):
         _sources(row.cells[3], rule.sources)
-    end = doc.add_paragraph()  # a body ends with a paragraph; a 1-point one never needs a page of its own
+    end = (
+        doc.add_paragraph()
+    )  # a body ends with a paragraph; a 1-point one never needs a page of its own
     end.paragraph_format.space_before = end.paragraph_format.space_after = Pt(0)
     end.paragraph_format.line_spacing = Pt(1)
     end.add_run(" ").font.size = Pt(1)
@@ -147,6 +202,7 @@ def render_docx(a: Audit) -> bytes:
 
 
 # --------------------------------------------------------------------------- page and document
+
 
 def _page_setup(doc: Any) -> None:
     """A4 with 2 cm margins, and a footer with the page number (none on the title page)."""
@@ -192,7 +248,9 @@ def _page_field(para: Any, size: Any) -> None:
 def _properties(doc: Any, a: Audit) -> None:
     """Title, author (the consultant's firm, else letterlint) and dates of the report itself."""
     props = doc.core_properties
-    day = _dt.datetime.combine(_dt.date.fromisoformat(a.created), _dt.time(9)) if a.created else None
+    day = (
+        _dt.datetime.combine(_dt.date.fromisoformat(a.created), _dt.time(9)) if a.created else None
+    )
     props.title = a.title
     props.author = props.last_modified_by = a.author
     props.subject = "Customer-first review of credit-control letters"
@@ -218,20 +276,31 @@ def _title_page(doc: Any, a: Audit) -> None:
         run.bold, run.font.size = True, Pt(16)
     unread = len(a.unreadable)
     facts = doc.add_paragraph()
-    line = (f"{s.letters} letter{'s' if s.letters != 1 else ''} audited"
-            + (f"; {unread} file{'s' if unread != 1 else ''} could not be read" if unread else "")
-            + (f"; average customer-first score {s.mean:.0f} / 100" if s.mean is not None else ""))
+    line = (
+        f"{s.letters} letter{'s' if s.letters != 1 else ''} audited"
+        + (f"; {unread} file{'s' if unread != 1 else ''} could not be read" if unread else "")
+        + (f"; average customer-first score {s.mean:.0f} / 100" if s.mean is not None else "")
+    )
     facts.add_run(line).font.size = Pt(13)
     by = doc.add_paragraph()
-    who = f"Prepared by {a.author} with letterlint {a.tool_version}" if a.author != "letterlint" \
+    who = (
+        f"Prepared by {a.author} with letterlint {a.tool_version}"
+        if a.author != "letterlint"
         else f"Prepared with letterlint {a.tool_version}"
+    )
     run = by.add_run(_clean(f"{who} on {_long_date(a.created)}"))
     run.font.color.rgb = RGBColor.from_string("616E7C")
     doc.add_paragraph()
     contents = doc.add_paragraph()
     contents.add_run("Contents").bold = True
-    sections = ["Executive summary", "The findings in charts", "Every letter, worst first", "Letter by letter",
-                "Could not read", "Method"]
+    sections = [
+        "Executive summary",
+        "The findings in charts",
+        "Every letter, worst first",
+        "Letter by letter",
+        "Could not read",
+        "Method",
+    ]
     if a.compliance is not None:
         sections.insert(2, "Compliance")
     for section in sections:
@@ -249,12 +318,19 @@ def _long_date(iso: str) -> str:
 
 # --------------------------------------------------------------------------- tables
 
+
 def _count(s: Any, n: int) -> str:
     return f"{n} of {s.letters} letters ({s.share(n)})"
 
 
-def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...],
-           numeric: tuple[int, ...] = (), spacer: bool = True) -> Any:
+def _table(
+    doc: Any,
+    header: tuple[str, ...],
+    rows: list[tuple[str, ...]],
+    widths: tuple[float, ...],
+    numeric: tuple[int, ...] = (),
+    spacer: bool = True,
+) -> Any:
     """A Word table with a shaded header row repeated on every page and fixed column widths
     (``widths`` in inches), so neither Word nor LibreOffice squeezes a column mid-word.
     ``spacer`` adds an empty paragraph after it (two tables in a row would merge)."""
@@ -288,7 +364,9 @@ def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], width
                 run = para.add_run(line)
                 if k + 1 < len(lines):
                     run.add_break()
-    for col, w in zip(table.columns, widths):  # the grid (LibreOffice reads it) and every cell (Word reads those)
+    for col, w in zip(
+        table.columns, widths
+    ):  # the grid (LibreOffice reads it) and every cell (Word reads those)
         col.width = Inches(w)
     for r in table.rows:
         for k, (cell, w) in enumerate(zip(r.cells, widths)):
@@ -389,41 +467,68 @@ def _hyperlink(para: Any, text: str, url: str, size: Any) -> None:
 
 # --------------------------------------------------------------------------- compliance
 
+
 def _compliance(doc: Any, a: Audit) -> None:
     """Per provision, the letters that breach or miss it, with example letters; sources as links."""
     c = a.compliance
     assert c is not None
     doc.add_heading("Compliance", level=1)
     packs = ", ".join(c.packs)
-    doc.add_paragraph(f"The compliance pack{'s' if len(c.packs) != 1 else ''} {packs} checked what the regulations "
-                      "say a letter must and must not contain, for each letter whose context brings it within a "
-                      "rule. This is not legal advice: a person still confirms what letterlint cannot see.")
+    doc.add_paragraph(
+        f"The compliance pack{'s' if len(c.packs) != 1 else ''} {packs} checked what the regulations "
+        "say a letter must and must not contain, for each letter whose context brings it within a "
+        "rule. This is not legal advice: a person still confirms what letterlint cannot see."
+    )
     if c.no_context:
-        doc.add_paragraph(f"{c.no_context} letter{'s' if c.no_context != 1 else ''} had no context, so only the core "
-                          "rules ran on them: describe the letters (--letter KEY=VALUE, a "
-                          "[tool.letterlint.letters.\"GLOB\"] table or an inline comment) to check them.")
+        doc.add_paragraph(
+            f"{c.no_context} letter{'s' if c.no_context != 1 else ''} had no context, so only the core "
+            "rules ran on them: describe the letters (--letter KEY=VALUE, a "
+            '[tool.letterlint.letters."GLOB"] table or an inline comment) to check them.'
+        )
     if c.asked:
-        doc.add_paragraph("Some checks need a fact the text cannot show: "
-                          + ", ".join(f"{k} ({n} letter{'s' if n != 1 else ''})" for k, n in c.asked) + ".")
+        doc.add_paragraph(
+            "Some checks need a fact the text cannot show: "
+            + ", ".join(f"{k} ({n} letter{'s' if n != 1 else ''})" for k, n in c.asked)
+            + "."
+        )
     if c.with_required_text:
-        doc.add_paragraph(f"{c.with_required_text} letter{'s' if c.with_required_text != 1 else ''} carry wording a "
-                          "pack prescribes (shaded green in the excerpts); it is kept as written, and findings on it "
-                          "do not push a letter up the worst-first list.")
-    for title, rows, verb in (("Wording that must not be used", c.breaches, "use it"),
-                              ("Required content that is missing", c.missing, "miss it")):
+        doc.add_paragraph(
+            f"{c.with_required_text} letter{'s' if c.with_required_text != 1 else ''} carry wording a "
+            "pack prescribes (shaded green in the excerpts); it is kept as written, and findings on it "
+            "do not push a letter up the worst-first list."
+        )
+    for title, rows, verb in (
+        ("Wording that must not be used", c.breaches, "use it"),
+        ("Required content that is missing", c.missing, "miss it"),
+    ):
         doc.add_heading(title, level=2)
         if not rows:
             doc.add_paragraph("None found.")
             continue
-        table = _table(doc, ("Provision", "Rule", f"Letters that {verb}", "For example"),
-                       [("", f"{r.rule.code} {r.rule.summary}", f"{r.letters} of {r.in_scope}",
-                         "; ".join(file_and_folder(path)[0] + (f": “{_shorten(q, 90)}”" if q else "")
-                                   for path, q in r.examples)) for r in rows], W_PROVISIONS, numeric=(2,))
+        table = _table(
+            doc,
+            ("Provision", "Rule", f"Letters that {verb}", "For example"),
+            [
+                (
+                    "",
+                    f"{r.rule.code} {r.rule.summary}",
+                    f"{r.letters} of {r.in_scope}",
+                    "; ".join(
+                        file_and_folder(path)[0] + (f": “{_shorten(q, 90)}”" if q else "")
+                        for path, q in r.examples
+                    ),
+                )
+                for r in rows
+            ],
+            W_PROVISIONS,
+            numeric=(2,),
+        )
         for row, r in zip(table.rows[1:], rows):
             _sources(row.cells[0], r.rule.sources)
 
 
 # --------------------------------------------------------------------------- a letter's page
+
 
 def _letter_page(doc: Any, n: int, p: Any) -> None:
     from docx.shared import Pt, RGBColor
@@ -448,8 +553,12 @@ def _letter_page(doc: Any, n: int, p: Any) -> None:
             _finding_line(doc, f)
     if p.passages:
         doc.add_paragraph().add_run("The worst passages, rewritten").bold = True
-        table = _table(doc, ("Now", "Friendlier"), [(f"(line {ps.line}) {ps.before}", "") for ps in p.passages],
-                       W_PAIR)
+        table = _table(
+            doc,
+            ("Now", "Friendlier"),
+            [(f"(line {ps.line}) {ps.before}", "") for ps in p.passages],
+            W_PAIR,
+        )
         for row, ps in zip(table.rows[1:], p.passages):
             _passage_after(row.cells[1].paragraphs[0], ps)
         if any(ps.has_samples for ps in p.passages):
@@ -494,7 +603,9 @@ def _excerpt(doc: Any, ex: Excerpt) -> None:
     if ex.required:
         note = doc.add_paragraph()
         note.paragraph_format.left_indent = Inches(0.25)
-        run = note.add_run("Shaded green: required text a compliance pack prescribes; keep it as written.")
+        run = note.add_run(
+            "Shaded green: required text a compliance pack prescribes; keep it as written."
+        )
         run.italic, run.font.size = True, Pt(8.5)
 
 
@@ -527,8 +638,20 @@ def _shade_run(run: Any, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    later = [rpr.find(qn(t)) for t in ("w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
-                                         "w:eastAsianLayout", "w:specVanish", "w:oMath")]
+    later = [
+        rpr.find(qn(t))
+        for t in (
+            "w:fitText",
+            "w:vertAlign",
+            "w:rtl",
+            "w:cs",
+            "w:em",
+            "w:lang",
+            "w:eastAsianLayout",
+            "w:specVanish",
+            "w:oMath",
+        )
+    ]
     nxt = next((e for e in later if e is not None), None)
     if nxt is not None:
         nxt.addprevious(shd)

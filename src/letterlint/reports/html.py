@@ -50,11 +50,26 @@ def render_html(a: Audit) -> str:
 
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["marked"] = lambda ex: Markup(marked(ex))
-    template = env.from_string(resources.files("letterlint.reports").joinpath("report.html.j2").read_text("utf-8"))
-    charts = {name: Markup(svg(fig, CHART_TITLES[name])) for name, fig in audit_charts(a, CHART_INCHES).items()}
+    template = env.from_string(
+        resources.files("letterlint.reports").joinpath("report.html.j2").read_text("utf-8")
+    )
+    charts = {
+        name: Markup(svg(fig, CHART_TITLES[name]))
+        for name, fig in audit_charts(a, CHART_INCHES).items()
+    }
     page_ids = {p.result.path: f"letter-{i + 1}" for i, p in enumerate(a.pages)}
     return template.render(
-        a=a, s=a.summary, c=a.compliance, charts=charts, titles=CHART_TITLES, labels=CATEGORY_LABELS, page_ids=page_ids,
-        weights=WEIGHTS, repeat=REPEAT_FACTOR, cap=RULE_CAP, good=GOOD_SCORE, where=file_and_folder,
+        a=a,
+        s=a.summary,
+        c=a.compliance,
+        charts=charts,
+        titles=CHART_TITLES,
+        labels=CATEGORY_LABELS,
+        page_ids=page_ids,
+        weights=WEIGHTS,
+        repeat=REPEAT_FACTOR,
+        cap=RULE_CAP,
+        good=GOOD_SCORE,
+        where=file_and_folder,
         source=split_source,
     )
