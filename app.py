@@ -4,7 +4,7 @@ Open a letter from the templates folder (``templates`` in ``[tool.letterlint]``)
 one, or paste it; see what letterlint flags as you edit; accept fixes or the friendlier
 rewrite (with a diff and undo); preview it with a sample customer; export it for a
 sending system; save it back. The page is a thin shell: the logic lives in
-``letterlint.app_support`` and letterlint's public API.
+``letterlint.frontends.app_support`` and letterlint's public API.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from letterlint import (
     rewrite_text,
     rule_docs,
 )
-from letterlint.app_support import (
+from letterlint.frontends.app_support import (
     LETTER_FIELDS,
     NOT_SET,
     apply_suggestion,
@@ -64,8 +64,8 @@ from letterlint.app_support import (
     upload_error_message,
     without_spots,
 )
-from letterlint.letters import EDITABLE_KINDS  # the kinds "Read the letter as" offers
-from letterlint.rulebook import available_packs
+from letterlint.frontends.letters import EDITABLE_KINDS  # the kinds "Read the letter as" offers
+from letterlint.rulebook.loader import available_packs
 
 SAMPLE_FIELDS = flatten_context(SAMPLE_CONTEXT)
 

@@ -62,7 +62,7 @@ def _letterlint(corpus: Path) -> dict:
         [
             sys.executable,
             "-m",
-            "letterlint.cli",
+            "letterlint.frontends.cli",
             "check",
             "--no-cache",
             "--format",

@@ -28,7 +28,7 @@ from letterlint import (  # noqa: E402
     check_text,
     rule_docs,  # noqa: E402
 )
-from letterlint.app_support import editor_pieces, lint_letter, panel_data  # noqa: E402
+from letterlint.frontends.app_support import editor_pieces, lint_letter, panel_data  # noqa: E402
 
 
 def one_page_letter() -> str:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from letterlint import audit  # noqa: E402
-from letterlint.reports import render_report  # noqa: E402
+from letterlint.reporting.reports import render_report  # noqa: E402
 
 OUT = ROOT / "docs" / "example-report"
 IMAGES = ROOT / "docs" / "images"

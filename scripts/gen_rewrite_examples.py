@@ -14,8 +14,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from letterlint.readers import read_bytes  # noqa: E402
-from letterlint.rewrite import rewrite_eml, rewrite_source  # noqa: E402
+from letterlint.actions.rewrite import rewrite_eml, rewrite_source  # noqa: E402
+from letterlint.reading.readers import read_bytes  # noqa: E402
 
 FENCE = {"markdown": "markdown", "html": "html", "handlebars": "handlebars", "eml": "text"}
 

@@ -12,9 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from letterlint.cli import FIX_SAFETY  # noqa: E402
-from letterlint.frames import describe  # noqa: E402
-from letterlint.rulebook import load_rules  # noqa: E402
+from letterlint.frontends.cli import FIX_SAFETY  # noqa: E402
+from letterlint.kinds.frames import describe  # noqa: E402
+from letterlint.rulebook.loader import load_rules  # noqa: E402
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 

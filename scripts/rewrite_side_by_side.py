@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from letterlint.readers import ReadError, kind_for, read_bytes  # noqa: E402
-from letterlint.rewrite import Rewrite, rewrite_eml, rewrite_source  # noqa: E402
+from letterlint.actions.rewrite import Rewrite, rewrite_eml, rewrite_source  # noqa: E402
+from letterlint.reading.readers import ReadError, kind_for, read_bytes  # noqa: E402
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:1.5em;background:#f6f6f4}
 h2{font-size:1em;margin:1.5em 0 .3em}table{width:100%;border-collapse:collapse;table-layout:fixed}

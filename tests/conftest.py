@@ -24,7 +24,7 @@ def run_cli(
     """
     env = {**os.environ, "LETTERLINT_NO_CACHE": "0" if cache else "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "letterlint.cli", *args],
+        [sys.executable, "-m", "letterlint.frontends.cli", *args],
         cwd=cwd,
         input=input,
         capture_output=True,

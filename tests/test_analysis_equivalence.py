@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import random
 
-from letterlint.analysis import _ENDERS, _PROTECTED, _protected_spans, _sentence_starts, get_nlp
+from letterlint.language.analysis import (
+    _ENDERS,
+    _PROTECTED,
+    _protected_spans,
+    _sentence_starts,
+    get_nlp,
+)
 
 from .conftest import SAMPLES
 

@@ -10,7 +10,7 @@ import pytest
 
 import letterlint
 from letterlint import FileResult, Finding, Report, check_bytes, check_paths, check_text
-from letterlint.scoring import score
+from letterlint.engine.scoring import score
 
 from .conftest import ROOT, SAMPLES
 
@@ -126,7 +126,7 @@ def test_parallel_output_is_identical_to_serial_and_in_order(
 ) -> None:
     import sys
 
-    import letterlint.api as api
+    import letterlint.batch.checking as api
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from corpus import write_corpus

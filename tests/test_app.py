@@ -355,7 +355,7 @@ def test_streamlit_is_not_imported_by_the_library() -> None:
     import subprocess
     import sys
 
-    code = "import letterlint, letterlint.app_support, sys; print('streamlit' in sys.modules)"
+    code = "import letterlint, letterlint.frontends.app_support, sys; print('streamlit' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -414,7 +414,7 @@ def test_score_shows_what_the_fixes_would_give(workspace: Path) -> None:
     at = open_template(start(), "bad-first-reminder.txt")
     letter = at.session_state["letter"]
     from letterlint import check_text
-    from letterlint.scoring import score
+    from letterlint.engine.scoring import score
 
     assert metric(at, "Customer-first score") == f"{score(check_text(letter))}/100"
     assert metric(at, "After the safe fixes") == f"{score(check_text(fix_text(letter).text))}/100"
@@ -474,7 +474,7 @@ def test_the_page_config_ships_beside_the_app() -> None:
 
 
 def test_the_editor_component_fetches_nothing() -> None:
-    from letterlint.app_support import editor_assets
+    from letterlint.frontends.app_support import editor_assets
 
     assets = editor_assets()
     assert set(assets) == {"html", "css", "js"} and all(assets.values())
@@ -510,7 +510,7 @@ def test_the_sidebar_turns_on_packs_and_gives_the_letter_context(workspace: Path
     assert "arrest" in json.dumps(arrest) and arrest["severity"] == "error"
     # the same findings as check with --letter
     from letterlint import check_text
-    from letterlint.config import Config
+    from letterlint.core.config import Config
 
     expected = check_text(
         ARREST,

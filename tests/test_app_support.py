@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from letterlint import SAMPLE_CONTEXT, Config, ExportError, Finding, check_text
-from letterlint.app_support import (
+from letterlint.frontends.app_support import (
     apply_suggestion,
     changed_since,
     diff_html,
@@ -214,8 +214,8 @@ def test_preview_fills_fields_and_shows_missing_ones() -> None:
 
 
 def test_a_rewrite_is_read_in_the_format_it_comes_out_in() -> None:
-    from letterlint.app_support import rewritten_kind
-    from letterlint.rewrite import rewrite_text
+    from letterlint.actions.rewrite import rewrite_text
+    from letterlint.frontends.app_support import rewritten_kind
 
     for kind in ("html", "markdown"):
         assert rewritten_kind(kind, True) == rewritten_kind(kind, False) == kind
@@ -350,7 +350,7 @@ def test_target_in_refuses_symlinks_out_of_the_folder(tmp_path: Path) -> None:
 
 
 def test_editor_pieces_cover_the_letter_once_with_the_lead_finding_first() -> None:
-    from letterlint.app_support import editor_pieces, finding_id
+    from letterlint.frontends.app_support import editor_pieces, finding_id
 
     text = "We will take LEGAL action now. 😀 Dear debtor."
     findings = check_text(text)
@@ -362,7 +362,7 @@ def test_editor_pieces_cover_the_letter_once_with_the_lead_finding_first() -> No
 
 
 def test_titles_are_in_words() -> None:
-    from letterlint.app_support import finding_title
+    from letterlint.frontends.app_support import finding_title
 
     text = "Dear Sam,\n\nPlease remit the sum of £20 forthwith.\n"
     titles = {f.code: finding_title(f) for f in check_text(text)}
@@ -372,7 +372,7 @@ def test_titles_are_in_words() -> None:
 
 
 def test_groups_put_errors_first_and_whole_letter_notes_together() -> None:
-    from letterlint.app_support import WHOLE_LETTER, group_findings, is_whole_letter
+    from letterlint.frontends.app_support import WHOLE_LETTER, group_findings, is_whole_letter
 
     text = (SAMPLES / "bad-final-demand.txt").read_text(encoding="utf-8")
     groups = group_findings(check_text(text))
@@ -387,8 +387,8 @@ def test_groups_put_errors_first_and_whole_letter_notes_together() -> None:
 
 
 def test_score_costs_add_up_to_what_the_score_loses() -> None:
-    from letterlint.app_support import score_costs
-    from letterlint.scoring import rule_penalties, score
+    from letterlint.engine.scoring import rule_penalties, score
+    from letterlint.frontends.app_support import score_costs
 
     findings = check_text((SAMPLES / "bad-first-reminder.txt").read_text(encoding="utf-8"))
     costs = score_costs(findings)
@@ -398,7 +398,7 @@ def test_score_costs_add_up_to_what_the_score_loses() -> None:
 
 
 def test_legend_labels_are_words() -> None:
-    from letterlint.app_support import legend_data
+    from letterlint.frontends.app_support import legend_data
 
     labels = [label for label, _, _ in legend_data()]
     assert "Threatening tone" in labels and "Must change" in labels

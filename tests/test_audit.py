@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from letterlint import audit, check_paths
-from letterlint.reports import render_report, write_report
+from letterlint.reporting.reports import render_report, write_report
 
 from .conftest import ROOT, make_odt, make_pdf, run_cli
 
@@ -109,7 +109,7 @@ def _linked_sections(html: str) -> str:
 
 
 def test_sources_are_links_titled_by_the_source(sample_audit, sample_html: str) -> None:  # type: ignore[no-untyped-def]
-    from letterlint.audit import split_source
+    from letterlint.reporting.audit import split_source
 
     linked = [(r, src) for r in sample_audit.rules for src in r.sources if "://" in src]
     assert linked
@@ -402,7 +402,7 @@ def test_word_tables_have_fixed_widths_that_fit_the_page(sample_audit) -> None: 
 def test_sample_values_in_rewrites_are_marked(sample_audit, sample_html: str) -> None:  # type: ignore[no-untyped-def]
     from docx.oxml.ns import qn
 
-    from letterlint.config import SAMPLE_CONTEXT
+    from letterlint.core.config import SAMPLE_CONTEXT
 
     sampled = [ps for p in sample_audit.pages for ps in p.passages if ps.has_samples]
     assert sampled
@@ -430,7 +430,7 @@ def test_sample_values_in_rewrites_are_marked(sample_audit, sample_html: str) ->
 
 
 def _finding(text: str, code: str = "LL310") -> object:
-    from letterlint.model import Finding
+    from letterlint.core.model import Finding
 
     return Finding(
         code=code,
@@ -449,7 +449,7 @@ def _finding(text: str, code: str = "LL310") -> object:
 
 
 def test_examples_are_wording_not_placeholders_or_reference_codes(sample_audit) -> None:  # type: ignore[no-untyped-def]
-    from letterlint.audit import is_good_example
+    from letterlint.reporting.audit import is_good_example
 
     for text in (
         "{{ customer.name }}",
@@ -509,7 +509,7 @@ US_CONTEXT = (
 
 @pytest.fixture(scope="module")
 def compliance_audit(tmp_path_factory):  # type: ignore[no-untyped-def]
-    from letterlint.config import Config
+    from letterlint.core.config import Config
 
     folder = tmp_path_factory.mktemp("compliance")
     for f in COMPLIANCE.glob("*.md"):
@@ -565,7 +565,7 @@ def test_the_compliance_section_counts_letters_per_provision(compliance_audit) -
 
 
 def test_the_html_compliance_section_links_its_provisions(compliance_audit) -> None:  # type: ignore[no-untyped-def]
-    from letterlint.audit import split_source
+    from letterlint.reporting.audit import split_source
 
     html = render_report(compliance_audit, ".html").decode()
     section = html[html.index('<h2 id="compliance">') : html.index('<h2 id="letters">')]
@@ -584,7 +584,7 @@ def test_the_html_compliance_section_links_its_provisions(compliance_audit) -> N
 
 
 def test_prescribed_text_is_marked_and_does_not_rank_a_letter_worst(compliance_audit) -> None:  # type: ignore[no-untyped-def]
-    from letterlint.audit import ranking_score
+    from letterlint.reporting.audit import ranking_score
 
     page = next(
         p for p in compliance_audit.pages if p.result.path.endswith("notice-with-debtor.md")
@@ -616,9 +616,9 @@ def test_prescribed_text_is_marked_and_does_not_rank_a_letter_worst(compliance_a
 
 
 def test_findings_on_prescribed_wording_do_not_count_for_the_ranking() -> None:
-    from letterlint.audit import on_required_text, ranking_score, worst_first
-    from letterlint.model import FileResult, Report
-    from letterlint.scoring import score
+    from letterlint.core.model import FileResult, Report
+    from letterlint.engine.scoring import score
+    from letterlint.reporting.audit import on_required_text, ranking_score, worst_first
 
     on = _finding("x" * 40)  # 0..40, a tone finding
     whole = replace_(_finding("y" * 400), code="LL401", category="call-to-action")

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-import letterlint.api as api
-import letterlint.cache as cache_mod
+import letterlint.batch.cache as cache_mod
+import letterlint.batch.checking as api
 from letterlint import Config, check_paths
-from letterlint.cache import CACHE_DIR, DB_NAME, ResultCache, run_key
-from letterlint.engine import Linter
+from letterlint.batch.cache import CACHE_DIR, DB_NAME, ResultCache, run_key
+from letterlint.engine.linter import Linter
 
 from .conftest import ROOT, run_cli
 
@@ -85,7 +85,7 @@ def test_a_moved_letter_is_still_a_hit_with_its_new_path(
 def test_a_fully_cached_run_never_imports_spacy(letters: Path) -> None:
     script = textwrap.dedent(f"""
         import sys
-        from letterlint.cli import main
+        from letterlint.frontends.cli import main
         rc = main(["check", "--format", "json", "--output-file", "out.json", {str(letters)!r}])
         print(rc, "spacy" in sys.modules)
     """)
@@ -153,7 +153,7 @@ def test_editing_a_rule_invalidates_the_cache(letters: Path) -> None:
     one = check_paths([letters], config=config, cache=True)
     assert any(f.message.startswith("first wording") for fr in one.files for f in fr.findings)
     write_rule("second wording")
-    from letterlint.rulebook import load_rules
+    from letterlint.rulebook.loader import load_rules
 
     load_rules.cache_clear()
     api._linter.cache_clear()
@@ -242,7 +242,7 @@ def test_the_progress_bar_draws_on_a_terminal(
 ) -> None:
     import io
 
-    from letterlint import cli
+    from letterlint.frontends import cli
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -383,7 +383,7 @@ def test_a_cache_with_damaged_pages_is_rebuilt(letters: Path) -> None:
     assert _dicts(check_paths([letters], cache=True)) == _dicts(plain)  # damage noticed: removed
     check_paths([letters], cache=True)  # rebuilt
     store = ResultCache.open(Config())
-    from letterlint.cache import content_key
+    from letterlint.batch.cache import content_key
 
     key = content_key(
         store.run, (letters / "bad-first-reminder.txt").read_bytes(), None, ".txt", ()

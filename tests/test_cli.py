@@ -205,7 +205,7 @@ import io  # noqa: E402
 
 import pytest  # noqa: E402
 
-from letterlint import cli  # noqa: E402
+from letterlint.frontends import cli  # noqa: E402
 
 
 @pytest.fixture
@@ -356,7 +356,7 @@ def test_rewrite_uses_the_config_and_letter_context_and_keeps_prescribed_wording
 
 
 def test_rewrite_text_keeps_the_prescribed_spans_it_is_given() -> None:
-    from letterlint.rewrite import rewrite_text
+    from letterlint.actions.rewrite import rewrite_text
 
     start = DEFAULT_NOTICE.index(STATUTORY)
     kept = rewrite_text(DEFAULT_NOTICE, prescribed=((start, start + len(STATUTORY)),))

@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 
 from letterlint import Config, check_paths, check_text
-from letterlint.api import lint_text
-from letterlint.compliance import add_business_days, earliest_validation_end
-from letterlint.config import ConfigError
-from letterlint.rulebook import load_rules
+from letterlint.batch.checking import lint_text
+from letterlint.core.config import ConfigError
+from letterlint.kinds.compliance import add_business_days, earliest_validation_end
+from letterlint.rulebook.loader import load_rules
 
 from .conftest import ROOT, run_cli
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from letterlint import Config, ConfigError, check_bytes, check_text
-from letterlint.config import load_context
+from letterlint.core.config import load_context
 
 
 def codes(findings) -> list[str]:
@@ -114,8 +114,8 @@ def test_pyproject_without_table_is_skipped(tmp_path: Path) -> None:
 def test_template_variables_against_context(tmp_path: Path) -> None:
     ctx = tmp_path / "ctx.json"
     ctx.write_text('{"customer": {"first_name": "Sam"}, "invoice": {"amount": "£5"}}')
-    from letterlint.engine import Linter
-    from letterlint.readers import read_text
+    from letterlint.engine.linter import Linter
+    from letterlint.reading.readers import read_text
 
     src = read_text(
         "Dear {{ customer.first_name }},\nPlease pay {{ invoice.amount }} by {{ invoice.due_date }}.\n",

@@ -76,7 +76,7 @@ def test_the_first_readme_command_ends_with_exit_0(monkeypatch, capsys) -> None:
     import re
     import shlex
 
-    from letterlint import cli
+    from letterlint.frontends import cli
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first = re.search(r"```bash\n(.*?)\n```", readme, re.S).group(1)  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment, StrictUndefined
 
-from letterlint.export import DIALECTS, ExportError, export_template, parse_template
+from letterlint.actions.export import DIALECTS, ExportError, export_template, parse_template
 
 from .conftest import SAMPLES, run_cli
 
@@ -179,7 +179,7 @@ def test_export_cli(tmp_path: Path) -> None:
 
 
 def test_every_dialect_exports_a_rewrite_of_a_sample(tmp_path: Path) -> None:
-    from letterlint.rewrite import rewrite_text
+    from letterlint.actions.rewrite import rewrite_text
 
     rw = rewrite_text((SAMPLES / "bad-first-reminder.txt").read_text(encoding="utf-8"))
     parse_template(rw.template)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from letterlint import fix_text
-from letterlint.fixes import apply_edits
-from letterlint.model import Edit
+from letterlint.actions.fixes import apply_edits
+from letterlint.core.model import Edit
 
 from .conftest import SAMPLES, assert_snapshot, run_cli
 
@@ -138,7 +138,7 @@ def test_fix_writes_through_a_symlink_and_keeps_permissions(tmp_path: Path) -> N
 
 
 def test_write_atomic_takes_pieces_and_keeps_the_old_file_when_they_fail(tmp_path: Path) -> None:
-    from letterlint.fixes import write_atomic
+    from letterlint.actions.fixes import write_atomic
 
     target = tmp_path / "report.json"
     write_atomic(target, (part.encode() for part in ["{", '"a": 1', "}"]))
@@ -156,8 +156,8 @@ def test_write_atomic_takes_pieces_and_keeps_the_old_file_when_they_fail(tmp_pat
 
 def test_streamed_reports_equal_the_rendered_ones() -> None:
     from letterlint import check_paths
-    from letterlint.formatters import render, render_parts
-    from letterlint.rulebook import load_rules
+    from letterlint.output import render, render_parts
+    from letterlint.rulebook.loader import load_rules
 
     report = check_paths([SAMPLES])
     rules = load_rules()

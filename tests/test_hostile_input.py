@@ -19,15 +19,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from letterlint.api import check_bytes, check_paths, get_linter, worker_count
-from letterlint.cache import DB_NAME
-from letterlint.config import Config, ConfigError, load_context
-from letterlint.engine import MAX_LETTER_CHARS
-from letterlint.export import ExportError, export_template
-from letterlint.fixes import WriteConflict, clean_stale_temps, write_atomic
-from letterlint.model import ERROR_CODES
-from letterlint.readers import read_text
-from letterlint.templating import TemplateLimitError, bounded_environment, render_bounded
+from letterlint.actions.export import ExportError, export_template
+from letterlint.actions.fixes import WriteConflict, clean_stale_temps, write_atomic
+from letterlint.batch.cache import DB_NAME
+from letterlint.batch.checking import check_bytes, check_paths, get_linter, worker_count
+from letterlint.core.config import Config, ConfigError, load_context
+from letterlint.core.model import ERROR_CODES
+from letterlint.engine.linter import MAX_LETTER_CHARS
+from letterlint.reading.readers import read_text
+from letterlint.templating.placeholders import (
+    TemplateLimitError,
+    bounded_environment,
+    render_bounded,
+)
 
 from .conftest import make_docx, make_odt, make_pdf, run_cli
 
@@ -337,7 +341,7 @@ def test_pages_sharing_one_content_stream_are_extracted_once(
 def test_a_pdf_that_takes_too_long_to_read_is_a_per_file_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import letterlint.document_text as document_text
+    import letterlint.reading.document_text as document_text
 
     monkeypatch.setattr(document_text, "MAX_PDF_SECONDS", 0.0)
     result = check_bytes(make_pdf([["Dear Sam,"], ["Please pay."]]), "slow.pdf")
@@ -369,7 +373,7 @@ def test_a_damaged_cache_entry_is_a_miss(tmp_path: Path, damage: str) -> None:
 
 
 def test_jobs_are_capped_by_the_work_and_the_cpus() -> None:
-    from letterlint.api import MAX_JOBS_PER_CPU, default_jobs
+    from letterlint.batch.checking import MAX_JOBS_PER_CPU, default_jobs
 
     assert worker_count(500, 3) == 3
     assert worker_count(500, 10_000) == MAX_JOBS_PER_CPU * default_jobs()

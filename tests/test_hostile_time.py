@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from letterlint.api import get_linter
-from letterlint.readers import read_text
+from letterlint.batch.checking import get_linter
+from letterlint.reading.readers import read_text
 
 SMALL, LARGE = 6_000, 24_000  # LARGE = 4 x SMALL
 SLACK = 2.2  # allowed ratio: 4 x 2.2 = 8.8, where quadratic would be 16

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from letterlint.literals import has_upper_literal, required_literals
-from letterlint.rulebook import load_rules
+from letterlint.kinds.literals import has_upper_literal, required_literals
+from letterlint.rulebook.loader import load_rules
 
 from .conftest import SAMPLES
 
@@ -55,9 +55,9 @@ def test_has_upper_literal_ignores_escapes() -> None:
 
 
 def test_windowed_search_finds_what_a_full_scan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
-    import letterlint.matching as matching
+    import letterlint.kinds.matching as matching
     from letterlint import check_text
-    from letterlint.config import Config
+    from letterlint.core.config import Config
 
     letters = [
         p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.glob("bad-*.txt"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from letterlint.analysis import Analysis, parse
-from letterlint.api import get_linter
-from letterlint.literals import lower_is_exact
-from letterlint.rulebook import load_rules
-from letterlint.templating import find_placeholders, mask
+from letterlint.batch.checking import get_linter
+from letterlint.kinds.literals import lower_is_exact
+from letterlint.language.analysis import Analysis, parse
+from letterlint.rulebook.loader import load_rules
+from letterlint.templating.placeholders import find_placeholders, mask
 
 from .conftest import SAMPLES
 

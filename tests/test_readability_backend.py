@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from letterlint.checks import _syllable_counter
-from letterlint.rulebook import load_rules
+from letterlint.kinds.checks import _syllable_counter
+from letterlint.rulebook.loader import load_rules
 
 from .conftest import SAMPLES
 

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from letterlint import check_bytes, check_text
-from letterlint.readers import ReadError, decode_text, html_visible_text, read_bytes
+from letterlint.reading.readers import ReadError, decode_text, html_visible_text, read_bytes
 
 from .conftest import make_docx, make_odt, make_pdf
 
@@ -172,7 +172,7 @@ def test_docx_zip_bomb_is_rejected_before_unpacking() -> None:
 
 
 def test_docx_with_lying_sizes_is_caught_by_counting(monkeypatch: pytest.MonkeyPatch) -> None:
-    from letterlint import readers
+    from letterlint.reading import readers
 
     monkeypatch.setattr(readers, "MAX_ZIP_TOTAL", 1024)
     monkeypatch.setattr(readers, "MAX_ZIP_MEMBER", 10**9)
@@ -245,7 +245,7 @@ def test_a_scanned_pdf_without_text_says_so() -> None:
 
 
 def test_a_pdf_with_too_many_pages_is_refused() -> None:
-    from letterlint.document_text import MAX_PDF_PAGES
+    from letterlint.reading.document_text import MAX_PDF_PAGES
 
     res = check_bytes(make_pdf([["x"]] * (MAX_PDF_PAGES + 1)), "bundle.pdf")
     assert res.error is not None and res.error.code == "too-large"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from letterlint import audit
-from letterlint.reports import render_report
+from letterlint.reporting.reports import render_report
 
 from .conftest import ROOT
 
@@ -163,7 +163,7 @@ def compliance_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
     """Both reports of an audit with the compliance packs on: the three passing examples,
     a US letter that threatens arrest and a validation notice with a flagged word beside
     its prescribed sentences."""
-    from letterlint.config import Config
+    from letterlint.core.config import Config
 
     from .test_audit import US_CONTEXT
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from letterlint import check_text
-from letterlint.readers import read_bytes
-from letterlint.rewrite import facts_of, rewrite_text, to_jinja
+from letterlint.actions.rewrite import facts_of, rewrite_text, to_jinja
+from letterlint.reading.readers import read_bytes
 
 from .conftest import SAMPLES, run_cli
 

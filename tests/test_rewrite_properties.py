@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from letterlint.fixes import fix_text
-from letterlint.readers import read_bytes
-from letterlint.rewrite import rewrite_eml, rewrite_source, rewrite_text
+from letterlint.actions.fixes import fix_text
+from letterlint.actions.rewrite import rewrite_eml, rewrite_source, rewrite_text
+from letterlint.reading.readers import read_bytes
 
 from .conftest import SAMPLES
 
@@ -114,8 +114,8 @@ TEXT_SAMPLES = sorted(p for p in SAMPLES.iterdir() if p.suffix != ".docx")
 
 @pytest.mark.parametrize("letter", TEXT_SAMPLES, ids=lambda p: p.name)
 def test_rewrite_and_fix_of_sample_letters_keep_their_promises(letter: Path) -> None:
-    from letterlint.facts import AMOUNT, DATE, EMAIL, INVOICE, URL
-    from letterlint.templating import find_placeholders
+    from letterlint.actions.facts import AMOUNT, DATE, EMAIL, INVOICE, URL
+    from letterlint.templating.placeholders import find_placeholders
 
     src = read_bytes(letter.read_bytes(), str(letter))
     rw = rewrite_eml(letter.read_bytes()) if src.kind == "eml" else rewrite_source(src)

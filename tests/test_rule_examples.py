@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from letterlint import Config, check_bytes, check_text
-from letterlint.fixes import apply_edits
-from letterlint.rulebook import Example, Rule, load_rules
+from letterlint.actions.fixes import apply_edits
+from letterlint.rulebook.loader import Example, Rule, load_rules
 
 from .conftest import make_docx
 
@@ -38,9 +38,9 @@ def _lint(rule: Rule, ex: Example, context: bool = False):
         import os
         import tempfile
 
-        from letterlint.config import SAMPLE_CONTEXT
-        from letterlint.engine import Linter
-        from letterlint.readers import read_text
+        from letterlint.core.config import SAMPLE_CONTEXT
+        from letterlint.engine.linter import Linter
+        from letterlint.reading.readers import read_text
 
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
             json.dump(SAMPLE_CONTEXT, fh)

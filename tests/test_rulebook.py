@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from letterlint.rulebook import RuleFileError, load_rule_file, load_rules
+from letterlint.rulebook.loader import RuleFileError, load_rule_file, load_rules
 
 GOOD = """rules:
   - code: LL290

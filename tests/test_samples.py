@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from letterlint import check_paths
-from letterlint.formatters.json import to_dict
+from letterlint.output.json import to_dict
 
 from .conftest import ROOT, SAMPLES, assert_snapshot
 

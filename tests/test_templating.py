@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from letterlint import Config, check_text
-from letterlint.templating import find_placeholders, jinja_variants, mask
+from letterlint.templating.placeholders import find_placeholders, jinja_variants, mask
 
 
 @pytest.mark.parametrize(

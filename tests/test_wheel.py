@@ -27,8 +27,8 @@ def test_wheel_ships_rules_and_runs_outside_the_repo(tmp_path: Path) -> None:
     assert len(rule_files) == len(list((ROOT / "rules").glob("*/*.yaml")))  # every pack ships
     assert "letterlint/py.typed" in names
     assert "letterlint/schemas/output-v1.schema.json" in names
-    assert "letterlint/reports/report.html.j2" in names
-    assert {f"letterlint/editor/editor.{part}" for part in ("html", "css", "js")} <= set(
+    assert "letterlint/reporting/report.html.j2" in names
+    assert {f"letterlint/frontends/editor/editor.{part}" for part in ("html", "css", "js")} <= set(
         names
     )  # the app
 
@@ -54,7 +54,7 @@ def test_wheel_ships_rules_and_runs_outside_the_repo(tmp_path: Path) -> None:
     (away / "letter.txt").write_text("Dear Sir/Madam,\n\nYou are a debtor.\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(target)}
     code = (
-        "import letterlint, letterlint.rulebook as rb, sys; "
+        "import letterlint, letterlint.rulebook.loader as rb, sys; "
         "assert letterlint.__file__.startswith(sys.argv[1]), letterlint.__file__; "
         "print(rb.builtin_rules_dir())"
     )

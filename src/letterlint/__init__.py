@@ -7,13 +7,13 @@ Public API (contract 6 of the design)::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .api import check_bytes, check_paths, check_text  # noqa: E402
-from .audit import Audit, audit  # noqa: E402
-from .config import SAMPLE_CONTEXT, Config, ConfigError  # noqa: E402
-from .fixes import FixResult, fix_text, write_atomic  # noqa: E402
-from .letters import (
+from letterlint.actions.fixes import FixResult, fix_text, write_atomic  # noqa: E402
+from letterlint.batch.checking import check_bytes, check_paths, check_text  # noqa: E402
+from letterlint.core.config import SAMPLE_CONTEXT, Config, ConfigError  # noqa: E402
+from letterlint.core.model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
+from letterlint.core.version import __version__  # noqa: E402
+from letterlint.engine.scoring import score  # noqa: E402
+from letterlint.frontends.letters import (
     LETTER_SUFFIXES,
     OpenedLetter,
     Readability,
@@ -22,17 +22,16 @@ from .letters import (
     readability,
     rule_docs,
 )  # noqa: E402
-from .model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
-from .scoring import score  # noqa: E402
+from letterlint.reporting.audit import Audit, audit  # noqa: E402
 
 # The rewriter and the exporters are imported on first use: `check` (and every worker
 # process it starts) never needs them.
 _LAZY = {
-    "Rewrite": ".rewrite",
-    "rewrite_text": ".rewrite",
-    "DIALECTS": ".export",
-    "ExportError": ".export",
-    "export_template": ".export",
+    "Rewrite": "letterlint.actions.rewrite",
+    "rewrite_text": "letterlint.actions.rewrite",
+    "DIALECTS": "letterlint.actions.export",
+    "ExportError": "letterlint.actions.export",
+    "export_template": "letterlint.actions.export",
 }
 
 

@@ -1,3 +1,3 @@
-from .cli import main
+from letterlint.frontends.cli import main
 
 raise SystemExit(main())

@@ -1,0 +1,1683 @@
+"""Rewrite a letter as a friendlier one, in its own format, driven by the linter's findings.
+
+The rewrite never works from rule codes or phrase lists: it reads each finding's category,
+severity, span, suggestion and fix, so whatever the rules find is rewritten.
+
+1. Every finding in a tone category (threatening-tone, stigmatising-language, legal-jargon)
+   that carries a fix or an exact suggestion gets it; one at warning or error without one
+   has its sentence replaced by one calm sentence on the same topic (said once per letter;
+   bailiffs, employers and crime are never said), and a sentence that pointed back at it
+   ("This course of action ...") goes with it.
+2. Every edit is widened to its sentence and tidied (`tidy`): case follows the position,
+   no leading comma, no doubled word; a long sentence is split only where both halves
+   stand as sentences.
+3. Placeholders and template code (any syntax `check` reads), reference codes, links,
+   e-mail addresses, phone numbers, amounts and dates are never edited; in a Jinja-ready
+   letter the specifics become schema variables with their exact value in the context.
+   A `letterlint: off` region and prescribed wording (the FDCPA statements, the
+   validation notice) are kept verbatim.
+4. The edits are made on the text the linter read and mapped back through the reader's
+   offset map, so HTML keeps its markup and links, Markdown its syntax, an e-mail its
+   headers and MIME parts, a template its own syntax.
+5. Only what is missing is added, in the letter's own terms (its amount and currency, its
+   deadline, its payment route, its placeholder syntax); a letter that offers help gets no
+   second offer, and a letter without tone problems gets no help boilerplate.
+6. The result is linted again: what could not be rewritten is listed (`unrewritten`) and
+   the score is the re-lint's.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from letterlint.actions.facts import (
+    ACCOUNT,
+    AMOUNT,
+    DATE,
+    EMAIL,
+    INVOICE,
+    PHONE,
+    URL,
+    fact_spans,
+    facts_of,
+    is_phone,
+)
+from letterlint.actions.tidy import tidy_edits
+from letterlint.batch.checking import check_text, lint_text
+from letterlint.core.config import SAMPLE_CONTEXT, Config
+from letterlint.core.model import Edit, Finding
+from letterlint.language.letter_parts import SIGN_OFF
+from letterlint.templating.placeholders import find_placeholders
+
+if TYPE_CHECKING:
+    from letterlint.reading.readers import OffsetMap, SourceText
+
+__all__ = [
+    "AMOUNT",
+    "DATE",
+    "EMAIL",
+    "PHONE",
+    "URL",
+    "Rewrite",
+    "facts_of",
+    "rewrite_docx",
+    "rewrite_source",
+    "rewrite_text",
+    "to_jinja",
+]
+
+#: Categories whose wording the rewrite changes, and the severities it must deal with.
+TONE = ("threatening-tone", "stigmatising-language", "legal-jargon")
+SERIOUS = ("error", "warning")
+
+_GREETING = re.compile(r"^(?P<word>dear|hello|hi|to)\b(?P<rest>[^\n]*)$", re.I)
+_TITLED = re.compile(r"^(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?P<last>[A-Z][\w'-]+)\s*[,:]?$")
+_FIRST = re.compile(r"^(?P<first>[A-Z][a-z'-]+)(?:\s+(?P<last>[A-Z][\w'-]+))?\s*[,:]?$")
+
+# --------------------------------------------------------------------------- calm replacements
+
+#: Topics of a threat, recognised in the finding's rule name and matched text, and the calm
+#: sentence that replaces it (None: never said). Written for letterlint.
+_TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
+    (
+        "never",
+        re.compile(
+            r"bailiff|enforcement|seiz|repossess|crim|police|arrest|prison|jail|fraud|employer|family|"
+            r"neighbo|disclos|publi|intimidat|know where|hide|third-party",
+            re.I,
+        ),
+        None,
+    ),
+    (
+        "court",
+        re.compile(
+            r"court|legal|proceed|solicitor|attorney|lawyer|law firm|claim|\bsu(?:e|ed|ing)\b|judg|"
+            r"\bccj\b|litig|lawsuit",
+            re.I,
+        ),
+        "If we cannot agree a way forward{by}, we may ask a court to decide. We would much rather agree a plan with you.",
+    ),
+    (
+        "agency",
+        re.compile(
+            r"agency|collector|debt buyer|collections?\b|referr?al|pass(?:ed)? (?:your|the) account",
+            re.I,
+        ),
+        "If we cannot agree a way forward{by}, we may pass your account to a collection agency. "
+        "We would much rather sort this out with you directly.",
+    ),
+    (
+        "credit",
+        re.compile(r"credit", re.I),
+        "Missed payments may be reported to credit reference agencies; talking to us about a plan does not on its "
+        "own affect your credit file.",
+    ),
+    (
+        "pressure",
+        re.compile(
+            r"immediate|urgent|at once|right away|straight away|\bnow\b|within \d+ (?:hours?|days?)|"
+            r"pressure|deadline",
+            re.I,
+        ),
+        "Please pay {what}{by}, or get in touch if you cannot.",
+    ),
+    (
+        "service",
+        re.compile(
+            r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|\bclos(?:e|ed|ure)\b|\bdelet",
+            re.I,
+        ),
+        "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running.",
+    ),
+]
+_NEXT_STEP = "If we do not hear from you{by}, we will write to you again about the next steps."
+_BLAME = "We have not heard from you about this yet, and we would like to help."
+#: A sentence that points back at the one before it ("This course of action ...").
+_BACK_REFERENCE = re.compile(
+    r"^\W*(?:this|that|these|those|such|doing so|in (?:that|this|which) case|if this happens|"
+    r"should this|it will|this will|which|otherwise|"
+    r"if (?:you (?:allow|let|permit) )?(?:this|that|it) (?:to )?happens?)\b",
+    re.I,
+)
+#: Wording a law prescribes: kept verbatim (the compliance packs will mark more).
+_REQUIRED = re.compile(
+    r"communication is from a debt collector|attempt to collect a debt|information obtained will be used for that purpose|"
+    r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|within (?:thirty|30) days after (?:you )?receiv|"
+    r"verification of the debt|name and address of the original creditor|validation notice|"
+    r"we (?:must|will) (?:assume|stop collection)|call or write to us by|"
+    r"resolve this matter without a lawsuit|if you do neither of these things",
+    re.I,
+)
+_MINI_MIRANDA = re.compile(r"debt collector|attempt to collect|information obtained", re.I)
+#: Jargon without a plain one-word swap, rewritten in context (fallback when a finding has none).
+_NO_SUGGESTION = {
+    "forthwith": "",
+    "at your earliest convenience": "{by_or_soon}",
+    "without prejudice": "",
+    "the undersigned": "I",
+    "whereas": "as",
+    "in the event of": "if there is",
+    "in the event that": "if",
+    "time is of the essence": "",
+    "save as to costs": "",
+    "please be advised": "",
+    "be advised": "",
+    "in default of": "not keeping to",
+}
+#: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
+_OWN_ROUTE = re.compile(
+    r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
+    r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log ?in|"
+    r"make a payment|pay now|bank details|bank account|account number)\b",
+    re.I,
+)
+#: The letter already asks the reader to do something (the linter may not have seen it).
+_ASKS = re.compile(r"\b(?:please|kindly)\s+(?!be advised|note|disregard|ignore)\w+", re.I)
+_POINTER = (
+    r"(?:the|this|that|such|these|those|any|further) (?:course of action|action|steps?|measures?)"
+)
+#: "(in order) to avoid the course of action outlined here" at a sentence's end.
+_PURPOSE_POINTER = re.compile(
+    rf",?\s*(?:in order )?to (?:avoid|prevent) {_POINTER}[^.!?]*(?=[.!?]?\s*$)", re.I
+)
+#: "I trust that such action will not be necessary(, and)" as a sentence's main clause.
+_POINTER_CLAUSE = re.compile(
+    rf"^(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
+    rf"(?:be|prove) (?:un)?necessary(?:,? and\b|[.!?]?$)",
+    re.I,
+)
+_OR_CLAUSE = re.compile(
+    r" (?:or|otherwise|or else)(?=,? (?:we|you|i|our|your|the|legal|court|this|they|it)\b)", re.I
+)
+_SUBORDINATE = re.compile(
+    r"^\W*(?:if|unless|when|whenever|should|because|although|though|while|as|once|until|"
+    r"before|after|since|whether)\b",
+    re.I,
+)
+_TIME_ADVERBIAL = re.compile(
+    r"(?:\w+ly|now|today|tomorrow|at once|right away|straight away|asap|forthwith|"
+    r"without (?:further )?delay|by return)\W*$",
+    re.I,
+)
+_AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
+_DATE_NAME = re.compile(r"date|deadline|due_?by|pay_?by", re.I)
+_SUBJECTS = re.compile(
+    r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
+    r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A rewritten letter in its own format, the context that fills its variables, and notes.
+
+    ``jinja`` says whether ``template`` is a Jinja2 template (a plain letter comes out as
+    one, with schema variables); a letter in another template language keeps its own
+    syntax and its values as written. ``unrewritten`` lists the tone findings at warning
+    or error still in the rewrite (nothing safe could replace them); ``score`` is the
+    re-lint's.
+    """
+
+    template: str
+    context: dict[str, Any]
+    notes: tuple[str, ...] = ()
+    facts: tuple[str, ...] = field(default=())  # amounts, dates and references of the original
+    #: each rewritten line: (the original line, its rewrite as template text)
+    passages: tuple[tuple[str, str], ...] = field(default=())
+    unrewritten: tuple[Finding, ...] = field(default=())
+    score: int | None = None
+    jinja: bool = True
+
+    def render_passage(self, template_line: str) -> str:
+        """One rewritten line with the letter's own values filled in."""
+        if not self.jinja:
+            return template_line
+        from letterlint.templating.placeholders import bounded_environment, render_bounded
+
+        try:
+            return render_bounded(bounded_environment(), template_line, self.context)
+        except Exception:  # noqa: BLE001 - a line cut out of a template may not render alone
+            return template_line
+
+    def render(self) -> str:
+        """The rewrite with its context filled in (a non-Jinja template is returned as it is)."""
+        if not self.jinja:
+            return self.template
+        from jinja2 import StrictUndefined
+
+        from letterlint.templating.placeholders import bounded_environment, render_bounded
+
+        # bounded: a template's own {% set %} or loops never run away (TemplateLimitError)
+        env = bounded_environment(undefined=StrictUndefined, keep_trailing_newline=True)
+        return render_bounded(env, self.template, self.context)
+
+
+class _Vars:
+    """Turns specifics into schema variables (or keeps them as written) and remembers values."""
+
+    def __init__(self, jinja: bool, style: str) -> None:
+        self.jinja = jinja
+        self.style = style
+        self.context: dict[str, dict[str, Any]] = {}
+        self.notes: list[str] = []
+
+    def set(self, dotted: str, value: str, *, sample: bool = False) -> str:
+        group, name = dotted.split(".")
+        slot = self.context.setdefault(group, {})
+        if name not in slot:
+            slot[name] = value
+            if sample:
+                self.notes.append(
+                    f"{dotted} was not in the letter: the context has a sample value ({value!r}) to replace"
+                )
+        return self.ref(dotted)
+
+    def ref(self, dotted: str) -> str:
+        """How the letter writes this field: a Jinja variable, the letter's own syntax, or its value."""
+        if self.jinja:
+            return "{{ " + dotted + " }}"
+        if self.has(dotted) and not self.style:
+            return self.value(dotted)
+        return placeholder_in(self.style, dotted) if self.style else self.value(dotted)
+
+    def has(self, dotted: str) -> bool:
+        group, name = dotted.split(".")
+        return name in self.context.get(group, {})
+
+    def value(self, dotted: str) -> str:
+        group, name = dotted.split(".")
+        return str(self.context[group][name])
+
+    def sample(self, dotted: str) -> str:
+        group, name = dotted.split(".")
+        return self.set(dotted, str(SAMPLE_CONTEXT[group][name]), sample=True)
+
+
+# --------------------------------------------------------------------------- placeholder syntax
+
+_STYLES: list[tuple[str, re.Pattern[str]]] = [
+    ("blade", re.compile(r"\{\{\s*\$\w")),
+    ("go", re.compile(r"\{\{-?\s*\.[A-Z]")),
+    ("smarty", re.compile(r"\{\$\w")),
+    ("percent", re.compile(r"%[A-Z][A-Z_]+%")),
+    ("pyformat", re.compile(r"%\(\w+\)s")),
+    ("dollar", re.compile(r"\$\{\w")),
+    ("mailchimp", re.compile(r"\*\|[A-Z_]+\|\*")),
+    ("bracket", re.compile(r"\[[A-Z][A-Za-z ]+\]")),
+    ("angle", re.compile(r"<<\w[\w ]*>>")),
+    ("mustache", re.compile(r"\{\{\s*[\w.]+\s*\}\}")),
+]
+
+
+def placeholder_style(text: str) -> str:
+    """The placeholder syntax a letter uses ("" when it uses none we know)."""
+    for name, rx in _STYLES:
+        if rx.search(text):
+            return name
+    return ""
+
+
+def placeholder_in(style: str, dotted: str) -> str:
+    """A schema field written in a letter's own placeholder syntax."""
+    group, name = dotted.split(".")
+    snake = f"{group}_{name}"
+    camel = "".join(p.capitalize() for p in (group, *name.split("_")))
+    words = " ".join(w.capitalize() for w in name.split("_"))
+    return {
+        "blade": "{{ $" + snake + " }}",
+        "go": "{{ ." + camel + " }}",
+        "smarty": "{$" + snake + "}",
+        "percent": "%" + snake.upper() + "%",
+        "pyformat": f"%({snake})s",
+        "dollar": "${" + snake + "}",
+        "mailchimp": "*|" + name.replace("_", "").upper()[:10] + "|*",
+        "bracket": f"[{words}]",
+        "angle": f"<<{words}>>",
+    }.get(style, "{{ " + dotted + " }}")
+
+
+def _jinja_ready(text: str) -> bool:
+    """Whether the letter is a Jinja2 template or plain text (slots such as ``[Name]`` are plain text)."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    if placeholder_style(text) in _ENGINE_STYLES:
+        return False  # a Smarty or Laravel letter gets its own syntax, not Jinja mixed in
+    try:
+        SandboxedEnvironment().parse(text)
+    except TemplateSyntaxError:
+        return False
+    return True
+
+
+#: Placeholder syntaxes of other template engines and mail tools.
+_ENGINE_STYLES = frozenset({"blade", "go", "smarty", "percent", "pyformat", "dollar", "mailchimp"})
+
+
+# --------------------------------------------------------------------------- the letter
+
+
+@lru_cache(maxsize=1)
+def _exact_terms() -> frozenset[str]:
+    """Every term and inflected form the default rules list (a display-only suggestion is
+    used only for the exact word it was written for)."""
+    from letterlint.batch.checking import get_linter
+
+    out: set[str] = set()
+    for r in get_linter().all_rules:
+        out |= {str(p).lower() for p, *_ in (getattr(r, "terms", None) or ())}
+        out |= {str(k).lower() for k in (getattr(r, "forms", None) or ())}
+    return frozenset(out)
+
+
+_REF_AFTER_LABEL = re.compile(
+    r"\b(?:ref(?:erence)?|code|account|customer|client|case|file)\b[\s:#.no]{0,6}([A-Z0-9][A-Z0-9-]{2,})\b",
+    re.I,
+)
+
+
+#: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]") as a reader sees them.
+_CAPS_SLOT = re.compile(
+    r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}"
+)
+
+
+def _is_heading(text: str, a: int, b: int) -> bool:
+    """A short line of its own without sentence punctuation ("Final Notice Before Legal Action")."""
+    ls = text.rfind("\n", 0, a) + 1
+    le = text.find("\n", b)
+    line = text[ls : len(text) if le == -1 else le].strip()
+    return (
+        line == text[a:b].strip() and len(line.split()) <= 10 and not re.search(r"[.!?,;]$", line)
+    )
+
+
+def _is_output(token: str) -> bool:
+    """A placeholder that prints a value (not template code such as ``{% if %}``)."""
+    found = find_placeholders(token)
+    return not found or found[0].output
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Facts, labelled reference codes and placeholders: an edit must keep them verbatim."""
+    spans = fact_spans(text)
+    spans += [
+        m.span(1)
+        for m in _REF_AFTER_LABEL.finditer(text)
+        if any(c.isupper() or c.isdigit() for c in m.group(1))
+    ]
+    spans += [(p.start, p.end) for p in find_placeholders(text)]
+    spans += [m.span() for m in _CAPS_SLOT.finditer(text)]
+    return sorted(spans)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (whitespace trimmed), never across a line break; placeholders are
+    masked first so a dot in ``{{ .Name }}`` ends nothing."""
+    from letterlint.language.analysis import parse
+    from letterlint.templating.placeholders import mask
+
+    _, rows = parse(mask(text, find_placeholders(text)))
+    cuts = {row[0] for row in rows if row[4] == 1}
+    cuts.update(m.end() for m in re.finditer(r"\n", text))
+    cuts.add(0)
+    bounds = sorted(c for c in cuts if c < len(text)) + [len(text)]
+    out = []
+    for x, y in zip(bounds, bounds[1:]):
+        seg = text[x:y]
+        a = x + len(seg) - len(seg.lstrip())
+        b = x + len(seg.rstrip())
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+class _Spans:
+    """Sorted, non-overlapping spans with a quick overlap test."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_right(self.starts, e - 1 if e > s else s) - 1
+        return i >= 0 and self.ends[i] > s
+
+    def inside(self, s: int, e: int) -> list[tuple[int, int]]:
+        i = bisect_left(self.ends, s + 1)
+        out = []
+        while i < len(self.starts) and self.starts[i] < e:
+            out.append((self.starts[i], self.ends[i]))
+            i += 1
+        return out
+
+
+def _word_edits(f: Finding, text: str, by_or_soon: str) -> list[Edit] | None:
+    """The edits a finding's own fix or suggestion makes, or None when it has none usable."""
+    key = " ".join(f.text.lower().split())
+    exact = key in _exact_terms()
+    if f.fix is not None and f.fix.edits and (f.fix.applicability != "display-only" or exact):
+        return list(f.fix.edits)
+    if f.fix is None and f.suggestion is not None and exact and f.category != "threatening-tone":
+        return [Edit(f.start, f.end, f.suggestion)]
+    s, e = f.start, f.end
+    following = re.match(r" (\w+)", text[e:])
+    if (
+        following and f"{key} {following.group(1).lower()}" in _NO_SUGGESTION
+    ):  # "in default of" before "in default"
+        key, e = f"{key} {following.group(1).lower()}", following.end() + e
+    if key in _NO_SUGGESTION:
+        rep = _NO_SUGGESTION[key].format(by_or_soon=by_or_soon)
+        lead_in = re.match(r",? that\b,?\s*", text[e:])
+        if not rep and lead_in:  # "Please be advised that X" -> "X"
+            e += lead_in.end()
+        elif not rep and text[e : e + 1] == " ":
+            e += 1
+        elif not rep and s > 0 and text[s - 1] == " ":
+            s -= 1
+        return [Edit(s, e, rep)]
+    return None
+
+
+def _calm(
+    found: list[Finding], sentence: str, said: set[str], by: str, what: str = "the balance"
+) -> str | None:
+    """The calm sentence for a sentence that threatens or blames (None: drop it)."""
+    if all(
+        f.category == "stigmatising-language" or f.name.endswith((".blame", ".reproach"))
+        for f in found
+    ):
+        topic, calm = "blame", _BLAME
+    elif any(f.category == "threatening-tone" and f.severity == "error" for f in found):
+        return None
+    else:
+        threats = [f for f in found if f.category != "legal-jargon"] or found
+        texts = " ".join(f.text for f in threats)
+        names = " ".join(
+            f.name for f in threats if f.category != "legal-jargon"
+        )  # "legal-jargon" is not a court topic
+        topic, calm = "next-step", _NEXT_STEP
+        if _TOPICS[0][1].search(texts) or _TOPICS[0][1].search(names):
+            return None
+        hedged = all(
+            f.severity not in SERIOUS for f in found
+        )  # "there may be legal costs" is no court threat
+        topics = [t for t in _TOPICS[1:] if not (hedged and t[0] == "court")]
+        for where in (texts, names):
+            hit = next(((t, c) for t, rx, c in topics if rx.search(where)), None)
+            if hit:
+                topic, calm = hit
+                break
+        assert calm is not None
+    if topic in said or (topic == "next-step" and said & {"court", "agency", "service"}):
+        return None
+    said.add(topic)
+    return calm.format(by=by, what=what)
+
+
+class _Plan:
+    """Works out the edits of one letter's linted text (offsets into ``text``)."""
+
+    def __init__(
+        self,
+        text: str,
+        findings: list[Finding],
+        *,
+        jinja: bool,
+        style: str,
+        frozen: list[tuple[int, int]],
+        facts_text: str | None,
+    ) -> None:
+        self.text = text
+        self.findings = sorted(findings, key=lambda f: (f.start, f.end))
+        self.jinja = jinja
+        self.v = _Vars(jinja, style)
+        self.frozen = _Spans(frozen)
+        self.protected = _Spans(_protected_spans(text))
+        self.placeholders = _Spans([(p.start, p.end) for p in find_placeholders(text)])
+        self.edits: list[Edit] = []
+        self.notes: list[str] = []
+        self.serious_tone = any(f.category in TONE and f.severity in SERIOUS for f in findings)
+        hints = text if facts_text is None else text + "\n" + facts_text
+        self.due = self._due(hints)
+        amounts = [m.group(0) for m in AMOUNT.finditer(hints)]
+        self.amount = (
+            max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x))) if amounts else None
+        )
+        if self.due:
+            self.v.set("invoice.due_date", self.due)
+        if self.amount:
+            self.v.set("invoice.amount", self.amount)
+        for rx, dotted in (
+            (URL, "payment.link"),
+            (EMAIL, "company.email"),
+            (PHONE, "company.phone"),
+        ):
+            m = next((m for m in rx.finditer(hints) if rx is not PHONE or is_phone(hints, m)), None)
+            if m:
+                self.v.set(dotted, m.group(0))
+
+    @staticmethod
+    def _due(hints: str) -> str | None:
+        due = None
+        for m in DATE.finditer(hints):
+            before = hints[max(0, m.start() - 14) : m.start()].lower()
+            if re.search(
+                r"\b(?:by|before|due(?: on)?|until|on or before|no later than|deadline:?)\s+$",
+                before,
+            ):
+                due = m.group(0)
+        return due
+
+    def what(self) -> str:
+        """The amount as the letter writes it (a variable, its value or its own placeholder)."""
+        return (
+            self.v.ref("invoice.amount")
+            if self.amount
+            else (self._own_field(_AMOUNT_NAME) or "the balance")
+        )
+
+    def by(self) -> str:
+        return f" by {self.v.ref('invoice.due_date')}" if self.due else ""
+
+    # ------------------------------------------------------------------ sentences
+
+    def sentences(self) -> None:
+        text = self.text
+        said: set[str] = set()
+        fi = 0
+        n = len(self.findings)
+        last_removed: int | None = None  # end of a sentence just replaced or removed
+        lines = text.split("\n")
+        sign_off_at, block = _find_signature(lines)
+        body_end = sum(
+            len(ln) + 1 for ln in lines[:block]
+        )  # the sign-off and signature are not rewritten
+        for a, b in _sentences(text):
+            if a >= body_end:
+                break
+            while fi < n and self.findings[fi].start < a:
+                fi += 1
+            fj = fi
+            while fj < n and self.findings[fj].start < b:
+                fj += 1
+            found = self.findings[fi:fj]
+            if self.frozen.overlaps(a, b):
+                last_removed = None
+                continue
+            sentence = text[a:b]
+            if (
+                last_removed is not None
+                and "\n\n" not in text[last_removed:a]
+                and _BACK_REFERENCE.match(sentence)
+            ):
+                self._remove(a, b, sentence)
+                last_removed = b
+                continue
+            last_removed = None
+            edits: list[Edit] = []
+            whole: list[Finding] = []
+            for f in found:
+                if f.category not in TONE:
+                    continue
+                got = _word_edits(f, text, self.by() or " soon")
+                if got is not None:
+                    edits.extend(got)
+                elif f.category == "threatening-tone" or (
+                    f.severity in SERIOUS and (f.category != "legal-jargon" or f.suggestion is None)
+                ):
+                    # info-level threats (loss of service, added costs, hedged action) are counted by
+                    # readers too; jargon at warning with no plain wording goes with its sentence
+                    whole.append(f)
+            if whole and self._cut_clauses(a, b, whole, edits):
+                continue
+            if whole and _is_heading(
+                text, a, b
+            ):  # a threatening heading goes; no sentence stands in for it
+                self._remove(a, b, sentence)
+                continue
+            if whole:
+                if self._is_calm(sentence):  # already our calm wording (a second pass): keep it
+                    self._add_word_edits(edits, a, b)
+                    continue
+                calm = _calm(whole, sentence, said, self.by(), self.what())
+                if calm and sentence.strip() in calm:
+                    self._add_word_edits(edits, a, b)
+                    continue
+                kept = [
+                    text[s:e]
+                    for s, e in self.protected.inside(a, b)
+                    if text[s:e] not in (calm or "")
+                    and not (self.placeholders.overlaps(s, e) and not _is_output(text[s:e]))
+                ]
+                kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
+                if kept:
+                    calm = (
+                        ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
+                    )
+                if calm:
+                    self.edits.append(Edit(a, b, calm))
+                else:
+                    self._remove(a, b, sentence)
+                last_removed = b
+                continue
+            if said and self._unpoint(a, b, edits):
+                continue
+            self._add_word_edits(edits, a, b)
+            if any(f.category == "readability" and f.severity in SERIOUS for f in found):
+                self._split(a, b)
+
+    def _is_calm(self, sentence: str) -> bool:
+        """The sentence is one of the calm sentences a rewrite writes (with or without its date)."""
+        said = sentence.strip()
+        for calm in [c for _, _, c in _TOPICS if c] + [_NEXT_STEP, _BLAME]:
+            for by in {"", self.by()}:
+                if said in calm.format(by=by, what=self.what()):
+                    return True
+        return False
+
+    def _cut_clauses(self, a: int, b: int, whole: list[Finding], edits: list[Edit]) -> bool:
+        """Remove only the part that threatens or blames when the rest stands as a sentence:
+        a clause after a comma (", or we will take you to court") or a short pressure phrase
+        at a clause's end ("please call us immediately"). False when it cannot."""
+        text = self.text
+        sentence = text[a:b]
+        cuts: list[tuple[int, int]] = []
+        least = 2  # words the sentence keeps: "Please call us." stands; a clause cut needs more
+        for f in whole:
+            s, e = f.start - a, f.end - a
+            if len(f.text.split()) <= 3 and re.match(r"\s*(?:[.;!?]|$)", sentence[e:]):
+                tail = self._calm_tail(sentence, s, e)
+                if tail is not None:
+                    cuts.append((tail, e))
+                    continue
+            lead = re.match(r",\s+", sentence[e:])
+            if (
+                not sentence[:s].strip() and lead
+            ):  # "Despite our reminders, the invoice is unpaid": the opener goes
+                cuts.append((0, e + lead.end()))
+                continue
+            left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
+            alt = [m.start() for m in _OR_CLAUSE.finditer(sentence) if m.start() <= s]
+            if alt and alt[-1] > left:
+                left = alt[-1]  # "Please pay by Friday or we will sue": the "or" clause goes
+            if left <= 0:
+                return False
+            before = sentence[:left]
+            joined = re.search(
+                r"[,;]\s*(?:otherwise|or else|or|and|but|else|failing which|in which case)\s*$",
+                before,
+                re.I,
+            )
+            if joined:  # "...; otherwise, we will sue" goes with its "otherwise"
+                left = joined.start()
+            right = len(sentence.rstrip(".!?"))
+            nxt = re.search(r"[,;] ", sentence[e:])
+            if (
+                nxt
+                and not joined
+                and re.match(r"[,;] (?:and|but|so|which|who)\b", sentence[e + nxt.start() :])
+                is None
+            ):
+                right = e + nxt.start()
+            cuts.append((left, right))
+            least = 5
+        rest = sentence
+        for s, e in sorted(cuts, reverse=True):
+            rest = rest[:s] + rest[e:]
+        if _SUBORDINATE.match(rest) and not re.search(r"[,;]", rest):
+            return False  # "If you do neither of these things." does not stand alone
+        if len(re.findall(r"\w+", rest)) < least or any(
+            self.protected.inside(a + s, a + e) for s, e in cuts
+        ):
+            return False
+        if any(e.start < a + ce and a + cs < e.end for e in edits for cs, ce in cuts):
+            edits = [
+                e for e in edits if not any(e.start < a + ce and a + cs < e.end for cs, ce in cuts)
+            ]
+        for s, e in cuts:
+            self.edits.append(Edit(a + s, a + e, ""))
+        self._add_word_edits(edits, a, b)
+        return True
+
+    def _unpoint(self, a: int, b: int, edits: list[Edit]) -> bool:
+        """Once a threat is gone, a later pointer at it goes too: "to avoid the course of action
+        outlined here" is cut, "I trust that such action will not be necessary" removed."""
+        text = self.text
+        sentence = text[a:b]
+        m = _PURPOSE_POINTER.search(sentence)
+        if m and len(re.findall(r"\w+", sentence[: m.start()])) >= 3:
+            self.edits.append(Edit(a + m.start(), a + m.end(), ""))
+            self._add_word_edits(
+                [e for e in edits if e.end <= a + m.start() or e.start >= a + m.end()], a, b
+            )
+            return True
+        m = _POINTER_CLAUSE.match(sentence)
+        if m:
+            rest = sentence[m.end() :]
+            if len(re.findall(r"\w+", rest)) >= 3:
+                k = len(rest) - len(rest.lstrip())
+                self.edits.append(Edit(a, a + m.end() + k + 1, rest[k].upper()))
+            else:
+                self._remove(a, b, sentence)
+            return True
+        return False
+
+    def _calm_tail(self, sentence: str, s: int, e: int) -> int | None:
+        """Where to cut a short pressure phrase at a clause's end ("contact us immediately"):
+        the fewest last words whose removal leaves a sentence the linter finds calm."""
+        words = [m.start() for m in re.finditer(r"\S+", sentence[s:e])]
+        for w in reversed(words):
+            if not _TIME_ADVERBIAL.match(sentence[s + w : e]):
+                continue  # only a time or manner adverb leaves the rest a sentence ("call us [immediately]")
+            cut = s + w
+            while cut > 0 and sentence[cut - 1] == " ":
+                cut -= 1
+            rest = sentence[:cut] + sentence[e:]
+            if len(re.findall(r"\w+", rest)) < 2:
+                return None
+            try:
+                found = check_text(rest)
+            except ValueError:
+                return None
+            if not any(f.category in TONE and f.severity in SERIOUS for f in found):
+                return cut
+        return None
+
+    def _remove(self, a: int, b: int, sentence: str) -> None:
+        """Drop a sentence with the space after it; a line that held only it goes too."""
+        text = self.text
+        ls = text.rfind("\n", 0, a) + 1
+        le = text.find("\n", b)
+        le = len(text) if le == -1 else le
+        tags = [
+            text[s:e]
+            for s, e in self.placeholders.inside(a, b)
+            if not find_placeholders(text[s:e]) or not find_placeholders(text[s:e])[0].output
+        ]
+        keep = "".join(tags)  # template code in the sentence stays, in its place
+        if not text[ls:a].strip() and not text[b:le].strip() and not keep:
+            self.edits.append(Edit(ls, min(le + 1, len(text)), ""))
+            return
+        e = b
+        while e < len(text) and text[e] in " \t":
+            e += 1
+        if e >= le:  # the last sentence of its line: the space before it goes instead
+            while a > ls and text[a - 1] in " \t":
+                a -= 1
+            e = b
+        self.edits.append(Edit(a, e, keep))
+
+    def _add_word_edits(self, edits: list[Edit], a: int, b: int) -> None:
+        text = self.text
+        last = -1
+        for e in sorted(edits, key=lambda e: (e.start, e.end)):
+            if e.start < last or e.start < a - 1 or e.end > b + 1:
+                continue
+            touched = self.protected.inside(e.start, e.end)
+            if any(s < e.start or t > e.end for s, t in touched) and e.end > e.start:
+                continue  # an edit inside a placeholder, a fact or a code: never
+            inside = [(s, t) for s, t in touched if s >= e.start and t <= e.end]
+            if any(text[s:t] not in e.replacement for s, t in inside):
+                if len(e.replacement) != e.end - e.start:
+                    continue  # the swap would change a fact, a code or a placeholder
+                rep = list(e.replacement)  # a change of case: the protected text keeps its own
+                for s, t in inside:
+                    rep[s - e.start : t - e.start] = text[s:t]
+                e = Edit(e.start, e.end, "".join(rep))
+            self.edits.append(e)
+            last = e.end
+
+    def _split(self, a: int, b: int) -> None:
+        """Split a long sentence at one joint where both halves stand as sentences."""
+        text = self.text
+        sentence = text[a:b]
+        if len(sentence.split()) <= 25:
+            return
+        best = None
+        for joint, lead in (
+            ("; ", ""),
+            (", and ", ""),
+            (", but ", "But "),
+            (", so ", "So "),
+            (" and we ", "We "),
+            (" and you ", "You "),
+        ):
+            for m in re.finditer(re.escape(joint), sentence):
+                left, right = sentence[: m.start()], sentence[m.end() :]
+                if len(left.split()) < 6 or len(right.split()) < 6:
+                    continue
+                if not lead and not _SUBJECTS.match(right):
+                    continue  # "..., and are legally entitled" has no subject of its own
+                cost = abs(len(left) - len(right))
+                if best is None or cost < best[0]:
+                    best = (cost, m.start(), m.end(), lead)
+        if best is None:
+            return
+        _, s, e, lead = best
+        s, e = a + s, a + e
+        if any(
+            x.start < e + 1 and x.end > s for x in self.edits if x.start >= a and x.end <= b + 1
+        ) or self.protected.overlaps(s, e + 1):
+            return
+        nxt = text[e : e + 1]
+        self.edits.append(Edit(s, e + (0 if lead else 1), ". " + (lead or nxt.upper())))
+
+    # ------------------------------------------------------------------ greeting, signature, specifics
+
+    def greeting(self, findings: list[Finding]) -> None:
+        text = self.text
+        pos = 0
+        for _ in range(15):
+            end = text.find("\n", pos)
+            end = len(text) if end == -1 else end
+            line = text[pos:end]
+            stripped = line.strip()
+            gm = _GREETING.match(stripped) if stripped else None
+            if gm and len(stripped) <= 60:
+                self._greet(gm, pos + line.index(stripped), findings)
+                return
+            if end >= len(text):
+                return
+            pos = end + 1
+
+    def _greet(self, gm: re.Match[str], at: int, findings: list[Finding]) -> None:
+        rest = gm.group("rest").strip()
+        rs = at + gm.start("rest") + (len(gm.group("rest")) - len(gm.group("rest").lstrip()))
+        re_ = rs + len(rest)
+        if find_placeholders(rest) or self.frozen.overlaps(at, re_):
+            return
+        impersonal = any(
+            f.category == "personalisation" and f.severity in SERIOUS and at <= f.start < re_ + 1
+            for f in findings
+        )
+        v = self.v
+        if not impersonal and self.jinja:
+            t = _TITLED.match(rest)
+            if t:
+                self.edits.append(
+                    Edit(
+                        rs,
+                        re_,
+                        f"{v.set('customer.title', t.group('title'))} "
+                        f"{v.set('customer.last_name', t.group('last'))},",
+                    )
+                )
+                return
+            fm = _FIRST.match(rest)
+            if fm:
+                if fm.group("last"):
+                    v.set("customer.last_name", fm.group("last"))
+                self.edits.append(
+                    Edit(rs, re_, v.set("customer.first_name", fm.group("first")) + ",")
+                )
+                return
+        if impersonal:
+            name = (
+                v.sample("customer.first_name")
+                if self.jinja or v.style
+                else v.sample("customer.first_name")
+            )
+            word = "Dear" if gm.group("word").lower() == "to" else gm.group("word")
+            self.edits.append(Edit(at, re_, f"{word[:1].upper()}{word[1:]} {name},"))
+
+    def signature(self) -> None:
+        """A person's name and role after the sign-off become sender.name / sender.role."""
+        if not self.jinja:
+            return
+        text = self.text
+        lines = text.split("\n")
+        sign_off_at, _ = _find_signature(lines)
+        if sign_off_at is None:
+            return
+        offsets = [0]
+        for ln in lines:
+            offsets.append(offsets[-1] + len(ln) + 1)
+        rest = [(i, ln.strip()) for i, ln in enumerate(lines) if i > sign_off_at and ln.strip()][:2]
+        if not rest or self.frozen.overlaps(offsets[rest[0][0]], offsets[rest[-1][0] + 1]):
+            return
+        i, person = rest[0]
+        if not re.match(r"^(?:[A-Z][a-z'-]+\.?\s){1,3}[A-Z][\w'-]+$", person) or _DEPARTMENT.search(
+            person
+        ):
+            return
+        start = offsets[i] + lines[i].index(person)
+        self.edits.append(Edit(start, start + len(person), self.v.set("sender.name", person)))
+        if (
+            len(rest) > 1
+            and rest[1][0] == i + 1
+            and len(rest[1][1]) < 50
+            and not find_placeholders(rest[1][1])
+        ):
+            j, role = rest[1]
+            start = offsets[j] + lines[j].index(role)
+            self.edits.append(Edit(start, start + len(role), self.v.set("sender.role", role)))
+
+    def variables(self) -> None:
+        """Specifics become schema variables (Jinja letters only); other values stay as written."""
+        if not self.jinja:
+            return
+        text = self.text
+        taken = _Spans([(e.start, max(e.end, e.start + 1)) for e in self.edits])
+        claimed: list[tuple[int, int]] = []
+        for rx, dotted in (
+            (URL, "payment.link"),
+            (EMAIL, "company.email"),
+            (INVOICE, "invoice.number"),
+            (ACCOUNT, "account.number"),
+            (PHONE, "company.phone"),
+            (AMOUNT, "invoice.amount"),
+            (DATE, "invoice.due_date"),
+        ):
+            for m in rx.finditer(text):
+                s, e = m.span()
+                if rx is PHONE and not is_phone(text, m):
+                    continue
+                if (
+                    taken.overlaps(s, e)
+                    or self.frozen.overlaps(s, e)
+                    or self.placeholders.overlaps(s, e)
+                    or any(cs < e and s < ce for cs, ce in claimed)
+                ):
+                    continue
+                if not self.v.has(dotted):
+                    if dotted == "invoice.due_date":
+                        continue  # a date that is not the deadline keeps its own words
+                    self.v.set(dotted, m.group(0))
+                if self.v.value(dotted) == m.group(0):
+                    claimed.append((s, e))
+                    self.edits.append(Edit(s, e, "{{ " + dotted + " }}"))
+
+    # ------------------------------------------------------------------ what is missing
+
+    def additions(self, new_text: str, lint_kind: str, html: bool) -> Edit | None:
+        """One paragraph with what a clear letter needs and this one lacks, in its own terms."""
+        try:
+            probe = check_text(new_text, kind=lint_kind, config=Config(select=("call-to-action",)))
+        except ValueError:
+            return None
+        names = {f.name for f in probe}
+        if not self.serious_tone and len(self.text.split()) < 80:
+            return None  # a short friendly letter stays short
+        v = self.v
+        extra: list[str] = []
+        if "call-to-action.missing" in names and not _ASKS.search(self.text):
+            what = self.what()
+            by = self.by() or (
+                " by " + self._own_field(_DATE_NAME) if self._own_field(_DATE_NAME) else ""
+            )
+            extra.append(f"Please pay {what}{by}.")
+        if "call-to-action.no-payment-route" in names and not _OWN_ROUTE.search(self.text):
+            if self.jinja:
+                link = v.ref("payment.link") if v.has("payment.link") else v.sample("payment.link")
+                phone = (
+                    v.ref("company.phone") if v.has("company.phone") else v.sample("company.phone")
+                )
+                extra.append(f"You can pay online at {link} or call us on {phone}.")
+            else:
+                self.notes.append(
+                    "the letter gives no way to pay or reply: add your payment link or phone number"
+                )
+        if "call-to-action.no-help-offer" in names and self.serious_tone:
+            extra.append(
+                "If paying is hard right now, please get in touch and we can agree a plan that works for you."
+            )
+        if not extra:
+            return None
+        at = self._body_end()
+        if at is None:
+            return None
+        return Edit(at, at, "\n\n" + " ".join(extra))
+
+    def _own_field(self, name: re.Pattern[str]) -> str:
+        """The letter's own placeholder for a field (with a currency sign written before it)."""
+        for p in find_placeholders(self.text):
+            if p.output and name.search(p.name):
+                start = (
+                    p.start - 1 if p.start > 0 and self.text[p.start - 1] in "£$€¥₹₱" else p.start
+                )
+                return self.text[start : p.end]
+        return ""
+
+    def _body_end(self) -> int | None:
+        """Where the body's last paragraph ends (before the sign-off or signature block)."""
+        text = self.text
+        lines = text.split("\n")
+        _, block = _find_signature(lines)
+        offsets = [0]
+        for ln in lines:
+            offsets.append(offsets[-1] + len(ln) + 1)
+        for i in range(min(block, len(lines)) - 1, -1, -1):
+            if lines[i].strip():
+                end = offsets[i] + len(lines[i].rstrip())
+                if not self.frozen.overlaps(end - 1, end):
+                    return end
+        return None
+
+
+def _apply(text: str, edits: list[Edit]) -> str:
+    from letterlint.actions.fixes import apply_edits
+
+    return apply_edits(text, edits)[0]
+
+
+def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit]) -> list[Edit]:
+    """Map edits of the visible text into the source, touching only text between tags:
+    a span that crosses markup is diffed, and each changed stretch lands in its own run of
+    text, so every tag, link and attribute stays."""
+    import difflib
+    import html as html_mod
+
+    starts, ends = omap.starts, omap.ends
+    n = len(starts)
+
+    def is_text(i: int) -> bool:
+        return 0 <= i < n and source[starts[i] : starts[i] + 1] != "<"
+
+    def point(i: int) -> int:
+        """The source position just after visible character ``i - 1`` (an insertion point)."""
+        j = i - 1
+        while j >= 0 and not is_text(j):
+            j -= 1
+        if j >= 0:
+            return ends[j]
+        k = i
+        while k < n and not is_text(k):
+            k += 1
+        return starts[k] if k < n else len(source)
+
+    out: list[Edit] = []
+
+    def put(a: int, b: int, rep: str) -> None:
+        rep = html_mod.escape(rep, quote=False).replace("\n", " ")
+        runs: list[list[int]] = []
+        for i in range(a, b):
+            if not is_text(i):
+                continue
+            if runs and runs[-1][1] == i and starts[i] == ends[i - 1]:
+                runs[-1][1] = i + 1
+            else:
+                runs.append([i, i + 1])
+        if not runs:
+            if rep:
+                p = point(a)
+                out.append(Edit(p, p, rep))
+            return
+        in_link = [_inside_link(source, starts[x]) for x, _ in runs]
+        free = [k for k in range(len(runs)) if not in_link[k]] or list(range(len(runs)))
+        main = max(
+            free, key=lambda k: runs[k][1] - runs[k][0]
+        )  # the new words go in the longest run
+        for k, (x, y) in enumerate(runs):
+            if k != main and in_link[k]:
+                continue  # a link's text stays: the reader still needs "Make a payment"
+            out.append(Edit(starts[x], ends[y - 1], rep if k == main else ""))
+
+    for e in edits:
+        old = visible[e.start : e.end]
+        if (
+            old and e.replacement
+        ):  # what is the same at either end stays where it is (a line break in the markup)
+            k = 0
+            while k < min(len(old), len(e.replacement)) and old[k] == e.replacement[k]:
+                k += 1
+            j = 0
+            while (
+                j < min(len(old), len(e.replacement)) - k and old[-1 - j] == e.replacement[-1 - j]
+            ):
+                j += 1
+            if k or j:
+                e = Edit(e.start + k, e.end - j, e.replacement[k : len(e.replacement) - j])
+                old = visible[e.start : e.end]
+        if e.start == e.end and not e.replacement:
+            continue
+        if e.start == e.end and old == "" and not e.replacement.startswith("\n\n"):
+            p = point(e.start)
+            out.append(Edit(p, p, html_mod.escape(e.replacement, quote=False).replace("\n", " ")))
+            continue
+        if e.start == e.end:
+            p = point(e.start)
+            rep = html_mod.escape(e.replacement.strip(), quote=False).replace("\n", " ")
+            close = _BLOCK_END.search(source, p)
+            if (
+                e.replacement.startswith("\n\n") and close
+            ):  # an added paragraph: after the block, as a <p>
+                out.append(Edit(close.end(), close.end(), "\n<p>" + rep + "</p>"))
+            else:
+                out.append(Edit(p, p, " " + rep if e.replacement[:1].isspace() else rep))
+            continue
+        simple = all(
+            is_text(i) and (i == e.start or starts[i] == ends[i - 1]) for i in range(e.start, e.end)
+        )
+        if simple:
+            put(e.start, e.end, e.replacement)
+            continue
+        a_words, b_words = _WORDS.findall(old), _WORDS.findall(e.replacement)
+        sm = difflib.SequenceMatcher(
+            a=[w.lower() for w in a_words], b=[w.lower() for w in b_words], autojunk=False
+        )
+        if sm.ratio() < 0.6:  # a sentence replaced: not spread over the old markup
+            put(e.start, e.end, e.replacement)
+            continue
+        a_at = [0]
+        for w in a_words:
+            a_at.append(a_at[-1] + len(w))
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            if op == "equal":
+                if a_words[i1:i2] == b_words[j1:j2]:
+                    continue
+                for k in range(i2 - i1):  # a change of case, word by word, in the word's own run
+                    if a_words[i1 + k] != b_words[j1 + k]:
+                        put(e.start + a_at[i1 + k], e.start + a_at[i1 + k + 1], b_words[j1 + k])
+                continue
+            rep = "".join(b_words[j1:j2])
+            if i1 == i2:
+                p = point(e.start + a_at[i1])
+                out.append(Edit(p, p, html_mod.escape(rep, quote=False).replace("\n", " ")))
+            else:
+                put(e.start + a_at[i1], e.start + a_at[i2], rep)
+    return sorted(out, key=lambda x: (x.start, x.end))
+
+
+_BLOCK_END = re.compile(r"</(?:p|div|td|li|h[1-6]|blockquote)\s*>", re.I)
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def _inside_link(source: str, pos: int) -> bool:
+    """Whether ``pos`` is in the text of an ``<a>`` element."""
+    opened = max(source.rfind("<a ", 0, pos), source.rfind("<a>", 0, pos))
+    return opened != -1 and source.rfind("</a", opened, pos) == -1
+
+
+def _passages(text: str, edits: list[Edit]) -> list[tuple[str, str]]:
+    """(original line, rewritten line) for every line an edit touched."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(edits):
+        ls = text.rfind("\n", 0, edits[i].start) + 1
+        le = text.find("\n", edits[i].start)
+        le = len(text) if le == -1 else le
+        group = []
+        while i < len(edits) and edits[i].start <= le:
+            group.append(edits[i])
+            le = max(
+                le,
+                text.find("\n", edits[i].end - 1)
+                if text.find("\n", edits[i].end - 1) != -1
+                else len(text),
+            )
+            i += 1
+        local = [Edit(e.start - ls, min(e.end, le) - ls, e.replacement) for e in group]
+        out.append((text[ls:le], _apply(text[ls:le], local).strip("\n")))
+    return out
+
+
+_DEPARTMENT = re.compile(
+    r"\b(?:department|dept|team|unit|division|control|recoveries|collections?|billing|accounts|"
+    r"legal|litigation|services?)\b",
+    re.I,
+)
+
+
+def _find_signature(lines: list[str]) -> tuple[int | None, int]:
+    """The sign-off line (if any) and where the signature block starts.
+
+    Without a sign-off, a last paragraph of one to three short lines with no sentence
+    punctuation ("Credit Control Department") is the signature.
+    """
+    for i in range(len(lines) - 1, -1, -1):
+        if SIGN_OFF.match(lines[i].strip()):
+            return i, i
+    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+    if not nonblank:
+        return None, len(lines)
+    last = nonblank[-1]
+    first = last
+    while first - 1 >= 0 and lines[first - 1].strip():
+        first -= 1
+    block = [ln.strip() for ln in lines[first : last + 1]]
+    if 1 <= len(block) <= 3 and all(len(b) < 50 and not re.search(r"[.!?]$", b) for b in block):
+        return None, first
+    return None, len(lines)
+
+
+def _frozen_spans(
+    src: SourceText, config: Config | None, prescribed: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """`letterlint: off` regions and prescribed wording (what this module recognises, and
+    ``prescribed``: `FileResult.prescribed` source spans from the compliance packs), in
+    visible-text offsets."""
+    from letterlint.batch.checking import get_linter
+    from letterlint.rulebook.selection import parse_suppressions
+
+    text = src.text
+    out: list[tuple[int, int]] = []
+    regions = [
+        *parse_suppressions(src.source, src.kind, get_linter(config).all_rules).regions,
+        *prescribed,
+    ]
+    if regions:
+        if src.offsets is None:
+            out += regions
+        else:
+            starts = src.offsets.starts
+            for s, e in regions:
+                vs = bisect_left(starts, s)
+                ve = bisect_left(starts, e)
+                out.append((vs, ve))
+    for m in _REQUIRED.finditer(text):
+        if _MINI_MIRANDA.search(m.group(0)):  # a statement: its sentence
+            a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+            ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1]
+            out.append((a, min(ends) + 1 if ends else len(text)))
+        else:  # a notice's wording hangs together: its whole paragraph
+            a = text.rfind("\n", 0, m.start()) + 1
+            b = text.find("\n", m.end())
+            out.append((a, len(text) if b == -1 else b))
+    return out
+
+
+_LINT_KIND = {
+    "markdown": "markdown",
+    "jinja": "jinja",
+    "handlebars": "handlebars",
+    "mustache": "mustache",
+    "liquid": "liquid",
+}
+
+
+def rewrite_text(
+    text: str,
+    *,
+    kind: str = "text",
+    config: Config | None = None,
+    facts_text: str | None = None,
+    path: str | None = None,
+    template: bool = True,
+    prescribed: Sequence[tuple[int, int]] = (),
+    _round: int = 1,
+    _context: dict[str, Any] | None = None,
+) -> Rewrite:
+    """Rewrite a letter (text, markdown, html, a template, or an e-mail's text) in its own format.
+
+    ``facts_text`` is where to look for the amount and due date when they are not in
+    ``text`` itself (a .docx body whose amount sits in a table). ``template=False`` keeps
+    every value as written (no schema variables), as for an e-mail that is sent as it is.
+    ``prescribed`` are source spans of wording a compliance pack prescribes
+    (`FileResult.prescribed` of this text): they are kept verbatim.
+    Raises ValueError naming ``path`` for a letter that cannot be read.
+    """
+    from letterlint.reading.readers import ReadError, read_text
+
+    shown = path or "<text>"
+    if kind == "eml":
+        return rewrite_eml(text.encode("utf-8"), config=config, path=shown)
+    try:
+        src = read_text(text, shown, kind)
+    except ReadError as exc:
+        raise ValueError(f"{shown}: {exc.message}") from None
+    visible = src.text
+    jinja = template and kind not in ("handlebars", "mustache", "liquid") and _jinja_ready(text)
+    style = "" if jinja else placeholder_style(text)
+    lint_kind = _LINT_KIND.get(kind, "text") if kind != "jinja" or jinja else "text"
+    try:
+        findings = check_text(visible, kind=lint_kind, path=shown, config=config)
+    except ValueError:
+        lint_kind = "text"
+        findings = check_text(visible, kind="text", path=shown, config=config)
+    plan = _Plan(
+        visible,
+        findings,
+        jinja=jinja,
+        style=style,
+        frozen=_frozen_spans(src, config, prescribed),
+        facts_text=facts_text,
+    )
+    for group, values in (_context or {}).items():  # a second round keeps what the first found
+        plan.v.context.setdefault(group, {}).update(values)
+    plan.sentences()
+    plan.greeting(findings)
+    plan.signature()
+    plan.variables()
+    edits = tidy_edits(visible, _non_overlapping(plan.edits))
+    new_visible = _apply(visible, edits)
+    extra = plan.additions(new_visible, lint_kind, html=kind == "html")
+    if extra is not None:
+        for e in edits:  # the body's last line may be going: the addition goes where it was
+            if e.start < extra.start < e.end or (
+                e.start < extra.start == e.end - 1 and not e.replacement
+            ):
+                extra = Edit(e.start, e.start, extra.replacement)
+        edits = _non_overlapping(edits + [extra])
+    original_facts = facts_of(visible)
+    v = plan.v
+    if src.offsets is None:
+        out = _apply(visible, edits)
+    else:
+        out = _apply(src.source, _source_edits(src.source, src.offsets, visible, edits))
+    if "\n\n\n" not in text:
+        out = re.sub(r"\n{3,}", "\n\n", out)
+    if not text.startswith("\n"):
+        out = out.lstrip("\n")
+    if not re.search(r"[ \t]\r?\n", text):  # a removal at a line's end leaves no trailing space
+        out = re.sub(r"[ \t]+(?=\r?\n)", "", out)
+    context: dict[str, Any] = {k: dict(val) for k, val in v.context.items()}
+    notes = list(plan.notes)
+    if jinja:
+        notes += _fill_context(out, context)
+    rw = Rewrite(
+        out,
+        context,
+        tuple(notes + v.notes),
+        tuple(original_facts),
+        tuple(_passages(visible, edits)),
+        jinja=jinja,
+    )
+    rendered = rw.render()
+    missing = [f for f in original_facts if f not in rendered]
+    if missing:
+        out = (
+            out.rstrip("\n")
+            + ("<p>" if kind == "html" else "\n\n")
+            + "For reference: "
+            + ", ".join(missing)
+            + ("</p>" if kind == "html" else ".")
+            + "\n"
+        )
+    out_kind = (
+        kind
+        if kind in ("html", "markdown", "handlebars", "mustache", "liquid")
+        else ("jinja" if jinja else "text")
+    )
+    try:
+        relint = lint_text(out, kind=out_kind, path=shown, config=config)
+        left = tuple(f for f in relint.findings if f.category in TONE and f.severity in SERIOUS)
+        score = relint.score
+    except ValueError:
+        left, score = (), None
+    if (
+        left and _round < 2 and out != text
+    ):  # a fix that waited behind an overlapping one gets its turn
+        kept = [
+            (i, i + len(t)) for t in (text[s:e] for s, e in prescribed) if (i := out.find(t)) >= 0
+        ]
+        again = rewrite_text(
+            out,
+            kind=kind,
+            config=config,
+            path=path,
+            template=template,
+            prescribed=kept,
+            _round=_round + 1,
+            _context=context,
+        )
+        if len(again.unrewritten) < len(left):
+            notes2 = tuple(
+                n for n in again.notes if n not in rw.notes and "original template" not in n
+            )
+            return Rewrite(
+                again.template,
+                {**context, **again.context},
+                rw.notes + notes2,
+                rw.facts,
+                rw.passages + again.passages,
+                again.unrewritten,
+                again.score,
+                jinja,
+            )
+    return Rewrite(out, context, rw.notes, rw.facts, rw.passages, left, score, jinja)
+
+
+def _non_overlapping(edits: list[Edit]) -> list[Edit]:
+    out: list[Edit] = []
+    last = -1
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and e.start < last and not e.replacement and not out[-1].replacement:
+            out[-1] = Edit(
+                out[-1].start, max(last, e.end), ""
+            )  # two removals that touch become one
+            last = out[-1].end
+            continue
+        if e.start < last or (out and e.start == e.end == out[-1].start == out[-1].end):
+            continue
+        out.append(e)
+        last = e.end
+    return out
+
+
+def _fill_context(template: str, context: dict[str, Any]) -> list[str]:
+    """Give every variable the template reads a value: the letter's own template fields
+    get the schema's sample (or "[path]") and a note."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    notes: list[str] = []
+    for dotted in _used_paths(SandboxedEnvironment().parse(template)):
+        node: dict[str, Any] = context
+        parts = dotted.split(".")
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if part not in node:
+                node[part] = _stand_in(dotted) if last else {}
+                if last:
+                    notes.append(
+                        f"{dotted} is a field of the original template; its context value is a stand-in"
+                    )
+            if not isinstance(node[part], dict):
+                break
+            node = node[part]
+    return notes
+
+
+_REWRITE_KIND = {
+    "markdown": "markdown",
+    "html": "html",
+    "handlebars": "handlebars",
+    "mustache": "mustache",
+    "liquid": "liquid",
+    "jinja": "jinja",
+}
+
+
+def rewrite_source(
+    src: SourceText, *, config: Config | None = None, prescribed: Sequence[tuple[int, int]] = ()
+) -> Rewrite:
+    """Rewrite a letter as `readers` read it: text formats from their source (so the
+    output keeps their format), .docx, .pdf, .odt and .eml from their visible text.
+    ``prescribed`` is the letter's `FileResult.prescribed` (source spans kept verbatim)."""
+    kind = _REWRITE_KIND.get(src.kind)
+    if kind is None:
+        shown = (
+            prescribed if src.offsets is None else ()
+        )  # source spans are visible spans only without a map
+        return rewrite_text(src.text, kind="text", config=config, path=src.path, prescribed=shown)
+    return rewrite_text(src.source, kind=kind, config=config, path=src.path, prescribed=prescribed)
+
+
+def rewrite_eml(data: bytes, *, config: Config | None = None, path: str = "<email>") -> Rewrite:
+    """Rewrite an e-mail: every text part (plain and HTML) is rewritten in its own format,
+    the subject gets its word fixes; headers and the MIME structure stay."""
+    import email
+    import email.policy
+
+    from letterlint.actions.fixes import fix_text
+
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    notes: list[str] = []
+    facts: list[str] = []
+    passages: list[tuple[str, str]] = []
+    left: list[Finding] = []
+    context: dict[str, Any] = {}
+    subject = str(msg.get("subject") or "")
+    if subject:
+        fixed = fix_text(subject, config=config, unsafe=True).text
+        if fixed != subject:
+            msg.replace_header("Subject", fixed)
+    score = None
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_maintype() != "text" or part.is_attachment():
+            continue
+        sub = part.get_content_subtype()
+        if sub not in ("plain", "html"):
+            continue
+        body = part.get_content()
+        rw = rewrite_text(
+            body, kind="html" if sub == "html" else "text", config=config, path=path, template=False
+        )
+        cte = str(part.get("Content-Transfer-Encoding") or "").lower()
+        if cte == "7bit" and not rw.template.isascii():
+            cte = "quoted-printable"
+        part.set_content(
+            rw.template,
+            subtype=sub,
+            charset="utf-8",
+            cte=cte if cte in ("7bit", "8bit", "quoted-printable", "base64") else None,
+        )
+        notes += [n for n in rw.notes if n not in notes]
+        facts += [f for f in rw.facts if f not in facts]
+        passages += rw.passages
+        left += rw.unrewritten
+        for k, val in rw.context.items():
+            context.setdefault(k, {}).update(val)
+        score = rw.score if score is None else min(score, rw.score or score)
+    out = msg.as_bytes().decode(
+        "utf-8", errors="replace"
+    )  # as_string() would re-encode 8bit parts as base64
+    return Rewrite(
+        out, context, tuple(notes), tuple(facts), tuple(passages), tuple(left), score, False
+    )
+
+
+def _stand_in(path: str) -> Any:
+    """A value for a template field: the schema's sample value, else "[path]"."""
+    node: Any = SAMPLE_CONTEXT
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return f"[{path}]"
+        node = node[part]
+    return node
+
+
+def _used_paths(tree: Any) -> list[str]:
+    """Dotted names a template reads (``customer.first_name``), in order of first use."""
+    from jinja2 import nodes
+
+    out: list[str] = []
+    assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "store"}
+
+    def dotted(n: Any) -> str | None:
+        if isinstance(n, nodes.Name):
+            return n.name if n.ctx == "load" and n.name not in assigned else None
+        if isinstance(n, nodes.Getattr):
+            base = dotted(n.node)
+            return f"{base}.{n.attr}" if base else None
+        return None
+
+    for n in tree.find_all((nodes.Getattr, nodes.Name)):
+        path = dotted(n)
+        if path and not any(p.startswith(path + ".") for p in out) and path not in out:
+            out = [p for p in out if not path.startswith(p + ".")] + [path]
+    return out
+
+
+_HB = [
+    (re.compile(r"\{\{!--.*?--\}\}|\{\{!.*?\}\}", re.S), lambda m: ""),
+    (re.compile(r"\{\{\s*#\s*if\s+([\w.]+)\s*\}\}"), lambda m: "{% if " + m.group(1) + " %}"),
+    (
+        re.compile(r"\{\{\s*#\s*unless\s+([\w.]+)\s*\}\}"),
+        lambda m: "{% if not " + m.group(1) + " %}",
+    ),
+    (re.compile(r"\{\{\s*else\s*\}\}"), lambda m: "{% else %}"),
+    (re.compile(r"\{\{\s*/\s*(?:if|unless)\s*\}\}"), lambda m: "{% endif %}"),
+    (re.compile(r"\{\{\s*#\s*([\w.]+)\s*\}\}"), lambda m: "{% if " + m.group(1) + " %}"),
+    (re.compile(r"\{\{\s*\^\s*([\w.]+)\s*\}\}"), lambda m: "{% if not " + m.group(1) + " %}"),
+    (re.compile(r"\{\{\s*/\s*[\w.]+\s*\}\}"), lambda m: "{% endif %}"),
+    (re.compile(r"\{\{\{?\s*([\w.]+)\s*\}?\}\}"), lambda m: "{{ " + m.group(1) + " }}"),
+]
+
+
+def to_jinja(text: str) -> str:
+    """Simple Handlebars / Mustache (variables, if / unless / sections, else) as Jinja2."""
+    for rx, repl in _HB:
+        text = rx.sub(repl, text)
+    return text
+
+
+def rewrite_docx(data: bytes, *, config: Config | None = None) -> tuple[bytes, Rewrite]:
+    """Rewrite a .docx letter into a .docx template, keeping its formatting where it can.
+
+    The body's paragraphs are rewritten as text and aligned with the originals: an
+    unchanged paragraph is kept as it was; a changed one keeps its style and its first
+    run's formatting (without bold, capitals or colour, which the rewrite removes as
+    shouting); new paragraphs copy the style of the one before. Headers, footers and
+    tables are kept as they were. Placeholders are written as Jinja2 text
+    (``{{ customer.first_name }}``), the form docxtpl fills.
+    """
+    import copy
+    import difflib
+    import io
+
+    from docx import Document
+
+    from letterlint.reading.readers import read_docx
+
+    full = read_docx(data, "<rewrite>.docx").text
+    doc = Document(io.BytesIO(data))
+    paras = [p for p in doc.paragraphs]
+    body = "\n".join(p.text for p in paras)
+    rw = rewrite_text(body, config=config, facts_text=full)
+    new_lines = rw.template.rstrip("\n").split("\n")
+    old_lines = [p.text for p in paras]
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+
+    def set_text(p: Any, text: str) -> None:
+        runs = p.runs
+        if not runs:
+            p.add_run(text)
+            return
+        runs[0].text = text
+        font = runs[0].font
+        runs[0].bold = None
+        font.all_caps = None
+        font.color.rgb = None
+        for r in runs[1:]:
+            r._r.getparent().remove(r._r)
+
+    last = paras[0] if paras else None
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            last = paras[i2 - 1]
+            continue
+        targets = paras[i1:i2]
+        lines = new_lines[j1:j2]
+        for k, line in enumerate(lines):
+            if k < len(targets):
+                set_text(targets[k], line)
+                last = targets[k]
+            else:
+                anchor = last._p if last is not None else None
+                new_p = copy.deepcopy(anchor) if anchor is not None else None
+                if new_p is None:
+                    last = doc.add_paragraph(line)
+                    continue
+                anchor.addnext(new_p)
+                from docx.text.paragraph import Paragraph
+
+                last = Paragraph(new_p, last._parent)
+                set_text(last, line)
+        for extra in targets[len(lines) :]:
+            extra._p.getparent().remove(extra._p)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue(), rw

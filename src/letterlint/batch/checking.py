@@ -1,0 +1,458 @@
+"""The public Python API (contract 6): ``check_text``, ``check_bytes``, ``check_paths``.
+
+The CLI, the app and reports call these, so behaviour is the same everywhere.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from letterlint.core.config import Config
+from letterlint.core.model import FileError, FileResult, Finding, Report, pack_result, unpack_result
+from letterlint.core.version import __version__
+from letterlint.engine.linter import Linter
+from letterlint.reading.readers import (
+    KIND_BY_SUFFIX,
+    UNSUPPORTED_SUFFIXES,
+    FileTooLarge,
+    ReadError,
+    is_regular_file,
+    read_bytes,
+    read_capped,
+    read_text,
+)
+
+if TYPE_CHECKING:
+    from letterlint.batch.cache import ResultCache
+
+_TEXT_KINDS = {"text", "markdown", "html", "jinja", "eml", "handlebars", "mustache", "liquid"}
+
+
+@lru_cache(maxsize=8)
+def _linter(config: Config, context_file: str | None = None) -> Linter:
+    return Linter(config, context_file=context_file)
+
+
+def get_linter(config: Config | None = None, context_file: str | None = None) -> Linter:
+    """A cached `Linter` for ``config`` (rules are compiled once per process)."""
+    return _linter(config or Config(), context_file)
+
+
+LetterFields = Mapping[str, object]
+"""The letter's context as ``{"sender-type": "creditor", "sent-date": "2026-03-02", ...}`` (contract 7)."""
+
+
+def with_letter(config: Config | None, letter: LetterFields | None) -> Config:
+    """``config`` with ``letter`` fields on top of everything else (like ``--letter``).
+
+    Raises `ConfigError` naming an unknown key or a bad value.
+    """
+    config = config or Config()
+    if not letter:
+        return config
+    from letterlint.core.letter_context import merge, normalise
+
+    return config.with_overrides(
+        letter_overrides=merge(config.letter_overrides, normalise(letter, "letter"))
+    )
+
+
+def check_text(
+    text: str,
+    *,
+    kind: str = "text",
+    path: str | None = None,
+    config: Config | None = None,
+    letter: LetterFields | None = None,
+) -> list[Finding]:
+    """Lint a letter held in memory; ``kind`` is text, markdown, html, jinja or eml.
+
+    ``letter`` gives the letter's context for compliance packs (contract 7).
+    """
+    return list(lint_text(text, kind=kind, path=path, config=config, letter=letter).findings)
+
+
+def lint_text(
+    text: str,
+    *,
+    kind: str = "text",
+    path: str | None = None,
+    config: Config | None = None,
+    letter: LetterFields | None = None,
+) -> FileResult:
+    """`check_text`, returning the whole `FileResult` (score and readability figures too).
+
+    Raises ValueError for an unknown kind and for a letter that cannot be read (a
+    template that does not parse), as `check_text` does.
+    """
+    config = with_letter(config, letter)
+    if kind not in _TEXT_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(_TEXT_KINDS))}")
+    shown = path or "<text>"
+    try:
+        src = read_text(text, shown, kind)
+    except ReadError as exc:
+        raise ValueError(exc.message) from None
+    result = get_linter(config).lint(src)
+    if result.error is not None:
+        raise ValueError(f"{shown}: {result.error.message}")
+    return result
+
+
+def check_bytes(
+    data: bytes,
+    filename: str,
+    *,
+    config: Config | None = None,
+    kind: str | None = None,
+    letter: LetterFields | None = None,
+) -> FileResult:
+    """Lint an uploaded file (any format ``check`` reads, .docx included)."""
+    config = with_letter(config, letter)
+    try:
+        src = read_bytes(data, filename, kind)
+    except ReadError as exc:
+        return FileResult(path=filename, score=None, error=FileError(exc.code, exc.message))
+    return get_linter(config).lint(src)
+
+
+def iter_files(paths: Iterable[str | Path], config: Config) -> Iterator[tuple[str, bool | None]]:
+    """Files to check in order: ``(path, explicitly named)``; skipped ones come as ``(path, None)``.
+
+    Folders are walked in sorted order, skipping hidden entries, Office lock files
+    (``~$*``) and ``exclude`` globs. What is not a regular file (a FIFO, a device, a link
+    to one, a broken link) is skipped, and so are links to files outside the folder.
+    """
+    for p in paths:
+        p = str(p)
+        if p == "-" or not os.path.isdir(p):
+            yield p, True
+            continue
+        for root, dirs, files in os.walk(p):
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not d.startswith(".") and not config.is_excluded(os.path.join(root, d))
+            )
+            for name in sorted(files):
+                if name.startswith((".", "~$")):
+                    continue
+                full = os.path.join(root, name)
+                if config.is_excluded(full):
+                    continue
+                if not is_regular_file(full) or (os.path.islink(full) and not _inside(full, p)):
+                    yield full, None
+                    continue
+                yield full, False
+
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether ``path``, links resolved, lies inside ``folder`` (links resolved too)."""
+    real = os.path.realpath(path)
+    top = os.path.realpath(folder)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _read_raw(path: str) -> bytes | FileResult:
+    """A file's bytes, or a `FileResult` saying why it cannot be read.
+
+    Only regular files are read, and never more than `MAX_FILE_BYTES` of them (a link to
+    ``/dev/zero`` or a FIFO is an error for that file, not a hang).
+    """
+    try:
+        return read_capped(path, MAX_FILE_BYTES)
+    except FileTooLarge as exc:
+        return FileResult(path=path, score=None, error=FileError("too-large", exc.strerror))
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return FileResult(
+            path=path,
+            score=None,
+            error=FileError("unreadable", f"cannot read: {getattr(exc, 'strerror', None) or exc}"),
+        )
+
+
+def read_path(
+    path: str, *, stdin_data: bytes | None = None, kind: str | None = None
+) -> FileResult | object:
+    """Read one file into a `SourceText`, or a `FileResult` carrying the error."""
+    data = (stdin_data or b"") if path == "-" else _read_raw(path)
+    return data if isinstance(data, FileResult) else _to_source(data, path, kind)
+
+
+def _to_source(data: bytes, path: str, kind: str | None) -> FileResult | object:
+    try:
+        return read_bytes(data, path, kind or ("text" if path == "-" else None))
+    except ReadError as exc:
+        return FileResult(path=path, score=None, error=FileError(exc.code, exc.message))
+
+
+@contextmanager
+def few_full_collections() -> Iterator[None]:
+    """Keep the garbage collector from re-scanning every finding kept so far.
+
+    A run over thousands of letters keeps hundreds of thousands of small result objects;
+    CPython's full collections walk all of them again and again (measured: a quarter of
+    the run time). Young collections still run, so cyclic garbage is freed.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(10_000, 50, 1_000_000_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+MAX_JOBS_PER_CPU = 2
+"""``--jobs`` is capped at this many workers per CPU (and at the number of batches)."""
+
+
+def worker_count(jobs: int, batches: int) -> int:
+    """The workers ``--jobs`` really starts: never more than batches of work, nor more than
+    `MAX_JOBS_PER_CPU` per CPU (each costs a spaCy pipeline's memory)."""
+    return max(1, min(jobs, batches, MAX_JOBS_PER_CPU * default_jobs()))
+
+
+PARALLEL_MIN_FILES = 200
+"""Below this many files one process is faster: a worker costs a spaCy start-up."""
+
+_WORKER: Linter | None = None
+_WORKER_RUN: str | None = None  # the cache's run key, when results are to be cached
+
+
+def _worker_init(config: Config, context_file: str | None, run: str | None = None) -> None:
+    global _WORKER, _WORKER_RUN
+    _WORKER = get_linter(config, context_file)  # inherited already built under fork
+    _WORKER_RUN = run
+
+
+def _worker_lint(
+    batch: list[tuple[str, str | None]],
+) -> list[tuple[tuple[object, ...], str | None]]:
+    assert _WORKER is not None
+    out = []
+    with few_full_collections():
+        for path, kind in batch:
+            res, key = lint_file(_WORKER, path, kind, _WORKER_RUN)
+            out.append((pack_result(res), key))
+    return out
+
+
+def lint_file(
+    linter: Linter,
+    path: str,
+    kind: str | None = None,
+    run: str | None = None,
+    stdin_data: bytes | None = None,
+) -> tuple[FileResult, str | None]:
+    """Read and lint one file; with a cache ``run`` key, also the content key of the very
+    bytes that were linted (so a file edited during a run is never cached under the key
+    of its earlier content)."""
+    data = (stdin_data or b"") if path == "-" else _read_raw(path)
+    if isinstance(data, FileResult):
+        return data, None
+    key = None
+    if run is not None and path != "-":
+        from letterlint.batch.cache import content_key
+
+        key = content_key(
+            run, data, kind, Path(path).suffix.lower(), _key_extras(linter.config, path)
+        )
+    src = _to_source(data, path, kind)
+    return (src if isinstance(src, FileResult) else linter.lint(src)), key  # type: ignore[arg-type]
+
+
+def default_jobs() -> int:
+    """Worker processes for large inputs: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while files are checked (for a progress bar)."""
+
+
+def check_paths(
+    paths: Iterable[str | Path],
+    *,
+    config: Config | None = None,
+    context_file: str | None = None,
+    stdin_data: bytes | None = None,
+    kind: str | None = None,
+    jobs: int | None = None,
+    cache: bool = False,
+    progress: Progress | None = None,
+    letter: LetterFields | None = None,
+) -> Report:
+    """Lint files and folders; results in the order given, folders sorted.
+
+    Large inputs (``PARALLEL_MIN_FILES`` files or more) are spread over ``jobs`` worker
+    processes (default: one per CPU), each with its own spaCy pipeline; the results come
+    back in the same order as a serial run. With ``cache=True`` results are kept in
+    ``.letterlint_cache/`` (see `letterlint.batch.cache`); unchanged letters are not linted again,
+    and a run where every letter is cached never loads spaCy.
+    """
+    config = with_letter(config, letter)
+    linter = get_linter(config, context_file)
+    todo: list[str] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for path, explicit in iter_files(paths, config):
+        norm = os.path.normpath(path)
+        if (
+            norm in seen and path != "-"
+        ):  # a file named twice (``letters/ letters/a.txt``) is checked once
+            continue
+        seen.add(norm)
+        suffix = Path(path).suffix.lower()
+        if explicit is None:  # not a regular file, or a link out of the walked folder
+            skipped.append(path)
+            continue
+        if not explicit and suffix not in KIND_BY_SUFFIX and suffix not in UNSUPPORTED_SUFFIXES:
+            skipped.append(path)
+            continue
+        todo.append(path)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    results: list[FileResult | None] = [None] * len(todo)
+    total = len(todo)
+    with few_full_collections():
+        store = _open_cache(config, context_file) if cache else None
+        if store is not None:
+            _cache_lookup(store, todo, results, config, kind)
+        pending = [i for i, r in enumerate(results) if r is None]
+        done = total - len(pending)
+        if progress is not None:
+            progress(done, total)
+        run = store.run if store is not None else None
+        linted_keys: dict[int, str] = {}
+        if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and "-" not in todo:
+            fresh = _lint_parallel(
+                [todo[i] for i in pending],
+                config,
+                context_file,
+                kind,
+                jobs,
+                linter,
+                lambda n: progress(done + n, total) if progress else None,
+                run,
+            )
+            for i, (res, key) in zip(pending, fresh):
+                results[i] = res
+                if key is not None:
+                    linted_keys[i] = key
+        else:
+            for n, i in enumerate(pending, start=1):
+                results[i], key = lint_file(linter, todo[i], kind, run, stdin_data)
+                if key is not None:
+                    linted_keys[i] = key
+                if progress is not None:
+                    progress(done + n, total)
+        if store is not None:
+            from letterlint.batch.cache import strip_path
+
+            store.put_many(
+                [(key, strip_path(pack_result(results[i]))) for i, key in linted_keys.items()]
+            )  # type: ignore[arg-type]
+            store.close()
+    return Report(files=tuple(results), skipped=tuple(skipped), tool_version=__version__)  # type: ignore[arg-type]
+
+
+def _key_extras(config: Config, path: str) -> tuple[str, ...]:
+    """What a cached result depends on besides the bytes: the file's per-file ignores and
+    its letter context from the config and the command line (contract 7)."""
+    ignores = config.ignores_for(path) if config.per_file_ignores else ()
+    if not (config.letter or config.letters or config.letter_overrides):
+        return ignores
+    from letterlint.core.letter_context import merge
+
+    pairs = merge(config.letter_for(path), config.letter_overrides)
+    return (*ignores, *(f"letter:{k}={v}" for k, v in pairs))
+
+
+def _open_cache(config: Config, context_file: str | None) -> ResultCache | None:
+    from letterlint.batch.cache import ResultCache, cache_enabled_by_env
+
+    if not cache_enabled_by_env():
+        return None
+    return ResultCache.open(config, context_file)
+
+
+def _cache_lookup(
+    store: ResultCache,
+    todo: list[str],
+    results: list[FileResult | None],
+    config: Config,
+    kind: str | None,
+) -> None:
+    """Fill ``results`` with the cached results of the files whose content is known.
+
+    Files that cannot be read get their error here (never cached: the disk may recover).
+    """
+    from letterlint.batch.cache import content_key, with_path
+
+    keys: dict[int, str] = {}
+    for i, path in enumerate(todo):
+        if path == "-":
+            continue
+        data = _read_raw(path)
+        if isinstance(data, FileResult):
+            results[i] = data
+            continue
+        keys[i] = content_key(
+            store.run, data, kind, Path(path).suffix.lower(), _key_extras(config, path)
+        )
+    found = store.get_many(list(keys.values()))
+    for i, key in keys.items():
+        hit = found.get(key)
+        if hit is not None:
+            try:
+                results[i] = unpack_result(with_path(hit, todo[i]))
+            except Exception:  # noqa: BLE001 - an entry of the wrong shape is a miss, never a lost run
+                results[i] = None
+
+
+def _lint_parallel(
+    todo: list[str],
+    config: Config,
+    context_file: str | None,
+    kind: str | None,
+    jobs: int,
+    linter: Linter,
+    progress: Callable[[int], None] | None = None,
+    run: str | None = None,
+) -> list[tuple[FileResult, str | None]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _ = linter.compiled  # build once in the parent; forked workers inherit it
+    from letterlint.language.analysis import get_nlp
+
+    get_nlp()
+    ctx = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    size = max(16, min(256, len(todo) // (jobs * 8) or 16))
+    batches = [[(p, kind) for p in todo[i : i + size]] for i in range(0, len(todo), size)]
+    results: list[tuple[FileResult, str | None]] = []
+    jobs = worker_count(jobs, len(batches))
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=ctx,
+        initializer=_worker_init,
+        initargs=(config, context_file, run),
+    ) as pool:
+        for batch in pool.map(_worker_lint, batches):
+            results.extend((unpack_result(t), key) for t, key in batch)
+            if progress is not None:
+                progress(len(results))
+    return results

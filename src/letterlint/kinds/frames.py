@@ -1,0 +1,607 @@
+"""Concept lexicons and frames: rules that say what they mean instead of listing strings.
+
+A **lexicon** names one concept ("a hand-over to a collector", "a word that puts a step
+in the future") as a list of phrases a credit controller can read and extend. Every word
+of a phrase matches each of its inflections (the lemma forms of `analysis.lemma_forms`),
+unless the lexicon is ``exact``; ``#`` stands for a number and ``*`` for any one word. A
+lexicon may also be built from other lexicons by *sequences*: ``[suspend, 4, service]``
+means a `suspend` phrase, then at most four words, then a `service` phrase, in one
+sentence.
+
+A **frame** rule composes lexicons inside a sentence: report each match of ``find``
+when a ``with`` cue (a condition, a future, a no-choice phrase ...) stands within
+``within`` words of it, unless an ``unless`` phrase (a negation, an offer of relief)
+stands between the cue and the match or just before the match. A hedge ("may",
+"could") with no pressure in the sentence lowers the severity (contract 3: a calm
+statement of a genuine next step is at most advice).
+
+Lexicons are tagged once per letter with one spaCy ``PhraseMatcher`` (and a ``Matcher``
+for the few phrases with ``#`` or ``*``), over the same lower-cased surface forms as the
+``terms`` kind; frames then look only at the spans found.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import textwrap
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from letterlint.language.analysis import Analysis, get_nlp, lemma_forms
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from letterlint.kinds.matching import Hit
+    from letterlint.rulebook.loader import Rule
+
+Span = tuple[int, int]  # token indices [start, end)
+_WILD = "\x00start of a phrase with # or *"
+_SPLITS = re.compile(r"[^\w]")  # a form with punctuation may be more than one token
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One concept: its phrases, and sequences of other concepts that also express it."""
+
+    name: str
+    means: str
+    phrases: tuple[str, ...] = ()
+    sequences: tuple[tuple[str | int, ...], ...] = ()
+    exact: bool = False
+    file: str = ""
+    line: int = 0
+
+    def references(self) -> set[str]:
+        return {x for seq in self.sequences for x in seq if isinstance(x, str)}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a frame rule looks for; every name is a lexicon (see the module docstring)."""
+
+    find: tuple[str, ...]
+    with_: tuple[str, ...] = ()
+    within: int = 20
+    unless: tuple[str, ...] = ()
+    unless_within: int = 4
+    unless_next: tuple[str, ...] = ()
+    unless_inside: tuple[
+        str, ...
+    ] = ()  # cancel when one of these is inside the match ("will not be")
+    except_in: tuple[
+        str, ...
+    ] = ()  # a blocker inside one of these (or inside a cue) does not count
+    hedge: tuple[str, ...] = ()
+    pressure: tuple[str, ...] = ()
+    hedged_severity: str | None = None
+    pressed_severity: str | None = None  # when the sentence also presses the reader
+    suggest: tuple[tuple[str, str], ...] = ()  # matched text (lower case) → replacement
+    alone: int = (
+        0  # a match that is (nearly) its whole sentence, a heading or a list item, needs no cue
+    )
+    lexicons: tuple[Lexicon, ...] = ()  # every lexicon the frame needs, resolved at load time
+
+
+def closure(names: set[str], lexicons: dict[str, Lexicon]) -> tuple[Lexicon, ...]:
+    """The named lexicons and every lexicon their sequences use, dependencies first."""
+    order: list[Lexicon] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        lex = lexicons[name]
+        for dep in sorted(lex.references()):
+            visit(dep)
+        order.append(lex)
+
+    for n in sorted(names):
+        visit(n)
+    return tuple(order)
+
+
+def _word_variants(word: str, exact: bool) -> tuple[str, ...]:
+    """A phrase word's forms: every inflection of a content word and of "be", "have", "do"
+    and "go"; other function words ("the", "of", "our") as written."""
+    if (
+        exact
+        or not word.isalpha()
+        or (word.lower() in _function_words() and word.lower() not in _INFLECTED)
+    ):
+        return (word.lower(),)
+    return lemma_forms(word)
+
+
+_INFLECTED = frozenset(
+    {"be", "have", "do", "go", "make", "put", "get", "take", "give", "call", "keep"}
+)
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _phrase_variants(phrase: str, exact: bool, limit: int = 96) -> list[str]:
+    """Every surface form of a phrase; a straight apostrophe also matches a curly one."""
+    words = phrase.split()
+    out = [
+        " ".join(c)
+        for c in itertools.islice(
+            itertools.product(*(_word_variants(w, exact) for w in words)), limit
+        )
+    ]
+    if phrase.lower() not in out:
+        out.append(phrase.lower())
+    out += [v.replace("'", "\u2019") for v in out if "'" in v]
+    return out
+
+
+class ConceptTagger:
+    """Finds every lexicon's spans in a letter (token indices), base phrases and sequences."""
+
+    def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        nlp = get_nlp()
+        self.lexicons = lexicons
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._names: dict[int, str] = {}
+        self._single: dict[int, list[str]] = {}  # hash of a one-token form → lexicons
+        # phrases with "#" or "*": few, each starting with a word, tried where that word is
+        self._wild: list[tuple[str, list[frozenset[int] | str]]] = []
+        for lex in lexicons:
+            key = nlp.vocab.strings.add(lex.name)
+            self._names[key] = lex.name
+            plain = [p for p in lex.phrases if not ({"#", "*"} & set(p.split()))]
+            variants = {v for p in plain for v in _phrase_variants(p, lex.exact)}
+            docs = []
+            for v in sorted(variants):
+                # one-token phrases are looked up by their hash (no Doc to build per form)
+                if " " not in v and not _SPLITS.search(v):
+                    self._single.setdefault(nlp.vocab.strings.add(v), []).append(lex.name)
+                else:
+                    docs.append(v)
+            if docs:
+                self.phrases.add(lex.name, list(nlp.tokenizer.pipe(docs)))
+            for p in lex.phrases:
+                if p not in plain:
+                    self._wild.append((lex.name, self._steps(p, lex.exact)))
+        # the first words of those phrases, found by the phrase matcher under one key
+        # the first words of those phrases are found like one-token phrases, under one name
+        for _, steps in self._wild:
+            for h in steps[0]:  # type: ignore[union-attr]
+                if _WILD not in self._single.setdefault(h, []):
+                    self._single[h].append(_WILD)
+        self.sequenced = [
+            (lex.name, tuple(_steps_of(seq) for seq in lex.sequences))
+            for lex in lexicons
+            if lex.sequences
+        ]
+
+    @staticmethod
+    def _steps(phrase: str, exact: bool) -> list[frozenset[int] | str]:
+        """One step a token: the hashes of the lower-case forms it may have, or "#" / "*"."""
+        nlp = get_nlp()
+        steps: list[frozenset[int] | str] = []
+        for word in phrase.split():
+            if word in ("#", "*"):
+                steps.append(word)
+                continue
+            forms = {t.lower_ for v in _word_variants(word, exact) for t in nlp.make_doc(v)}
+            forms |= {f.replace("'", "\u2019") for f in forms}
+            steps.append(frozenset(nlp.vocab.strings.add(f) for f in forms))
+        return steps
+
+    def _wild_matches(self, doc: Doc, at: list[int], a: Analysis) -> list[tuple[str, int, int]]:
+        """Matches of the phrases with "#" or "*", tried only where their first word is."""
+        toks = a.toks
+        n = len(toks)
+        out = []
+        for i in at:
+            low = doc[i].lower
+            for name, steps in self._wild:
+                if low not in steps[0]:  # type: ignore[operator]
+                    continue
+                j = i + 1
+                for step in steps[1:]:
+                    while j < n and toks[j].space:
+                        j += 1  # white space between words
+                    if j >= n:
+                        break
+                    if step == "#":
+                        ok = doc[j].like_num
+                    elif step == "*":
+                        ok = not toks[j].punct
+                    else:
+                        ok = doc[j].lower in step  # type: ignore[operator]
+                    if not ok:
+                        break
+                    j += 1
+                else:
+                    out.append((name, i, j))
+        return out
+
+    def tag(self, a: Analysis, words: list[int], sent_of: list[int]) -> dict[str, list[Span]]:
+        """Spans per lexicon name, sorted; spans touching a placeholder are left out."""
+        doc = a.doc
+        toks = a.toks
+        found: dict[str, list[Span]] = {}
+        anchors = []
+        guarded = a.has_protected_spans()
+        names = self._names
+        matches = [(names[k], s, e) for k, s, e in self.phrases(doc)]
+        if self._single:
+            from spacy.attrs import LOWER
+
+            single = self._single
+            for i, h in enumerate(doc.to_array(LOWER).tolist()):
+                names_here = single.get(h)
+                if names_here is not None:
+                    for name in names_here:
+                        matches.append((name, i, i + 1))
+        for k, s, e in matches:
+            if k == _WILD:
+                anchors.append(s)
+            elif not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
+                found.setdefault(k, []).append((s, e))
+        spans = {k: sorted(set(v)) if len(v) > 1 else v for k, v in found.items()}
+        if anchors:
+            for name, s, e in self._wild_matches(doc, sorted(set(anchors)), a):
+                if not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
+                    spans[name] = sorted({*spans.get(name, ()), (s, e)})
+        for name, sequences in self.sequenced:
+            extra = set(spans.get(name, ()))
+            for steps in sequences:
+                if steps[0][0] in spans:
+                    extra.update(_sequence_spans(steps, spans, words, sent_of))
+            if extra:
+                spans[name] = sorted(extra)
+        return spans
+
+
+def _steps_of(seq: tuple[str | int, ...]) -> tuple[tuple[str, int], ...]:
+    """``seq`` alternates lexicon names and, optionally, the most words allowed between two
+    of them (0 when no number is given: the next phrase starts right after)."""
+    steps: list[tuple[str, int]] = []
+    gap = 0
+    for item in seq:
+        if isinstance(item, int):
+            gap = item
+        else:
+            steps.append((item, gap))
+            gap = 0
+    return tuple(steps)
+
+
+def _sequence_spans(
+    steps: tuple[tuple[str, int], ...],
+    spans: dict[str, list[Span]],
+    words: list[int],
+    sent_of: list[int],
+) -> Iterator[Span]:
+    """Spans where the sequence's concepts follow one another in one sentence."""
+    first, _ = steps[0]
+    if len(steps) == 1:
+        yield from spans.get(first, ())
+        return
+    starts = {name: [sp[0] for sp in spans.get(name, ())] for name, _ in steps[1:]}
+    for s, e in spans.get(first, ()):
+        ends = [e]
+        for name, max_gap in steps[1:]:
+            cands, cand_starts = spans.get(name, ()), starts[name]
+            nxt = []
+            for end in ends:
+                # the nearest next phrase, and the longest one starting there
+                at, best = -1, -1
+                for s2, e2 in itertools.islice(cands, bisect_left(cand_starts, end), None):
+                    if (
+                        sent_of[s2] != sent_of[s]
+                        or words[s2] - words[end] > max_gap
+                        or (at >= 0 and s2 != at)
+                    ):
+                        break
+                    at, best = s2, max(best, e2)
+                if best >= 0:
+                    nxt.append(best)
+            ends = nxt
+            if not ends:
+                break
+        if ends:
+            yield (s, min(ends))
+
+
+class FrameRunner:
+    """Every frame rule of a configuration, compiled once: one tagger for their lexicons."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = [r for r in rules if r.frame is not None]
+        lexicons: dict[str, Lexicon] = {}
+        for r in self.rules:
+            for lex in r.frame.lexicons:  # type: ignore[union-attr]
+                lexicons.setdefault(lex.name, lex)
+        ordered = closure(set(lexicons), lexicons) if lexicons else ()
+        self.tagger = ConceptTagger(ordered) if ordered else None
+
+    def hits(self, a: Analysis) -> Iterator[Hit]:
+        if self.tagger is None or not a.toks:
+            return
+        words, sent_of = _token_maps(a)
+        spans = self.tagger.tag(a, words, sent_of)
+        if not spans:
+            return
+        near: dict[tuple[str, ...], _Near] = {}  # the same cue lists serve many rules
+
+        def near_of(names: tuple[str, ...]) -> _Near:
+            if names not in near:
+                near[names] = _Near(names, spans, words, sent_of)
+            return near[names]
+
+        for rule in self.rules:
+            yield from _frame_hits(rule, a, spans, words, sent_of, near_of)
+
+
+def _token_maps(a: Analysis) -> tuple[list[int], list[int]]:
+    """Words before each token (a prefix count, one past the end too) and each token's sentence."""
+    words = list(itertools.accumulate((t.word for t in a.toks), initial=0))
+    sent_of = [0] * (len(a.toks) + 1)
+    firsts = [s for s, _ in a.sentence_toks] + [len(sent_of)]
+    for k in range(len(firsts) - 1):  # a token belongs to the last sentence started before it
+        sent_of[firsts[k] : firsts[k + 1]] = [k] * (firsts[k + 1] - firsts[k])
+    return words, sent_of
+
+
+def _merge(spans: list[Span], sent_of: list[int]) -> list[Span]:
+    """Overlapping matches in one sentence become one: "your name will be recorded" and
+    "recorded by the credit reference agencies" are one threat."""
+    out: list[Span] = []
+    for s, e in spans:
+        if out and s < out[-1][1] and sent_of[s] == sent_of[out[-1][0]]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+class _Near:
+    """Spans of some lexicons, grouped by sentence and sorted, to look up those near a match."""
+
+    LONGEST = 30  # words in the longest span a lexicon or sequence can match
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        spans: dict[str, list[Span]],
+        words: list[int],
+        sent_of: list[int],
+    ) -> None:
+        self.words = words
+        self.by_sent: dict[int, tuple[list[Span], list[int]]] = {}
+        merged: dict[int, list[Span]] = {}
+        for n in names:
+            for sp in spans.get(n, ()):
+                merged.setdefault(sent_of[sp[0]], []).append(sp)
+        for sent, group in merged.items():
+            group.sort()
+            self.by_sent[sent] = (group, [words[g[0]] for g in group])
+
+    def __bool__(self) -> bool:
+        return bool(self.by_sent)
+
+    def around(self, sent: int, lo_word: int, hi_word: int) -> list[Span]:
+        """Spans of the sentence that start between two word positions (inclusive)."""
+        group = self.by_sent.get(sent)
+        if group is None:
+            return []
+        spans, starts = group
+        return spans[bisect_left(starts, lo_word - self.LONGEST) : bisect_right(starts, hi_word)]
+
+
+def _frame_hits(
+    rule: Rule,
+    a: Analysis,
+    spans: dict[str, list[Span]],
+    words: list[int],
+    sent_of: list[int],
+    near_of: Callable[[tuple[str, ...]], _Near],
+) -> Iterator[Hit]:
+    from letterlint.kinds.matching import Hit, match_case
+
+    fr: Frame = rule.frame  # type: ignore[assignment]
+    finds = _merge(sorted({sp for n in fr.find for sp in spans.get(n, ())}), sent_of)
+    if not finds:
+        return
+    cues = near_of(fr.with_)
+    if fr.with_ and not cues and not fr.alone:
+        return
+    blockers = near_of(fr.unless)
+    shelters = near_of((*fr.with_, *fr.except_in))
+    nexts = {sp[0] for n in fr.unless_next for sp in spans.get(n, ())}
+    inside = sorted({sp[0] for n in fr.unless_inside for sp in spans.get(n, ())})
+    hedges = near_of(fr.hedge)
+    pressure = {sent_of[sp[0]] for n in fr.pressure for sp in spans.get(n, ())}
+    toks = a.toks
+    suggestions = dict(fr.suggest)
+    last_end = -1
+    for span in finds:
+        s, e = span
+        if s < last_end:
+            continue  # inside a match already reported
+        sent = sent_of[s]
+        ws, we = words[s], words[e]
+        near_cues = cues.around(sent, ws - fr.within, we + fr.within) if fr.with_ else []
+        cue = None
+        if fr.with_:
+            cue = _nearest_cue(span, near_cues, words, fr.within)
+            if cue is None and not (
+                fr.alone and _sentence_words(a, sent, words) - (we - ws) <= fr.alone
+            ):
+                continue
+        lo = min(s, cue[0]) if cue else s
+        hi_word = max(ws, words[cue[1]] + 1) if cue else ws
+        if blockers and _blocked(
+            span,
+            cue,
+            blockers.around(sent, words[lo] - fr.unless_within, hi_word),
+            shelters.around(sent, words[lo] - fr.unless_within, hi_word),
+            words,
+            fr.unless_within,
+        ):
+            continue
+        if inside and any(s < i < e for i in inside):
+            continue  # "your service will not be cut off" (a match may start with one: "no longer supply")
+        nxt = e
+        while nxt < len(toks) and toks[nxt].space:
+            nxt += 1
+        if nxt in nexts:
+            continue
+        severity = rule.severity
+        if fr.pressed_severity and sent in pressure:
+            severity = fr.pressed_severity
+        elif fr.hedged_severity and sent not in pressure:
+            hi = max(e, cue[1]) if cue else e
+            if any(
+                words[lo] - 3 <= words[h[0]] and h[1] <= hi
+                for h in hedges.around(sent, words[lo] - 3, words[hi])
+            ):
+                severity = fr.hedged_severity
+        last_end = e
+        start, end = toks[s].start, toks[e - 1].end
+        text = a.original[start:end]
+        sugg = suggestions.get(" ".join(text.lower().split()))
+        if sugg is not None:
+            sugg = match_case(text, sugg)
+        yield Hit(
+            rule,
+            start,
+            end,
+            severity,
+            rule.format_message(text, sugg),
+            sugg,
+            rule.fix if sugg is not None else None,
+            sugg,
+        )
+
+
+def _sentence_words(a: Analysis, sent: int, words: list[int]) -> int:
+    first, last = a.sentence_toks[sent]
+    return words[last] - words[first]
+
+
+def _nearest_cue(span: Span, cues: list[Span], words: list[int], within: int) -> Span | None:
+    best, best_d = None, within + 1
+    s, e = span
+    for c in cues:
+        if c[1] <= s:
+            d = words[s] - words[c[1]]
+        elif c[0] >= e:
+            d = words[c[0]] - words[e]
+        else:
+            d = 0  # the cue overlaps the match ("failure to pay will result in ...")
+        if d < best_d:
+            best, best_d = c, d
+    return best
+
+
+def _blocked(
+    span: Span,
+    cue: Span | None,
+    blockers: list[Span],
+    shelters: list[Span],
+    words: list[int],
+    near: int,
+) -> bool:
+    """A negation or relief phrase that scopes over the match.
+
+    It stands between the cue and the match, up to ``near`` words before the match, or
+    right after the cue ("interest will not be added", "charges will be frozen"). A
+    blocker inside a cue or an ``except-in`` phrase does not count: "if you do not pay"
+    is a condition, not a negation of what follows it.
+    """
+    s, e = span
+    for b in blockers:
+        if s <= b[0] < e:
+            continue  # inside the match: see `_negated_inside`
+        if any(c[0] <= b[0] and b[1] <= c[1] for c in shelters):
+            continue
+        if cue is not None and cue[1] <= b[0] and words[b[0]] - words[cue[1]] <= 1:
+            return True  # negates the cue itself: "will not", "may never"
+        if b[1] > s:
+            continue
+        if cue is not None and cue[1] <= b[0]:
+            return True
+        if words[s] - words[b[1]] <= near:
+            return True
+    return False
+
+
+def describe(frame: Frame) -> list[str]:
+    """The frame and its lexicons in words, for `letterlint rule CODE`."""
+    out = [f"Reports: {' or '.join(frame.find)}"]
+    if frame.with_:
+        out.append(
+            f"only when the same sentence has, within {frame.within} words: {' or '.join(frame.with_)}"
+        )
+    if frame.alone:
+        out.append(
+            f"or with no cue when the rest of its sentence (a heading, a list item) has at most "
+            f"{frame.alone} words"
+        )
+    if frame.unless:
+        out.append(
+            f"not when {' or '.join(frame.unless)} comes between them, or up to "
+            f"{frame.unless_within} words before it"
+        )
+    if frame.unless_inside:
+        out.append(f"not when {' or '.join(frame.unless_inside)} is inside it")
+    if frame.unless_next:
+        out.append(f"not when it is followed by {' or '.join(frame.unless_next)}")
+    if frame.pressed_severity:
+        out.append(
+            f"at {frame.pressed_severity} when the sentence also has {' or '.join(frame.pressure)}"
+        )
+    if frame.hedged_severity:
+        out.append(
+            f"at {frame.hedged_severity} when hedged ({' or '.join(frame.hedge)}) "
+            f"and the sentence has no {' or '.join(frame.pressure) or 'pressure'}"
+        )
+    if frame.suggest:
+        out.append("suggests: " + "; ".join(f'"{k}" → "{v}"' for k, v in frame.suggest))
+    out.append("")
+    out.append("Word lists (every inflection of each word matches; # is a number, * any word):")
+    by_name = {lex.name: lex for lex in frame.lexicons}
+    order: list[Lexicon] = []
+    for group in (
+        frame.find,
+        frame.with_,
+        frame.unless,
+        frame.unless_inside,
+        frame.unless_next,
+        frame.except_in,
+        frame.hedge,
+        frame.pressure,
+    ):
+        for lex in closure(set(group), by_name):
+            if lex not in order:
+                order.append(lex)
+    for lex in order:
+        out.append(f"  {lex.name}: {lex.means}")
+        if lex.phrases:
+            out.extend(
+                textwrap.wrap(
+                    "; ".join(lex.phrases), 84, initial_indent="    ", subsequent_indent="    "
+                )
+            )
+        for i, seq in enumerate(lex.sequences):
+            parts = [f"(up to {x} words)" if isinstance(x, int) else f"[{x}]" for x in seq]
+            lead = "or " if lex.phrases or i else ""
+            out.append("    " + lead + " ".join(parts))
+    return out
