@@ -12,8 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from letterlint.frontends.cli import FIX_SAFETY  # noqa: E402
-from letterlint.kinds.frames import describe  # noqa: E402
+from letterlint.output.ruledoc import rule_markdown  # noqa: E402
 from letterlint.rulebook.loader import load_rules  # noqa: E402
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
@@ -33,10 +32,6 @@ def table() -> str:
     return "\n".join(lines)
 
 
-def _example(text: str) -> str:
-    return "\n".join("    " + ln for ln in text.replace("[[", "").replace("]]", "").splitlines())
-
-
 def catalogue() -> str:
     rules = load_rules(("core",))
     out = [
@@ -47,32 +42,7 @@ def catalogue() -> str:
         "",
     ]
     for r in rules:
-        out += [
-            f"## {r.code}",
-            "",
-            f"**`{r.name}`** · {r.category} · {r.severity}",
-            "",
-            "### What it finds",
-            "",
-            _one_line(r.summary),
-            "",
-            "### Why it matters",
-            "",
-            _one_line(r.rationale),
-            "",
-            "### Sources",
-            "",
-        ]
-        out += [f"- {s}" for s in r.sources]
-        if r.frame is not None:
-            out += ["", "### How it matches", "", "```"] + describe(r.frame) + ["```"]
-        out += ["", "### Example", ""]
-        for ex in r.fail_examples[:2]:
-            out += [_example(ex.text), ""]
-        out += ["### Use instead", ""]
-        for ex in r.pass_examples[:2]:
-            out += [_example(ex.text), ""]
-        out += ["### Fix safety", "", FIX_SAFETY.get(r.fix, FIX_SAFETY[None]), ""]
+        out += rule_markdown(r)
     return "\n".join(out)
 
 

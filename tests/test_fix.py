@@ -138,7 +138,7 @@ def test_fix_writes_through_a_symlink_and_keeps_permissions(tmp_path: Path) -> N
 
 
 def test_write_atomic_takes_pieces_and_keeps_the_old_file_when_they_fail(tmp_path: Path) -> None:
-    from letterlint.actions.fixes import write_atomic
+    from letterlint.core.files import write_atomic
 
     target = tmp_path / "report.json"
     write_atomic(target, (part.encode() for part in ["{", '"a": 1', "}"]))

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from letterlint.actions.export import ExportError, export_template
-from letterlint.actions.fixes import WriteConflict, clean_stale_temps, write_atomic
 from letterlint.batch.cache import DB_NAME
 from letterlint.batch.checking import check_bytes, check_paths, get_linter, worker_count
 from letterlint.core.config import Config, ConfigError, load_context
+from letterlint.core.files import WriteConflict, clean_stale_temps, write_atomic
 from letterlint.core.model import ERROR_CODES
 from letterlint.engine.linter import MAX_LETTER_CHARS
 from letterlint.reading.readers import read_text

@@ -114,7 +114,7 @@ TEXT_SAMPLES = sorted(p for p in SAMPLES.iterdir() if p.suffix != ".docx")
 
 @pytest.mark.parametrize("letter", TEXT_SAMPLES, ids=lambda p: p.name)
 def test_rewrite_and_fix_of_sample_letters_keep_their_promises(letter: Path) -> None:
-    from letterlint.actions.facts import AMOUNT, DATE, EMAIL, INVOICE, URL
+    from letterlint.language.facts import AMOUNT, DATE, EMAIL, INVOICE, URL
     from letterlint.templating.placeholders import find_placeholders
 
     src = read_bytes(letter.read_bytes(), str(letter))

@@ -7,9 +7,10 @@ Public API (contract 6 of the design)::
 
 from __future__ import annotations
 
-from letterlint.actions.fixes import FixResult, fix_text, write_atomic  # noqa: E402
+from letterlint.actions.fixes import FixResult, fix_text  # noqa: E402
 from letterlint.batch.checking import check_bytes, check_paths, check_text  # noqa: E402
 from letterlint.core.config import SAMPLE_CONTEXT, Config, ConfigError  # noqa: E402
+from letterlint.core.files import write_atomic
 from letterlint.core.model import Edit, FileError, FileResult, Finding, Fix, Report  # noqa: E402
 from letterlint.core.version import __version__  # noqa: E402
 from letterlint.engine.scoring import score  # noqa: E402

@@ -35,7 +35,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from letterlint.actions.facts import (
+from letterlint.actions.tidy import tidy_edits
+from letterlint.batch.checking import check_text, lint_text
+from letterlint.core.config import SAMPLE_CONTEXT, Config
+from letterlint.core.model import Edit, Finding
+from letterlint.language.facts import (
     ACCOUNT,
     AMOUNT,
     DATE,
@@ -47,15 +51,12 @@ from letterlint.actions.facts import (
     facts_of,
     is_phone,
 )
-from letterlint.actions.tidy import tidy_edits
-from letterlint.batch.checking import check_text, lint_text
-from letterlint.core.config import SAMPLE_CONTEXT, Config
-from letterlint.core.model import Edit, Finding
 from letterlint.language.letter_parts import SIGN_OFF
 from letterlint.templating.placeholders import find_placeholders
 
 if TYPE_CHECKING:
-    from letterlint.reading.readers import OffsetMap, SourceText
+    from letterlint.core.spans import OffsetMap
+    from letterlint.reading.readers import SourceText
 
 __all__ = [
     "AMOUNT",
@@ -1268,15 +1269,7 @@ def _frozen_spans(
         *parse_suppressions(src.source, src.kind, get_linter(config).all_rules).regions,
         *prescribed,
     ]
-    if regions:
-        if src.offsets is None:
-            out += regions
-        else:
-            starts = src.offsets.starts
-            for s, e in regions:
-                vs = bisect_left(starts, s)
-                ve = bisect_left(starts, e)
-                out.append((vs, ve))
+    out += [src.to_text(s, e) for s, e in regions]
     for m in _REQUIRED.finditer(text):
         if _MINI_MIRANDA.search(m.group(0)):  # a statement: its sentence
             a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1

@@ -20,22 +20,21 @@ from pathlib import Path
 from typing import Any
 
 from letterlint.core.config import ConfigError
-from letterlint.core.model import Finding, Report
+from letterlint.core.model import Finding, Report, is_whole_letter
 from letterlint.core.version import __version__
 
 BASELINE_SCHEMA = 1
 
 
-#: Findings about the letter as a whole, or about a whole sentence, are recorded by rule
-#: only: their text is the body or the sentence, which any edit changes (and which should
-#: not be copied into a file meant to be committed).
-_WHOLE_CATEGORIES = frozenset({"call-to-action", "readability"})
+#: Findings about the letter as a whole (`is_whole_letter`), and readability findings (about
+#: a whole sentence), are recorded by rule only: their text is the body or the sentence,
+#: which any edit changes (and which should not be copied into a file meant to be committed).
 _MAX_WORDS_KEY = 60
 
 
 def _key(f: Finding) -> tuple[str, str]:
     words = " ".join(f.text.split()).casefold()
-    if f.category in _WHOLE_CATEGORIES or len(words) > _MAX_WORDS_KEY:
+    if is_whole_letter(f) or f.category == "readability" or len(words) > _MAX_WORDS_KEY:
         return f.code, ""
     return f.code, words
 
@@ -70,7 +69,7 @@ def baseline_data(report: Report, baseline_file: str | Path) -> dict[str, Any]:
 
 def write_baseline(report: Report, baseline_file: str | Path) -> int:
     """Record every finding of ``report`` in ``baseline_file`` (atomically); returns how many."""
-    from letterlint.actions.fixes import write_atomic
+    from letterlint.core.files import write_atomic
 
     data = baseline_data(report, baseline_file)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -89,7 +88,7 @@ def _no_constant(name: str) -> Any:
 
 def load_baseline(baseline_file: str | Path) -> dict[str, Counter[tuple[str, str]]]:
     """Recorded findings per relative path; a missing or malformed file is a config error."""
-    from letterlint.reading.readers import read_capped
+    from letterlint.core.files import read_capped
 
     p = Path(baseline_file)
     try:

@@ -14,19 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from letterlint.core.config import Config
+from letterlint.core.doc_kinds import KIND_BY_SUFFIX, UNSUPPORTED_SUFFIXES
+from letterlint.core.files import FileTooLarge, is_regular_file, read_capped
 from letterlint.core.model import FileError, FileResult, Finding, Report, pack_result, unpack_result
 from letterlint.core.version import __version__
 from letterlint.engine.linter import Linter
-from letterlint.reading.readers import (
-    KIND_BY_SUFFIX,
-    UNSUPPORTED_SUFFIXES,
-    FileTooLarge,
-    ReadError,
-    is_regular_file,
-    read_bytes,
-    read_capped,
-    read_text,
-)
+from letterlint.reading.readers import ReadError, read_bytes, read_text
 
 if TYPE_CHECKING:
     from letterlint.batch.cache import ResultCache

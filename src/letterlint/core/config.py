@@ -221,7 +221,7 @@ MAX_CONTEXT_DEPTH = 32
 
 def _read_small(path: Path, what: str) -> str:
     """A config or context file's text: a regular file, at most `MAX_CONFIG_BYTES`."""
-    from letterlint.reading.readers import read_capped
+    from letterlint.core.files import read_capped
 
     try:
         return read_capped(path, MAX_CONFIG_BYTES).decode("utf-8")

@@ -145,14 +145,14 @@ def inline_pairs(source: str, kind: str, path: str) -> tuple[Pairs, tuple[tuple[
     ``{% comment %}``); plain text, .docx and .eml have none and take their context
     from the config's ``letters`` globs instead.
     """
-    from letterlint.rulebook.selection import _COMMENT, COMMENT_KINDS
+    from letterlint.core.doc_kinds import COMMENT, COMMENT_KINDS
 
     if kind not in COMMENT_KINDS or "letterlint" not in source:
         return (), ()
-    from letterlint.reading.readers import line_col, line_starts
+    from letterlint.core.spans import line_col, line_starts
 
     found: list[tuple[int, int, str]] = []
-    for cm in _COMMENT.finditer(source):
+    for cm in COMMENT.finditer(source):
         body = next(g for g in cm.groups() if g is not None)
         for m in _INLINE.finditer(body):
             found.append((cm.start(), cm.end(), m.group("body")))

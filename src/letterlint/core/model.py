@@ -89,6 +89,19 @@ class Finding:
         return d
 
 
+#: Findings about the letter as a whole, not about the words they are anchored on: a missing
+#: call to action (anchored on the body) and the reading-ease figure. The editor lists them
+#: instead of highlighting them, the audit report shows them above its excerpts, and the
+#: baseline records them by rule alone.
+WHOLE_LETTER_CATEGORIES = frozenset({"call-to-action"})
+WHOLE_LETTER_RULES = frozenset({"readability.reading-ease"})
+
+
+def is_whole_letter(f: Finding) -> bool:
+    """Whether ``f`` is about the letter as a whole (see `WHOLE_LETTER_CATEGORIES`)."""
+    return f.category in WHOLE_LETTER_CATEGORIES or f.name in WHOLE_LETTER_RULES
+
+
 FINDING_KEYS: tuple[str, ...] = (
     "code",
     "name",

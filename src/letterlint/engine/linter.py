@@ -14,15 +14,17 @@ from sys import intern
 from typing import Any
 
 from letterlint.core.config import Config, ConfigError, context_paths, load_context
+from letterlint.core.doc_kinds import TEMPLATE_KINDS
 from letterlint.core.letter_context import EMPTY as EMPTY_LETTER
 from letterlint.core.letter_context import LetterContext, inline_pairs, merge
 from letterlint.core.model import Edit, FileError, FileResult, Finding, Fix, new_finding
+from letterlint.core.spans import SourceMap, line_col, line_starts
 from letterlint.engine.scoring import score
 from letterlint.kinds.checks import CHECKS, CheckContext, readability_figures
 from letterlint.kinds.matching import CompiledRules, Hit
 from letterlint.language.analysis import Analysis, parse
 from letterlint.language.letter_parts import GREETING, SIGN_OFF
-from letterlint.reading.readers import TEMPLATE_KINDS, ReadError, SourceText, line_col, line_starts
+from letterlint.reading.readers import ReadError, SourceText
 from letterlint.rulebook.loader import Rule, load_rules
 from letterlint.rulebook.selection import (
     is_known_selector,
@@ -276,8 +278,7 @@ class Linter:
     def _to_source(variant: Variant, src: SourceText, s: int, e: int) -> tuple[int, int]:
         """A span of the analysed variant as a span of the file's source text."""
         identity = len(variant.pieces) == 1 and variant.pieces[0].start == 0
-        vs, ve = (s, e) if identity else variant.to_source(s, e)
-        return src.to_source(vs, ve) if src.offsets is not None else (vs, ve)
+        return SourceMap(None if identity else variant, src.offsets).to_source(s, e)
 
     def _finding(self, hit: Hit, variant: Variant, src: SourceText, starts: list[int]) -> Finding:
         def to_source(s: int, e: int) -> tuple[int, int]:

@@ -35,6 +35,7 @@ from letterlint import (
 )
 from letterlint.batch.checking import lint_text
 from letterlint.core.config import ConfigError
+from letterlint.core.model import SEVERITY_RANK, is_whole_letter
 
 # --------------------------------------------------------------------------- linting
 
@@ -257,16 +258,10 @@ HIGHLIGHTED = (
     "readability",
     "template",
 )
-_RANK = {"info": 1, "warning": 2, "error": 3}
 _BOX = (
     "white-space:pre-wrap;word-wrap:break-word;font-family:inherit;font-size:15px;line-height:1.65;"
     "padding:12px 14px;border:1px solid #d0d4dc;border-radius:8px;background:#fff;color:#1a1a1a;margin:0"
 )
-
-
-def is_whole_letter(f: Finding) -> bool:
-    """Findings about the letter as a whole (no call to action, reading ease) are listed, not highlighted."""
-    return f.category == "call-to-action" or f.name == "readability.reading-ease"
 
 
 def highlight_segments(
@@ -294,7 +289,8 @@ def primary(covering: Sequence[Finding]) -> Finding:
     """The finding whose colour a piece takes: a word-level finding over a sentence-level
     readability one, then the most severe, then the narrowest (the most specific)."""
     return max(
-        covering, key=lambda f: (f.category != "readability", _RANK[f.severity], -(f.end - f.start))
+        covering,
+        key=lambda f: (f.category != "readability", SEVERITY_RANK[f.severity], -(f.end - f.start)),
     )
 
 
@@ -380,12 +376,12 @@ def group_findings(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]
     for f in findings:
         groups.setdefault(WHOLE_LETTER if is_whole_letter(f) else f.category, []).append(f)
     for items in groups.values():
-        items.sort(key=lambda f: (-_RANK[f.severity], f.start))
+        items.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.start))
     return sorted(
         groups.items(),
         key=lambda kv: (
-            -max(_RANK[f.severity] for f in kv[1]),
-            -sum(_RANK[f.severity] for f in kv[1]),
+            -max(SEVERITY_RANK[f.severity] for f in kv[1]),
+            -sum(SEVERITY_RANK[f.severity] for f in kv[1]),
             kv[0],
         ),
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,8 @@ from pathlib import Path
 from letterlint.core.config import Config, ConfigError
 from letterlint.core.model import SEVERITY_RANK, Report
 from letterlint.core.version import __version__
+from letterlint.output import FORMATS
+from letterlint.output.ruledoc import describe_rule
 from letterlint.reading.readers import SourceText
 from letterlint.rulebook.loader import Rule, RuleFileError, available_packs, load_rules
 
@@ -161,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument(
         "--format",
-        choices=("text", "json", "sarif", "github"),
+        choices=FORMATS,
         default="text",
         help="how to write the findings: text (default), json, sarif or github (see below)",
     )
@@ -493,7 +494,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     )  # written piece by piece, never held whole
     if args.output_file:
         try:
-            from letterlint.actions.fixes import write_atomic
+            from letterlint.core.files import write_atomic
 
             write_atomic(Path(args.output_file), (p.encode("utf-8", "replace") for p in parts))
         except OSError as exc:
@@ -561,7 +562,8 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | N
 def _read_file(path: str) -> tuple[bytes, SourceText | None, str | None]:
     """A file's bytes and `SourceText`, or the one-line error a user sees."""
     from letterlint.batch.checking import MAX_FILE_BYTES
-    from letterlint.reading.readers import FileTooLarge, ReadError, read_bytes, read_capped
+    from letterlint.core.files import FileTooLarge, read_capped
+    from letterlint.reading.readers import ReadError, read_bytes
 
     try:
         data = read_capped(path, MAX_FILE_BYTES)
@@ -606,17 +608,11 @@ def _unsafe_to_rewrite(path: str) -> str | None:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from letterlint.actions.fixes import (
-        WriteConflict,
-        encoding_of,
-        fix_text,
-        unified_diff,
-    )
-    from letterlint.actions.fixes import (
-        write_atomic as write_bytes,
-    )
+    from letterlint.actions.fixes import fix_text
     from letterlint.batch.checking import get_linter, iter_files
-    from letterlint.reading.readers import KIND_BY_SUFFIX
+    from letterlint.core.doc_kinds import KIND_BY_SUFFIX
+    from letterlint.core.files import WriteConflict, encoding_of, unified_diff
+    from letterlint.core.files import write_atomic as write_bytes
 
     config = _config(args)
     get_linter(config)  # validates the selectors before any file is touched
@@ -698,7 +694,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
     """``fix -``: the letter from standard input, the fixed text (or a diff) to standard output."""
-    from letterlint.actions.fixes import fix_text, unified_diff
+    from letterlint.actions.fixes import fix_text
+    from letterlint.core.files import unified_diff
     from letterlint.reading.readers import ReadError, read_bytes
 
     name = args.stdin_filename or "-"
@@ -737,8 +734,8 @@ def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
 def cmd_rewrite(args: argparse.Namespace) -> int:
     import yaml
 
-    from letterlint.actions.fixes import write_atomic as write_bytes
     from letterlint.actions.rewrite import rewrite_source
+    from letterlint.core.files import write_atomic as write_bytes
 
     for out in (args.output, args.context_out):
         if out and Path(out).exists() and not args.force:
@@ -825,7 +822,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     import yaml
 
     from letterlint.actions.export import DIALECTS, ExportError, export_template
-    from letterlint.actions.fixes import write_atomic as write_bytes
+    from letterlint.core.files import write_atomic as write_bytes
 
     if args.to not in DIALECTS:
         print(
@@ -978,50 +975,6 @@ def cmd_rules(packs: Sequence[str] = ()) -> int:
     for r in rules:
         print(f"{r.code:<6} {r.name:<{width}} {r.severity:<8} {r.summary}")
     return EXIT_OK
-
-
-FIX_SAFETY = {
-    "safe": "Safe: the fix swaps words and keeps the meaning; `letterlint fix` applies it.",
-    "unsafe": "Unsafe: the suggestion changes the wording; it is applied only with `--unsafe-fixes`.",
-    "display-only": "Display only: a suggestion is shown, but the fix is never applied automatically.",
-    None: "No automatic fix: the wording needs a person's judgement.",
-}
-
-
-def describe_rule(rule: Rule) -> str:
-    """The rule's documentation in fixed sections (also used for the README catalogue)."""
-    wrap = lambda s: textwrap.fill(" ".join(s.split()), 88)  # noqa: E731
-    out = [
-        f"{rule.code} {rule.name} ({rule.severity})",
-        "",
-        "What it finds",
-        wrap(rule.summary),
-        "",
-        "Why it matters",
-        wrap(rule.rationale),
-        "",
-        "Sources",
-    ]
-    out += [f"  - {s}" for s in rule.sources]
-    if rule.frame is not None:
-        from letterlint.kinds.frames import describe
-
-        out += ["", "How it matches"] + [
-            f"  {line}" if line else "" for line in describe(rule.frame)
-        ]
-    out += ["", "Example"] + [
-        f"  {line}" for ex in rule.fail_examples[:2] for line in _example_lines(ex.text)
-    ]
-    out += ["", "Use instead"] + [
-        f"  {line}" for ex in rule.pass_examples[:2] for line in _example_lines(ex.text)
-    ]
-    out += ["", "Fix safety", wrap(FIX_SAFETY.get(rule.fix, FIX_SAFETY[None]))]
-    return "\n".join(out) + "\n"
-
-
-def _example_lines(text: str) -> list[str]:
-    lines = text.replace("[[", "").replace("]]", "").splitlines() or [""]
-    return [lines[0] and f"» {lines[0]}"] + [f"  {ln}" for ln in lines[1:]]
 
 
 def cmd_rule(key: str) -> int:

@@ -18,7 +18,7 @@ EDITABLE_KINDS = ("text", "markdown", "html", "jinja", "handlebars", "mustache",
 
 
 def _suffixes() -> tuple[str, ...]:
-    from letterlint.reading.readers import KIND_BY_SUFFIX
+    from letterlint.core.doc_kinds import KIND_BY_SUFFIX
 
     return tuple(KIND_BY_SUFFIX)
 

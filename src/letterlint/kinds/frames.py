@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from letterlint.language.analysis import Analysis, get_nlp, lemma_forms
+from letterlint.language.analysis import Analysis, get_nlp, lemma_forms, phrase_forms
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -132,17 +132,7 @@ def _function_words() -> frozenset[str]:
 
 def _phrase_variants(phrase: str, exact: bool, limit: int = 96) -> list[str]:
     """Every surface form of a phrase; a straight apostrophe also matches a curly one."""
-    words = phrase.split()
-    out = [
-        " ".join(c)
-        for c in itertools.islice(
-            itertools.product(*(_word_variants(w, exact) for w in words)), limit
-        )
-    ]
-    if phrase.lower() not in out:
-        out.append(phrase.lower())
-    out += [v.replace("'", "\u2019") for v in out if "'" in v]
-    return out
+    return phrase_forms(phrase, limit, lambda w: _word_variants(w, exact), curly=True)
 
 
 class ConceptTagger:

@@ -22,11 +22,12 @@ from letterlint.kinds.literals import (
     lower_is_exact,
     required_literals,
 )
-from letterlint.language.analysis import Analysis, get_nlp, lemma, lemma_forms, parse
-from letterlint.rulebook.loader import Rule
+from letterlint.language.analysis import Analysis, get_nlp, lemma, parse, phrase_forms
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
+
+    from letterlint.rulebook.loader import Rule  # kinds sit below the rulebook
 
 
 @dataclass(slots=True)
@@ -588,15 +589,4 @@ def _candidates(occ: dict[str, list[int]], lead: frozenset[str]) -> list[int]:
 
 def _phrase_variants(phrase: str, limit: int = 64) -> list[str]:
     """Every surface form of a phrase whose words have the same lemmas (capped)."""
-    import itertools
-
-    words = phrase.split()
-    options = [lemma_forms(w) if w.isalpha() else (w.lower(),) for w in words]
-    out = []
-    for combo in itertools.product(*options):
-        out.append(" ".join(combo))
-        if len(out) >= limit:
-            break
-    if phrase.lower() not in out:
-        out.append(phrase.lower())
-    return out
+    return phrase_forms(phrase, limit)

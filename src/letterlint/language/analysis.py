@@ -19,9 +19,11 @@ instead of creating a spaCy ``Token`` object per use.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -323,6 +325,30 @@ def lemma_forms(word: str) -> tuple[str, ...]:
         forms.add(lem)
     forms.add(word.lower())
     return tuple(sorted(forms))
+
+
+def phrase_forms(
+    phrase: str,
+    limit: int,
+    word_forms: Callable[[str], tuple[str, ...]] | None = None,
+    curly: bool = False,
+) -> list[str]:
+    """Every surface form of ``phrase`` (capped at ``limit``), itself in lower case included.
+
+    ``word_forms`` gives each word's forms (default: every inflection of an alphabetic word,
+    `lemma_forms`); ``curly``: a straight apostrophe also matches a curly one. The term rules
+    and the concept lexicons both match phrases this way.
+    """
+    forms = word_forms or (lambda w: lemma_forms(w) if w.isalpha() else (w.lower(),))
+    out = [
+        " ".join(c)
+        for c in itertools.islice(itertools.product(*(forms(w) for w in phrase.split())), limit)
+    ]
+    if phrase.lower() not in out:
+        out.append(phrase.lower())
+    if curly:
+        out += [v.replace("'", "\u2019") for v in out if "'" in v]
+    return out
 
 
 class Tok(NamedTuple):

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from letterlint.core.model import Report
 from letterlint.rulebook.loader import Rule
 
+#: The output formats, one module each (the CLI's ``--format`` choices).
 FORMATS = ("text", "json", "sarif", "github")
 
 

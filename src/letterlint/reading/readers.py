@@ -12,21 +12,20 @@ codes (contract 2).
 
 from __future__ import annotations
 
-import codecs
 import email
 import email.policy
-import errno
 import html
 import io
-import os
 import re
-import stat
 import zipfile
 import zlib
 from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from letterlint.core.doc_kinds import KIND_BY_SUFFIX, UNSUPPORTED_SUFFIXES
+from letterlint.core.files import BOMS
+from letterlint.core.spans import OffsetMap, SourceMap
 
 # Size limits. A collection letter is a few kilobytes; these leave a wide margin while
 # keeping a stray log file or archive from eating memory.
@@ -38,33 +37,6 @@ MAX_ZIP_MEMBER = 50 * 1024 * 1024
 MAX_ZIP_TOTAL = 100 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 
-KIND_BY_SUFFIX: dict[str, str] = {
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".docx": "docx",
-    ".eml": "eml",
-    ".j2": "jinja",
-    ".jinja": "jinja",
-    ".jinja2": "jinja",
-    ".hbs": "handlebars",
-    ".handlebars": "handlebars",
-    ".mustache": "mustache",
-    ".liquid": "liquid",
-    ".pdf": "pdf",
-    ".odt": "odt",
-}
-UNSUPPORTED_SUFFIXES: dict[str, str] = {
-    ".doc": "Word 97-2003 (.doc)",
-    ".rtf": "RTF",
-    ".msg": "Outlook message (.msg)",
-    ".pages": "Apple Pages",
-}
-TEMPLATE_KINDS = frozenset({"jinja", "handlebars", "mustache", "liquid"})
-
 
 class ReadError(Exception):
     """A file that cannot be linted; ``code`` is a JSON error code."""
@@ -73,22 +45,6 @@ class ReadError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-@dataclass(frozen=True)
-class OffsetMap:
-    """For each character of the linted text, its ``[start, end)`` span in the source."""
-
-    starts: array
-    ends: array
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        n = len(self.starts)
-        if n == 0:
-            return 0, 0
-        s = self.starts[min(start, n - 1)]
-        e = self.ends[min(max(end - 1, start), n - 1)] if end > start else s
-        return s, max(e, s)
 
 
 @dataclass(frozen=True)
@@ -114,47 +70,11 @@ class SourceText:
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the linted text to the source text."""
-        if self.offsets is None:
-            return start, end
-        return self.offsets.span(start, end)
+        return SourceMap(offsets=self.offsets).to_source(start, end)
 
-
-def read_capped(path: str | Path, limit: int) -> bytes:
-    """A regular file's bytes, at most ``limit`` of them; `OSError` for anything else.
-
-    A FIFO would block and ``/dev/zero`` would never end, so what is not a regular file
-    is refused (checked on the open file: a file swapped for a FIFO after a check still
-    cannot block, as it is opened without blocking), and no read goes past ``limit``:
-    a longer file raises `FileTooLarge`.
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file (a folder, device, FIFO or socket)")
-        if st.st_size > limit:
-            raise FileTooLarge(st.st_size, limit)
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise FileTooLarge(len(data), limit)
-    return data
-
-
-class FileTooLarge(OSError):
-    """A file over the size limit of `read_capped`."""
-
-    def __init__(self, size: int, limit: int) -> None:
-        super().__init__(errno.EFBIG, f"file is {size:,} bytes or more; the limit is {limit:,}")
-        self.size = size
-        self.limit = limit
-
-
-def is_regular_file(path: str | Path) -> bool:
-    """Whether ``path`` is (or links to) a regular file: what a folder walk may read."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
+    def to_text(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the source text to the linted text (its inverse)."""
+        return SourceMap(offsets=self.offsets).to_text(start, end)
 
 
 def kind_for(path: str | Path) -> str | None:
@@ -178,11 +98,7 @@ def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
         )
     if not data.strip():
         raise ReadError("unreadable", "file is empty")
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
+    for bom, enc in BOMS:
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(enc), ()
@@ -446,17 +362,3 @@ def read_text(text: str, path: str, kind: str = "text") -> SourceText:
     if kind == "eml":
         return read_eml(text.encode("utf-8"), path)
     return SourceText(path=path, kind=kind, source=text, text=text)
-
-
-def line_starts(text: str) -> list[int]:
-    """Offsets where each line starts (``\\n``, ``\\r\\n`` and lone ``\\r`` end lines)."""
-    starts = [0]
-    for m in re.finditer(r"\r\n|\r|\n", text):
-        starts.append(m.end())
-    return starts
-
-
-def line_col(starts: list[int], offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset``."""
-    i = bisect_right(starts, offset) - 1
-    return i + 1, offset - starts[i] + 1

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import statistics
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from letterlint.batch.checking import Progress, check_paths, get_linter, read_path
 from letterlint.core.config import SAMPLE_CONTEXT, Config
-from letterlint.core.model import CATEGORIES, SEVERITY_RANK, FileResult, Finding, Report
+from letterlint.core.model import (
+    CATEGORIES,
+    SEVERITY_RANK,
+    FileResult,
+    Finding,
+    Report,
+    is_whole_letter,
+)
 from letterlint.core.version import __version__
 from letterlint.engine.scoring import WEIGHTS, rule_penalties, score
 from letterlint.reading.readers import SourceText
@@ -546,12 +552,7 @@ def _words(text: str) -> list[str]:
 
 def _visible_span(src: SourceText, start: int, end: int) -> tuple[int, int]:
     """A source span as a span of the visible text (HTML and HTML email differ)."""
-    if src.offsets is None:
-        return start, end
-    starts = src.offsets.starts
-    s = bisect_left(starts, start)
-    e = max(s, bisect_left(starts, end))
-    return min(s, len(src.text)), min(e, len(src.text))
+    return src.to_text(start, end)
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -578,7 +579,7 @@ def letter_page(fr: FileResult, config: Config) -> LetterPage:
     for f in fr.findings:
         s, e = _visible_span(src, f.start, f.end)
         a, b = _line_bounds(text, s)
-        if e > b + 1 or f.category == "call-to-action" or f.code == "LL601":
+        if e > b + 1 or is_whole_letter(f):
             whole.append(f)
             continue
         lines.setdefault(a, []).append((f, s - a, min(e, b) - a))

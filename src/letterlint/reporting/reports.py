@@ -25,7 +25,7 @@ def render_report(a: Audit, suffix: str) -> bytes:
 
 def write_report(a: Audit, path: str | Path, *, overwrite: bool = False) -> None:
     """Render and write the report atomically; an existing file is replaced only with ``overwrite``."""
-    from letterlint.actions.fixes import write_atomic
+    from letterlint.core.files import write_atomic
 
     path = Path(path)
     write_atomic(path, render_report(a, path.suffix), overwrite=overwrite)

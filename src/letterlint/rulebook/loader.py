@@ -18,6 +18,7 @@ import yaml
 from letterlint.core.model import CATEGORIES
 from letterlint.kinds.frames import Frame, Lexicon, closure
 from letterlint.kinds.literals import required_literals
+from letterlint.language.facts import AMOUNT_PATTERN, DATE_PATTERN
 
 KINDS = ("terms", "regex", "presence", "check", "frame")
 FIX_KINDS = ("safe", "unsafe", "display-only")
@@ -68,6 +69,20 @@ CATEGORY_DIGIT = {c: str(i + 1) for i, c in enumerate(CATEGORIES)}
 # `{slot}` in a presence pattern stands for any placeholder: the analysis masks each one as
 # a capital X followed by lower-case x's of the same length ("by {$today10}" → "by Xxxxxxxxxx").
 SLOT_PATTERN = r"(?-i:\bXx*\b)"
+#: Macros of presence patterns: `{slot}`, and `{date}` / `{amount}`, a calendar date and a sum
+#: of money as `letterlint.language.facts` defines them (the rewrite reads a letter's dates
+#: and amounts with the same patterns, so LL403 and the rewrite agree on what a date is).
+PATTERN_MACROS = {
+    "{slot}": SLOT_PATTERN,
+    "{date}": f"(?:{DATE_PATTERN})",
+    "{amount}": f"(?-i:{AMOUNT_PATTERN})",
+}
+
+
+def _expand_macros(pattern: str) -> str:
+    for macro, regex in PATTERN_MACROS.items():
+        pattern = pattern.replace(macro, regex)
+    return pattern
 
 
 class RuleFileError(Exception):
@@ -566,9 +581,7 @@ def parse_rule(raw: Any, path: str, pack: str, lexicons: dict[str, Lexicon] | No
             if key in options:
                 flags = re.IGNORECASE | (re.MULTILINE if key != "placeholder-names" else 0)
                 options[key] = tuple(
-                    _compile(
-                        p.replace("{slot}", SLOT_PATTERN), flags, path, lines.get("options", line)
-                    )
+                    _compile(_expand_macros(p), flags, path, lines.get("options", line))
                     for p in _str_list(options[key], path, lines.get("options", line), key)
                 )
         if "text-patterns" in options:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from letterlint.reading.readers import line_col, line_starts
+from letterlint.core.doc_kinds import COMMENT, COMMENT_KINDS
+from letterlint.core.spans import line_col, line_starts
 from letterlint.rulebook.loader import Rule
 
 # Rules that moved keep answering to their old code and name (codes are never reused):
@@ -45,15 +46,9 @@ def select_rules(
 
 # --------------------------------------------------------------------------- suppression
 
-_COMMENT = re.compile(
-    r"\{#(?P<a>.*?)#\}|<!--(?P<b>.*?)-->|\{\{!--(?P<c>.*?)--\}\}|\{\{!(?P<d>.*?)\}\}"
-    r"|\{%-?\s*comment\s*-?%\}(?P<e>.*?)\{%-?\s*endcomment\s*-?%\}",
-    re.S,
-)
 _DIRECTIVE = re.compile(
     r"letterlint:\s*(disable-next-line|disable|off|on)\b(?:\s*=\s*([\w.,\- ]+))?", re.I
 )
-COMMENT_KINDS = frozenset({"markdown", "html", "jinja", "handlebars", "mustache", "liquid"})
 
 
 @dataclass
@@ -84,7 +79,7 @@ def parse_suppressions(source: str, kind: str, rules: tuple[Rule, ...]) -> Suppr
         return sup
     starts = line_starts(source)
     off_at: int | None = None
-    for cm in _COMMENT.finditer(source):
+    for cm in COMMENT.finditer(source):
         body = next(g for g in cm.groups() if g is not None)
         for d in _DIRECTIVE.finditer(body):
             verb = d.group(1).lower()

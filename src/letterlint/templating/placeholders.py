@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from letterlint.reading.readers import ReadError, line_col, line_starts
+from letterlint.core.spans import line_col, line_starts
+from letterlint.reading.readers import ReadError
 
 # --------------------------------------------------------------------------- placeholders
 
