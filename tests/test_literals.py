@@ -38,7 +38,7 @@ def test_gate_is_sound_on_every_example_and_sample() -> None:
         if p.suffix != ".docx"
     ]
     patterns = [p.regex for r in rules for p in r.patterns]
-    patterns += [p for r in rules for p in r.options.get("text-patterns", ())]
+    patterns += [p for r in rules for p in r.compiled.get("text-patterns", ())]
     checked = 0
     for pat in patterns:
         gate = required_literals(pat.pattern, pat.flags)

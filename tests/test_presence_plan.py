@@ -64,7 +64,7 @@ def test_presence_plan_agrees_with_the_reference() -> None:
         occ = compiled.gate_words(a)
         for exact in {lower_is_exact(a.text, a.lowered), False}:
             for rule, plan in compiled._presence:
-                assert plan.present(a, occ, exact) == _present_reference(a, rule.options), (
+                assert plan.present(a, occ, exact) == _present_reference(a, rule.compiled), (
                     rule.code,
                     exact,
                     text,

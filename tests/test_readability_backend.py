@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from letterlint.kinds.checks import _syllable_counter
+from letterlint.kinds.checks.readability import _syllable_counter
 from letterlint.rulebook.loader import load_rules
 
 from .conftest import SAMPLES

@@ -230,7 +230,7 @@ def _holds(cond: dict[str, frozenset[str]], letter: LetterContext) -> bool | str
 
 def applies(rule: Rule, letter: LetterContext) -> bool | str:
     """Whether the rule runs for this letter: True, False, or a key to ask for."""
-    o = rule.options
+    o = rule.compiled
     state = _holds(o["applies"], letter) if "applies" in o else True
     if isinstance(state, str):
         return state if state in o["ask"] else False
@@ -251,7 +251,7 @@ def applies(rule: Rule, letter: LetterContext) -> bool | str:
 
 
 def severity_for(rule: Rule, letter: LetterContext) -> str:
-    sev = rule.options.get("creditor-severity")
+    sev = rule.compiled.get("creditor-severity")
     if sev and letter.sender_type == "creditor" and letter.jurisdiction != "US-CA":
         return str(sev)
     return rule.severity
@@ -304,10 +304,10 @@ def letter_context_needed(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterato
         return
     if letter.country is None:
         missing = ["jurisdiction"]
-    elif letter.country != rule.options.get("jurisdiction"):
+    elif letter.country != rule.compiled.get("jurisdiction"):
         return
     else:
-        missing = [k for k in rule.options.get("needs", ()) if letter.get(k) is None]
+        missing = [k for k in rule.compiled.get("needs", ()) if letter.get(k) is None]
     if missing:
         yield _whole(rule, a, ctx, rule.severity, missing=", ".join(missing))
 
@@ -338,9 +338,9 @@ def required_content(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit
     if state is False:
         return
     text = a.original
-    found = [p.search(text) for p in rule.options.get("all", ())]
+    found = [p.search(text) for p in rule.compiled.get("all", ())]
     if all(found):
-        if state is True and rule.options.get("prescribed"):
+        if state is True and rule.compiled.get("prescribed"):
             ctx.prescribed.extend(
                 _sentence_span(text, m.start(), m.end()) for m in found if m is not None
             )
@@ -380,7 +380,7 @@ def forbidden_wording(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hi
         return
     from letterlint.kinds.matching import clause_before
 
-    o = rule.options
+    o = rule.compiled
     severity = severity_for(rule, ctx.letter)
     text = a.original
     for p in o.get("patterns", ()):
@@ -437,7 +437,7 @@ def validation_end_date(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[
     sents = _sentences_matching(a, _DISPUTE)
     found = [d for s, e in sents for d in dates_in(text, s, e, day_first=day_first)]
     placeholder = any(re.search(rf"\bby\s+{_PLACEHOLDER}", text[s:e]) for s, e in sents)
-    if rule.options.get("mode") == "stated":
+    if rule.compiled.get("mode") == "stated":
         if found or placeholder:
             return
         if isinstance(state, str):
@@ -491,7 +491,7 @@ def deadline_days(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     state = applies(rule, ctx.letter)
     if state is False:
         return
-    o = rule.options
+    o = rule.compiled
     need = int(o.get("min-days", 30))
     text = a.original
     day_first = ctx.letter.country != "US"

@@ -159,7 +159,7 @@ class CompiledRules:
         # without (`required_literals`): a substring test is far cheaper than a scan.
         self._regex: list[tuple[Rule, frozenset[str] | None, list[_RegexPattern]]] = []
         for rule in self.by_kind["regex"]:
-            case_sensitive = bool(rule.options.get("case-sensitive"))
+            case_sensitive = bool(rule.compiled.get("case-sensitive"))
             pats = []
             for i, p in enumerate(rule.patterns):
                 lower_ok = not case_sensitive and not has_upper_literal(p.regex.pattern)
@@ -176,7 +176,7 @@ class CompiledRules:
         # Presence rules: the case-insensitive patterns also get a twin without the flag,
         # used on the lower-cased letter when that is exact (`lower_is_exact`).
         self._presence: list[tuple[Rule, _PresencePlan]] = [
-            (r, _PresencePlan(r.options)) for r in self.by_kind["presence"]
+            (r, _PresencePlan(r.compiled)) for r in self.by_kind["presence"]
         ]
         literals: set[str] = set()
         for _, _, pats in self._regex:
@@ -219,7 +219,7 @@ class CompiledRules:
                 continue
             if any(x <= start and end <= y for x, y in allowed):
                 continue
-            opts = rule.options
+            opts = rule.compiled
             if "not-after" in opts and s > 0:
                 j = s - 1
                 while j > 0 and (doc[j].is_space or doc[j].is_punct):
@@ -339,7 +339,7 @@ class CompiledRules:
         for rule, rule_gate, pats in self._regex:
             if exact and rule_gate is not None and found.isdisjoint(rule_gate):
                 continue  # none of the words any of its patterns needs is in the letter
-            opts = rule.options
+            opts = rule.compiled
             taken: list[tuple[int, int]] = []  # sorted, never overlapping
             sent_checks: dict[
                 tuple[int, int], tuple[bool, bool]
@@ -412,7 +412,7 @@ class CompiledRules:
         occ = self.gate_words(a)
         exact = lower_is_exact(text, a.lowered)
         for rule, plan in self._presence:
-            opts = rule.options
+            opts = rule.compiled
             if words < opts.get("min-words", 0):
                 continue
             if "only-if" in opts and not opts["only-if"].search(text):

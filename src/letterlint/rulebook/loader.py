@@ -16,11 +16,18 @@ from typing import Any
 import yaml
 
 from letterlint.core.model import CATEGORIES
-from letterlint.kinds.frames import Frame, Lexicon, closure
-from letterlint.kinds.literals import required_literals
-from letterlint.language.facts import AMOUNT_PATTERN, DATE_PATTERN
+from letterlint.kinds.frames import Frame, Lexicon
+from letterlint.kinds.registry import (
+    COMMON_KEYS,
+    RULE_KINDS,
+    Pattern,
+    RuleFileError,
+    compile_check,
+    rule_error,
+    str_list,
+)
 
-KINDS = ("terms", "regex", "presence", "check", "frame")
+KINDS = tuple(RULE_KINDS)
 FIX_KINDS = ("safe", "unsafe", "display-only")
 _CODE = re.compile(r"^LL\d{3}$")
 _NAME = re.compile(r"^([a-z]+(?:-[a-z]+)*)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -35,58 +42,8 @@ _REQUIRED = (
     "kind",
     "examples",
 )
-_COMMON = {"superseded-by"}
-_ALLOWED = {
-    "terms": {"terms", "forms", "options", "fix"} | _COMMON,
-    "regex": {"patterns", "options", "fix"} | _COMMON,
-    "presence": {"options", "fix"} | _COMMON,
-    "check": {"check", "options", "fix"} | _COMMON,
-    "frame": {"frame", "fix"} | _COMMON,
-}
-_FRAME_KEYS = {
-    "find",
-    "with",
-    "within",
-    "unless",
-    "unless-within",
-    "unless-next",
-    "unless-inside",
-    "except-in",
-    "hedge",
-    "pressure",
-    "hedged-severity",
-    "pressed-severity",
-    "alone",
-    "suggest",
-}
 _LEXICON_KEYS = {"means", "phrases", "sequences", "exact"}
-_OPTIONS = {
-    "terms": {"not-after", "not-before", "skip-quoted"},
-    "regex": {"case-sensitive", "unless-negated", "hedged-severity", "unless-sentence"},
-    "presence": {"sentence-patterns", "text-patterns", "placeholder-names", "min-words", "only-if"},
-}
 CATEGORY_DIGIT = {c: str(i + 1) for i, c in enumerate(CATEGORIES)}
-# `{slot}` in a presence pattern stands for any placeholder: the analysis masks each one as
-# a capital X followed by lower-case x's of the same length ("by {$today10}" → "by Xxxxxxxxxx").
-SLOT_PATTERN = r"(?-i:\bXx*\b)"
-#: Macros of presence patterns: `{slot}`, and `{date}` / `{amount}`, a calendar date and a sum
-#: of money as `letterlint.language.facts` defines them (the rewrite reads a letter's dates
-#: and amounts with the same patterns, so LL403 and the rewrite agree on what a date is).
-PATTERN_MACROS = {
-    "{slot}": SLOT_PATTERN,
-    "{date}": f"(?:{DATE_PATTERN})",
-    "{amount}": f"(?-i:{AMOUNT_PATTERN})",
-}
-
-
-def _expand_macros(pattern: str) -> str:
-    for macro, regex in PATTERN_MACROS.items():
-        pattern = pattern.replace(macro, regex)
-    return pattern
-
-
-class RuleFileError(Exception):
-    """A rule file is invalid; the message names the file and line."""
 
 
 class _LineDict(dict):  # type: ignore[type-arg]
@@ -150,12 +107,6 @@ class Example:
 
 
 @dataclass(frozen=True)
-class Pattern:
-    regex: re.Pattern[str]
-    suggestion: str | None = None
-
-
-@dataclass(frozen=True)
 class Rule:
     code: str
     name: str
@@ -178,7 +129,9 @@ class Rule:
     superseded_by: tuple[
         str, ...
     ] = ()  # codes whose findings make this rule's overlapping ones redundant
-    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    options: dict[str, Any] = field(default_factory=dict, hash=False)  # as the rule file says
+    # what compiling the options gave (patterns, word sets; `kinds.registry`): what the kinds read
+    compiled: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     fail_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()
 
@@ -190,25 +143,6 @@ class Rule:
             return self.message
 
 
-def _err(path: str, line: int, msg: str) -> RuleFileError:
-    return RuleFileError(f"{path}:{line}: {msg}")
-
-
-def _str_list(value: Any, path: str, line: int, key: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _err(path, line, f"'{key}' must be a list of strings")
-    return tuple(value)
-
-
-def _compile(pattern: str, flags: int, path: str, line: int) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern, flags)
-    except re.error as exc:
-        raise _err(path, line, f"bad regular expression {pattern!r}: {exc}") from None
-
-
 def _examples(value: Any, path: str, line: int) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
     if (
         not isinstance(value, dict)
@@ -216,12 +150,12 @@ def _examples(value: Any, path: str, line: int) -> tuple[tuple[Example, ...], tu
         or not value.get("fail")
         or not value.get("pass")
     ):
-        raise _err(path, line, "'examples' must have non-empty 'fail' and 'pass' lists")
+        raise rule_error(path, line, "'examples' must have non-empty 'fail' and 'pass' lists")
     out = []
     for key in ("fail", "pass"):
         items = value[key]
         if not isinstance(items, list):
-            raise _err(path, line, f"examples.{key} must be a list")
+            raise rule_error(path, line, f"examples.{key} must be a list")
         exs = []
         for item in items:
             if isinstance(item, str):
@@ -243,7 +177,7 @@ def _examples(value: Any, path: str, line: int) -> tuple[tuple[Example, ...], tu
                     )
                 )
             else:
-                raise _err(
+                raise rule_error(
                     path,
                     getattr(item, "line", line),
                     f"bad example in examples.{key}: use a string or {{text, fix, kind, expect, letter}}",
@@ -262,7 +196,7 @@ def _example_letter(value: Any, path: str, line: int) -> tuple[tuple[str, str], 
     try:
         return normalise(value, "example letter")
     except ConfigError as exc:
-        raise _err(path, line, str(exc)) from None
+        raise rule_error(path, line, str(exc)) from None
 
 
 def _expect(value: Any, path: str, line: int) -> tuple[str, str] | None:
@@ -275,119 +209,48 @@ def _expect(value: Any, path: str, line: int) -> tuple[str, str] | None:
         or not isinstance(value["text"], str)
         or value["severity"] not in ("error", "warning", "info")
     ):
-        raise _err(
+        raise rule_error(
             path, line, "'expect' must be {text: <flagged text>, severity: error|warning|info}"
         )
     return (value["text"], value["severity"])
 
 
-def _name_list(
-    value: Any, path: str, line: int, key: str, lexicons: dict[str, Lexicon]
-) -> tuple[str, ...]:
-    names = _str_list(value, path, line, key)
-    for n in names:
-        if n not in lexicons:
-            raise _err(
-                path,
-                line,
-                f"unknown lexicon {n!r} in frame.{key}; known: {', '.join(sorted(lexicons))}",
-            )
-    return names
-
-
-def _frame(raw: Any, path: str, line: int, lexicons: dict[str, Lexicon]) -> Frame:
-    if not isinstance(raw, dict) or "find" not in raw:
-        raise _err(path, line, "a frame rule needs a 'frame' mapping with at least 'find'")
-    line = getattr(raw, "line", line)
-    bad = set(raw) - _FRAME_KEYS
-    if bad:
-        raise _err(
-            path, raw.lines.get(sorted(bad)[0], line), f"unknown frame key {sorted(bad)[0]!r}"
-        )
-    names = {
-        k: _name_list(raw.get(k, []), path, raw.lines.get(k, line), k, lexicons)
-        for k in (
-            "find",
-            "with",
-            "unless",
-            "unless-next",
-            "unless-inside",
-            "except-in",
-            "hedge",
-            "pressure",
-        )
-    }
-    if not names["find"]:
-        raise _err(path, line, "frame.find names no lexicon")
-    ints = {}
-    for k, default in (("within", 20), ("unless-within", 4), ("alone", 0)):
-        v = raw.get(k, default)
-        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 60:
-            raise _err(
-                path, raw.lines.get(k, line), f"frame.{k} must be a number of words from 0 to 60"
-            )
-        ints[k] = v
-    for key in ("hedged-severity", "pressed-severity"):
-        if raw.get(key) is not None and raw[key] not in ("error", "warning", "info"):
-            raise _err(path, raw.lines.get(key, line), f"bad {key}")
-    suggest = raw.get("suggest") or {}
-    if not isinstance(suggest, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in suggest.items()
-    ):
-        raise _err(
-            path, raw.lines.get("suggest", line), "frame.suggest maps matched text to a replacement"
-        )
-    hedged = raw.get("hedged-severity")
-    used = set().union(*names.values())
-    return Frame(
-        find=names["find"],
-        with_=names["with"],
-        within=ints["within"],
-        unless=names["unless"],
-        unless_within=ints["unless-within"],
-        unless_next=names["unless-next"],
-        unless_inside=names["unless-inside"],
-        except_in=names["except-in"],
-        hedge=names["hedge"],
-        pressure=names["pressure"],
-        hedged_severity=hedged,
-        pressed_severity=raw.get("pressed-severity"),
-        alone=ints["alone"],
-        suggest=tuple((" ".join(k.lower().split()), v) for k, v in suggest.items()),
-        lexicons=closure(used, lexicons),
-    )
-
-
 def parse_lexicons(data: Any, path: str) -> dict[str, Lexicon]:
     """Validate a ``lexicons:`` mapping (name → means, phrases, sequences, exact)."""
     if not isinstance(data, dict):
-        raise _err(path, 1, "'lexicons' must be a mapping of name: {means, phrases, sequences}")
+        raise rule_error(
+            path, 1, "'lexicons' must be a mapping of name: {means, phrases, sequences}"
+        )
     out: dict[str, Lexicon] = {}
     for name, body in data.items():
         line = data.lines.get(name, 1) if hasattr(data, "lines") else 1
         if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9-]*", name):
-            raise _err(path, line, f"bad lexicon name {name!r}: use lower-case words joined by '-'")
+            raise rule_error(
+                path, line, f"bad lexicon name {name!r}: use lower-case words joined by '-'"
+            )
         if (
             not isinstance(body, dict)
             or "means" not in body
             or not ({"phrases", "sequences"} & set(body))
         ):
-            raise _err(path, line, f"lexicon {name!r} needs 'means' and 'phrases' or 'sequences'")
+            raise rule_error(
+                path, line, f"lexicon {name!r} needs 'means' and 'phrases' or 'sequences'"
+            )
         bad = set(body) - _LEXICON_KEYS
         if bad:
-            raise _err(
+            raise rule_error(
                 path,
                 body.lines.get(sorted(bad)[0], line),
                 f"unknown key {sorted(bad)[0]!r} in lexicon {name!r}",
             )
         phrases = tuple(
-            " ".join(p.split()) for p in _str_list(body.get("phrases", []), path, line, "phrases")
+            " ".join(p.split()) for p in str_list(body.get("phrases", []), path, line, "phrases")
         )
         if any(not p for p in phrases):
-            raise _err(path, line, f"lexicon {name!r} has an empty phrase")
+            raise rule_error(path, line, f"lexicon {name!r} has an empty phrase")
         for p in phrases:
             if p.split()[0] in ("#", "*"):
-                raise _err(
+                raise rule_error(
                     path,
                     line,
                     f"lexicon {name!r}: phrase {p!r} must start with a word, not {p.split()[0]!r}",
@@ -401,7 +264,7 @@ def parse_lexicons(data: Any, path: str) -> dict[str, Lexicon]:
                 or not isinstance(seq[0], str)
                 or not isinstance(seq[-1], str)
             ):
-                raise _err(
+                raise rule_error(
                     path,
                     line,
                     f"lexicon {name!r}: a sequence is a list of lexicon names with word gaps between them",
@@ -423,13 +286,15 @@ def _check_lexicons(lexicons: dict[str, Lexicon]) -> None:
     for lex in lexicons.values():
         for ref in lex.references():
             if ref not in lexicons:
-                raise _err(lex.file, lex.line, f"lexicon {lex.name!r} uses unknown lexicon {ref!r}")
+                raise rule_error(
+                    lex.file, lex.line, f"lexicon {lex.name!r} uses unknown lexicon {ref!r}"
+                )
     state: dict[str, int] = {}
 
     def visit(name: str) -> None:
         if state.get(name) == 1:
             lex = lexicons[name]
-            raise _err(lex.file, lex.line, f"lexicon {name!r} is defined in terms of itself")
+            raise rule_error(lex.file, lex.line, f"lexicon {name!r} is defined in terms of itself")
         if state.get(name) == 2:
             return
         state[name] = 1
@@ -444,200 +309,75 @@ def _check_lexicons(lexicons: dict[str, Lexicon]) -> None:
 def parse_rule(raw: Any, path: str, pack: str, lexicons: dict[str, Lexicon] | None = None) -> Rule:
     """Validate one rule mapping and build a `Rule`."""
     if not isinstance(raw, dict):
-        raise _err(path, 1, "each rule must be a mapping")
+        raise rule_error(path, 1, "each rule must be a mapping")
     line = getattr(raw, "line", 1)
     lines = getattr(raw, "lines", {})
     for key in _REQUIRED:
         if key not in raw:
-            raise _err(path, line, f"rule is missing '{key}'")
+            raise rule_error(path, line, f"rule is missing '{key}'")
     kind = raw["kind"]
     if kind not in KINDS:
-        raise _err(
+        raise rule_error(
             path,
             lines.get("kind", line),
             f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}",
         )
-    unknown = set(raw) - set(_REQUIRED) - _ALLOWED[kind]
+    unknown = set(raw) - set(_REQUIRED) - RULE_KINDS[kind].keys - COMMON_KEYS
     if unknown:
         key = sorted(unknown, key=str)[0]
-        raise _err(path, lines.get(key, line), f"unknown key {key!r} for a {kind} rule")
+        raise rule_error(path, lines.get(key, line), f"unknown key {key!r} for a {kind} rule")
     code, name = raw["code"], raw["name"]
     if not isinstance(code, str) or not _CODE.match(code):
-        raise _err(
+        raise rule_error(
             path, lines.get("code", line), f"bad code {code!r}; expected LL and three digits"
         )
     m = _NAME.match(name) if isinstance(name, str) else None
     if not m or m.group(1) not in CATEGORIES:
-        raise _err(
+        raise rule_error(
             path,
             lines.get("name", line),
             f"bad name {name!r}; expected <category>.<what> with a category of {', '.join(CATEGORIES)}",
         )
     category = m.group(1)
     if code[2] != CATEGORY_DIGIT[category]:
-        raise _err(
+        raise rule_error(
             path,
             lines.get("code", line),
             f"code {code} does not fit category {category} (LL{CATEGORY_DIGIT[category]}xx)",
         )
     severity = raw["severity"]
     if severity not in ("error", "warning", "info"):
-        raise _err(path, lines.get("severity", line), f"bad severity {severity!r}")
+        raise rule_error(path, lines.get("severity", line), f"bad severity {severity!r}")
     fix = raw.get("fix")
     if fix is not None and fix not in FIX_KINDS:
-        raise _err(
+        raise rule_error(
             path, lines.get("fix", line), f"bad fix {fix!r}; expected one of {', '.join(FIX_KINDS)}"
         )
     for key in ("summary", "message", "rationale"):
         if not isinstance(raw[key], str) or not raw[key].strip():
-            raise _err(path, lines.get(key, line), f"'{key}' must be a non-empty string")
-    sources = _str_list(raw["sources"], path, lines.get("sources", line), "sources")
+            raise rule_error(path, lines.get(key, line), f"'{key}' must be a non-empty string")
+    sources = str_list(raw["sources"], path, lines.get("sources", line), "sources")
     if not sources:
-        raise _err(path, lines.get("sources", line), "a rule needs at least one source")
-    options = dict(raw.get("options") or {})
-    if kind in _OPTIONS:
-        bad = set(options) - _OPTIONS[kind]
+        raise rule_error(path, lines.get("sources", line), "a rule needs at least one source")
+    raw_options = dict(raw.get("options") or {})
+    options = dict(raw_options)  # compiled in place by the kind
+    allowed = RULE_KINDS[kind].options
+    if allowed is not None:
+        bad = set(options) - allowed
         if bad:
-            raise _err(
+            raise rule_error(
                 path,
                 lines.get("options", line),
                 f"unknown option {sorted(bad)[0]!r} for a {kind} rule",
             )
     fail_ex, pass_ex = _examples(raw["examples"], path, lines.get("examples", line))
-    kw: dict[str, Any] = {}
-    if kind == "terms":
-        terms = raw.get("terms")
-        if not isinstance(terms, dict) or not terms:
-            raise _err(
-                path,
-                lines.get("terms", line),
-                "a terms rule needs a 'terms' mapping of phrase: suggestion",
-            )
-        pairs = []
-        for phrase, sugg in terms.items():
-            if not isinstance(phrase, str) or not (sugg is None or isinstance(sugg, str)):
-                raise _err(
-                    path,
-                    getattr(terms, "lines", {}).get(phrase, line),
-                    f"bad term {phrase!r}: suggestion must be a string or null",
-                )
-            pairs.append((phrase.strip(), sugg))
-        kw["terms"] = tuple(pairs)
-        forms = raw.get("forms") or {}
-        if not isinstance(forms, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in forms.items()
-        ):
-            raise _err(
-                path, lines.get("forms", line), "'forms' must map inflected words to suggestions"
-            )
-        kw["forms"] = {k.lower(): v for k, v in forms.items()}
-        for key in ("not-after", "not-before"):
-            if key in options:
-                options[key] = frozenset(
-                    w.lower()
-                    for w in _str_list(options[key], path, lines.get("options", line), key)
-                )
-    elif kind == "regex":
-        flags = 0 if options.get("case-sensitive") else re.IGNORECASE
-        items = raw.get("patterns")
-        if not isinstance(items, list) or not items:
-            raise _err(
-                path, lines.get("patterns", line), "a regex rule needs a non-empty 'patterns' list"
-            )
-        pats = []
-        for item in items:
-            if isinstance(item, str):
-                pats.append(Pattern(_compile(item, flags, path, lines.get("patterns", line))))
-            elif (
-                isinstance(item, dict)
-                and "pattern" in item
-                and not set(item) - {"pattern", "suggestion"}
-            ):
-                pats.append(
-                    Pattern(
-                        _compile(item["pattern"], flags, path, getattr(item, "line", line)),
-                        item.get("suggestion"),
-                    )
-                )
-            else:
-                raise _err(
-                    path,
-                    getattr(item, "line", lines.get("patterns", line)),
-                    "each pattern is a string or {pattern, suggestion}",
-                )
-        kw["patterns"] = tuple(pats)
-        if "hedged-severity" in options and options["hedged-severity"] not in (
-            "error",
-            "warning",
-            "info",
-        ):
-            raise _err(path, lines.get("options", line), "bad hedged-severity")
-        if "unless-sentence" in options:
-            options["unless-sentence"] = _compile(
-                options["unless-sentence"], re.IGNORECASE, path, lines.get("options", line)
-            )
-    elif kind == "presence":
-        for key in ("sentence-patterns", "text-patterns", "placeholder-names"):
-            if key in options:
-                flags = re.IGNORECASE | (re.MULTILINE if key != "placeholder-names" else 0)
-                options[key] = tuple(
-                    _compile(_expand_macros(p), flags, path, lines.get("options", line))
-                    for p in _str_list(options[key], path, lines.get("options", line), key)
-                )
-        if "text-patterns" in options:
-            options["text-patterns-gated"] = tuple(
-                (p, required_literals(p.pattern, p.flags)) for p in options["text-patterns"]
-            )
-        if "sentence-patterns" in options:
-            # One alternation per kind is several times faster than each pattern per
-            # sentence. Sentences are searched in place (pos/endpos), so patterns anchored
-            # with '^' are tried with match() at the sentence start, the others with search().
-            pats = [p.pattern for p in options["sentence-patterns"]]
-            anchored = [p[1:] for p in pats if p.startswith("^")]
-            floating = [p for p in pats if not p.startswith("^")]
-            options["sentence-anchored"] = (
-                re.compile("|".join(f"(?:{p})" for p in anchored), re.IGNORECASE)
-                if anchored
-                else None
-            )
-            options["sentence-floating"] = (
-                re.compile("|".join(f"(?:{p})" for p in floating), re.IGNORECASE)
-                if floating
-                else None
-            )
-        if "only-if" in options:
-            options["only-if"] = _compile(
-                options["only-if"], re.IGNORECASE, path, lines.get("options", line)
-            )
-    elif kind == "check":
-        from letterlint.kinds.checks import CHECKS
-
-        check = raw.get("check")
-        if check not in CHECKS:
-            raise _err(
-                path,
-                lines.get("check", line),
-                f"unknown check {check!r}; known: {', '.join(sorted(CHECKS))}",
-            )
-        spec = CHECKS[check]
-        bad = set(options) - spec.options
-        if bad:
-            raise _err(
-                path,
-                lines.get("options", line),
-                f"unknown option {sorted(bad)[0]!r} for check {check!r}",
-            )
-        kw["check"] = check
-        try:
-            options = spec.prepare(options)
-        except (ValueError, re.error) as exc:
-            raise _err(
-                path, lines.get("options", line), f"bad options for check {check!r}: {exc}"
-            ) from None
-    elif kind == "frame":
-        kw["frame"] = _frame(raw.get("frame"), path, lines.get("frame", line), lexicons or {})
+    kw: dict[str, Any]
+    if kind == "check":
+        options, kw = compile_check(raw, options, path, line, lines)
+    else:
+        kw = RULE_KINDS[kind].compile(raw, options, path, line, lines, lexicons or {})
     if "superseded-by" in raw:
-        kw["superseded_by"] = _str_list(
+        kw["superseded_by"] = str_list(
             raw["superseded-by"], path, lines.get("superseded-by", line), "superseded-by"
         )
     return Rule(
@@ -654,7 +394,8 @@ def parse_rule(raw: Any, path: str, pack: str, lexicons: dict[str, Lexicon] | No
         file=path,
         line=line,
         fix=fix,
-        options=options,
+        options=raw_options,
+        compiled=options,
         fail_examples=fail_ex,
         pass_examples=pass_ex,
         **kw,
@@ -742,7 +483,7 @@ def load_rules(
         if "lexicons" in data:
             for name, lex in parse_lexicons(data["lexicons"], str(f)).items():
                 if name in lexicons:
-                    raise _err(
+                    raise rule_error(
                         lex.file,
                         lex.line,
                         f"lexicon {name!r} is already defined at {lexicons[name].file}:{lexicons[name].line}",

@@ -1,0 +1,136 @@
+"""Shouting: words and lines in capitals (a heading, a label or a reference code is not shouting)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from letterlint.kinds.checks import CheckContext, _hit, register
+
+if TYPE_CHECKING:
+    from letterlint.kinds.matching import Hit
+    from letterlint.language.analysis import Analysis
+    from letterlint.rulebook.loader import Rule
+
+
+def _prep_shouting(opts: dict[str, Any]) -> dict[str, Any]:
+    opts = dict(opts)
+    opts["acronyms"] = frozenset(a.upper() for a in opts.get("acronyms", ()))
+    return opts
+
+
+# Two capitals in a row (Latin scripts): without them no word can shout. Characters of
+# Latin Extended-A are all let through, so the test never hides a real run.
+_CAPS_PAIR = re.compile("[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f]{2}")
+
+
+@register("shouting", ("acronyms", "min-letters-single"), _prep_shouting)
+def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
+    """Runs of capitals that are not acronyms, and .docx text formatted as all caps."""
+    acronyms = rule.compiled.get("acronyms", frozenset())
+    single_min = int(rule.compiled.get("min-letters-single", 5))
+    text = a.text
+    run: list[Any] = []
+
+    def flush() -> Iterator[Hit]:
+        if not run:
+            return
+        words = [text[t.start : t.end].strip("'’") for t in run]
+        shouty = [w for w in words if w.upper() not in acronyms]
+        if (len(words) >= 2 and shouty and any(len(w) >= 2 for w in shouty)) or (
+            len(words) == 1 and shouty and len(shouty[0]) >= single_min and _is_word(shouty[0])
+        ):
+            start = run[0].start
+            end = run[-1].end
+            kind = _caps_role(text, start, end, len(words))
+            if kind == "label":
+                return
+            original = a.original[start:end]
+            yield _hit(
+                rule,
+                start,
+                end,
+                original,
+                suggestion=_sentence_case(original, acronyms),
+                fix=rule.fix,
+                severity="info" if kind == "heading" else None,
+            )
+
+    for first, last in a.sentence_toks if _CAPS_PAIR.search(text) or not text.isascii() else ():
+        for tok in a.toks[first:last]:
+            t = text[tok.start : tok.end]
+            if (
+                t.isupper()
+                and not any(c.isdigit() for c in t)
+                and (run or sum(c.isalpha() for c in t) >= 2)
+                and not a.in_placeholder(tok.start, tok.end)
+            ):
+                run.append(tok)
+            elif tok.punct and run and t not in ".!?\n":
+                continue
+            elif tok.space and run and "\n" not in t:
+                continue
+            elif run:  # (most tokens end no run: no flush generator for them)
+                yield from flush()
+                run = []
+        if run:
+            yield from flush()
+            run = []
+    # .docx runs formatted as capitals (w:caps) shout even when typed in lower case
+    for fmt in a.formatting:
+        if getattr(fmt, "caps", False):
+            seg = text[fmt.start : fmt.end]
+            if len(seg.split()) >= 2 and not seg.isupper():
+                yield _hit(rule, fmt.start, fmt.end, a.original[fmt.start : fmt.end])
+
+
+def _is_word(word: str) -> bool:
+    """A dictionary word ("BALANCE"), not a reference code such as "RMDEF"."""
+    from letterlint.language.analysis import dictionary_words
+
+    return word.lower().strip("'’") in dictionary_words()
+
+
+_MAX_HEADING_WORDS = 8
+
+
+def _caps_role(text: str, start: int, end: int, n_words: int) -> str:
+    """What a run of capitals is doing: a form label, a heading, or shouting in a sentence.
+
+    A label ("ACCOUNT NO:") names a field and is never shouting; a short line all in
+    capitals is a heading (or a table header), which is advice to change rather than a
+    warning; capitals inside running text shout.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    after = text[end:line_end].lstrip()
+    if after.startswith(":") and n_words <= 4:
+        value = after[1:].lstrip()
+        if not value or not value[0].islower():
+            return "label"  # "ACCOUNT NO: 12345", "SUBJECT: Your invoice"; not "NOTE: pay now"
+    before = text[line_start:start]
+    rest = text[end:line_end]
+    whole_line = not any(c.isalpha() for c in before) and not any(c.isalpha() for c in rest)
+    if whole_line and n_words <= _MAX_HEADING_WORDS and not any(c in ".!?" for c in rest):
+        return "heading"
+    return "shout"
+
+
+def _sentence_case(s: str, acronyms: frozenset[str]) -> str:
+    out = []
+    first = True
+    for m in re.finditer(r"[A-Za-z'’]+|[^A-Za-z'’]+", s):
+        w = m.group(0)
+        if w[:1].isalpha():
+            if w.upper() in acronyms:
+                out.append(w)
+            else:
+                out.append(w.capitalize() if first else w.lower())
+            first = False
+        else:
+            out.append(w)
+            if any(c in ".!?" for c in w):
+                first = True
+    return "".join(out)
