@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from letterlint.templating.jinja_names import dotted_name
+
 DIALECTS = (
     "jinja2",
     "liquid",
@@ -70,13 +72,7 @@ def parse_template(source: str) -> list[Node]:
     except TemplateSyntaxError as exc:
         raise ExportError(f"line {exc.lineno}: template syntax error: {exc.message}") from None
 
-    def dotted(node: Any) -> str | None:
-        if isinstance(node, nodes.Name):
-            return node.name
-        if isinstance(node, nodes.Getattr):
-            base = dotted(node.node)
-            return f"{base}.{node.attr}" if base else None
-        return None
+    dotted = dotted_name
 
     def expr(node: Any) -> Var:
         name = dotted(node)

@@ -52,6 +52,7 @@ from letterlint.language.facts import (
     is_phone,
 )
 from letterlint.language.letter_parts import SIGN_OFF
+from letterlint.templating.jinja_names import dotted_name
 from letterlint.templating.placeholders import find_placeholders
 
 if TYPE_CHECKING:
@@ -1569,16 +1570,8 @@ def _used_paths(tree: Any) -> list[str]:
     out: list[str] = []
     assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "store"}
 
-    def dotted(n: Any) -> str | None:
-        if isinstance(n, nodes.Name):
-            return n.name if n.ctx == "load" and n.name not in assigned else None
-        if isinstance(n, nodes.Getattr):
-            base = dotted(n.node)
-            return f"{base}.{n.attr}" if base else None
-        return None
-
     for n in tree.find_all((nodes.Getattr, nodes.Name)):
-        path = dotted(n)
+        path = dotted_name(n, assigned)
         if path and not any(p.startswith(path + ".") for p in out) and path not in out:
             out = [p for p in out if not path.startswith(p + ".")] + [path]
     return out

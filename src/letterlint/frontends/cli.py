@@ -731,19 +731,27 @@ def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
     return EXIT_FINDINGS if args.diff and result.changed else EXIT_OK
 
 
+def _refuses_to_replace(*outputs: str | Path | None, force: bool) -> bool:
+    """Whether an output file (or a link) is already there and ``--force`` was not given:
+    `rewrite`, `export` and `audit` never replace a file silently (says so on stderr)."""
+    for out in outputs:
+        if out and (Path(out).exists() or Path(out).is_symlink()) and not force:
+            print(
+                f"letterlint: error: {out} already exists; use --force to replace it",
+                file=sys.stderr,
+            )
+            return True
+    return False
+
+
 def cmd_rewrite(args: argparse.Namespace) -> int:
     import yaml
 
     from letterlint.actions.rewrite import rewrite_source
     from letterlint.core.files import write_atomic as write_bytes
 
-    for out in (args.output, args.context_out):
-        if out and Path(out).exists() and not args.force:
-            print(
-                f"letterlint: error: {out} already exists; use --force to replace it",
-                file=sys.stderr,
-            )
-            return EXIT_ERROR
+    if _refuses_to_replace(args.output, args.context_out, force=args.force):
+        return EXIT_ERROR
     docx_out = bool(args.output) and Path(args.output).suffix.lower() == ".docx"
     if docx_out and not args.path.lower().endswith(".docx"):
         print(
@@ -835,11 +843,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             "letterlint: error: --to docx writes a binary file: give -o OUT.docx", file=sys.stderr
         )
         return EXIT_ERROR
-    if args.output and Path(args.output).exists() and not args.force:
-        print(
-            f"letterlint: error: {args.output} already exists; use --force to replace it",
-            file=sys.stderr,
-        )
+    if _refuses_to_replace(args.output, force=args.force):
         return EXIT_ERROR
     mapping = None
     if args.map:
@@ -888,11 +892,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    if (report_path.exists() or report_path.is_symlink()) and not args.force:
-        print(
-            f"letterlint: error: {report_path} already exists; use --force to replace it",
-            file=sys.stderr,
-        )
+    if _refuses_to_replace(report_path, force=args.force):
         return EXIT_ERROR
     if args.jobs is not None and args.jobs < 1 or args.pages < 0:
         print("letterlint: error: --jobs must be 1 or more and --pages 0 or more", file=sys.stderr)
