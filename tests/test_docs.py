@@ -20,7 +20,10 @@ def test_rule_catalogue_is_current() -> None:
 def test_readme_commands_match_ci() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    test_cmd = 'python3 -m venv .venv && . .venv/bin/activate && pip install -q -e ".[test]" && python -m pytest -q'
+    test_cmd = (
+        'python3 -m venv .venv && . .venv/bin/activate && pip install -q -e ".[test]"'
+        " && ruff check . && ruff format --check . && lint-imports && python -m pytest -q"
+    )
     assert test_cmd in readme and test_cmd in ci
     assert "pip install -e . && letterlint check sample_letters/" in readme
 

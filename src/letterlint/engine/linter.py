@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 from sys import intern
 from typing import Any
 
@@ -123,6 +124,19 @@ def identity_variant(text: str) -> Variant:
     return Variant(text, (0,), (Piece(0, len(text), False, None),))
 
 
+@dataclass(frozen=True)
+class LintedLetter:
+    """One letter after linting: what was read, each template variant with its analysis,
+    and the result. The actions (fix, rewrite, the audit's pages) take this rather than
+    reading or linting the letter again. ``variants`` and ``analyses`` are empty when the
+    letter could not be linted (``result.error`` says why)."""
+
+    source: SourceText
+    variants: tuple[Variant, ...]
+    analyses: tuple[Analysis, ...]
+    result: FileResult
+
+
 class Linter:
     """Lint letters with one configuration; build once, reuse for many files."""
 
@@ -153,6 +167,18 @@ class Linter:
     # ------------------------------------------------------------------ one file
     def lint(self, src: SourceText) -> FileResult:
         """Lint one letter; a letter that cannot be linted gets a per-file error, never an exception."""
+        return self.lint_letter(src).result
+
+    def lint_letter(self, src: SourceText) -> LintedLetter:
+        """Lint one letter and keep what the pipeline built on the way (`LintedLetter`)."""
+        analyses: list[Analysis] = []
+        variants: list[Variant] = []
+        result = self._lint(src, variants, analyses)
+        return LintedLetter(src, tuple(variants), tuple(analyses), result)
+
+    def _lint(
+        self, src: SourceText, variants: list[Variant], analyses: list[Analysis]
+    ) -> FileResult:
         notes = list(src.notes)
         try:
             letter = self.letter_context(src)
@@ -170,8 +196,8 @@ class Linter:
                     f"the letter's text is {len(src.text):,} characters; "
                     f"the limit is {MAX_LETTER_CHARS:,}",
                 )
-            variants = self._variants(src, notes)
-            return self._lint_variants(src, variants, notes, letter)
+            variants += self._variants(src, notes)
+            return self._lint_variants(src, variants, notes, letter, analyses)
         except ReadError as exc:
             return FileResult(
                 path=src.path,
@@ -192,7 +218,12 @@ class Linter:
             )
 
     def _lint_variants(
-        self, src: SourceText, variants: list[Variant], notes: list[str], letter: LetterContext
+        self,
+        src: SourceText,
+        variants: list[Variant],
+        notes: list[str],
+        letter: LetterContext,
+        analyses: list[Analysis],
     ) -> FileResult:
         findings: dict[tuple[int, int, str], Finding] = {}
         prescribed: set[tuple[int, int]] = set()
@@ -210,6 +241,7 @@ class Linter:
                 rows=rows,
                 formatting=src.formatting if len(variants) == 1 else (),
             )
+            analyses.append(a)
             ctx = CheckContext(body=body_span(a), context_vars=self.context_vars, letter=letter)
             hits = _drop_superseded(list(self._hits(a, src, ctx, figures if not figures else None)))
             if ctx.prescribed:
