@@ -449,7 +449,10 @@ def sidebar() -> None:
             "Read the letter as",
             EDITABLE_KINDS,
             key="kind",
-            help="How placeholders and markup are read: plain text, Markdown, HTML or a template language.",
+            help=(
+                "How placeholders and markup are read: plain text, Markdown, HTML or a template "
+                "language."
+            ),
         )
         compliance_sidebar()
 
@@ -474,8 +477,8 @@ def compliance_sidebar() -> None:
     )
     with st.expander("The letter's context", expanded=bool(s.packs)):
         st.caption(
-            "Facts the text cannot show. They win over the letter's own `letterlint: letter` comment, "
-            "like `--letter KEY=VALUE`."
+            "Facts the text cannot show. They win over the letter's own `letterlint: letter` "
+            "comment, like `--letter KEY=VALUE`."
         )
         for key in LETTER_FIELDS:
             options = letter_field_options(key)
@@ -509,7 +512,10 @@ def editor_data(view: Any) -> dict[str, Any]:
         "rev": s.rev,
         "height": 450,
         "pieces": editor_pieces(s.letter, findings),
-        "placeholder": "Paste a letter here, open a template or upload a file. Findings are highlighted as you type.",
+        "placeholder": (
+            "Paste a letter here, open a template or upload a file. Findings are highlighted as "
+            "you type."
+        ),
         "legend": legend_data(),
         **panel_data(findings, RULES),
         "error": view.error if view is not None else None,

@@ -212,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not (args.corpus / "score.py").exists():
         print(
-            f"no labelled corpus at {args.corpus} (a folder with letters/, labels.yaml and score.py)",
+            f"no labelled corpus at {args.corpus} "
+            "(a folder with letters/, labels.yaml and score.py)",
             file=sys.stderr,
         )
         return 2

@@ -104,7 +104,8 @@ def main() -> int:
         f"p90 {result['check_text']['p90_ms']} ms ({args.runs} runs)"
     )
     print(
-        f"app re-lint (+ score, readability, highlights, cards): median {result['app_relint']['median_ms']} ms, "
+        "app re-lint (+ score, readability, highlights, cards): "
+        f"median {result['app_relint']['median_ms']} ms, "
         f"p90 {result['app_relint']['p90_ms']} ms"
     )
     if args.json:

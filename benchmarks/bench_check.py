@@ -1,8 +1,10 @@
 """Benchmark `letterlint check` on generated letters, with peer linters side by side.
 
     python benchmarks/bench_check.py --letters 10000 --runs 3
-    python benchmarks/bench_check.py --letters 1000 --peers      # + proselint (pip install ".[bench]")
-    python benchmarks/bench_check.py --peers --peers-bin /work/peers-npm/node_modules/.bin --json out.json
+    python benchmarks/bench_check.py --letters 1000 --peers      # + proselint \
+(pip install ".[bench]")
+    python benchmarks/bench_check.py --peers --peers-bin /work/peers-npm/node_modules/.bin \
+--json out.json
 
 Each tool runs as a user would run it (a fresh process over a folder), several times;
 the table gives the median wall time, letters per second, and the peak memory of the

@@ -121,8 +121,14 @@ HOSTILE = [
     "Your credit rating will be ruined and you may find it impossible to obtain credit in future.",
     "THIS IS YOUR FINAL DEMAND AND YOU MUST PAY IMMEDIATELY!!!",
     "As a debtor you should be aware that we may contact your employer about this matter.",
-    "Notwithstanding our previous correspondence, the aforementioned arrears have not been settled.",
-    "In accordance with our terms and conditions, interest will continue to accrue on the outstanding balance.",
+    (
+        "Notwithstanding our previous correspondence, the aforementioned arrears have not been "
+        "settled."
+    ),
+    (
+        "In accordance with our terms and conditions, interest will continue to accrue on the "
+        "outstanding balance."
+    ),
     "You have ignored all of our previous letters regarding this delinquent account.",
     "Please be advised that payment must be made prior to {day} {month} to avoid further action.",
 ]

@@ -1,8 +1,10 @@
 """Generate the example audit report in docs/ from sample_letters/, and its screenshots.
 
     python scripts/gen_example_report.py            # docs/example-report/audit.html and audit.docx
-    python scripts/gen_example_report.py --shots    # also docs/images/audit-*.png (needs /usr/bin/chromium,
-                                                    # and LibreOffice with pdftoppm for the Word pages)
+    python scripts/gen_example_report.py --shots    # also docs/images/audit-*.png (needs \
+/usr/bin/chromium,
+                                                    # and LibreOffice with pdftoppm for the Word \
+pages)
 
 The report is dated 25 November 2026 so that regenerating it changes it only when the
 rules, the letters or the report itself change.

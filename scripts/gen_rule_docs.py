@@ -27,7 +27,8 @@ def table() -> str:
     lines = ["| code | name | severity | fix | what it finds |", "|---|---|---|---|---|"]
     for r in rules:
         lines.append(
-            f"| [{r.code}](docs/rules.md#{r.code.lower()}) | `{r.name}` | {r.severity} | {r.fix or '–'} | {_one_line(r.summary)} |"
+            f"| [{r.code}](docs/rules.md#{r.code.lower()}) | `{r.name}` | {r.severity} "
+            f"| {r.fix or '–'} | {_one_line(r.summary)} |"
         )
     return "\n".join(lines)
 

@@ -110,7 +110,8 @@ def build_good_reminder(path: Path) -> None:
     doc.add_paragraph("Dear Mr Davies,")
     doc.add_paragraph(
         "Thank you for being a member of Thornbury Leisure. "
-        "We could not collect your membership payment for March, so we are writing to let you know. "
+        "We could not collect your membership payment for March, "
+        "so we are writing to let you know. "
         "This can happen when a card expires or a bank account changes."
     )
     _fill_table(

@@ -72,7 +72,8 @@ def main() -> int:
     args = ap.parse_args()
     rows = [row(p) for p in _letters(args.paths)]
     page = (
-        f"<!doctype html><meta charset=utf-8><title>letterlint rewrites</title><style>{STYLE}</style>"
+        "<!doctype html><meta charset=utf-8><title>letterlint rewrites</title>"
+        f"<style>{STYLE}</style>"
         f"<h1>letterlint rewrites: before and after</h1>{''.join(rows)}"
     )
     Path(args.output).write_text(page, encoding="utf-8")

@@ -160,14 +160,16 @@ for n, l in sorted(labels.items()):
             st_miss.append((n, w))
 tot = sum(len(l["stigmatising_words"]) for l in labels.values())
 P(
-    f"== stigmatising-language: false alarms {len(st_fa)}; labelled words {tot}, missed {len(st_miss)}"
+    f"== stigmatising-language: false alarms {len(st_fa)}; labelled words {tot}, "
+    f"missed {len(st_miss)}"
 )
 for n, f in st_fa:
     P(f"     FA {n}: {fstr(f)}")
 for n, w in st_miss:
     P(f"     MISS {n}: {w!r}")
 
-# findings in threatening-tone / legal-jargon not overlapping any labelled phrase (possible false alarms)
+# findings in threatening-tone / legal-jargon not overlapping any labelled phrase
+# (possible false alarms)
 P("== threatening-tone / legal-jargon findings overlapping no labelled phrase (all letters):")
 for n, l in sorted(labels.items()):
     text = open(os.path.join(LETTERS, n)).read()

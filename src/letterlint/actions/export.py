@@ -122,14 +122,16 @@ def parse_template(source: str) -> list[Node]:
                     inner_name = dotted(elif_.test)
                     if not inner_name:
                         raise ExportError(
-                            f"line {elif_.lineno}: the condition of this {{% elif %}} cannot be exported"
+                            f"line {elif_.lineno}: the condition of this {{% elif %}} "
+                            "cannot be exported"
                         )
                     otherwise = [If(inner_name, False, body(elif_.body), otherwise, elif_.lineno)]
                 out.append(If(name, negate, body(n.body), otherwise, n.lineno))
             else:
                 kind = type(n).__name__.lower()
                 raise ExportError(
-                    f"line {n.lineno}: {{% {kind} %}} cannot be exported (only variables and if/else)"
+                    f"line {n.lineno}: {{% {kind} %}} cannot be exported "
+                    "(only variables and if/else)"
                 )
         return out
 
@@ -247,7 +249,8 @@ class _Writer:
 
     def cond(self, c: If) -> str:
         raise ExportError(
-            f"line {c.line}: {{% if {c.name} %}} cannot be expressed in {self.dialect}, which has no conditionals"
+            f"line {c.line}: {{% if {c.name} %}} cannot be expressed in {self.dialect}, "
+            "which has no conditionals"
         )
 
 
@@ -394,7 +397,8 @@ class _Plain(_Writer):
     def var(self, v: Var) -> str:
         if v.default is not None:
             raise ExportError(
-                f"line {v.line}: the default of {v.name} cannot be expressed in plain {{name}} fields"
+                f"line {v.line}: the default of {v.name} cannot be expressed in plain "
+                "{name} fields"
             )
         return "{" + self.name(v.name) + "}"
 
@@ -454,7 +458,10 @@ def _html_email(tree: list[Node], name: Callable[[str], str]) -> str:
 
     body = _HtmlText(name, "html-email").write(tree)
     paras = [p.strip("\n") for p in re.split(r"\n\s*\n", body) if p.strip()]
-    style = "margin:0 0 1em 0;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a"
+    style = (
+        "margin:0 0 1em 0;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;"
+        "color:#1a1a1a"
+    )
     inner = "\n".join(f'<p style="{style}">' + p.replace("\n", "<br>\n") + "</p>" for p in paras)
     return '<div style="max-width:640px;margin:0 auto;padding:16px">\n' + inner + "\n</div>\n"
 

@@ -117,7 +117,8 @@ def load_baseline(baseline_file: str | Path) -> dict[str, Counter[tuple[str, str
         or not isinstance(data.get("files"), dict)
     ):
         raise ConfigError(
-            f"{p}: not a letterlint baseline (schema_version {BASELINE_SCHEMA} with a 'files' mapping)"
+            f"{p}: not a letterlint baseline "
+            f"(schema_version {BASELINE_SCHEMA} with a 'files' mapping)"
         )
     out: dict[str, Counter[tuple[str, str]]] = {}
     for path, entries in data["files"].items():

@@ -11,7 +11,8 @@ or in the current folder when there is none), keyed by
 So a renamed or moved letter is still a hit, and any change to a rule, the config or the
 tool is a miss. The cache is best effort: if it cannot be opened or written (read-only
 folder or file, a locked database, a full disk) the run goes on uncached and the file is
-left alone; a damaged database is removed and rebuilt. Nothing here imports spaCy, so a fully cached run never loads it.
+left alone; a damaged database is removed and rebuilt. Nothing here imports spaCy, so a fully
+cached run never loads it.
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def run_key(config: Config, context_file: str | None = None) -> str:
     """What every cached result of this run depends on, besides the file itself."""
     h = hashlib.blake2b(digest_size=16)
     h.update(
-        f"letterlint {__version__} python {sys.version_info[:3]} marshal {marshal.version}\n".encode()
+        (
+            f"letterlint {__version__} python {sys.version_info[:3]} marshal {marshal.version}\n"
+        ).encode()
     )
     # the code itself: a changed checkout is a new tool even before its version changes
     pkg = Path(__file__).resolve().parents[1]  # the whole letterlint package
@@ -194,7 +197,10 @@ class ResultCache:
         try:
             for i in range(0, len(keys), 900):  # SQLite's limit on bound parameters
                 chunk = keys[i : i + 900]
-                q = f"SELECT key, used, value FROM results WHERE key IN ({','.join('?' * len(chunk))})"
+                q = (
+                    "SELECT key, used, value FROM results "
+                    f"WHERE key IN ({','.join('?' * len(chunk))})"
+                )
                 for key, used, value in db.execute(q, chunk):
                     packed = _unseal(value)
                     if packed is None:

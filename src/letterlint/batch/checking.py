@@ -38,7 +38,8 @@ def get_linter(config: Config | None = None, context_file: str | None = None) ->
 
 
 LetterFields = Mapping[str, object]
-"""The letter's context as ``{"sender-type": "creditor", "sent-date": "2026-03-02", ...}`` (contract 7)."""
+"""The letter's context as ``{"sender-type": "creditor", "sent-date": "2026-03-02", ...}``
+(contract 7)."""
 
 
 def with_letter(config: Config | None, letter: LetterFields | None) -> Config:

@@ -95,7 +95,8 @@ class Config:
         unknown = sorted(set(table) - KEYS)
         if unknown:
             raise ConfigError(
-                f"{where}: unknown key {unknown[0]!r} in [tool.letterlint]; known keys: {', '.join(sorted(KEYS))}"
+                f"{where}: unknown key {unknown[0]!r} in [tool.letterlint]; "
+                f"known keys: {', '.join(sorted(KEYS))}"
             )
 
         def strs(key: str) -> tuple[str, ...]:

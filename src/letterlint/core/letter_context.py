@@ -96,7 +96,8 @@ def _value(key: str, raw: Any, where: str) -> str:
     if key == "jurisdiction":
         if not _JURISDICTION.match(text.upper()):
             raise ConfigError(
-                f"{where}: letter key 'jurisdiction' must be US or UK (optionally US-CA, UK-SCT ...), not {raw!r}"
+                f"{where}: letter key 'jurisdiction' must be US or UK "
+                f"(optionally US-CA, UK-SCT ...), not {raw!r}"
             )
         return text.upper()
     if text not in CHOICES[key]:
@@ -164,7 +165,8 @@ def inline_pairs(source: str, kind: str, path: str) -> tuple[Pairs, tuple[tuple[
         rest = _ASSIGN.sub(" ", body).strip()
         if rest:
             raise ConfigError(
-                f"{path}:{line}: cannot read {rest!r} in the letterlint letter comment (expected key=value)"
+                f"{path}:{line}: cannot read {rest!r} in the letterlint letter comment "
+                "(expected key=value)"
             )
         pairs = merge(pairs, parse_assignments(words, f"{path}:{line}"))
     return pairs, tuple((s, e) for s, e, _ in found)

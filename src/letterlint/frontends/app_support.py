@@ -232,7 +232,8 @@ def upload_error_message(letter: OpenedLetter) -> str:
 
 
 def list_templates(folder: str | Path) -> list[str]:
-    """The letters in the templates folder (sorted relative paths; hidden and lock files skipped)."""
+    """The letters in the templates folder (sorted relative paths; hidden and lock files
+    skipped)."""
     root = Path(folder)
     if not root.is_dir():
         return []
@@ -260,7 +261,8 @@ HIGHLIGHTED = (
 )
 _BOX = (
     "white-space:pre-wrap;word-wrap:break-word;font-family:inherit;font-size:15px;line-height:1.65;"
-    "padding:12px 14px;border:1px solid #d0d4dc;border-radius:8px;background:#fff;color:#1a1a1a;margin:0"
+    "padding:12px 14px;border:1px solid #d0d4dc;border-radius:8px;background:#fff;color:#1a1a1a;"
+    "margin:0"
 )
 
 
@@ -350,7 +352,10 @@ def finding_title(f: Finding) -> str:
     if is_whole_letter(f):
         return f"{what}: {rule_words(f.name)}"
     if f.suggestion is not None:
-        return f"{what}: {_quoted(f.text)} → {_quoted(f.suggestion) if f.suggestion else '(remove it)'}"
+        return (
+            f"{what}: {_quoted(f.text)} → "
+            f"{_quoted(f.suggestion) if f.suggestion else '(remove it)'}"
+        )
     words = rule_words(f.name)
     return f"{what}: {_quoted(f.text)}" + ("" if words == f.text.lower() else f" ({words})")
 
@@ -593,8 +598,8 @@ def render_preview(text: str, kind: str, context: Mapping[str, Any]) -> Preview:
 
     A field the context lacks shows as ``[name?]`` rather than vanishing, so a gap in
     the template is visible. It renders within the limits of `templating.bounded_environment`
-    (a template past them gets a clear error instead of hanging the page). Handlebars, Mustache and Liquid are not rendered here: the
-    friendlier rewrite turns them into Jinja2.
+    (a template past them gets a clear error instead of hanging the page). Handlebars, Mustache
+    and Liquid are not rendered here: the friendlier rewrite turns them into Jinja2.
     """
     from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError
 
@@ -628,7 +633,10 @@ def render_preview(text: str, kind: str, context: Mapping[str, Any]) -> Preview:
 
 def preview_html(text: str) -> str:
     """The filled-in letter as escaped text in a box."""
-    return f'<div class="ll-preview" style="{_BOX};font-family:Georgia,serif;font-size:15px">{html.escape(text)}</div>'
+    return (
+        f'<div class="ll-preview" style="{_BOX};font-family:Georgia,serif;font-size:15px">'
+        f"{html.escape(text)}</div>"
+    )
 
 
 # --------------------------------------------------------------------------- export

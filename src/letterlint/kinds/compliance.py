@@ -53,8 +53,14 @@ _MONTHS = (
     "november",
     "december",
 )
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_PLACEHOLDER = r"(?:\{\{[^{}\n]{1,80}\}\}|\[[A-Z][A-Za-z ]{1,40}\]|\{[A-Za-z_][\w.]{0,60}\}|<<[^<>\n]{1,40}>>|«[^«»\n]{1,40}»)"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_PLACEHOLDER = (
+    r"(?:\{\{[^{}\n]{1,80}\}\}|\[[A-Z][A-Za-z ]{1,40}\]|\{[A-Za-z_][\w.]{0,60}\}"
+    r"|<<[^<>\n]{1,40}>>|«[^«»\n]{1,40}»)"
+)
 DATE = (
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     rf"(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
@@ -267,7 +273,8 @@ def ask(rule: Rule, key: str, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     s, e = ctx.body
     msg = (
         f"Set `{key}` in the letter's context (a `letterlint: letter {key}=...` comment, "
-        f"`--letter {key}=...` or [tool.letterlint.letters]) so letterlint can check this: {rule.summary}"
+        f"`--letter {key}=...` or [tool.letterlint.letters]) so letterlint can check this: "
+        f"{rule.summary}"
     )
     yield Hit(rule, s, e, "info", msg)
 
@@ -297,9 +304,10 @@ def letter_context_needed(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterato
             s,
             e,
             rule.severity,
-            "A compliance pack is on but this letter has no context, so only the core rules ran. Describe it "
-            "(at least jurisdiction, sender-type, recipient-type and letter-type) with a `letterlint: letter "
-            'key=value ...` comment, `--letter KEY=VALUE` or a [tool.letterlint.letters."GLOB"] table.',
+            "A compliance pack is on but this letter has no context, so only the core rules ran. "
+            "Describe it (at least jurisdiction, sender-type, recipient-type and letter-type) with "
+            "a `letterlint: letter key=value ...` comment, `--letter KEY=VALUE` or a "
+            '[tool.letterlint.letters."GLOB"] table.',
         )
         return
     if letter.country is None:
@@ -542,7 +550,8 @@ _ITEM_LINES = {
     "fees": re.compile(r"\bfees?\b|\bcharges?\b", re.I),
     "credits": re.compile(r"\bpaid\b|\bcredited\b|\bpayments?\b|\bcredits?\b", re.I),
     "total": re.compile(
-        r"\btotal amount of the debt now\b|\btotal (?:now|due now|owed now)\b|\bcurrent amount\b|\byou now owe\b",
+        r"\btotal amount of the debt now\b|\btotal (?:now|due now|owed now)\b"
+        r"|\bcurrent amount\b|\byou now owe\b",
         re.I,
     ),
 }

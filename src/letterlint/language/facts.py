@@ -24,7 +24,11 @@ DATE = re.compile(DATE_PATTERN, re.I)
 _CCY = r"(?:GBP|USD|EUR|CAD|AUD|NZD|CHF|ZAR|INR|PHP|SGD)"
 _NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{2})?(?!\d)|\d+(?:[.,]\d{2})?(?!\d)"
 #: An amount as letters write it: £1,234.56, $ 40, €12,00, GBP 1,234.56, 1 234,56 EUR, A$40, ₱500.
-AMOUNT_PATTERN = rf"(?:[A-Z]{{1,2}})?[£$€¥₹₱]\s?(?:{_NUM})|\b{_CCY}\s?(?:{_NUM})|(?<![\w.,])(?:{_NUM})\s?{_CCY}\b"
+AMOUNT_PATTERN = (
+    rf"(?:[A-Z]{{1,2}})?[£$€¥₹₱]\s?(?:{_NUM})"
+    rf"|\b{_CCY}\s?(?:{_NUM})"
+    rf"|(?<![\w.,])(?:{_NUM})\s?{_CCY}\b"
+)
 AMOUNT = re.compile(AMOUNT_PATTERN)
 #: The currency sign or code of an amount.
 CURRENCY = re.compile(rf"[£$€¥₹₱]|{_CCY}")

@@ -23,14 +23,16 @@ def render(report: Report, rules: tuple[Rule, ...] = ()) -> str:
     for fr in report.files:
         if fr.error is not None:
             lines.append(
-                f"::error file={_prop(shown_path(fr.path))},title={_prop('letterlint ' + fr.error.code)}::{_data(fr.error.message)}"
+                f"::error file={_prop(shown_path(fr.path))},"
+                f"title={_prop('letterlint ' + fr.error.code)}::{_data(fr.error.message)}"
             )
             continue
         for f in fr.findings:
             msg = f.message + (f" (→ {f.suggestion})" if f.suggestion else "")
             lines.append(
-                f"::{LEVEL[f.severity]} file={_prop(shown_path(fr.path))},line={f.line},col={f.column},"
-                f"endLine={f.end_line},endColumn={f.end_column},title={_prop(f.code + ' ' + f.name)}::{_data(msg)}"
+                f"::{LEVEL[f.severity]} file={_prop(shown_path(fr.path))},"
+                f"line={f.line},col={f.column},endLine={f.end_line},endColumn={f.end_column},"
+                f"title={_prop(f.code + ' ' + f.name)}::{_data(msg)}"
             )
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

@@ -14,8 +14,12 @@ from letterlint.rulebook.loader import Rule
 
 FIX_SAFETY = {
     "safe": "Safe: the fix swaps words and keeps the meaning; `letterlint fix` applies it.",
-    "unsafe": "Unsafe: the suggestion changes the wording; it is applied only with `--unsafe-fixes`.",
-    "display-only": "Display only: a suggestion is shown, but the fix is never applied automatically.",
+    "unsafe": (
+        "Unsafe: the suggestion changes the wording; it is applied only with `--unsafe-fixes`."
+    ),
+    "display-only": (
+        "Display only: a suggestion is shown, but the fix is never applied automatically."
+    ),
     None: "No automatic fix: the wording needs a person's judgement.",
 }
 

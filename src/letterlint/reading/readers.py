@@ -119,7 +119,8 @@ def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     except UnicodeDecodeError as exc:
         raise ReadError(
             "decode-error",
-            f"not UTF-8 (bad byte at {first_bad}) and not Windows-1252 (byte 0x{data[exc.start]:02x} at {exc.start})",
+            f"not UTF-8 (bad byte at {first_bad}) and not Windows-1252 "
+            f"(byte 0x{data[exc.start]:02x} at {exc.start})",
         ) from None
     line = data[:first_bad].count(b"\n") + 1
     return text, (f"not valid UTF-8 (first bad byte on line {line}); read as Windows-1252",)
@@ -131,13 +132,15 @@ _HTML_TOKEN = re.compile(
     r"<!--.*?(?:-->|$)"  # comment
     r"|<!\[CDATA\[.*?(?:\]\]>|$)"  # CDATA
     r"|<[!?][^>]*>?"  # doctype / processing instruction
-    r"|</?([a-zA-Z][\w:.-]{0,64})(?:[^>\"'<]|\"[^\"]{0,2000}\"|'[^']{0,2000}'){0,4000}>"  # tag (bounded: linear time)
+    # tag (bounded: linear time)
+    r"|</?([a-zA-Z][\w:.-]{0,64})(?:[^>\"'<]|\"[^\"]{0,2000}\"|'[^']{0,2000}'){0,4000}>"
     r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?",  # entity
     re.S,
 )
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 "
-    "h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul title".split()
+    "h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul "
+    "title".split()
 )
 _HIDDEN_TAGS = frozenset({"script", "style", "head", "template", "noscript", "svg"})
 _WS = re.compile(r"[\t\r\n\f\v\xa0]")
@@ -222,7 +225,8 @@ def _guard_zip(data: bytes, label: str = ".docx", corrupt: str = "corrupt-docx")
         ):
             raise ReadError(
                 "unsafe-archive",
-                f"{label} part {info.filename!r} would unpack to {info.file_size:,} bytes (a zip bomb?)",
+                f"{label} part {info.filename!r} would unpack to {info.file_size:,} bytes "
+                "(a zip bomb?)",
             )
     for info in infos:
         try:
@@ -326,7 +330,8 @@ def read_bytes(data: bytes, path: str, kind: str | None = None) -> SourceText:
         if suffix in UNSUPPORTED_SUFFIXES:
             raise ReadError(
                 "unsupported-format",
-                f"{UNSUPPORTED_SUFFIXES[suffix]} files are not supported; export the letter as .docx, .html or .txt",
+                f"{UNSUPPORTED_SUFFIXES[suffix]} files are not supported; export the letter as "
+                ".docx, .html or .txt",
             )
         kind = KIND_BY_SUFFIX.get(suffix, "text")
     if kind == "docx":

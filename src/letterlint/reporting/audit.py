@@ -176,7 +176,8 @@ _ASKED = re.compile(r"^Set `([\w-]+)` in the letter's context")
 
 @dataclass(frozen=True)
 class ProvisionRow:
-    """One compliance rule across the audit: the provision it checks and the letters that fail it."""
+    """One compliance rule across the audit: the provision it checks and the letters that fail
+    it."""
 
     rule: Rule
     provision: str  # the first source's citation, e.g. "12 CFR 1006.34(c)(3)(i)"
@@ -214,7 +215,8 @@ class Audit:
     summary: Summary
     pages: tuple[LetterPage, ...]
     client: str | None = None
-    author: str = "letterlint"  # who prepared the report (a consultant's firm): title page and document author
+    # who prepared the report (a consultant's firm): title page and document author
+    author: str = "letterlint"
     created: str = ""
     tool_version: str = __version__
     reading_target: float = 60.0

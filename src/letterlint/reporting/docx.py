@@ -86,15 +86,16 @@ def render_docx(a: Audit) -> bytes:
         _table(doc, ("Measure", "Result"), rows, W_SUMMARY)
         sev = s.findings_by_severity
         doc.add_paragraph(
-            f"The score starts at 100 for a letter with nothing to improve and drops with every problem found; a "
-            f"letter that scores {GOOD_SCORE} or more reads as customer-first. {sev['error']} findings must never "
-            f"appear in a letter to a customer (errors), {sev['warning']} should be changed (warnings) and "
-            f"{sev['info']} are advice."
+            "The score starts at 100 for a letter with nothing to improve and drops with every "
+            f"problem found; a letter that scores {GOOD_SCORE} or more reads as customer-first. "
+            f"{sev['error']} findings must never appear in a letter to a customer (errors), "
+            f"{sev['warning']} should be changed (warnings) and {sev['info']} are advice."
         )
         doc.add_heading("Five things to change first", level=2)
         if s.top_five:
             doc.add_paragraph(
-                f"Ranked by what each costs in score points, averaged over all {s.letters} letters: "
+                "Ranked by what each costs in score points, averaged over all "
+                f"{s.letters} letters: "
                 "fix these and the scores rise most."
             )
             rows = []
@@ -175,12 +176,14 @@ def render_docx(a: Audit) -> bytes:
 
     doc.add_heading("Method", level=1)
     doc.add_paragraph(
-        f"Every letter was checked by letterlint {a.tool_version} with the {len(a.rules)} rules below. The "
-        f"customer-first score starts at 100. Each rule that finds something costs the weight of its most severe "
-        f"finding (error {WEIGHTS['error']:.0f}, warning {WEIGHTS['warning']:.0f}, advice {WEIGHTS['info']:.0f}) for "
-        f"its first finding and {REPEAT_FACTOR:.0%} of that for each further finding of the same rule, at most "
-        f"{RULE_CAP:.0f} times the weight per rule; the score is 100 minus the total, never below 0. Reading ease is "
-        f"the Flesch reading ease of the letter's body; the target is {a.reading_target:.0f} or more."
+        f"Every letter was checked by letterlint {a.tool_version} with the {len(a.rules)} rules "
+        "below. The customer-first score starts at 100. Each rule that finds something costs the "
+        f"weight of its most severe finding (error {WEIGHTS['error']:.0f}, warning "
+        f"{WEIGHTS['warning']:.0f}, advice {WEIGHTS['info']:.0f}) for its first finding and "
+        f"{REPEAT_FACTOR:.0%} of that for each further finding of the same rule, at most "
+        f"{RULE_CAP:.0f} times the weight per rule; the score is 100 minus the total, never below "
+        "0. Reading ease is the Flesch reading ease of the letter's body; the target is "
+        f"{a.reading_target:.0f} or more."
     )
     doc.add_paragraph(
         _clean(
@@ -439,7 +442,8 @@ def _breakable(name: str) -> str:
 
 
 def _sources(cell: Any, sources: tuple[str, ...]) -> None:
-    """A rule's sources in a cell: each a link titled by the source, or plain text when printed only."""
+    """A rule's sources in a cell: each a link titled by the source, or plain text when printed
+    only."""
     from docx.shared import Pt
 
     para = cell.paragraphs[0]
@@ -482,14 +486,15 @@ def _compliance(doc: Any, a: Audit) -> None:
     doc.add_heading("Compliance", level=1)
     packs = ", ".join(c.packs)
     doc.add_paragraph(
-        f"The compliance pack{'s' if len(c.packs) != 1 else ''} {packs} checked what the regulations "
-        "say a letter must and must not contain, for each letter whose context brings it within a "
-        "rule. This is not legal advice: a person still confirms what letterlint cannot see."
+        f"The compliance pack{'s' if len(c.packs) != 1 else ''} {packs} checked what the "
+        "regulations say a letter must and must not contain, for each letter whose context brings "
+        "it within a rule. This is not legal advice: a person still confirms what letterlint "
+        "cannot see."
     )
     if c.no_context:
         doc.add_paragraph(
-            f"{c.no_context} letter{'s' if c.no_context != 1 else ''} had no context, so only the core "
-            "rules ran on them: describe the letters (--letter KEY=VALUE, a "
+            f"{c.no_context} letter{'s' if c.no_context != 1 else ''} had no context, so only the "
+            "core rules ran on them: describe the letters (--letter KEY=VALUE, a "
             '[tool.letterlint.letters."GLOB"] table or an inline comment) to check them.'
         )
     if c.asked:
@@ -500,9 +505,9 @@ def _compliance(doc: Any, a: Audit) -> None:
         )
     if c.with_required_text:
         doc.add_paragraph(
-            f"{c.with_required_text} letter{'s' if c.with_required_text != 1 else ''} carry wording a "
-            "pack prescribes (shaded green in the excerpts); it is kept as written, and findings on it "
-            "do not push a letter up the worst-first list."
+            f"{c.with_required_text} letter{'s' if c.with_required_text != 1 else ''} carry "
+            "wording a pack prescribes (shaded green in the excerpts); it is kept as written, and "
+            "findings on it do not push a letter up the worst-first list."
         )
     for title, rows, verb in (
         ("Wording that must not be used", c.breaches, "use it"),

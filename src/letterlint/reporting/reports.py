@@ -24,7 +24,8 @@ def render_report(a: Audit, suffix: str) -> bytes:
 
 
 def write_report(a: Audit, path: str | Path, *, overwrite: bool = False) -> None:
-    """Render and write the report atomically; an existing file is replaced only with ``overwrite``."""
+    """Render and write the report atomically; an existing file is replaced only with
+    ``overwrite``."""
     from letterlint.core.files import write_atomic
 
     path = Path(path)

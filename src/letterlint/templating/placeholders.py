@@ -117,7 +117,10 @@ _MAY_HOLD = re.compile(r"[{\[«]|<<|<!--|\*\||%\(|\$\{")
 # and ``@(expr)``, ``<NAME>`` written as text, ``%VAR%``, ``$var`` and ``$obj->field``,
 # ``CUSTOMER_NAME``, blanks to fill in (``_____``, ``XXX.XX``, a row of dots) and
 # parenthesised slots ("(their name)", "(insert date)").
-_HTML_TAGS = r"/?(?:br|b|i|u|p|a|em|strong|span|div|img|hr|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|small|sup|sub|font|center)\b"
+_HTML_TAGS = (
+    r"/?(?:br|b|i|u|p|a|em|strong|span|div|img|hr|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|"
+    r"small|sup|sub|font|center)\b"
+)
 _SLOT_WORDS = (
     r"name|amount|date|number|address|details|sum|month|year|title|company|phone|telephone|email|"
     r"e-mail|contact|figure|days|reference|interest|penalty|balance|invoice|insert|enter|mention|complete"
@@ -220,7 +223,8 @@ def find_placeholders(text: str, *, comments: bool = True) -> list[Placeholder]:
                 and not _BRACKET_SLOT.fullmatch(tok)
                 and not _SLOT_WORD.search(tok)
             ):
-                continue  # "[sic]" or "[1]" in prose is not a slot; Title Case ones and "[date]" are
+                # "[sic]" or "[1]" in prose is not a slot; Title Case ones and "[date]" are
+                continue
             out.append(_placeholder(start, end, tok, kind))
     if _other_may_hold(text):
         other = [
@@ -242,7 +246,8 @@ def _placeholder(start: int, end: int, tok: str, kind: str) -> Placeholder:
 
 
 def _merge_placeholders(first: list[Placeholder], second: list[Placeholder]) -> list[Placeholder]:
-    """Both lists in order; a placeholder of ``second`` that overlaps one of ``first`` is dropped."""
+    """Both lists in order; a placeholder of ``second`` that overlaps one of ``first`` is
+    dropped."""
     merged = sorted(first + second, key=lambda p: (p.start, -(p.end - p.start)))
     out: list[Placeholder] = []
     primary = set(map(id, first))
@@ -391,7 +396,8 @@ class TemplateLimitError(ReadError, ValueError):
 def _check_count(value: Any, what: str) -> None:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEMPLATE_INT:
         raise TemplateLimitError(
-            f"{what} {value if abs(value) < 10**12 else 'so large'} is over the limit of {MAX_TEMPLATE_INT:,}"
+            f"{what} {value if abs(value) < 10**12 else 'so large'} is over the limit of "
+            f"{MAX_TEMPLATE_INT:,}"
         )
 
 
@@ -691,13 +697,15 @@ def check_dialect_syntax(source: str, kind: str) -> None:
                 if not stack:
                     raise ReadError(
                         "template-syntax",
-                        f"line {line}: {{{{/{cm.group(1)}}}}} closes a section that was never opened",
+                        f"line {line}: {{{{/{cm.group(1)}}}}} closes a section that was never "
+                        "opened",
                     )
                 name, oline = stack.pop()
                 if name != cm.group(1):
                     raise ReadError(
                         "template-syntax",
-                        f"line {line}: {{{{/{cm.group(1)}}}}} does not match {{{{#{name}}}}} opened on line {oline}",
+                        f"line {line}: {{{{/{cm.group(1)}}}}} does not match "
+                        f"{{{{#{name}}}}} opened on line {oline}",
                     )
         if stack:
             name, oline = stack[-1]
