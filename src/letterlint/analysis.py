@@ -352,6 +352,7 @@ class Analysis:
     _reach: list[int] = field(default_factory=list)
     lowered: str = ""  # text.lower(), shared by the rules that search it
     gate_words: dict[str, list[int]] | None = None  # filled by `CompiledRules.gate_words`
+    _lowers: list[int] | None = None  # see `lower_ids`
 
     def __post_init__(self) -> None:
         from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
@@ -441,6 +442,14 @@ class Analysis:
                 return True
             i -= 1
         return False
+
+    def lower_ids(self) -> list[int]:
+        """Each token's ``LOWER`` hash (read from the ``Doc`` once, on first use)."""
+        if self._lowers is None:
+            from spacy.attrs import LOWER
+
+            self._lowers = self.doc.to_array(LOWER).tolist() if len(self.doc) else []
+        return self._lowers
 
     def word_count(self) -> int:
         return sum(1 for t in self.toks if t.word)
