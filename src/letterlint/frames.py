@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 Span = tuple[int, int]  # token indices [start, end)
 _WILD = "\x00start of a phrase with # or *"
-_END = -1  # the key of a trie node's lexicon names (token hashes are never negative)
+_Node = list  # [lexicon names ending here or None, {next token hash: _Node}]
 _SPLITS = re.compile(r"[^\w]")  # a form with punctuation may be more than one token
 
 
@@ -161,9 +161,9 @@ class ConceptTagger:
         nlp = get_nlp()
         self.lexicons = lexicons
         tokens = _FormTokens()
-        # token hash → the node of the forms continuing with that token; a node's
-        # lexicon names (the forms ending there) are under `_END`
-        self._trie: dict[int, dict] = {}  # type: ignore[type-arg]
+        # token hash → the node of the forms continuing with that token: the names of
+        # the lexicons whose forms end there (or None), and the next tokens' nodes
+        self._trie: dict[int, _Node] = {}
         # phrases with "#" or "*": few, each starting with a word, tried where that word is
         self._wild: list[tuple[str, list[frozenset[int] | str]]] = []
         for lex in lexicons:
@@ -193,12 +193,15 @@ class ConceptTagger:
         ]
 
     def _insert(self, hashes: tuple[int, ...], name: str) -> None:
-        node = self._trie
+        level = self._trie
+        node: _Node = [None, {}]
         for h in hashes:
-            node = node.setdefault(h, {})
-        names = node.setdefault(_END, [])
-        if name not in names:
-            names.append(name)
+            node = level.setdefault(h, [None, {}])
+            level = node[1]
+        if node[0] is None:
+            node[0] = [name]
+        elif name not in node[0]:
+            node[0].append(name)
 
     @staticmethod
     def _steps(phrase: str, exact: bool, tokens: _FormTokens) -> list[frozenset[int] | str]:
@@ -217,10 +220,11 @@ class ConceptTagger:
     def _wild_matches(self, doc: Doc, at: list[int], a: Analysis) -> list[tuple[str, int, int]]:
         """Matches of the phrases with "#" or "*", tried only where their first word is."""
         toks = a.toks
+        lowers = a.lower_ids()
         n = len(toks)
         out = []
         for i in at:
-            low = doc[i].lower
+            low = lowers[i]
             for name, steps in self._wild:
                 if low not in steps[0]:  # type: ignore[operator]
                     continue
@@ -235,7 +239,7 @@ class ConceptTagger:
                     elif step == "*":
                         ok = not toks[j].punct
                     else:
-                        ok = doc[j].lower in step  # type: ignore[operator]
+                        ok = lowers[j] in step  # type: ignore[operator]
                     if not ok:
                         break
                     j += 1
@@ -253,11 +257,12 @@ class ConceptTagger:
         trie = self._trie
         lowers = a.lower_ids()
         n = len(lowers)
-        for i, h in enumerate(lowers):
-            node = trie.get(h)
+        # the tokens a form starts with (a comprehension tests them fastest), then the trie
+        for i in [i for i, h in enumerate(lowers) if h in trie]:
+            node: _Node | None = trie[lowers[i]]
             e = i + 1
             while node is not None:
-                names = node.get(_END)
+                names, nxt = node
                 if names is not None:
                     for name in names:
                         if name is _WILD:
@@ -268,9 +273,9 @@ class ConceptTagger:
                                 found[name] = [(i, e)]
                             else:
                                 spans_here.append((i, e))
-                if e >= n:
+                if e >= n or not nxt:
                     break
-                node = node.get(lowers[e])
+                node = nxt.get(lowers[e])
                 e += 1
         spans = {k: v if len(v) == 1 else sorted(set(v)) for k, v in found.items()}
         if anchors:
@@ -397,7 +402,7 @@ class FrameRunner:
 
 def _token_maps(a: Analysis) -> tuple[list[int], list[int]]:
     """Words before each token (a prefix count, one past the end too) and each token's sentence."""
-    words = list(itertools.accumulate((t.word for t in a.toks), initial=0))
+    words = a.word_prefix()
     sent_of = [0] * (len(a.toks) + 1)
     firsts = [s for s, _ in a.sentence_toks] + [len(sent_of)]
     for k in range(len(firsts) - 1):  # a token belongs to the last sentence started before it

@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 
 from .frames import Frame, Lexicon, closure
-from .literals import required_literals
 from .model import CATEGORIES
 
 KINDS = ("terms", "regex", "presence", "check", "frame")
@@ -571,10 +570,6 @@ def parse_rule(raw: Any, path: str, pack: str, lexicons: dict[str, Lexicon] | No
                     )
                     for p in _str_list(options[key], path, lines.get("options", line), key)
                 )
-        if "text-patterns" in options:
-            options["text-patterns-gated"] = tuple(
-                (p, required_literals(p.pattern, p.flags)) for p in options["text-patterns"]
-            )
         if "sentence-patterns" in options:
             # One alternation per kind is several times faster than each pattern per
             # sentence. Sentences are searched in place (pos/endpos), so patterns anchored
