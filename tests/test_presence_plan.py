@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from letterlint.batch.checking import get_linter
-from letterlint.kinds.literals import lower_is_exact
+from letterlint.kinds.literals import lower_is_exact, required_literals
 from letterlint.language.analysis import Analysis, parse
 from letterlint.rulebook.loader import load_rules
 from letterlint.templating.placeholders import find_placeholders, mask
@@ -17,7 +17,8 @@ def _present_reference(a: Analysis, opts: dict[str, Any]) -> bool:
     """The search as it was: each pattern case-insensitively on the letter as written,
     skipped when none of its gate words is in the lower-cased letter."""
     lowered = a.text.lower()
-    for pat, gate in opts.get("text-patterns-gated", ()):
+    for pat in opts.get("text-patterns", ()):
+        gate = required_literals(pat.pattern, pat.flags)
         if gate is not None and not any(g in lowered for g in gate):
             continue
         if pat.search(a.text):

@@ -28,7 +28,11 @@ def read_capped(path: str | Path, limit: int) -> bytes:
             raise OSError(errno.EINVAL, "not a regular file (a folder, device, FIFO or socket)")
         if st.st_size > limit:
             raise FileTooLarge(st.st_size, limit)
-        data = fh.read(limit + 1)
+        # read the size the file says it has (a buffer of ``limit`` bytes per letter
+        # costs more than reading it), then whatever it grew by or a /proc file holds
+        data = fh.read(st.st_size + 1)
+        if len(data) > st.st_size:
+            data += fh.read(limit + 1 - len(data))
     if len(data) > limit:
         raise FileTooLarge(len(data), limit)
     return data

@@ -183,6 +183,8 @@ class Report:
 # gives equal objects.
 
 _FINDING_FIELDS = FINDING_KEYS[:-1]
+_FIX_KEYS = ("applicability", "edits")
+_EDIT_KEYS = ("start", "end", "replacement")
 
 
 def _fast(cls: type, names: tuple[str, ...], values: Any) -> Any:
@@ -229,19 +231,19 @@ def unpack_result(t: tuple[Any, ...]) -> FileResult:
     """The inverse of `pack_result`."""
     path, score, error, notes, findings, readability, letter, prescribed = t
     out = []
+    new = object.__new__
     for f in findings:
+        finding = new(Finding)
+        fields = finding.__dict__
+        fields.update(zip(FINDING_KEYS, f))  # the packed tuple is the field values in order
         fix = f[-1]
-        if fix is None:
-            out.append(
-                _fast(Finding, FINDING_KEYS, f)
-            )  # the packed tuple is the field values as they are
-            continue
-        fix = _fast(
-            Fix,
-            ("applicability", "edits"),
-            (fix[0], tuple(_fast(Edit, ("start", "end", "replacement"), e) for e in fix[1])),
-        )
-        out.append(_fast(Finding, FINDING_KEYS, (*f[:-1], fix)))
+        if fix is not None:  # ... but for the fix, packed as (applicability, edits)
+            fields["fix"] = _fast(
+                Fix,
+                _FIX_KEYS,
+                (fix[0], tuple(_fast(Edit, _EDIT_KEYS, e) for e in fix[1])),
+            )
+        out.append(finding)
     return FileResult(
         path,
         score,

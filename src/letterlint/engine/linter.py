@@ -120,6 +120,11 @@ def _inside_prescribed(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(s <= hit.start and hit.end <= e for s, e in spans)
 
 
+def _letter_dict(letter: LetterContext) -> dict[str, Any]:
+    """``letter.to_dict()``; most letters have no context, and that needs no field walk."""
+    return {} if letter is EMPTY_LETTER else letter.to_dict()
+
+
 def identity_variant(text: str) -> Variant:
     return Variant(text, (0,), (Piece(0, len(text), False, None),))
 
@@ -204,14 +209,14 @@ class Linter:
                 score=None,
                 error=FileError(exc.code, exc.message),
                 notes=tuple(notes),
-                letter=letter.to_dict(),
+                letter=_letter_dict(letter),
             )
         except (RecursionError, MemoryError) as exc:
             return FileResult(
                 path=src.path,
                 score=None,
                 notes=tuple(notes),
-                letter=letter.to_dict(),
+                letter=_letter_dict(letter),
                 error=FileError(
                     "too-complex", f"the letter is too complex to lint ({type(exc).__name__})"
                 ),
@@ -262,7 +267,7 @@ class Linter:
             notes=tuple(notes),
             findings=tuple(result),
             readability=figures,
-            letter=letter.to_dict(),
+            letter=_letter_dict(letter),
             prescribed=tuple(sorted(prescribed)),
         )
 

@@ -15,9 +15,10 @@ stands between the cue and the match or just before the match. A hedge ("may",
 "could") with no pressure in the sentence lowers the severity (contract 3: a calm
 statement of a genuine next step is at most advice).
 
-Lexicons are tagged once per letter with one spaCy ``PhraseMatcher`` (and a ``Matcher``
-for the few phrases with ``#`` or ``*``), over the same lower-cased surface forms as the
-``terms`` kind; frames then look only at the spans found.
+Lexicons are tagged once per letter, by looking up each token's ``LOWER`` hash in a table
+of every surface form (`ConceptTagger`; the few phrases with ``#`` or ``*`` are tried
+where their first word is), over the same lower-cased surface forms as the ``terms``
+kind; frames then look only at the spans found.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 Span = tuple[int, int]  # token indices [start, end)
 _WILD = "\x00start of a phrase with # or *"
+_Node = list  # [lexicon names ending here or None, {next token hash: _Node}]
 _SPLITS = re.compile(r"[^\w]")  # a form with punctuation may be more than one token
 
 
@@ -136,49 +138,63 @@ def _phrase_variants(phrase: str, exact: bool, limit: int = 96) -> list[str]:
 
 
 class ConceptTagger:
-    """Finds every lexicon's spans in a letter (token indices), base phrases and sequences."""
+    """Finds every lexicon's spans in a letter (token indices), base phrases and sequences.
+
+    Every surface form of a phrase is stored in a trie keyed by the ``LOWER`` hashes of
+    its tokens: tagging a letter is one dictionary lookup per token, followed further only
+    where a form starts. That finds what spaCy's ``PhraseMatcher`` on ``LOWER`` finds
+    (every match, overlapping ones too), without a ``Doc`` per form to build at start-up
+    (4,000 of them took a sixth of a cold run).
+    """
 
     def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
-        from spacy.matcher import PhraseMatcher
-
         nlp = get_nlp()
         self.lexicons = lexicons
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._names: dict[int, str] = {}
-        self._single: dict[int, list[str]] = {}  # hash of a one-token form → lexicons
+        tokens = _FormTokens()
+        # token hash → the node of the forms continuing with that token: the names of
+        # the lexicons whose forms end there (or None), and the next tokens' nodes
+        self._trie: dict[int, _Node] = {}
         # phrases with "#" or "*": few, each starting with a word, tried where that word is
         self._wild: list[tuple[str, list[frozenset[int] | str]]] = []
         for lex in lexicons:
-            key = nlp.vocab.strings.add(lex.name)
-            self._names[key] = lex.name
             plain = [p for p in lex.phrases if not ({"#", "*"} & set(p.split()))]
             variants = {v for p in plain for v in _phrase_variants(p, lex.exact)}
-            docs = []
             for v in sorted(variants):
-                # one-token phrases are looked up by their hash (no Doc to build per form)
-                if " " not in v and not _SPLITS.search(v):
-                    self._single.setdefault(nlp.vocab.strings.add(v), []).append(lex.name)
-                else:
-                    docs.append(v)
-            if docs:
-                self.phrases.add(lex.name, list(nlp.tokenizer.pipe(docs)))
+                # a form of word characters alone is one token as written ("cannot" too,
+                # which the tokenizer would split: such a form never matched a letter)
+                hashes = (
+                    (nlp.vocab.strings.add(v),)
+                    if " " not in v and not _SPLITS.search(v)
+                    else tokens.hashes(v)
+                )
+                if hashes:
+                    self._insert(hashes, lex.name)
             for p in lex.phrases:
                 if p not in plain:
-                    self._wild.append((lex.name, self._steps(p, lex.exact)))
-        # the first words of those phrases, found by the phrase matcher under one key
-        # the first words of those phrases are found like one-token phrases, under one name
+                    self._wild.append((lex.name, self._steps(p, lex.exact, tokens)))
+        # the first words of those phrases are found like one-token forms, under one name
         for _, steps in self._wild:
             for h in steps[0]:  # type: ignore[union-attr]
-                if _WILD not in self._single.setdefault(h, []):
-                    self._single[h].append(_WILD)
+                self._insert((h,), _WILD)
         self.sequenced = [
             (lex.name, tuple(_steps_of(seq) for seq in lex.sequences))
             for lex in lexicons
             if lex.sequences
         ]
 
+    def _insert(self, hashes: tuple[int, ...], name: str) -> None:
+        level = self._trie
+        node: _Node = [None, {}]
+        for h in hashes:
+            node = level.setdefault(h, [None, {}])
+            level = node[1]
+        if node[0] is None:
+            node[0] = [name]
+        elif name not in node[0]:
+            node[0].append(name)
+
     @staticmethod
-    def _steps(phrase: str, exact: bool) -> list[frozenset[int] | str]:
+    def _steps(phrase: str, exact: bool, tokens: _FormTokens) -> list[frozenset[int] | str]:
         """One step a token: the hashes of the lower-case forms it may have, or "#" / "*"."""
         nlp = get_nlp()
         steps: list[frozenset[int] | str] = []
@@ -186,7 +202,7 @@ class ConceptTagger:
             if word in ("#", "*"):
                 steps.append(word)
                 continue
-            forms = {t.lower_ for v in _word_variants(word, exact) for t in nlp.make_doc(v)}
+            forms = {f for v in _word_variants(word, exact) for f in tokens.lowers(v)}
             forms |= {f.replace("'", "\u2019") for f in forms}
             steps.append(frozenset(nlp.vocab.strings.add(f) for f in forms))
         return steps
@@ -194,10 +210,11 @@ class ConceptTagger:
     def _wild_matches(self, doc: Doc, at: list[int], a: Analysis) -> list[tuple[str, int, int]]:
         """Matches of the phrases with "#" or "*", tried only where their first word is."""
         toks = a.toks
+        lowers = a.lower_ids()
         n = len(toks)
         out = []
         for i in at:
-            low = doc[i].lower
+            low = lowers[i]
             for name, steps in self._wild:
                 if low not in steps[0]:  # type: ignore[operator]
                     continue
@@ -212,7 +229,7 @@ class ConceptTagger:
                     elif step == "*":
                         ok = not toks[j].punct
                     else:
-                        ok = doc[j].lower in step  # type: ignore[operator]
+                        ok = lowers[j] in step  # type: ignore[operator]
                     if not ok:
                         break
                     j += 1
@@ -227,25 +244,32 @@ class ConceptTagger:
         found: dict[str, list[Span]] = {}
         anchors = []
         guarded = a.has_protected_spans()
-        names = self._names
-        matches = [(names[k], s, e) for k, s, e in self.phrases(doc)]
-        if self._single:
-            from spacy.attrs import LOWER
-
-            single = self._single
-            for i, h in enumerate(doc.to_array(LOWER).tolist()):
-                names_here = single.get(h)
-                if names_here is not None:
-                    for name in names_here:
-                        matches.append((name, i, i + 1))
-        for k, s, e in matches:
-            if k == _WILD:
-                anchors.append(s)
-            elif not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
-                found.setdefault(k, []).append((s, e))
-        spans = {k: sorted(set(v)) if len(v) > 1 else v for k, v in found.items()}
+        trie = self._trie
+        lowers = a.lower_ids()
+        n = len(lowers)
+        # the tokens a form starts with (a comprehension tests them fastest), then the trie
+        for i in [i for i, h in enumerate(lowers) if h in trie]:
+            node: _Node | None = trie[lowers[i]]
+            e = i + 1
+            while node is not None:
+                names, nxt = node
+                if names is not None:
+                    for name in names:
+                        if name is _WILD:
+                            anchors.append(i)
+                        elif not (guarded and a.in_placeholder(toks[i].start, toks[e - 1].end)):
+                            spans_here = found.get(name)
+                            if spans_here is None:
+                                found[name] = [(i, e)]
+                            else:
+                                spans_here.append((i, e))
+                if e >= n or not nxt:
+                    break
+                node = nxt.get(lowers[e])
+                e += 1
+        spans = {k: v if len(v) == 1 else sorted(set(v)) for k, v in found.items()}
         if anchors:
-            for name, s, e in self._wild_matches(doc, sorted(set(anchors)), a):
+            for name, s, e in self._wild_matches(doc, anchors, a):
                 if not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
                     spans[name] = sorted({*spans.get(name, ()), (s, e)})
         for name, sequences in self.sequenced:
@@ -256,6 +280,33 @@ class ConceptTagger:
             if extra:
                 spans[name] = sorted(extra)
         return spans
+
+
+class _FormTokens:
+    """spaCy's tokens of a phrase form, one space-separated word at a time (memoised).
+
+    The tokenizer splits on spaces first and tokenises each piece on its own, so a
+    form's tokens are its words' tokens in order; a lexicon's thousands of forms share a
+    few hundred words.
+    """
+
+    def __init__(self) -> None:
+        self._nlp = get_nlp()
+        self._memo: dict[str, tuple[tuple[int, str], ...]] = {}
+
+    def _word(self, word: str) -> tuple[tuple[int, str], ...]:
+        got = self._memo.get(word)
+        if got is None:
+            got = self._memo[word] = tuple((t.lower, t.lower_) for t in self._nlp.make_doc(word))
+        return got
+
+    def hashes(self, form: str) -> tuple[int, ...]:
+        """The ``LOWER`` hashes of the form's tokens."""
+        return tuple(h for w in form.split(" ") if w for h, _ in self._word(w))
+
+    def lowers(self, form: str) -> list[str]:
+        """The lower-case texts of the form's tokens."""
+        return [t for w in form.split(" ") if w for _, t in self._word(w)]
 
 
 def _steps_of(seq: tuple[str | int, ...]) -> tuple[tuple[str, int], ...]:
@@ -341,7 +392,7 @@ class FrameRunner:
 
 def _token_maps(a: Analysis) -> tuple[list[int], list[int]]:
     """Words before each token (a prefix count, one past the end too) and each token's sentence."""
-    words = list(itertools.accumulate((t.word for t in a.toks), initial=0))
+    words = a.word_prefix()
     sent_of = [0] * (len(a.toks) + 1)
     firsts = [s for s, _ in a.sentence_toks] + [len(sent_of)]
     for k in range(len(firsts) - 1):  # a token belongs to the last sentence started before it

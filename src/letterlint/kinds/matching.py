@@ -495,8 +495,11 @@ class _PresencePlan:
     """
 
     def __init__(self, opts: dict[str, Any]) -> None:
+        # gates are worked out here, not when the rules are read: a run answered from the
+        # result cache never needs them
         self.text_patterns = [
-            (gate, pat, *_twin_and_lead(pat)) for pat, gate in opts.get("text-patterns-gated", ())
+            (required_literals(pat.pattern, pat.flags), pat, *_twin_and_lead(pat))
+            for pat in opts.get("text-patterns", ())
         ]
         # finer gates for the lower-cased letter: one character such as "@" is worth testing here
         self.fine_gates = [

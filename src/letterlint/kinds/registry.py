@@ -18,7 +18,6 @@ from typing import Any
 
 from letterlint.kinds.checks import CHECKS
 from letterlint.kinds.frames import Frame, Lexicon, closure
-from letterlint.kinds.literals import required_literals
 from letterlint.language.facts import AMOUNT_PATTERN, DATE_PATTERN
 
 
@@ -273,10 +272,6 @@ def _compile_presence(
                 compile_pattern(_expand_macros(p), flags, path, lines.get("options", line))
                 for p in str_list(options[key], path, lines.get("options", line), key)
             )
-    if "text-patterns" in options:
-        options["text-patterns-gated"] = tuple(
-            (p, required_literals(p.pattern, p.flags)) for p in options["text-patterns"]
-        )
     if "sentence-patterns" in options:
         # One alternation per kind is several times faster than each pattern per
         # sentence. Sentences are searched in place (pos/endpos), so patterns anchored

@@ -26,6 +26,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from letterlint.templating.placeholders import Placeholder
@@ -359,6 +361,9 @@ class Tok(NamedTuple):
     word: bool  # a word for counting: not space or punctuation, has a letter or digit
 
 
+_WORD = itemgetter(4)  # `Tok.word`
+
+
 @dataclass
 class Analysis:
     """A masked text and what the pipeline found in it."""
@@ -378,6 +383,8 @@ class Analysis:
     _reach: list[int] = field(default_factory=list)
     lowered: str = ""  # text.lower(), shared by the rules that search it
     gate_words: dict[str, list[int]] | None = None  # filled by `CompiledRules.gate_words`
+    _lowers: list[int] | None = None  # see `lower_ids`
+    _words: list[int] | None = None  # see `word_prefix`
 
     def __post_init__(self) -> None:
         from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
@@ -468,5 +475,20 @@ class Analysis:
             i -= 1
         return False
 
+    def lower_ids(self) -> list[int]:
+        """Each token's ``LOWER`` hash (read from the ``Doc`` once, on first use)."""
+        if self._lowers is None:
+            from spacy.attrs import LOWER
+
+            self._lowers = self.doc.to_array(LOWER).tolist() if len(self.doc) else []
+        return self._lowers
+
+    def word_prefix(self) -> list[int]:
+        """Words before each token, and one past the end: the words of tokens ``[i, j)``
+        are ``p[j] - p[i]`` (computed once; frames, sentence lengths and counts share it)."""
+        if self._words is None:
+            self._words = list(accumulate(map(_WORD, self.toks), initial=0))
+        return self._words
+
     def word_count(self) -> int:
-        return sum(1 for t in self.toks if t.word)
+        return self.word_prefix()[-1]

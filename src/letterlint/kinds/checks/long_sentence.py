@@ -22,8 +22,9 @@ def long_sentence(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """
     limit = int(rule.compiled.get("max-words", 25))
     warn = int(rule.compiled.get("warning-words", 35))
+    words = a.word_prefix()
     for (s, e), (first, last) in zip(a.sentences, a.sentence_toks):
-        n = sum(1 for t in a.toks[first:last] if t.word)
+        n = words[last] - words[first]
         if n > limit:
             yield _hit(
                 rule,

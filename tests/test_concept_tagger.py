@@ -1,0 +1,90 @@
+"""The concept tagger's trie of token hashes finds what spaCy's PhraseMatcher finds."""
+
+from __future__ import annotations
+
+import copy
+
+from spacy.matcher import PhraseMatcher
+
+from letterlint.batch.checking import get_linter
+from letterlint.kinds.frames import _SPLITS, ConceptTagger, _FormTokens, _phrase_variants
+from letterlint.language.analysis import Analysis, get_nlp, parse
+from letterlint.rulebook.loader import available_packs, load_rules
+from letterlint.templating.placeholders import find_placeholders, mask
+
+from .conftest import SAMPLES
+
+
+def _analyse(text: str) -> Analysis:
+    ph = find_placeholders(text)
+    mtext = mask(text, ph)
+    doc, rows = parse(mtext)
+    return Analysis(mtext, text, doc, ph, rows=rows)
+
+
+def _reference(tagger: ConceptTagger) -> tuple[PhraseMatcher, dict[int, list[str]]]:
+    """The tagger as it was: a PhraseMatcher over every form with more than one token or
+    a punctuation mark, and the hash of each other form as written."""
+    nlp = get_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    single: dict[int, list[str]] = {}
+    for lex in tagger.lexicons:
+        plain = [p for p in lex.phrases if not ({"#", "*"} & set(p.split()))]
+        docs = []
+        for v in sorted({v for p in plain for v in _phrase_variants(p, lex.exact)}):
+            if " " not in v and not _SPLITS.search(v):
+                single.setdefault(nlp.vocab.strings.add(v), []).append(lex.name)
+            else:
+                docs.append(v)
+        if docs:
+            matcher.add(lex.name, list(nlp.tokenizer.pipe(docs)))
+    return matcher, single
+
+
+def _reference_spans(
+    a: Analysis, matcher: PhraseMatcher, single: dict[int, list[str]]
+) -> dict[str, list[tuple[int, int]]]:
+    nlp = get_nlp()
+    matches = [(nlp.vocab.strings[k], s, e) for k, s, e in matcher(a.doc)]
+    matches += [(n, i, i + 1) for i, t in enumerate(a.doc) for n in single.get(t.lower, ())]
+    out: dict[str, set[tuple[int, int]]] = {}
+    for name, s, e in matches:
+        if not a.in_placeholder(a.toks[s].start, a.toks[e - 1].end):
+            out.setdefault(name, set()).add((s, e))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def test_tagger_finds_what_the_phrase_matcher_finds() -> None:
+    packs = tuple(available_packs())
+    tagger = get_linter().compiled._frames.tagger
+    assert tagger is not None
+    # the base phrases alone: no sequences, no phrases with "#" or "*"
+    base = copy.copy(tagger)
+    base.sequenced = []
+    base._wild = []
+    matcher, single = _reference(tagger)
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir()]
+    texts += [ex.text for r in load_rules(packs) for ex in (*r.fail_examples, *r.pass_examples)]
+    texts += [
+        "We cannot wait. We can not wait. We won't wait, we won\u2019t wait.",
+        "Your  account   will be   passed to a debt  collection agency!",
+        "PAY NOW or we will take legal action; see https://example.com/legal-action",
+    ]
+    found = 0
+    for text in texts:
+        a = _analyse(text)
+        got = base.tag(a, a.word_prefix(), [0] * (len(a.toks) + 1))
+        assert got == _reference_spans(a, matcher, single), text
+        found += sum(map(len, got.values()))
+    assert found > 1000
+
+
+def test_form_tokens_are_the_tokenizer_s() -> None:
+    nlp = get_nlp()
+    tokens = _FormTokens()
+    tagger = get_linter().compiled._frames.tagger
+    assert tagger is not None
+    forms = {v for lex in tagger.lexicons for p in lex.phrases for v in _phrase_variants(p, False)}
+    assert len(forms) > 1000
+    for form in forms:
+        assert list(tokens.hashes(form)) == [t.lower for t in nlp.make_doc(form)], form
