@@ -207,7 +207,7 @@ def test_html_title_is_rewritten_as_the_subject_the_reader_sees() -> None:
     ],
 )
 def test_a_condition_never_loses_its_main_clause(sentence: str) -> None:
-    text = f"Dear Ms Khan,\n\nYour invoice of £80 is overdue. {sentence}\n\nKind regards,\nTom Hughes\n"
+    text = f"Dear Ms Khan,\n\nYour invoice of £80 is overdue. {sentence}\n\nKind regards,\nTom\n"
     rw = rewrite_text(text)
     for para in rw.template.split("\n\n"):
         for s in re.split(r"(?<=[.!?])\s+", para.strip()):
@@ -233,8 +233,8 @@ def test_uk_default_notice_statement_is_kept_verbatim() -> None:
 
 def test_a_lost_service_is_named_in_the_calm_sentence() -> None:
     text = (
-        "Dear Sam,\n\nYour invoice of £80 is overdue. Pay now or your account will be paused and you "
-        "will lose access to your files.\n\nKind regards,\nTom Hughes\n"
+        "Dear Sam,\n\nYour invoice of £80 is overdue. Pay now or your account will be paused "
+        "and you will lose access to your files.\n\nKind regards,\nTom Hughes\n"
     )
     rw = rewrite_text(text)
     assert "next steps" not in rw.template

@@ -124,8 +124,9 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
     (
         "service",
         re.compile(
-            r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|\bclos(?:e|ed|ure)\b|\bdelet|"
-            r"\bpaus|\block(?:ed)? out|\blos[et] (?:your )?access|\bloss of (?:access|service)|loss-of-service",
+            r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|"
+            r"\bclos(?:e|ed|ure)\b|\bdelet|\bpaus|\block(?:ed)? out|\blos[et] (?:your )?access|"
+            r"\bloss of (?:access|service)|loss-of-service",
             re.I,
         ),
         "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running.",
