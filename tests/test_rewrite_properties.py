@@ -239,3 +239,17 @@ def test_a_lost_service_is_named_in_the_calm_sentence() -> None:
     rw = rewrite_text(text)
     assert "next steps" not in rw.template
     assert "pause" in rw.template
+
+
+def test_a_replaced_threat_keeps_its_own_date_and_takes_its_bracket() -> None:
+    text = (
+        "Dear Sam,\n\nYour invoice is overdue. Unless it is paid by {{ pay_by }}, we will hand the "
+        "account to our solicitors.\n\nWe wrote on 3 May 2026. (Court proceedings will follow.) "
+        "Your balance is {{ balance }}.\n\n"
+        "Kind regards,\nTom\n"
+    )
+    rw = rewrite_text(text, kind="jinja")
+    assert "solicitors" not in rw.template
+    assert "by {{ pay_by }}," in rw.template  # the when of the consequence is kept in its sentence
+    assert "For reference: {{ pay_by }}" not in rw.template
+    assert rw.template.count("(") == rw.template.count(")")

@@ -238,6 +238,14 @@ _TIME_ADVERBIAL = re.compile(
 )
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
 _DATE_NAME = re.compile(r"date|deadline|due_?by|pay_?by", re.I)
+
+
+def _is_date_like(value: str) -> bool:
+    """A date, or a merge field named as one ("{{ pay_by }}", "[date]")."""
+    named = not value[:1].isdigit() and re.search(rf"{_DATE_NAME.pattern}|today", value, re.I)
+    return bool(DATE.fullmatch(value) or named)
+
+
 _SUBJECTS = re.compile(
     r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
     r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b",
@@ -703,21 +711,26 @@ class _Plan:
                     # stays and the re-lint reports it as not rewritten
                     self._add_word_edits(edits, a, b)
                     continue
-                calm = _calm(whole, sentence, said, self.by(), self.what())
-                if calm and sentence.strip() in calm:
-                    self._add_word_edits(edits, a, b)
-                    continue
                 kept = [
                     text[s:e]
                     for s, e in self.protected.inside(a, b)
-                    if text[s:e] not in (calm or "")
-                    and not (self.placeholders.overlaps(s, e) and not _is_output(text[s:e]))
+                    if not (self.placeholders.overlaps(s, e) and not _is_output(text[s:e]))
                 ]
                 kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
+                # the sentence's own date becomes the calm sentence's "by": what it said would
+                # happen keeps its when
+                when = next((k for k in kept if _is_date_like(k)), None)
+                by = self.by() or (f" by {when}" if when else "")
+                calm = _calm(whole, sentence, said, by, self.what())
+                if calm and sentence.strip() in calm:
+                    self._add_word_edits(edits, a, b)
+                    continue
+                kept = [k for k in kept if k not in (calm or "")]
                 if kept:
                     calm = (
                         ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
                     )
+                a, b = self._with_brackets(a, b)
                 if calm:
                     self.edits.append(Edit(a, b, calm))
                 else:
@@ -729,6 +742,17 @@ class _Plan:
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
+
+    def _with_brackets(self, a: int, b: int) -> tuple[int, int]:
+        """A sentence that goes takes its bracket with it: "(Final demand)" leaves no "("."""
+        text = self.text
+        sentence = text[a:b]
+        for o, c in ("()", "[]"):
+            if sentence.count(c) > sentence.count(o) and a > 0 and text[a - 1] == o:
+                a -= 1
+            elif sentence.count(o) > sentence.count(c) and text[b : b + 1] == c:
+                b += 1
+        return a, b
 
     def _is_calm(self, sentence: str) -> bool:
         """The sentence is one of the calm sentences a rewrite writes (with or without its date)."""
