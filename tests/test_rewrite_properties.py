@@ -253,3 +253,26 @@ def test_a_replaced_threat_keeps_its_own_date_and_takes_its_bracket() -> None:
     assert "by {{ pay_by }}," in rw.template  # the when of the consequence is kept in its sentence
     assert "For reference: {{ pay_by }}" not in rw.template
     assert rw.template.count("(") == rw.template.count(")")
+
+
+def test_jargon_with_no_plain_wording_stays_unless_it_reserves_rights() -> None:
+    text = (
+        "Dear Sam,\n\nThis Default Notice is issued because two instalments of £40.00 are unpaid. "
+        "Please pay by 3 June 2026.\n\nAll of our rights are expressly reserved.\n\n"
+        "Kind regards,\nTom\n"
+    )
+    rw = rewrite_text(text)
+    assert "This Default Notice is issued because two instalments" in rw.template
+    assert "next steps" not in rw.template
+    assert "reserved" not in rw.template
+    assert any(f.text == "Default Notice" for f in rw.unrewritten)  # reported, not hidden
+
+
+def test_a_cut_never_leaves_the_rest_of_the_removed_clause() -> None:
+    text = (
+        "Dear Sam,\n\nYour invoice of £80 is overdue. So, we will pass your account to a debt "
+        "collection agency next week unless you pay, or a plan is agreed.\n\nKind regards,\nTom\n"
+    )
+    rw = rewrite_text(text)
+    assert not re.search(r"\b\w+, or a plan is agreed", rw.template), rw.template
+    assert "debt collection agency next week" not in rw.template

@@ -132,6 +132,12 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
         "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running.",
     ),
     (
+        "costs",
+        re.compile(r"\bfees?\b|\bcharges?\b|\binterest\b|\bcosts?\b|penalt|compensation", re.I),
+        "If {what} stays unpaid{by}, any interest or charges that apply may be added. "
+        "Please get in touch if paying is hard.",
+    ),
+    (
         "pressure",
         re.compile(
             r"immediate|urgent|at once|right away|straight away|\bnow\b|within \d+ (?:hours?|days?)|"
@@ -150,7 +156,11 @@ _BACK_REFERENCE = re.compile(
     r"if (?:you (?:allow|let|permit) )?(?:this|that|it) (?:to )?happens?)\b",
     re.I,
 )
-#: Wording a law prescribes: kept verbatim (the compliance packs will mark more).
+#: Wording kept verbatim without a compliance pack: the FDCPA disclosures and validation-notice
+#: statements, the court-written safe-harbour wording for a suit threatened in the validation
+#: period ("resolve this matter without a lawsuit", Bartlett v. Heibl, 7th Cir. 1997: it protects
+#: the collector only as written), and the CCA default-notice statement. With a pack on, its
+#: `prescribed` rules mark more (`FileResult.prescribed`).
 _REQUIRED = re.compile(
     r"communication is from a debt collector|attempt to collect a debt|information obtained will be used for that purpose|"
     r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|within (?:thirty|30) days after (?:you )?receiv|"
@@ -211,6 +221,10 @@ _SUBORDINATE = re.compile(
     r"before|after|since|whether)\b",
     re.I,
 )
+#: A reservation of rights ("all rights are reserved", "without prejudice").
+_RESERVATION = re.compile(r"reserv|waive|without prejudice|at law or in equity", re.I)
+#: What follows a cut and still belongs to the clause that went ("..., or a proposal is made").
+_CONTINUES = re.compile(r"[,;]?\s*(?:or|nor|unless|than)\b", re.I)
 #: A subordinate clause that opens a sentence, or a "that"-clause ("This is to say that if ...").
 _OPENS_CLAUSE = re.compile(
     r"^\W*(?:\w+\W+){0,12}?that\s+(?=(?:if|unless|when|once|until|should)\b)", re.I
@@ -696,6 +710,17 @@ class _Plan:
                     whole.append(f)
             if whole and self._cut_clauses(a, b, whole, edits):
                 continue
+            if whole and all(f.category == "legal-jargon" for f in whole):
+                if any(_RESERVATION.search(f.text) for f in whole) and not self.protected.inside(
+                    a, b
+                ):  # a reservation of rights asks nothing of the reader: it goes
+                    self._remove(a, b, sentence)
+                    continue
+                # other jargon with no plain wording: the sentence or heading says something a
+                # calm sentence would not ("... is issued because these instalments are unpaid",
+                # the name of a statutory notice), so it stays and the re-lint reports it
+                self._add_word_edits(edits, a, b)
+                continue
             if whole and _is_heading(
                 text, a, b
             ):  # a threatening heading goes; no sentence stands in for it
@@ -703,12 +728,6 @@ class _Plan:
                 continue
             if whole:
                 if self._is_calm(sentence):  # already our calm wording (a second pass): keep it
-                    self._add_word_edits(edits, a, b)
-                    continue
-                if all(f.category == "legal-jargon" for f in whole):
-                    # jargon with no plain wording: the sentence says something a calm sentence
-                    # would not ("... is issued because these instalments are unpaid"), so it
-                    # stays and the re-lint reports it as not rewritten
                     self._add_word_edits(edits, a, b)
                     continue
                 kept = [
@@ -805,6 +824,8 @@ class _Plan:
                 right = e + nxt.start()
             cuts.append((left, right))
             least = 5
+        if any(s > 0 and _CONTINUES.match(sentence[e:]) for s, e in cuts):
+            return False  # "Accordingly, or a proposal is made." lost the clause "or" joins
         rest = sentence
         for s, e in sorted(cuts, reverse=True):
             rest = rest[:s] + rest[e:]
@@ -1114,8 +1135,10 @@ class _Plan:
 
     def _own_field(self, name: re.Pattern[str]) -> str:
         """The letter's own placeholder for a field (with a currency sign written before it)."""
-        for p in find_placeholders(self.text):
-            if p.output and name.search(p.name):
+        found = find_placeholders(self.text)
+        for p in found:
+            nested = any(q.start <= p.start and p.end <= q.end and q != p for q in found)
+            if p.output and not nested and name.search(p.name):
                 start = (
                     p.start - 1 if p.start > 0 and self.text[p.start - 1] in "£$€¥₹₱" else p.start
                 )
