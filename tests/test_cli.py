@@ -347,10 +347,11 @@ def test_rewrite_uses_the_config_and_letter_context_and_keeps_prescribed_wording
     assert r.returncode == 0, r.stderr
     assert STATUTORY in r.stdout  # statutory wording: verbatim, jargon and all
     assert "legal action" not in r.stdout  # the rest of the letter is still rewritten
-    plain = run_cli("rewrite", str(letter))  # no pack, no context: the sentence is ordinary wording
-    assert (
-        plain.returncode == 0 and STATUTORY not in plain.stdout and "forthwith" not in plain.stdout
-    )
+    # no pack, no context: the rewrite still knows the s.87(1) statement (it is said only in a
+    # default notice) and keeps its sentence; the rest is rewritten as before
+    plain = run_cli("rewrite", str(letter))
+    assert plain.returncode == 0 and STATUTORY in plain.stdout
+    assert "legal action" not in plain.stdout
     bad = run_cli("rewrite", str(letter), "--config", str(cfg), "--letter", "letter-type=summons")
     assert bad.returncode == 2 and "letter-type" in bad.stderr and "Traceback" not in bad.stderr
 
@@ -358,7 +359,8 @@ def test_rewrite_uses_the_config_and_letter_context_and_keeps_prescribed_wording
 def test_rewrite_text_keeps_the_prescribed_spans_it_is_given() -> None:
     from letterlint.actions.rewrite import rewrite_text
 
-    start = DEFAULT_NOTICE.index(STATUTORY)
-    kept = rewrite_text(DEFAULT_NOTICE, prescribed=((start, start + len(STATUTORY)),))
-    assert STATUTORY in kept.template
-    assert STATUTORY not in rewrite_text(DEFAULT_NOTICE).template
+    threat = "Pay by 30 March 2026 or we will take legal action against you."
+    start = DEFAULT_NOTICE.index(threat)  # any span given is kept, whatever its wording
+    kept = rewrite_text(DEFAULT_NOTICE, prescribed=((start, start + len(threat)),))
+    assert threat in kept.template
+    assert threat not in rewrite_text(DEFAULT_NOTICE).template

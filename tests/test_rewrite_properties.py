@@ -176,3 +176,103 @@ def test_foreign_template_syntax_is_kept() -> None:
         assert not rw.jinja
         for ph in re.findall(r"\{[{%].*?[}%]\}", text):
             assert ph in rw.template, ph
+
+
+def test_html_title_is_rewritten_as_the_subject_the_reader_sees() -> None:
+    text = (
+        "<html><head><title>FINAL DEMAND BEFORE LEGAL ACTION</title></head><body>"
+        "<p>Dear Ms Khan,</p><p>Your invoice of £80 is overdue. Please pay by 3 June 2026.</p>"
+        "<p>Kind regards,<br>Tom Hughes</p></body></html>"
+    )
+    rw = rewrite_text(text, kind="html")
+    title = re.search(r"<title>(.*?)</title>", rw.template).group(1)
+    assert title and "LEGAL" not in title.upper() and "DEMAND" not in title.upper()
+    plain = (
+        "<html><head><title>OVERDUE REMINDER</title></head><body><p>Dear Ms Khan,</p></body></html>"
+    )
+    assert "<title>Overdue reminder</title>" in rewrite_text(plain, kind="html").template
+    kept = (
+        "<html><head><title>Invoice {{ number }}</title></head><body><p>Hi Sam,</p></body></html>"
+    )
+    assert "<title>Invoice {{ number }}</title>" in rewrite_text(kept, kind="html").template
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Unless we hear from you within 14 days, or you miss another payment, we will pass your "
+        "account to a debt collection agency.",
+        "Please note that if the balance is still unpaid on 3 June, we will hand the account to "
+        "our solicitors.",
+    ],
+)
+def test_a_condition_never_loses_its_main_clause(sentence: str) -> None:
+    text = f"Dear Ms Khan,\n\nYour invoice of £80 is overdue. {sentence}\n\nKind regards,\nTom\n"
+    rw = rewrite_text(text)
+    for para in rw.template.split("\n\n"):
+        for s in re.split(r"(?<=[.!?])\s+", para.strip()):
+            assert not re.match(r"(?:Unless|If)\b[^,]*(?:, or [^,]*)?\.$", s), s
+            assert not re.search(r"\bthat if\b[^,]*\.$", s), s
+    assert (
+        "solicitor" not in rw.template
+        and "collection agency" not in rw.template
+        or ("we may pass your account" in rw.template)
+    )
+
+
+def test_uk_default_notice_statement_is_kept_verbatim() -> None:
+    statement = (
+        "This notice is served under section 87(1) of the Consumer Credit Act 1974 in respect of "
+        "your loan agreement."
+    )
+    text = f"Dear Ms Khan,\n\n{statement} You must pay IMMEDIATELY.\n\nKind regards,\nTom Hughes\n"
+    rw = rewrite_text(text)
+    assert statement in rw.template
+    assert "IMMEDIATELY" not in rw.template
+
+
+def test_a_lost_service_is_named_in_the_calm_sentence() -> None:
+    text = (
+        "Dear Sam,\n\nYour invoice of £80 is overdue. Pay now or your account will be paused "
+        "and you will lose access to your files.\n\nKind regards,\nTom Hughes\n"
+    )
+    rw = rewrite_text(text)
+    assert "next steps" not in rw.template
+    assert "pause" in rw.template
+
+
+def test_a_replaced_threat_keeps_its_own_date_and_takes_its_bracket() -> None:
+    text = (
+        "Dear Sam,\n\nYour invoice is overdue. Unless it is paid by {{ pay_by }}, we will hand the "
+        "account to our solicitors.\n\nWe wrote on 3 May 2026. (Court proceedings will follow.) "
+        "Your balance is {{ balance }}.\n\n"
+        "Kind regards,\nTom\n"
+    )
+    rw = rewrite_text(text, kind="jinja")
+    assert "solicitors" not in rw.template
+    assert "by {{ pay_by }}," in rw.template  # the when of the consequence is kept in its sentence
+    assert "For reference: {{ pay_by }}" not in rw.template
+    assert rw.template.count("(") == rw.template.count(")")
+
+
+def test_jargon_with_no_plain_wording_stays_unless_it_reserves_rights() -> None:
+    text = (
+        "Dear Sam,\n\nThis Default Notice is issued because two instalments of £40.00 are unpaid. "
+        "Please pay by 3 June 2026.\n\nAll of our rights are expressly reserved.\n\n"
+        "Kind regards,\nTom\n"
+    )
+    rw = rewrite_text(text)
+    assert "This Default Notice is issued because two instalments" in rw.template
+    assert "next steps" not in rw.template
+    assert "reserved" not in rw.template
+    assert any(f.text == "Default Notice" for f in rw.unrewritten)  # reported, not hidden
+
+
+def test_a_cut_never_leaves_the_rest_of_the_removed_clause() -> None:
+    text = (
+        "Dear Sam,\n\nYour invoice of £80 is overdue. So, we will pass your account to a debt "
+        "collection agency next week unless you pay, or a plan is agreed.\n\nKind regards,\nTom\n"
+    )
+    rw = rewrite_text(text)
+    assert not re.search(r"\b\w+, or a plan is agreed", rw.template), rw.template
+    assert "debt collection agency next week" not in rw.template

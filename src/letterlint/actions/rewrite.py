@@ -28,6 +28,7 @@ severity, span, suggestion and fix, so whatever the rules find is rewritten.
 
 from __future__ import annotations
 
+import html as _html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -84,7 +85,8 @@ _FIRST = re.compile(r"^(?P<first>[A-Z][a-z'-]+)(?:\s+(?P<last>[A-Z][\w'-]+))?\s*
 # --------------------------------------------------------------------------- calm replacements
 
 #: Topics of a threat, recognised in the finding's rule name and matched text, and the calm
-#: sentence that replaces it (None: never said). Written for letterlint.
+#: sentence that replaces it (None: never said), the gravest consequence first: a sentence that
+#: presses and names a consequence gets the consequence. Written for letterlint.
 _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
     (
         "never",
@@ -120,6 +122,22 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
         "own affect your credit file.",
     ),
     (
+        "service",
+        re.compile(
+            r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|"
+            r"\bclos(?:e|ed|ure)\b|\bdelet|\bpaus|\block(?:ed)? out|\blos[et] (?:your )?access|"
+            r"\bloss of (?:access|service)|loss-of-service",
+            re.I,
+        ),
+        "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running.",
+    ),
+    (
+        "costs",
+        re.compile(r"\bfees?\b|\bcharges?\b|\binterest\b|\bcosts?\b|penalt|compensation", re.I),
+        "If {what} stays unpaid{by}, any interest or charges that apply may be added. "
+        "Please get in touch if paying is hard.",
+    ),
+    (
         "pressure",
         re.compile(
             r"immediate|urgent|at once|right away|straight away|\bnow\b|within \d+ (?:hours?|days?)|"
@@ -127,14 +145,6 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
             re.I,
         ),
         "Please pay {what}{by}, or get in touch if you cannot.",
-    ),
-    (
-        "service",
-        re.compile(
-            r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|\bclos(?:e|ed|ure)\b|\bdelet",
-            re.I,
-        ),
-        "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running.",
     ),
 ]
 _NEXT_STEP = "If we do not hear from you{by}, we will write to you again about the next steps."
@@ -146,16 +156,26 @@ _BACK_REFERENCE = re.compile(
     r"if (?:you (?:allow|let|permit) )?(?:this|that|it) (?:to )?happens?)\b",
     re.I,
 )
-#: Wording a law prescribes: kept verbatim (the compliance packs will mark more).
+#: Wording kept verbatim without a compliance pack: the FDCPA disclosures and validation-notice
+#: statements, the court-written safe-harbour wording for a suit threatened in the validation
+#: period ("resolve this matter without a lawsuit", Bartlett v. Heibl, 7th Cir. 1997: it protects
+#: the collector only as written), and the CCA default-notice statement. With a pack on, its
+#: `prescribed` rules mark more (`FileResult.prescribed`).
 _REQUIRED = re.compile(
     r"communication is from a debt collector|attempt to collect a debt|information obtained will be used for that purpose|"
     r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|within (?:thirty|30) days after (?:you )?receiv|"
     r"verification of the debt|name and address of the original creditor|validation notice|"
     r"we (?:must|will) (?:assume|stop collection)|call or write to us by|"
-    r"resolve this matter without a lawsuit|if you do neither of these things",
+    r"resolve this matter without a lawsuit|if you do neither of these things|"
+    r"served under section 87\s?\(1\)",
     re.I,
 )
-_MINI_MIRANDA = re.compile(r"debt collector|attempt to collect|information obtained", re.I)
+#: Of those, the statements kept as their sentence (the rest keep their paragraph): the
+#: FDCPA disclosures, and the UK default notice's statement that it is served under section
+#: 87(1) of the Consumer Credit Act 1974 (SI 1983/1561 reg 2(2)(a); rule LL748 of `uk-fca`).
+_STATEMENT = re.compile(
+    r"debt collector|attempt to collect|information obtained|served under section 87", re.I
+)
 #: Jargon without a plain one-word swap, rewritten in context (fallback when a finding has none).
 _NO_SUGGESTION = {
     "forthwith": "",
@@ -201,6 +221,30 @@ _SUBORDINATE = re.compile(
     r"before|after|since|whether)\b",
     re.I,
 )
+#: A reservation of rights ("all rights are reserved", "without prejudice").
+_RESERVATION = re.compile(r"reserv|waive|without prejudice|at law or in equity", re.I)
+#: What follows a cut and still belongs to the clause that went ("..., or a proposal is made").
+_CONTINUES = re.compile(r"[,;]?\s*(?:or|nor|unless|than)\b", re.I)
+#: A subordinate clause that opens a sentence, or a "that"-clause ("This is to say that if ...").
+_OPENS_CLAUSE = re.compile(
+    r"^\W*(?:\w+\W+){0,12}?that\s+(?=(?:if|unless|when|once|until|should)\b)", re.I
+)
+#: A comma that closes a subordinate clause: what follows is not one more condition
+#: (", or you do not ..." still belongs to "Unless ...").
+_MAIN_AFTER = re.compile(r"[,;]\s+(?!(?:or|and|nor|but)\b)\w")
+
+
+def _dangling(rest: str) -> bool:
+    """A sentence left as a condition without its main clause: "Unless we hear from you
+    by Friday, or you miss a payment." or "This is notice that if we do not hear from you."
+    """
+    lead = _OPENS_CLAUSE.match(rest)
+    body = rest[lead.end() :] if lead else rest
+    if not _SUBORDINATE.match(body):
+        return False
+    return _MAIN_AFTER.search(body) is None
+
+
 _TIME_ADVERBIAL = re.compile(
     r"(?:\w+ly|now|today|tomorrow|at once|right away|straight away|asap|forthwith|"
     r"without (?:further )?delay|by return)\W*$",
@@ -208,6 +252,14 @@ _TIME_ADVERBIAL = re.compile(
 )
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
 _DATE_NAME = re.compile(r"date|deadline|due_?by|pay_?by", re.I)
+
+
+def _is_date_like(value: str) -> bool:
+    """A date, or a merge field named as one ("{{ pay_by }}", "[date]")."""
+    named = not value[:1].isdigit() and re.search(rf"{_DATE_NAME.pattern}|today", value, re.I)
+    return bool(DATE.fullmatch(value) or named)
+
+
 _SUBJECTS = re.compile(
     r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
     r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b",
@@ -529,6 +581,19 @@ def _calm(
     return calm.format(by=by, what=what)
 
 
+@lru_cache(maxsize=1)
+def _calm_patterns() -> tuple[re.Pattern[str], ...]:
+    """Each sentence of our calm wording as a pattern whose date and amount may be any value
+    (a second pass reads "by {{ invoice.due_date }}" where the first wrote the date)."""
+    out = []
+    for calm in [c for _, _, c in _TOPICS if c] + [_NEXT_STEP, _BLAME]:
+        for part in re.split(r"(?<=\.) ", calm):
+            rx = re.escape(part).replace(re.escape("{by}"), r"(?: by [^,]+?)?")
+            rx = rx.replace(re.escape("{what}"), r".+?")
+            out.append(re.compile(rf"^{rx}$"))
+    return tuple(out)
+
+
 class _Plan:
     """Works out the edits of one letter's linted text (offsets into ``text``)."""
 
@@ -645,6 +710,17 @@ class _Plan:
                     whole.append(f)
             if whole and self._cut_clauses(a, b, whole, edits):
                 continue
+            if whole and all(f.category == "legal-jargon" for f in whole):
+                if any(_RESERVATION.search(f.text) for f in whole) and not self.protected.inside(
+                    a, b
+                ):  # a reservation of rights asks nothing of the reader: it goes
+                    self._remove(a, b, sentence)
+                    continue
+                # other jargon with no plain wording: the sentence or heading says something a
+                # calm sentence would not ("... is issued because these instalments are unpaid",
+                # the name of a statutory notice), so it stays and the re-lint reports it
+                self._add_word_edits(edits, a, b)
+                continue
             if whole and _is_heading(
                 text, a, b
             ):  # a threatening heading goes; no sentence stands in for it
@@ -654,21 +730,26 @@ class _Plan:
                 if self._is_calm(sentence):  # already our calm wording (a second pass): keep it
                     self._add_word_edits(edits, a, b)
                     continue
-                calm = _calm(whole, sentence, said, self.by(), self.what())
-                if calm and sentence.strip() in calm:
-                    self._add_word_edits(edits, a, b)
-                    continue
                 kept = [
                     text[s:e]
                     for s, e in self.protected.inside(a, b)
-                    if text[s:e] not in (calm or "")
-                    and not (self.placeholders.overlaps(s, e) and not _is_output(text[s:e]))
+                    if not (self.placeholders.overlaps(s, e) and not _is_output(text[s:e]))
                 ]
                 kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
+                # the sentence's own date becomes the calm sentence's "by": what it said would
+                # happen keeps its when
+                when = next((k for k in kept if _is_date_like(k)), None)
+                by = self.by() or (f" by {when}" if when else "")
+                calm = _calm(whole, sentence, said, by, self.what())
+                if calm and sentence.strip() in calm:
+                    self._add_word_edits(edits, a, b)
+                    continue
+                kept = [k for k in kept if k not in (calm or "")]
                 if kept:
                     calm = (
                         ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
                     )
+                a, b = self._with_brackets(a, b)
                 if calm:
                     self.edits.append(Edit(a, b, calm))
                 else:
@@ -681,14 +762,21 @@ class _Plan:
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
 
+    def _with_brackets(self, a: int, b: int) -> tuple[int, int]:
+        """A sentence that goes takes its bracket with it: "(Final demand)" leaves no "("."""
+        text = self.text
+        sentence = text[a:b]
+        for o, c in ("()", "[]"):
+            if sentence.count(c) > sentence.count(o) and a > 0 and text[a - 1] == o:
+                a -= 1
+            elif sentence.count(o) > sentence.count(c) and text[b : b + 1] == c:
+                b += 1
+        return a, b
+
     def _is_calm(self, sentence: str) -> bool:
         """The sentence is one of the calm sentences a rewrite writes (with or without its date)."""
         said = sentence.strip()
-        for calm in [c for _, _, c in _TOPICS if c] + [_NEXT_STEP, _BLAME]:
-            for by in {"", self.by()}:
-                if said in calm.format(by=by, what=self.what()):
-                    return True
-        return False
+        return bool(said) and any(rx.search(said) for rx in _calm_patterns())
 
     def _cut_clauses(self, a: int, b: int, whole: list[Finding], edits: list[Edit]) -> bool:
         """Remove only the part that threatens or blames when the rest stands as a sentence:
@@ -736,10 +824,12 @@ class _Plan:
                 right = e + nxt.start()
             cuts.append((left, right))
             least = 5
+        if any(s > 0 and _CONTINUES.match(sentence[e:]) for s, e in cuts):
+            return False  # "Accordingly, or a proposal is made." lost the clause "or" joins
         rest = sentence
         for s, e in sorted(cuts, reverse=True):
             rest = rest[:s] + rest[e:]
-        if _SUBORDINATE.match(rest) and not re.search(r"[,;]", rest):
+        if _dangling(rest):
             return False  # "If you do neither of these things." does not stand alone
         if len(re.findall(r"\w+", rest)) < least or any(
             self.protected.inside(a + s, a + e) for s, e in cuts
@@ -1045,8 +1135,10 @@ class _Plan:
 
     def _own_field(self, name: re.Pattern[str]) -> str:
         """The letter's own placeholder for a field (with a currency sign written before it)."""
-        for p in find_placeholders(self.text):
-            if p.output and name.search(p.name):
+        found = find_placeholders(self.text)
+        for p in found:
+            nested = any(q.start <= p.start and p.end <= q.end and q != p for q in found)
+            if p.output and not nested and name.search(p.name):
                 start = (
                     p.start - 1 if p.start > 0 and self.text[p.start - 1] in "£$€¥₹₱" else p.start
                 )
@@ -1272,7 +1364,7 @@ def _frozen_spans(
     ]
     out += [src.to_text(s, e) for s, e in regions]
     for m in _REQUIRED.finditer(text):
-        if _MINI_MIRANDA.search(m.group(0)):  # a statement: its sentence
+        if _STATEMENT.search(m.group(0)):  # a statement: its sentence
             a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
             ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1]
             out.append((a, min(ends) + 1 if ends else len(text)))
@@ -1361,6 +1453,8 @@ def rewrite_text(
         out = _apply(visible, edits)
     else:
         out = _apply(src.source, _source_edits(src.source, src.offsets, visible, edits))
+    if kind == "html":
+        out = _rewrite_titles(out, config)
     if "\n\n\n" not in text:
         out = re.sub(r"\n{3,}", "\n\n", out)
     if not text.startswith("\n"):
@@ -1432,6 +1526,39 @@ def rewrite_text(
                 jinja,
             )
     return Rewrite(out, context, rw.notes, rw.facts, rw.passages, left, score, jinja)
+
+
+_TITLE = re.compile(r"(<title\b[^>]*>)(.*?)(</title\s*>)", re.I | re.S)
+#: What a threatening title becomes when no plain rewording exists (written for letterlint).
+_NEUTRAL_TITLE = "About your account"
+
+
+def _rewrite_titles(source: str, config: Config | None) -> str:
+    """An HTML letter's ``<title>`` is what the reader sees as its subject, though the linter
+    reads only the body: it gets the same word fixes as the body (sentence case, plain words),
+    and a title that still threatens becomes a neutral one. Template code in it is kept."""
+
+    def one(m: re.Match[str]) -> str:
+        raw = m.group(2)
+        title = " ".join(_html.unescape(raw).split())
+        if not title or find_placeholders(title):
+            return m.group(0)
+        try:
+            found = [f for f in check_text(title, kind="text", config=config) if f.category in TONE]
+        except ValueError:
+            return m.group(0)
+        edits: list[Edit] = []
+        for f in found:
+            got = _word_edits(f, title, " soon")
+            if got is None and f.severity in SERIOUS:
+                return m.group(1) + _NEUTRAL_TITLE + m.group(3)
+            edits += got or []
+        new = _apply(title, _non_overlapping(edits)).strip()
+        if not new or new == title:
+            return m.group(0)
+        return m.group(1) + _html.escape(new, quote=False) + m.group(3)
+
+    return _TITLE.sub(one, source)
 
 
 def _non_overlapping(edits: list[Edit]) -> list[Edit]:
