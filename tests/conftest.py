@@ -15,6 +15,53 @@ SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
 
+_WHEEL_BUILD = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start building the wheel as soon as test_wheel.py is collected, in the background.
+
+    ``pip wheel`` spends most of its ~20 s setting up an isolated build environment, mostly
+    waiting; started here it overlaps the rest of the suite instead of adding to it.
+    The `built_wheel` fixture waits for it.
+    """
+    if any(item.path.name == "test_wheel.py" for item in items):
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="letterlint-wheel-"))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(ROOT)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        config.stash[_WHEEL_BUILD] = (proc, folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    build = config.stash.get(_WHEEL_BUILD, None)
+    if build is not None:
+        import shutil
+
+        proc, folder = build
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def built_wheel(pytestconfig: pytest.Config) -> Path:
+    """The wheel of this source tree, built once per session (see the hook above)."""
+    build = pytestconfig.stash.get(_WHEEL_BUILD, None)
+    if build is None:  # test_wheel.py was not collected by the hook (e.g. run by node id)
+        pytest.fail("the wheel build was not started: run test_wheel.py through pytest")
+    proc, folder = build
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out.decode("utf-8", "replace")
+    (wheel,) = folder.glob("letterlint-*.whl")
+    return wheel
+
+
 def spawn_cli(
     *args: str,
     cwd: Path | str = ROOT,

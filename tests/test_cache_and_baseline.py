@@ -82,6 +82,7 @@ def test_a_moved_letter_is_still_a_hit_with_its_new_path(
     assert all(fr.path.startswith(str(moved)) for fr in report.files)
 
 
+@pytest.mark.slow
 def test_a_fully_cached_run_never_imports_spacy(letters: Path) -> None:
     script = textwrap.dedent(f"""
         import sys
