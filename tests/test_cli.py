@@ -157,7 +157,7 @@ def test_exclude_and_per_file_ignores(tmp_path: Path) -> None:
 def test_stdin(tmp_path: Path) -> None:
     r = spawn_cli("check", "-", cwd=tmp_path, input=BAD.encode())
     assert r.returncode == 1 and "-:3:6: LL101" in r.stdout
-    r = spawn_cli(
+    r = run_cli(  # the same path in-process: a real start-up is paid once per smoke test
         "check",
         "-",
         "--stdin-filename",
