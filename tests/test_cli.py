@@ -372,3 +372,53 @@ def test_rewrite_text_keeps_the_prescribed_spans_it_is_given() -> None:
     kept = rewrite_text(DEFAULT_NOTICE, prescribed=((start, start + len(STATUTORY)),))
     assert STATUTORY in kept.template
     assert STATUTORY not in rewrite_text(DEFAULT_NOTICE).template
+
+
+# --------------------------------------------------------------------------- one process, two runs
+
+HOUSE_RULE = """\
+rules:
+  - code: LL291
+    name: legal-jargon.house-word
+    severity: warning
+    kind: terms
+    summary: A word this team does not use.
+    message: "{message}"
+    rationale: House style.
+    sources: ["House style guide"]
+    terms: {{regards: thanks}}
+    examples:
+      fail: ["Kind regards"]
+      pass: ["Thanks"]
+"""
+
+
+def test_a_second_run_in_the_same_process_sees_edited_rules_and_context(tmp_path: Path) -> None:
+    """`cli.main` twice in one process reads the rule and context files as they are now,
+    as two real runs would (the compiled rules are cached per process, keyed by the files)."""
+    (tmp_path / "rules").mkdir()
+    house = tmp_path / "rules" / "house.yaml"
+    house.write_text(HOUSE_RULE.format(message="first wording"))
+    _write(tmp_path, "letterlint.toml", 'extend-rules = ["rules"]\n')
+    _write(tmp_path, "a.txt", "Kind regards\n")
+
+    def house_messages() -> list[str]:
+        r = run_cli("check", "a.txt", "--format", "json", cwd=tmp_path)
+        findings = json.loads(r.stdout)["files"][0]["findings"]
+        return [f["message"].split(".")[0] for f in findings if f["code"] == "LL291"]
+
+    assert house_messages() == ["first wording"]
+    house.write_text(HOUSE_RULE.format(message="second wording"))
+    assert house_messages() == ["second wording"]
+
+    _write(tmp_path, "t.j2", "Dear {{ customer.first_name }}, you owe {{ amount }}.\n")
+    _write(tmp_path, "ctx.yaml", "customer: {first_name: Sam}\namount: 5\n")
+
+    def template_codes() -> list[str]:
+        args = ("check", "t.j2", "--context", "ctx.yaml", "--select", "template")
+        r = run_cli(*args, "--format", "json", cwd=tmp_path)
+        return [f["code"] for f in json.loads(r.stdout)["files"][0]["findings"]]
+
+    assert template_codes() == []
+    _write(tmp_path, "ctx.yaml", "customer: {first_name: Sam}\n")  # `amount` is gone
+    assert template_codes() == ["LL801"]

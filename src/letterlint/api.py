@@ -35,13 +35,26 @@ _TEXT_KINDS = {"text", "markdown", "html", "jinja", "eml", "handlebars", "mustac
 
 
 @lru_cache(maxsize=8)
-def _linter(config: Config, context_file: str | None = None) -> Linter:
+def _linter(config: Config, context_file: str | None, stamp: tuple[object, ...]) -> Linter:
     return Linter(config, context_file=context_file)
 
 
 def get_linter(config: Config | None = None, context_file: str | None = None) -> Linter:
-    """A cached `Linter` for ``config`` (rules are compiled once per process)."""
-    return _linter(config or Config(), context_file)
+    """A cached `Linter` for ``config``: rules are compiled once per process, and again when
+    a rule file or the context file changes, so a second run in the same process (the
+    editor, or `cli.main` called twice) sees the files as they are now, as a new process would."""
+    from .rulebook import rule_files_stamp
+
+    config = config or Config()
+    stamp: tuple[object, ...] = rule_files_stamp(config.packs, config.extend_rules)
+    ctx = context_file or config.context
+    if ctx:
+        try:
+            st = os.stat(ctx)
+            stamp += ((ctx, st.st_size, st.st_mtime_ns),)
+        except (OSError, ValueError):
+            pass  # the Linter reports an unreadable context
+    return _linter(config, context_file, stamp)
 
 
 LetterFields = Mapping[str, object]
