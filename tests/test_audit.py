@@ -169,7 +169,9 @@ def test_letter_pages_are_worst_first_with_rewrites(sample_audit) -> None:  # ty
     assert any(f.code == "LL401" for f in docx_page.whole_letter)
 
 
-def test_the_docx_report_holds_tables_and_charts(sample_audit, sample_docx: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_the_docx_report_holds_tables_and_charts(  # type: ignore[no-untyped-def]
+    sample_audit, sample_docx: bytes
+) -> None:
     from docx import Document
 
     doc = Document(io.BytesIO(sample_docx))

@@ -1,4 +1,4 @@
-"""`assert_snapshot` itself: a missing snapshot fails until it is accepted with UPDATE_SNAPSHOTS=1."""
+"""`assert_snapshot` itself: a missing snapshot fails until UPDATE_SNAPSHOTS=1 accepts it."""
 
 from __future__ import annotations
 
