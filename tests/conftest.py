@@ -15,16 +15,69 @@ SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
 
-def run_cli(
-    *args: str, cwd: Path | str = ROOT, input: bytes | None = None, cache: bool = False
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed CLI in a subprocess, as a user or a CI job would.
+_WHEEL_BUILD = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
 
-    The result cache is off unless ``cache=True``, so tests leave no cache folders behind.
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start building the wheel as soon as test_wheel.py is collected, in the background.
+
+    ``pip wheel`` spends most of its ~20 s setting up an isolated build environment, mostly
+    waiting; started here it overlaps the rest of the suite instead of adding to it.
+    The `built_wheel` fixture waits for it.
+    """
+    if any(item.path.name == "test_wheel.py" for item in items):
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="letterlint-wheel-"))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(ROOT)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        config.stash[_WHEEL_BUILD] = (proc, folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    build = config.stash.get(_WHEEL_BUILD, None)
+    if build is not None:
+        import shutil
+
+        proc, folder = build
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def built_wheel(pytestconfig: pytest.Config) -> Path:
+    """The wheel of this source tree, built once per session (see the hook above)."""
+    build = pytestconfig.stash.get(_WHEEL_BUILD, None)
+    if build is None:  # test_wheel.py was not collected by the hook (e.g. run by node id)
+        pytest.fail("the wheel build was not started: run test_wheel.py through pytest")
+    proc, folder = build
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out.decode("utf-8", "replace")
+    (wheel,) = folder.glob("letterlint-*.whl")
+    return wheel
+
+
+def spawn_cli(
+    *args: str,
+    cwd: Path | str = ROOT,
+    input: bytes | None = None,
+    cache: bool = False,
+    module: str = "letterlint",
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a fresh interpreter (``python -m letterlint``), as a user or a CI job would.
+
+    Each run pays the interpreter and spaCy start-up (about a second), so only the smoke
+    tests (marked ``slow``) use it; the rest call `run_cli`, which gives the same result
+    in-process. The result cache is off unless ``cache=True``.
     """
     env = {**os.environ, "LETTERLINT_NO_CACHE": "0" if cache else "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "letterlint.frontends.cli", *args],
+        [sys.executable, "-m", module, *args],
         cwd=cwd,
         input=input,
         capture_output=True,
@@ -36,17 +89,96 @@ def run_cli(
     )
 
 
+def _process_state() -> dict[str, object]:
+    """What one CLI run must leave as it found it when it runs inside a longer process."""
+    import gc
+    import logging
+    import signal
+
+    return {
+        "environ": dict(os.environ),
+        "cwd": os.getcwd(),
+        "sys.path": list(sys.path),
+        "gc thresholds": gc.get_threshold(),
+        "signal handlers": {
+            s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE)
+        },
+        "logging": {
+            name: (lg.level, list(lg.handlers), lg.disabled)
+            for name, lg in [("", logging.getLogger())]
+            + [(n, logging.getLogger(n)) for n in ("pypdf", "letterlint", "matplotlib")]
+        },
+    }
+
+
+def run_cli(
+    *args: str, cwd: Path | str = ROOT, input: bytes | None = None, cache: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run ``letterlint ARGS`` in this process: `letterlint.frontends.cli.main` with its own stdin,
+    stdout, stderr, current folder and ``LETTERLINT_NO_CACHE``, returning what `spawn_cli`
+    would (exit code and decoded output), without a second of start-up per call.
+
+    Standard streams are bytes-backed UTF-8 with ``surrogateescape`` like a real process's
+    under the C.UTF-8 locale, and not terminals (so no progress bar). ``SystemExit`` (usage
+    errors, ``--help``, ``--version``) becomes the exit code; any other exception is a bug and
+    propagates. The run must leave the process as it found it (environment, folder, signal
+    handlers, logging, gc thresholds): one CLI call leaking state into the next is a bug in
+    `main`, so it fails the test here. The result cache is off unless ``cache=True``.
+    """
+    from letterlint.frontends import cli
+
+    out, err = io.BytesIO(), io.BytesIO()
+
+    def stream(buf: io.BytesIO) -> io.TextIOWrapper:
+        return io.TextIOWrapper(buf, encoding="utf-8", errors="surrogateescape", newline="\n")
+
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    saved_cwd = os.getcwd()
+    saved_env = os.environ.get("LETTERLINT_NO_CACHE")
+    os.chdir(cwd)
+    os.environ["LETTERLINT_NO_CACHE"] = "0" if cache else "1"
+    before = _process_state()
+    streams = stream(io.BytesIO(input or b"")), stream(out), stream(err)  # kept: a dropped wrapper
+    sys.stdin, sys.stdout, sys.stderr = streams  # closes its buffer
+    try:
+        try:
+            rc = cli.main(list(args))
+        except SystemExit as exc:
+            if exc.code is None or isinstance(exc.code, int):
+                rc = exc.code or 0
+            else:  # SystemExit("message"): Python prints it and exits 1
+                print(exc.code, file=sys.stderr)
+                rc = 1
+        for s in streams[1:]:
+            s.flush()
+        after = _process_state()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        if saved_env is None:
+            os.environ.pop("LETTERLINT_NO_CACHE", None)
+        else:
+            os.environ["LETTERLINT_NO_CACHE"] = saved_env
+    leaked = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    assert not leaked, f"letterlint {' '.join(args)} left process state changed: {leaked}"
+    return subprocess.CompletedProcess(
+        ["letterlint", *args], rc, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8")
+    )
+
+
 def assert_snapshot(name: str, actual: str) -> None:
-    """Compare with tests/snapshots/NAME; UPDATE_SNAPSHOTS=1 rewrites it."""
+    """Compare with tests/snapshots/NAME. A missing snapshot fails like a changed one (as insta
+    does): a new one is accepted only by running with UPDATE_SNAPSHOTS=1, which writes it."""
     path = SNAPSHOTS / name
-    if not UPDATE and not path.exists():
-        pytest.fail(
-            f"snapshot {name} is missing; run the tests with UPDATE_SNAPSHOTS=1, review it and commit it"
-        )
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
         return
+    if not path.exists():
+        pytest.fail(
+            f"snapshot {name} is missing; run the tests with UPDATE_SNAPSHOTS=1, "
+            "review it and commit it"
+        )
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"snapshot {name} changed; review and re-run with UPDATE_SNAPSHOTS=1"
 

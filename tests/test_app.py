@@ -351,6 +351,7 @@ def test_docx_upload_is_edited_as_its_text(workspace: Path) -> None:
     assert "LL101" in codes(at)
 
 
+@pytest.mark.slow
 def test_streamlit_is_not_imported_by_the_library() -> None:
     import subprocess
     import sys

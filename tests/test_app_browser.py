@@ -191,6 +191,7 @@ def measure_latency(page: Page) -> list[float]:
     return list(page.evaluate("window.__letterlintLatencies"))
 
 
+@pytest.mark.slow
 def test_editor_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 

@@ -1,11 +1,18 @@
-"""The CLI end to end, in a subprocess: exit codes, formats, options, config."""
+"""The CLI end to end: exit codes, formats, options, config.
+
+Most tests call `cli.main` in-process through `run_cli` (same exit code and output as a real
+run, without a second of start-up each); the ``slow`` ones run ``python -m letterlint`` in a
+fresh interpreter (`spawn_cli`), as a smoke test of the entry point, exit codes, JSON and stdin.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from .conftest import SAMPLES, run_cli
+import pytest
+
+from .conftest import SAMPLES, run_cli, spawn_cli
 
 BAD = "Dear Sir/Madam,\n\nAs a debtor you must remit the sum of £40 forthwith!!!\n"
 GOOD = (
@@ -27,9 +34,10 @@ def test_clean_letter_exits_0(tmp_path: Path) -> None:
     assert "No findings in 1 file." in r.stdout
 
 
+@pytest.mark.slow
 def test_findings_exit_1_with_text_lines(tmp_path: Path) -> None:
     _write(tmp_path, "bad.txt", BAD)
-    r = run_cli("check", "bad.txt", cwd=tmp_path)
+    r = spawn_cli("check", "bad.txt", cwd=tmp_path)
     assert r.returncode == 1
     assert "bad.txt:3:6: LL101 [error]" in r.stdout
     assert "(→ customer)" in r.stdout
@@ -45,11 +53,12 @@ def test_fail_on_and_never(tmp_path: Path) -> None:
     assert run_cli("check", "bad.txt", "--fail-on", "error", cwd=tmp_path).returncode == 1
 
 
+@pytest.mark.slow
 def test_unreadable_input_exits_2_and_others_are_still_checked(tmp_path: Path) -> None:
     _write(tmp_path, "a-bad.txt", BAD)
     _write(tmp_path, "b-binary.txt", b"\x00\x01\x02")
     _write(tmp_path, "c.docx", b"PK\x03\x04garbage")
-    r = run_cli("check", ".", "--format", "json", cwd=tmp_path)
+    r = spawn_cli("check", ".", "--format", "json", cwd=tmp_path)
     assert r.returncode == 2
     data = json.loads(r.stdout)
     by = {f["path"]: f for f in data["files"]}
@@ -91,8 +100,9 @@ def test_unknown_selector_is_a_usage_error(tmp_path: Path) -> None:
     assert r.returncode == 2 and "unknown rule selector 'LL999'" in r.stderr
 
 
+@pytest.mark.slow
 def test_bad_option_exits_2() -> None:
-    r = run_cli("check", "x", "--format", "xml")
+    r = spawn_cli("check", "x", "--format", "xml")
     assert r.returncode == 2 and "invalid choice" in r.stderr
 
 
@@ -143,10 +153,11 @@ def test_exclude_and_per_file_ignores(tmp_path: Path) -> None:
     assert "LL101" not in {f["code"] for f in data["files"][0]["findings"]}
 
 
+@pytest.mark.slow
 def test_stdin(tmp_path: Path) -> None:
-    r = run_cli("check", "-", cwd=tmp_path, input=BAD.encode())
+    r = spawn_cli("check", "-", cwd=tmp_path, input=BAD.encode())
     assert r.returncode == 1 and "-:3:6: LL101" in r.stdout
-    r = run_cli(
+    r = run_cli(  # the same path in-process: a real start-up is paid once per smoke test
         "check",
         "-",
         "--stdin-filename",
@@ -194,8 +205,9 @@ def test_check_sample_letters_runs() -> None:
     assert "good-first-reminder" not in r.stdout.split("Found")[0] or True
 
 
+@pytest.mark.slow
 def test_version() -> None:
-    r = run_cli("--version")
+    r = spawn_cli("--version")  # python -m letterlint: the package's __main__
     assert r.returncode == 0 and r.stdout.startswith("letterlint ")
 
 
@@ -364,3 +376,53 @@ def test_rewrite_text_keeps_the_prescribed_spans_it_is_given() -> None:
     kept = rewrite_text(DEFAULT_NOTICE, prescribed=((start, start + len(threat)),))
     assert threat in kept.template
     assert threat not in rewrite_text(DEFAULT_NOTICE).template
+
+
+# --------------------------------------------------------------------------- one process, two runs
+
+HOUSE_RULE = """\
+rules:
+  - code: LL291
+    name: legal-jargon.house-word
+    severity: warning
+    kind: terms
+    summary: A word this team does not use.
+    message: "{message}"
+    rationale: House style.
+    sources: ["House style guide"]
+    terms: {{regards: thanks}}
+    examples:
+      fail: ["Kind regards"]
+      pass: ["Thanks"]
+"""
+
+
+def test_a_second_run_in_the_same_process_sees_edited_rules_and_context(tmp_path: Path) -> None:
+    """`cli.main` twice in one process reads the rule and context files as they are now,
+    as two real runs would (the compiled rules are cached per process, keyed by the files)."""
+    (tmp_path / "rules").mkdir()
+    house = tmp_path / "rules" / "house.yaml"
+    house.write_text(HOUSE_RULE.format(message="first wording"))
+    _write(tmp_path, "letterlint.toml", 'extend-rules = ["rules"]\n')
+    _write(tmp_path, "a.txt", "Kind regards\n")
+
+    def house_messages() -> list[str]:
+        r = run_cli("check", "a.txt", "--format", "json", cwd=tmp_path)
+        findings = json.loads(r.stdout)["files"][0]["findings"]
+        return [f["message"].split(".")[0] for f in findings if f["code"] == "LL291"]
+
+    assert house_messages() == ["first wording"]
+    house.write_text(HOUSE_RULE.format(message="second wording"))
+    assert house_messages() == ["second wording"]
+
+    _write(tmp_path, "t.j2", "Dear {{ customer.first_name }}, you owe {{ amount }}.\n")
+    _write(tmp_path, "ctx.yaml", "customer: {first_name: Sam}\namount: 5\n")
+
+    def template_codes() -> list[str]:
+        args = ("check", "t.j2", "--context", "ctx.yaml", "--select", "template")
+        r = run_cli(*args, "--format", "json", cwd=tmp_path)
+        return [f["code"] for f in json.loads(r.stdout)["files"][0]["findings"]]
+
+    assert template_codes() == []
+    _write(tmp_path, "ctx.yaml", "customer: {first_name: Sam}\n")  # `amount` is gone
+    assert template_codes() == ["LL801"]

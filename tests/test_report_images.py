@@ -22,6 +22,7 @@ from letterlint.reporting.reports import render_report
 from .conftest import ROOT
 
 SAMPLES = ROOT / "sample_letters"
+pytestmark = pytest.mark.slow  # Chromium and LibreOffice, in subprocesses
 OUT = Path(os.environ.get("LETTERLINT_ARTIFACTS", ROOT / "build" / "report-images"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from letterlint import Config, check_bytes, check_text
-from letterlint.actions.fixes import apply_edits
+from letterlint.actions.fixes import MAX_ROUNDS, apply_edits, fix_edits, fix_text
 from letterlint.rulebook.loader import Example, Rule, load_rules
 
 from .conftest import make_docx
@@ -23,13 +23,18 @@ def _cases(kind: str) -> list:
     return out
 
 
-def _lint(rule: Rule, ex: Example, context: bool = False):
-    config = Config(
+def _config(rule: Rule, ex: Example) -> Config:
+    """Only this rule, with its pack and the example's letter context."""
+    return Config(
         select=(rule.code,),
         context=None,
         packs=PACKS if rule.pack != "core" else ("core",),
         letter_overrides=ex.letter,
     )
+
+
+def _lint(rule: Rule, ex: Example, context: bool = False):
+    config = _config(rule, ex)
     if ex.kind == "docx":
         return list(check_bytes(make_docx(ex.text), "example.docx", config=config).findings), None
     if rule.check == "undefined-variable":
@@ -65,19 +70,52 @@ def test_fail_example_is_flagged(rule: Rule, example: Example) -> None:
             assert source[f.start : f.end] == f.text
     if example.expect is not None:
         text, severity = example.expect
-        got = [(f.text, f.severity) for f in mine]
-        assert (text, severity) in got, (
-            f"{rule.code} on {example.text!r}: expected {text!r} at {severity}, got {got}"
+        assert example.text.count(text) == 1, (
+            f"{rule.code}: expect.text {text!r} must occur once in the example, to name one span"
         )
-    if example.fix is not None:
-        edits = [
-            e
-            for f in mine
-            if f.fix and f.fix.applicability in ("safe", "unsafe", "display-only")
-            for e in f.fix.edits
-        ]
-        fixed, _ = apply_edits(source, edits)
-        assert fixed == example.fix
+        start = example.text.index(text)
+        at = [f.severity for f in mine if (f.start, f.end) == (start, start + len(text))]
+        assert at == [severity], (
+            f"{rule.code} on {example.text!r}: expected one finding on {text!r} "
+            f"[{start}:{start + len(text)}] at {severity}, got "
+            f"{[(f.text, f.start, f.end, f.severity) for f in mine]}"
+        )
+
+
+def _fix_cases() -> list:
+    return [p for p in _cases("fail") if p.values[1].fix is not None]
+
+
+@pytest.mark.parametrize("rule, example", _fix_cases())
+def test_fail_example_fix_is_what_letterlint_fix_makes(rule: Rule, example: Example) -> None:
+    """The example's ``fix:`` is checked through `fix_text`, the loop `letterlint fix` runs
+    (fixes re-linted and applied until the text is stable), with only this rule selected:
+    safe rules as `letterlint fix`, unsafe ones as `letterlint fix --unsafe-fixes` (and
+    untouched without it). Display-only fixes are never applied by the loop; for them
+    ``fix:`` is the text with the shown suggestion applied."""
+    assert example.kind != "docx", "Word letters are never fixed in place: drop `fix:`"
+    config = _config(rule, example)
+    safe = fix_text(example.text, kind=example.kind, config=config)
+    loose = fix_text(example.text, kind=example.kind, config=config, unsafe=True)
+    for result, unsafe in ((safe, False), (loose, True)):  # converged: nothing left to apply
+        assert result.rounds < MAX_ROUNDS and not fix_edits(result.remaining, unsafe=unsafe), (
+            f"{rule.code}: the fix loop did not converge on {example.text!r}: {result.text!r}"
+        )
+    if rule.fix == "safe":
+        assert safe.text == example.fix
+    elif rule.fix == "unsafe":
+        assert safe.text == example.text, (
+            f"{rule.code} applied an unsafe fix without --unsafe-fixes"
+        )
+        assert loose.text == example.fix
+    else:
+        assert rule.fix == "display-only", f"{rule.code} has no fix, so its example has no `fix:`"
+        assert loose.text == example.text, (
+            f"{rule.code}: `letterlint fix` applied a display-only fix"
+        )
+        findings = check_text(example.text, kind=example.kind, config=config)
+        shown = [e for f in findings if f.code == rule.code and f.fix for e in f.fix.edits]
+        assert shown and apply_edits(example.text, shown)[0] == example.fix
 
 
 @pytest.mark.parametrize("rule, example", _cases("pass"))

@@ -8,18 +8,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 
-def test_wheel_ships_rules_and_runs_outside_the_repo(tmp_path: Path) -> None:
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (wheel,) = wheels.glob("letterlint-*.whl")
+@pytest.mark.slow
+def test_wheel_ships_rules_and_runs_outside_the_repo(tmp_path: Path, built_wheel: Path) -> None:
+    wheel = built_wheel  # built by pip in the background since collection (conftest)
     names = zipfile.ZipFile(wheel).namelist()
     rule_files = sorted(
         n for n in names if n.startswith("letterlint/rules/") and n.endswith(".yaml")

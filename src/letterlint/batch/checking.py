@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from letterlint.core.config import Config
-from letterlint.core.doc_kinds import KIND_BY_SUFFIX, UNSUPPORTED_SUFFIXES
+from letterlint.core.doc_kinds import KIND_BY_SUFFIX, TEXT_KINDS, UNSUPPORTED_SUFFIXES
 from letterlint.core.files import FileTooLarge, is_regular_file, read_capped
 from letterlint.core.model import FileError, FileResult, Finding, Report, pack_result, unpack_result
 from letterlint.core.version import __version__
@@ -24,17 +24,28 @@ from letterlint.reading.readers import ReadError, read_bytes, read_text
 if TYPE_CHECKING:
     from letterlint.batch.cache import ResultCache
 
-_TEXT_KINDS = {"text", "markdown", "html", "jinja", "eml", "handlebars", "mustache", "liquid"}
-
 
 @lru_cache(maxsize=8)
-def _linter(config: Config, context_file: str | None = None) -> Linter:
+def _linter(config: Config, context_file: str | None, stamp: tuple[object, ...]) -> Linter:
     return Linter(config, context_file=context_file)
 
 
 def get_linter(config: Config | None = None, context_file: str | None = None) -> Linter:
-    """A cached `Linter` for ``config`` (rules are compiled once per process)."""
-    return _linter(config or Config(), context_file)
+    """A cached `Linter` for ``config``: rules are compiled once per process, and again when
+    a rule file or the context file changes, so a second run in the same process (the
+    editor, or `cli.main` called twice) sees the files as they are now, as a new process would."""
+    from letterlint.rulebook.loader import rule_files_stamp
+
+    config = config or Config()
+    stamp: tuple[object, ...] = rule_files_stamp(config.packs, config.extend_rules)
+    ctx = context_file or config.context
+    if ctx:
+        try:
+            st = os.stat(ctx)
+            stamp += ((ctx, st.st_size, st.st_mtime_ns),)
+        except (OSError, ValueError):
+            pass  # the Linter reports an unreadable context
+    return _linter(config, context_file, stamp)
 
 
 LetterFields = Mapping[str, object]
@@ -86,8 +97,8 @@ def lint_text(
     template that does not parse), as `check_text` does.
     """
     config = with_letter(config, letter)
-    if kind not in _TEXT_KINDS:
-        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(_TEXT_KINDS))}")
+    if kind not in TEXT_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(TEXT_KINDS))}")
     shown = path or "<text>"
     try:
         src = read_text(text, shown, kind)

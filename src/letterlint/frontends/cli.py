@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from letterlint.core.config import Config, ConfigError
+from letterlint.core.doc_kinds import NOT_FIXED_IN_PLACE
 from letterlint.core.model import SEVERITY_RANK, Report
 from letterlint.core.version import __version__
 from letterlint.output import FORMATS
@@ -634,7 +635,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         if explicit is None:
             print(f"{path}: not fixed: not a regular file, or a link to a file outside the folder")
             continue
-        if kind in ("docx", "eml", "pdf", "odt"):
+        if kind in NOT_FIXED_IN_PLACE:
             print(
                 f"{path}: not fixed: {kind} files are not edited in place (`letterlint rewrite` writes a new file)"
             )
@@ -704,7 +705,7 @@ def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
     except ReadError as exc:
         print(f"{name}: error[{exc.code}] {exc.message}", file=sys.stderr)
         return EXIT_ERROR
-    if src.kind in ("docx", "eml", "pdf", "odt"):
+    if src.kind in NOT_FIXED_IN_PLACE:
         print(
             f"{name}: not fixed: {src.kind} files are not edited (`letterlint rewrite` writes a new file)",
             file=sys.stderr,

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from letterlint.core import doc_kinds
 from letterlint.core.config import Config
 from letterlint.core.model import FileError
 
 #: The kinds `check_text` accepts that a letter opened for editing can have.
-EDITABLE_KINDS = ("text", "markdown", "html", "jinja", "handlebars", "mustache", "liquid")
+EDITABLE_KINDS = doc_kinds.EDITABLE_KINDS
 
 
 def _suffixes() -> tuple[str, ...]:

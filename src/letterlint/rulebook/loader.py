@@ -468,7 +468,26 @@ def available_packs() -> list[str]:
     )
 
 
-@lru_cache(maxsize=16)
+RulesStamp = tuple[tuple[str, int, int], ...]
+
+
+def rule_files_stamp(packs: tuple[str, ...], extra_dirs: tuple[str, ...] = ()) -> RulesStamp:
+    """Path, size and mtime of every rule file `load_rules` reads (as Python's bytecode
+    cache checks a source file): compiled rules are reused only while this is unchanged."""
+    try:
+        files = _rule_files(packs, extra_dirs)
+    except RuleFileError:
+        return ()  # loading reports the error
+    stamp = []
+    for f, _ in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        stamp.append((str(f), st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
+
+
 def load_rules(
     packs: tuple[str, ...] = ("core",), extra_dirs: tuple[str, ...] = ()
 ) -> tuple[Rule, ...]:
@@ -476,7 +495,16 @@ def load_rules(
 
     Lexicons from every loaded file are shared: a frame rule in one pack may use the
     concepts another pack defines (a compliance pack reuses the core's "future" words).
+    Cached per process, and read again when a rule file changes: an edited house rule is
+    seen by the next run in the same process (the editor, or `cli.main` called twice).
     """
+    return _load_rules(packs, extra_dirs, rule_files_stamp(packs, extra_dirs))
+
+
+@lru_cache(maxsize=16)
+def _load_rules(
+    packs: tuple[str, ...], extra_dirs: tuple[str, ...], stamp: RulesStamp
+) -> tuple[Rule, ...]:
     loaded = [(f, pack, _read_yaml(f)) for f, pack in _rule_files(packs, extra_dirs)]
     lexicons: dict[str, Lexicon] = {}
     for f, _, data in loaded:
