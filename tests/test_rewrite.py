@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from letterlint import check_text
+from letterlint import Config, Finding, check_text
 from letterlint.actions.rewrite import facts_of, rewrite_text, to_jinja
 from letterlint.reading.readers import read_bytes
 
@@ -201,3 +201,29 @@ def test_jargon_without_plain_wording_gets_a_fallback() -> None:
     out = rewrite_text(letter).template
     assert "in default" not in out
     assert "you are now not keeping to our agreement." in out
+
+
+def test_every_relint_in_a_rewrite_uses_the_callers_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rewrite re-lints drafts (a shortened clause, the added paragraph, an HTML title):
+    each of those uses the caller's packs and words, never a fresh default Config."""
+    from letterlint.actions import rewrite as rw
+
+    seen: list[Config | None] = []
+    real = rw.check_text
+
+    def spy(text: str, **kw: object) -> list[Finding]:
+        seen.append(kw.get("config"))  # type: ignore[arg-type]
+        return real(text, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rw, "check_text", spy)
+    config = Config(packs=("core", "uk-fca"), allow_words=("arrears",))
+    letter = (
+        "<html><head><title>FINAL DEMAND</title></head><body><p>Dear Sam,</p>"
+        "<p>Your account is in arrears. Please contact us immediately. If you do not pay, "
+        "we will pass your account to a debt collection agency.</p>"
+        "<p>Yours sincerely,<br>Accounts Department</p></body></html>"
+    )
+    rw.rewrite_text(letter, kind="html", config=config)
+    assert len(seen) >= 3
+    assert all(c is not None and c.packs == config.packs for c in seen)
+    assert all(c.allow_words == config.allow_words for c in seen if c is not None)

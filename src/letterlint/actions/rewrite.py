@@ -32,7 +32,7 @@ import html as _html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -417,14 +417,14 @@ _ENGINE_STYLES = frozenset({"blade", "go", "smarty", "percent", "pyformat", "dol
 # --------------------------------------------------------------------------- the letter
 
 
-@lru_cache(maxsize=1)
-def _exact_terms() -> frozenset[str]:
-    """Every term and inflected form the default rules list (a display-only suggestion is
+@lru_cache(maxsize=8)
+def _exact_terms(config: Config | None = None) -> frozenset[str]:
+    """Every term and inflected form the caller's rules list (a display-only suggestion is
     used only for the exact word it was written for)."""
     from letterlint.batch.checking import get_linter
 
     out: set[str] = set()
-    for r in get_linter().all_rules:
+    for r in get_linter(config).all_rules:
         out |= {str(p).lower() for p, *_ in (getattr(r, "terms", None) or ())}
         out |= {str(k).lower() for k in (getattr(r, "forms", None) or ())}
     return frozenset(out)
@@ -518,10 +518,12 @@ class _Spans:
         return out
 
 
-def _word_edits(f: Finding, text: str, by_or_soon: str) -> list[Edit] | None:
+def _word_edits(
+    f: Finding, text: str, by_or_soon: str, config: Config | None = None
+) -> list[Edit] | None:
     """The edits a finding's own fix or suggestion makes, or None when it has none usable."""
     key = " ".join(f.text.lower().split())
-    exact = key in _exact_terms()
+    exact = key in _exact_terms(config)
     if f.fix is not None and f.fix.edits and (f.fix.applicability != "display-only" or exact):
         return list(f.fix.edits)
     if f.fix is None and f.suggestion is not None and exact and f.category != "threatening-tone":
@@ -606,7 +608,9 @@ class _Plan:
         style: str,
         frozen: list[tuple[int, int]],
         facts_text: str | None,
+        config: Config | None = None,
     ) -> None:
+        self.config = config  # the caller's: every re-lint of a draft uses its packs and words
         self.text = text
         self.findings = sorted(findings, key=lambda f: (f.start, f.end))
         self.jinja = jinja
@@ -699,7 +703,7 @@ class _Plan:
             for f in found:
                 if f.category not in TONE:
                     continue
-                got = _word_edits(f, text, self.by() or " soon")
+                got = _word_edits(f, text, self.by() or " soon", self.config)
                 if got is not None:
                     edits.extend(got)
                 elif f.category == "threatening-tone" or (
@@ -881,7 +885,7 @@ class _Plan:
             if len(re.findall(r"\w+", rest)) < 2:
                 return None
             try:
-                found = check_text(rest)
+                found = check_text(rest, config=self.config)
             except ValueError:
                 return None
             if not any(f.category in TONE and f.severity in SERIOUS for f in found):
@@ -1097,7 +1101,8 @@ class _Plan:
     def additions(self, new_text: str, lint_kind: str, html: bool) -> Edit | None:
         """One paragraph with what a clear letter needs and this one lacks, in its own terms."""
         try:
-            probe = check_text(new_text, kind=lint_kind, config=Config(select=("call-to-action",)))
+            only_cta = replace(self.config or Config(), select=("call-to-action",))
+            probe = check_text(new_text, kind=lint_kind, config=only_cta)
         except ValueError:
             return None
         names = {f.name for f in probe}
@@ -1430,6 +1435,7 @@ def rewrite_text(
         style=style,
         frozen=_frozen_spans(src, config, prescribed),
         facts_text=facts_text,
+        config=config,
     )
     for group, values in (_context or {}).items():  # a second round keeps what the first found
         plan.v.context.setdefault(group, {}).update(values)
@@ -1549,7 +1555,7 @@ def _rewrite_titles(source: str, config: Config | None) -> str:
             return m.group(0)
         edits: list[Edit] = []
         for f in found:
-            got = _word_edits(f, title, " soon")
+            got = _word_edits(f, title, " soon", config)
             if got is None and f.severity in SERIOUS:
                 return m.group(1) + _NEUTRAL_TITLE + m.group(3)
             edits += got or []
