@@ -1045,9 +1045,9 @@ class _Plan:
         if not rest or self.frozen.overlaps(offsets[rest[0][0]], offsets[rest[-1][0] + 1]):
             return
         i, person = rest[0]
-        if not re.match(r"^(?:[A-Z][a-z'-]+\.?\s){1,3}[A-Z][\w'-]+$", person) or _DEPARTMENT.search(
-            person
-        ):
+        if not re.match(r"^(?:[A-Z][a-z'-]+\.?\s){1,3}[A-Z][\w'-]+$", person) or _departments(
+            self.config
+        ).search(person):
             return
         start = offsets[i] + lines[i].index(person)
         self.edits.append(Edit(start, start + len(person), self.v.set("sender.name", person)))
@@ -1323,11 +1323,16 @@ def _passages(text: str, edits: list[Edit]) -> list[tuple[str, str]]:
     return out
 
 
-_DEPARTMENT = re.compile(
-    r"\b(?:department|dept|team|unit|division|control|recoveries|collections?|billing|accounts|"
-    r"legal|litigation|services?)\b",
-    re.I,
-)
+@lru_cache(maxsize=8)
+def _departments(config: Config | None) -> re.Pattern[str]:
+    """What names a department in a sign-off, as LL502 (the department-signature check)
+    defines it in its rule file: "Credit Control", "The Billing Team" are not a person."""
+    from letterlint.batch.checking import get_linter
+
+    for r in get_linter(config).all_rules:
+        if r.check == "department-signature" and r.compiled.get("departments") is not None:
+            return r.compiled["departments"]
+    return re.compile(r"(?!)")  # no such rule loaded: nothing is a department
 
 
 def _find_signature(lines: list[str]) -> tuple[int | None, int]:
