@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from letterlint.batch.checking import check_text
 from letterlint.core.config import Config
 from letterlint.core.model import Edit, Finding
 
@@ -75,7 +76,6 @@ def fix_text(
     max_rounds: int = MAX_ROUNDS,
 ) -> FixResult:
     """Apply the safe fixes (``unsafe=True``: also the unsafe ones) until the text is stable."""
-    from letterlint.batch.checking import check_text
 
     applied = rounds = 0
     findings = check_text(text, kind=kind, path=path, config=config)

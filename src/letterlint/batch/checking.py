@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING
 from letterlint.core.config import Config
 from letterlint.core.doc_kinds import KIND_BY_SUFFIX, TEXT_KINDS, UNSUPPORTED_SUFFIXES
 from letterlint.core.files import FileTooLarge, is_regular_file, read_capped
+from letterlint.core.letter_context import merge, normalise
 from letterlint.core.model import FileError, FileResult, Finding, Report, pack_result, unpack_result
 from letterlint.core.version import __version__
 from letterlint.engine.linter import Linter
+from letterlint.language.analysis import get_nlp
 from letterlint.reading.readers import ReadError, read_bytes, read_text
+from letterlint.rulebook.loader import rule_files_stamp
 
 if TYPE_CHECKING:
     from letterlint.batch.cache import ResultCache
@@ -34,7 +37,6 @@ def get_linter(config: Config | None = None, context_file: str | None = None) ->
     """A cached `Linter` for ``config``: rules are compiled once per process, and again when
     a rule file or the context file changes, so a second run in the same process (the
     editor, or `cli.main` called twice) sees the files as they are now, as a new process would."""
-    from letterlint.rulebook.loader import rule_files_stamp
 
     config = config or Config()
     stamp: tuple[object, ...] = rule_files_stamp(config.packs, config.extend_rules)
@@ -61,7 +63,6 @@ def with_letter(config: Config | None, letter: LetterFields | None) -> Config:
     config = config or Config()
     if not letter:
         return config
-    from letterlint.core.letter_context import merge, normalise
 
     return config.with_overrides(
         letter_overrides=merge(config.letter_overrides, normalise(letter, "letter"))
@@ -378,7 +379,6 @@ def _key_extras(config: Config, path: str) -> tuple[str, ...]:
     ignores = config.ignores_for(path) if config.per_file_ignores else ()
     if not (config.letter or config.letters or config.letter_overrides):
         return ignores
-    from letterlint.core.letter_context import merge
 
     pairs = merge(config.letter_for(path), config.letter_overrides)
     return (*ignores, *(f"letter:{k}={v}" for k, v in pairs))
@@ -440,7 +440,6 @@ def _lint_parallel(
     from concurrent.futures import ProcessPoolExecutor
 
     _ = linter.compiled  # build once in the parent; forked workers inherit it
-    from letterlint.language.analysis import get_nlp
 
     get_nlp()
     ctx = multiprocessing.get_context(

@@ -17,6 +17,10 @@ from typing import Any
 
 import yaml
 
+from letterlint.core.errors import ConfigError  # noqa: F401 - raised here, imported from here
+from letterlint.core.files import read_capped
+from letterlint.core.letter_context import merge, normalise
+
 FAIL_ON = ("error", "warning", "info", "never")
 KEYS = {
     "select",
@@ -32,10 +36,6 @@ KEYS = {
     "letter",
     "letters",
 }
-
-
-class ConfigError(Exception):
-    """A config or usage error (exit code 2)."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,6 @@ class Config:
                 f"{where}: fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}"
             )
         packs = strs("packs") if "packs" in table else ("core",)
-        from letterlint.core.letter_context import normalise
 
         letter = normalise(table.get("letter", {}), f"{where}: [tool.letterlint.letter]")
         globs = table.get("letters", {})
@@ -191,7 +190,6 @@ class Config:
 
         The inline comment and ``letter_overrides`` are merged on top by the engine.
         """
-        from letterlint.core.letter_context import merge
 
         layers = [self.letter]
         if self.letters and path not in (None, "-", "<text>"):
@@ -222,7 +220,6 @@ MAX_CONTEXT_DEPTH = 32
 
 def _read_small(path: Path, what: str) -> str:
     """A config or context file's text: a regular file, at most `MAX_CONFIG_BYTES`."""
-    from letterlint.core.files import read_capped
 
     try:
         return read_capped(path, MAX_CONFIG_BYTES).decode("utf-8")

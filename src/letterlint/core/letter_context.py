@@ -18,7 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from letterlint.core.config import ConfigError
+from letterlint.core.doc_kinds import COMMENT, COMMENT_KINDS
+from letterlint.core.errors import ConfigError
+from letterlint.core.spans import line_col, line_starts
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "sender-type": (
@@ -146,11 +148,9 @@ def inline_pairs(source: str, kind: str, path: str) -> tuple[Pairs, tuple[tuple[
     ``{% comment %}``); plain text, .docx and .eml have none and take their context
     from the config's ``letters`` globs instead.
     """
-    from letterlint.core.doc_kinds import COMMENT, COMMENT_KINDS
 
     if kind not in COMMENT_KINDS or "letterlint" not in source:
         return (), ()
-    from letterlint.core.spans import line_col, line_starts
 
     found: list[tuple[int, int, str]] = []
     for cm in COMMENT.finditer(source):

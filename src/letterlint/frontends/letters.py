@@ -12,14 +12,20 @@ from dataclasses import dataclass
 
 from letterlint.core import doc_kinds
 from letterlint.core.config import Config
+from letterlint.core.doc_kinds import KIND_BY_SUFFIX
 from letterlint.core.model import FileError
+from letterlint.engine.linter import body_span, identity_variant
+from letterlint.kinds.checks import readability_figures
+from letterlint.language.analysis import Analysis, parse
+from letterlint.reading.readers import ReadError, read_bytes, read_text
+from letterlint.rulebook.loader import load_rules
+from letterlint.templating.placeholders import find_placeholders, jinja_variants, mask
 
 #: The kinds `check_text` accepts that a letter opened for editing can have.
 EDITABLE_KINDS = doc_kinds.EDITABLE_KINDS
 
 
 def _suffixes() -> tuple[str, ...]:
-    from letterlint.core.doc_kinds import KIND_BY_SUFFIX
 
     return tuple(KIND_BY_SUFFIX)
 
@@ -46,7 +52,6 @@ class OpenedLetter:
 
 def open_letter(data: bytes, filename: str) -> OpenedLetter:
     """Read an uploaded or saved file the way ``letterlint check`` reads it."""
-    from letterlint.reading.readers import ReadError, read_bytes
 
     try:
         src = read_bytes(data, filename)
@@ -89,11 +94,6 @@ class Readability:
 
 def readability(text: str, *, kind: str = "text") -> Readability:
     """The readability figures of a letter (templates: their first rendered variant)."""
-    from letterlint.engine.linter import body_span, identity_variant
-    from letterlint.kinds.checks import readability_figures
-    from letterlint.language.analysis import Analysis, parse
-    from letterlint.reading.readers import read_text
-    from letterlint.templating.placeholders import find_placeholders, jinja_variants, mask
 
     src = read_text(text, "<text>", kind)
     variant = identity_variant(src.text)
@@ -125,7 +125,6 @@ class RuleDoc:
 
 def rule_docs(config: Config | None = None) -> dict[str, RuleDoc]:
     """Every rule of the configured packs, by code."""
-    from letterlint.rulebook.loader import load_rules
 
     config = config or Config()
     return {

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from letterlint.core.letter_context import CHOICES, FLAGS, KEYS, LetterContext
 from letterlint.kinds.checks import CheckContext, _hit, register
+from letterlint.kinds.matching import Hit, clause_before
 
 if TYPE_CHECKING:
     from letterlint.kinds.matching import Hit
@@ -265,7 +266,6 @@ def severity_for(rule: Rule, letter: LetterContext) -> str:
 
 def ask(rule: Rule, key: str, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """One ``info`` per letter and key: the fact this rule needs is not given."""
-    from letterlint.kinds.matching import Hit
 
     if key in ctx.asked:
         return
@@ -386,7 +386,6 @@ def forbidden_wording(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hi
     state = applies(rule, ctx.letter)
     if state is False:
         return
-    from letterlint.kinds.matching import clause_before
 
     o = rule.compiled
     severity = severity_for(rule, ctx.letter)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from letterlint.batch.checking import Progress, check_paths, get_linter, read_path
 from letterlint.core.config import SAMPLE_CONTEXT, Config
+from letterlint.core.letter_context import EMPTY, LetterContext, normalise
 from letterlint.core.model import (
     CATEGORIES,
     SEVERITY_RANK,
@@ -31,6 +32,7 @@ from letterlint.core.model import (
 )
 from letterlint.core.version import __version__
 from letterlint.engine.scoring import WEIGHTS, rule_penalties, score
+from letterlint.kinds.compliance import applies
 from letterlint.reading.readers import SourceText
 from letterlint.rulebook.loader import Rule
 
@@ -345,7 +347,6 @@ def ranking_score(fr: FileResult) -> int:
 
 
 def _letter_of(fr: FileResult) -> Any:
-    from letterlint.core.letter_context import EMPTY, LetterContext, normalise
 
     try:
         return LetterContext.from_pairs(normalise(fr.letter, fr.path)) if fr.letter else EMPTY
@@ -357,7 +358,6 @@ def summarise_compliance(
     report: Report, rules: tuple[Rule, ...], packs: tuple[str, ...]
 ) -> ComplianceSummary:
     """Per provision, the letters that miss or breach it, with one or two example letters."""
-    from letterlint.kinds.compliance import applies
 
     letters = worst_first(report)
     contexts = [(fr, _letter_of(fr)) for fr in letters]

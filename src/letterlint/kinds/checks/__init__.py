@@ -71,7 +71,6 @@ def _hit(
     fix: str | None = None,
     **extra: Any,
 ) -> Hit:
-    from letterlint.kinds.matching import Hit
 
     return Hit(
         rule,
@@ -120,3 +119,4 @@ from letterlint.kinds.checks import (  # noqa: E402,F401
     undefined_variable,
 )
 from letterlint.kinds.checks.readability import readability_figures  # noqa: E402,F401
+from letterlint.kinds.matching import Hit
