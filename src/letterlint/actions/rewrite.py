@@ -104,12 +104,14 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
             r"\bccj\b|litig|lawsuit",
             re.I,
         ),
-        "If we cannot agree a way forward{by}, we may ask a court to decide. We would much rather agree a plan with you.",
+        "If we cannot agree a way forward{by}, we may ask a court to decide. "
+        "We would much rather agree a plan with you.",
     ),
     (
         "agency",
         re.compile(
-            r"agency|collector|debt buyer|collections?\b|referr?al|pass(?:ed)? (?:your|the) account",
+            r"agency|collector|debt buyer|collections?\b|referr?al|"
+            r"pass(?:ed)? (?:your|the) account",
             re.I,
         ),
         "If we cannot agree a way forward{by}, we may pass your account to a collection agency. "
@@ -118,8 +120,8 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
     (
         "credit",
         re.compile(r"credit", re.I),
-        "Missed payments may be reported to credit reference agencies; talking to us about a plan does not on its "
-        "own affect your credit file.",
+        "Missed payments may be reported to credit reference agencies; talking to us about a plan "
+        "does not on its own affect your credit file.",
     ),
     (
         "service",
@@ -129,7 +131,8 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
             r"\bloss of (?:access|service)|loss-of-service",
             re.I,
         ),
-        "If we do not hear from you{by}, we may have to pause your service. We would much rather keep it running.",
+        "If we do not hear from you{by}, we may have to pause your service. "
+        "We would much rather keep it running.",
     ),
     (
         "costs",
@@ -140,8 +143,8 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
     (
         "pressure",
         re.compile(
-            r"immediate|urgent|at once|right away|straight away|\bnow\b|within \d+ (?:hours?|days?)|"
-            r"pressure|deadline",
+            r"immediate|urgent|at once|right away|straight away|\bnow\b|"
+            r"within \d+ (?:hours?|days?)|pressure|deadline",
             re.I,
         ),
         "Please pay {what}{by}, or get in touch if you cannot.",
@@ -162,8 +165,10 @@ _BACK_REFERENCE = re.compile(
 #: the collector only as written), and the CCA default-notice statement. With a pack on, its
 #: `prescribed` rules mark more (`FileResult.prescribed`).
 _REQUIRED = re.compile(
-    r"communication is from a debt collector|attempt to collect a debt|information obtained will be used for that purpose|"
-    r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|within (?:thirty|30) days after (?:you )?receiv|"
+    r"communication is from a debt collector|attempt to collect a debt|"
+    r"information obtained will be used for that purpose|"
+    r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|"
+    r"within (?:thirty|30) days after (?:you )?receiv|"
     r"verification of the debt|name and address of the original creditor|validation notice|"
     r"we (?:must|will) (?:assume|stop collection)|call or write to us by|"
     r"resolve this matter without a lawsuit|if you do neither of these things|"
@@ -328,12 +333,14 @@ class _Vars:
             slot[name] = value
             if sample:
                 self.notes.append(
-                    f"{dotted} was not in the letter: the context has a sample value ({value!r}) to replace"
+                    f"{dotted} was not in the letter: the context has a sample value "
+                    f"({value!r}) to replace"
                 )
         return self.ref(dotted)
 
     def ref(self, dotted: str) -> str:
-        """How the letter writes this field: a Jinja variable, the letter's own syntax, or its value."""
+        """How the letter writes this field: a Jinja variable, the letter's own syntax, or its
+        value."""
         if self.jinja:
             return "{{ " + dotted + " }}"
         if self.has(dotted) and not self.style:
@@ -397,7 +404,8 @@ def placeholder_in(style: str, dotted: str) -> str:
 
 
 def _jinja_ready(text: str) -> bool:
-    """Whether the letter is a Jinja2 template or plain text (slots such as ``[Name]`` are plain text)."""
+    """Whether the letter is a Jinja2 template or plain text (slots such as ``[Name]`` are
+    plain text)."""
     from jinja2 import TemplateSyntaxError
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -436,9 +444,11 @@ _REF_AFTER_LABEL = re.compile(
 )
 
 
-#: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]") as a reader sees them.
+#: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]") as a reader
+#: sees them.
 _CAPS_SLOT = re.compile(
-    r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}"
+    r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|"
+    r"%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}"
 )
 
 
@@ -709,8 +719,9 @@ class _Plan:
                 elif f.category == "threatening-tone" or (
                     f.severity in SERIOUS and (f.category != "legal-jargon" or f.suggestion is None)
                 ):
-                    # info-level threats (loss of service, added costs, hedged action) are counted by
-                    # readers too; jargon at warning with no plain wording goes with its sentence
+                    # info-level threats (loss of service, added costs, hedged action) are
+                    # counted by readers too; jargon at warning with no plain wording goes with
+                    # its sentence
                     whole.append(f)
             if whole and self._cut_clauses(a, b, whole, edits):
                 continue
@@ -877,7 +888,8 @@ class _Plan:
         words = [m.start() for m in re.finditer(r"\S+", sentence[s:e])]
         for w in reversed(words):
             if not _TIME_ADVERBIAL.match(sentence[s + w : e]):
-                continue  # only a time or manner adverb leaves the rest a sentence ("call us [immediately]")
+                # only a time or manner adverb leaves the rest a sentence ("call us [immediately]")
+                continue
             cut = s + w
             while cut > 0 and sentence[cut - 1] == " ":
                 cut -= 1
@@ -971,7 +983,7 @@ class _Plan:
         nxt = text[e : e + 1]
         self.edits.append(Edit(s, e + (0 if lead else 1), ". " + (lead or nxt.upper())))
 
-    # ------------------------------------------------------------------ greeting, signature, specifics
+    # --------------------------------------------------------------- greeting, signature, specifics
 
     def greeting(self, findings: list[Finding]) -> None:
         text = self.text
@@ -1129,7 +1141,8 @@ class _Plan:
                 )
         if "call-to-action.no-help-offer" in names and self.serious_tone:
             extra.append(
-                "If paying is hard right now, please get in touch and we can agree a plan that works for you."
+                "If paying is hard right now, please get in touch and we can agree a plan "
+                "that works for you."
             )
         if not extra:
             return None
@@ -1604,7 +1617,8 @@ def _fill_context(template: str, context: dict[str, Any]) -> list[str]:
                 node[part] = _stand_in(dotted) if last else {}
                 if last:
                     notes.append(
-                        f"{dotted} is a field of the original template; its context value is a stand-in"
+                        f"{dotted} is a field of the original template; "
+                        "its context value is a stand-in"
                     )
             if not isinstance(node[part], dict):
                 break

@@ -90,7 +90,8 @@ pack prescribes is kept verbatim.
 
 examples:
   letterlint rewrite letters/final-demand.docx -o friendly.j2 --context-out values.yaml
-  letterlint rewrite notice.txt --config letterlint.toml --letter jurisdiction=UK --letter letter-type=default-notice""",
+  letterlint rewrite notice.txt --config letterlint.toml --letter jurisdiction=UK """
+    "--letter letter-type=default-notice",
     "export": """\
 dialects (--to): jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce,
                  docx, html-email, plain
@@ -98,7 +99,9 @@ dialects (--to): jinja2, liquid, handlebars, mustache, mailchimp, hubspot, sales
 """
     + _exit_codes(
         "exported",
-        error=",\n     or the target cannot express a construct of the template (nothing is written)",
+        error=(
+            ",\n     or the target cannot express a construct of the template (nothing is written)"
+        ),
     )
     + """
 
@@ -112,7 +115,9 @@ formats: the suffix of --report picks it
 """
     + _exit_codes(
         "the report was written",
-        error=" (the report is\n     still written), or no letters were found (no report is written)",
+        error=(
+            " (the report is\n     still written), or no letters were found (no report is written)"
+        ),
     )
     + """
 
@@ -228,7 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="files or folders; '-' reads standard input and writes the fixed text to standard output",
+        help=(
+            "files or folders; '-' reads standard input and writes the fixed text to "
+            "standard output"
+        ),
     )
     f.add_argument(
         "--diff",
@@ -271,7 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="the letter's context for compliance packs (repeatable); prescribed wording is kept verbatim",
+        help=(
+            "the letter's context for compliance packs (repeatable); "
+            "prescribed wording is kept verbatim"
+        ),
     )
 
     x = command("export", "export a Jinja2 template to another sending system")
@@ -280,7 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--to",
         required=True,
         metavar="DIALECT",
-        help="jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce, docx, html-email, plain",
+        help=(
+            "jinja2, liquid, handlebars, mustache, mailchimp, hubspot, salesforce, docx, "
+            "html-email, plain"
+        ),
     )
     x.add_argument(
         "-o",
@@ -307,7 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument(
         "--author",
         metavar="NAME",
-        help="who prepared the report, e.g. your firm (title page and document author; default letterlint)",
+        help=(
+            "who prepared the report, e.g. your firm "
+            "(title page and document author; default letterlint)"
+        ),
     )
     au.add_argument(
         "--pages",
@@ -475,7 +492,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"{fr.path}: error[{fr.error.code}] {fr.error.message}", file=sys.stderr)
         files = sum(1 for fr in report.files if fr.findings)
         print(
-            f"Recorded {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''} "
+            f"Recorded {n} finding{'s' if n != 1 else ''} "
+            f"in {files} file{'s' if files != 1 else ''} "
             f"in {args.write_baseline}.",
             file=sys.stderr,
         )
@@ -486,8 +504,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         report, hidden = apply_baseline(report, args.baseline)
         if hidden:
             print(
-                f"letterlint: {hidden} finding{'s' if hidden != 1 else ''} recorded in {args.baseline} "
-                f"not shown.",
+                f"letterlint: {hidden} finding{'s' if hidden != 1 else ''} "
+                f"recorded in {args.baseline} not shown.",
                 file=sys.stderr,
             )
     parts = render_parts(
@@ -637,7 +655,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
             continue
         if kind in NOT_FIXED_IN_PLACE:
             print(
-                f"{path}: not fixed: {kind} files are not edited in place (`letterlint rewrite` writes a new file)"
+                f"{path}: not fixed: {kind} files are not edited in place "
+                "(`letterlint rewrite` writes a new file)"
             )
             continue
         refusal = _unsafe_to_rewrite(path)
@@ -686,7 +705,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
         warn_no_letters(args.paths)
     verb = "Would fix" if args.diff else "Fixed"
     print(
-        f"{verb} {applied} problem{'s' if applied != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
+        f"{verb} {applied} problem{'s' if applied != 1 else ''} "
+        f"in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
         f"{remaining} finding{'s' if remaining != 1 else ''} left for a person.",
         file=sys.stderr if args.diff else sys.stdout,
     )
@@ -707,7 +727,8 @@ def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
         return EXIT_ERROR
     if src.kind in NOT_FIXED_IN_PLACE:
         print(
-            f"{name}: not fixed: {src.kind} files are not edited (`letterlint rewrite` writes a new file)",
+            f"{name}: not fixed: {src.kind} files are not edited "
+            "(`letterlint rewrite` writes a new file)",
             file=sys.stderr,
         )
         return EXIT_ERROR
@@ -726,7 +747,8 @@ def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
     n, left = result.applied, len(result.remaining)
     verb = "Would fix" if args.diff else "Fixed"
     print(
-        f"{verb} {n} problem{'s' if n != 1 else ''}; {left} finding{'s' if left != 1 else ''} left for a person.",
+        f"{verb} {n} problem{'s' if n != 1 else ''}; "
+        f"{left} finding{'s' if left != 1 else ''} left for a person.",
         file=sys.stderr,
     )
     return EXIT_FINDINGS if args.diff and result.changed else EXIT_OK
@@ -756,7 +778,8 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     docx_out = bool(args.output) and Path(args.output).suffix.lower() == ".docx"
     if docx_out and not args.path.lower().endswith(".docx"):
         print(
-            "letterlint: error: -o .docx needs a .docx letter to start from; write a .j2 template instead",
+            "letterlint: error: -o .docx needs a .docx letter to start from; "
+            "write a .j2 template instead",
             file=sys.stderr,
         )
         return EXIT_ERROR
@@ -809,7 +832,8 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         print(f"{args.path}: note: {note}", file=sys.stderr)
     for f in result.unrewritten:  # left as written: no safe rewrite exists; a person decides
         print(
-            f"{args.path}:{f.line}:{f.column}: {f.code} [{f.severity}] not rewritten: {f.text!r} ({f.message})",
+            f"{args.path}:{f.line}:{f.column}: {f.code} [{f.severity}] "
+            f"not rewritten: {f.text!r} ({f.message})",
             file=sys.stderr,
         )
     if result.score is not None:
@@ -925,7 +949,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if not result.unreadable:
             warn_no_letters(args.paths)
         print(
-            f"letterlint: error: no letters could be audited under {', '.join(args.paths)}; no report written",
+            f"letterlint: error: no letters could be audited under {', '.join(args.paths)}; "
+            "no report written",
             file=sys.stderr,
         )
         return EXIT_ERROR
@@ -949,7 +974,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else ""
     )
     print(
-        f"Wrote {report_path}: {s.letters} letter{'s' if s.letters != 1 else ''} audited{mean}{unread}.",
+        f"Wrote {report_path}: {s.letters} letter{'s' if s.letters != 1 else ''} "
+        f"audited{mean}{unread}.",
         file=sys.stderr,
     )
     return EXIT_ERROR if result.unreadable else EXIT_OK

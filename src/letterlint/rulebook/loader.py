@@ -180,7 +180,8 @@ def _examples(value: Any, path: str, line: int) -> tuple[tuple[Example, ...], tu
                 raise rule_error(
                     path,
                     getattr(item, "line", line),
-                    f"bad example in examples.{key}: use a string or {{text, fix, kind, expect, letter}}",
+                    f"bad example in examples.{key}: use a string or "
+                    f"{{text, fix, kind, expect, letter}}",
                 )
         out.append(tuple(exs))
     return out[0], out[1]
@@ -267,7 +268,8 @@ def parse_lexicons(data: Any, path: str) -> dict[str, Lexicon]:
                 raise rule_error(
                     path,
                     line,
-                    f"lexicon {name!r}: a sequence is a list of lexicon names with word gaps between them",
+                    f"lexicon {name!r}: a sequence is a list of lexicon names "
+                    "with word gaps between them",
                 )
             seqs.append(tuple(seq))
         out[name] = Lexicon(
@@ -336,7 +338,8 @@ def parse_rule(raw: Any, path: str, pack: str, lexicons: dict[str, Lexicon] | No
         raise rule_error(
             path,
             lines.get("name", line),
-            f"bad name {name!r}; expected <category>.<what> with a category of {', '.join(CATEGORIES)}",
+            f"bad name {name!r}; expected <category>.<what> "
+            f"with a category of {', '.join(CATEGORIES)}",
         )
     category = m.group(1)
     if code[2] != CATEGORY_DIGIT[category]:
@@ -514,7 +517,8 @@ def _load_rules(
                     raise rule_error(
                         lex.file,
                         lex.line,
-                        f"lexicon {name!r} is already defined at {lexicons[name].file}:{lexicons[name].line}",
+                        f"lexicon {name!r} is already defined at "
+                        f"{lexicons[name].file}:{lexicons[name].line}",
                     )
                 lexicons[name] = lex
     _check_lexicons(lexicons)

@@ -1,4 +1,5 @@
-"""Shouting: words and lines in capitals (a heading, a label or a reference code is not shouting)."""
+"""Shouting: words and lines in capitals (a heading, a label or a reference code is not
+shouting)."""
 
 from __future__ import annotations
 
