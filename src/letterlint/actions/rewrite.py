@@ -37,7 +37,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from letterlint.actions.tidy import tidy_edits
-from letterlint.batch.checking import check_text, lint_text
+from letterlint.batch.checking import check_text, lint_letter_text, lint_text
 from letterlint.core.config import SAMPLE_CONTEXT, Config
 from letterlint.core.model import Edit, Finding
 from letterlint.language.facts import (
@@ -58,6 +58,7 @@ from letterlint.templating.placeholders import find_placeholders
 
 if TYPE_CHECKING:
     from letterlint.core.spans import OffsetMap
+    from letterlint.language.analysis import Analysis
     from letterlint.reading.readers import SourceText
 
 __all__ = [
@@ -481,13 +482,17 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def _sentences(text: str, analysis: Analysis | None = None) -> list[tuple[int, int]]:
     """Sentence spans (whitespace trimmed), never across a line break; placeholders are
-    masked first so a dot in ``{{ .Name }}`` ends nothing."""
-    from letterlint.language.analysis import parse
-    from letterlint.templating.placeholders import mask
+    masked first so a dot in ``{{ .Name }}`` ends nothing. ``analysis``: the linter's own
+    analysis of this very text, whose sentences are used instead of parsing it again."""
+    if analysis is not None and analysis.original == text and analysis.rows:
+        rows = analysis.rows
+    else:
+        from letterlint.language.analysis import parse
+        from letterlint.templating.placeholders import mask
 
-    _, rows = parse(mask(text, find_placeholders(text)))
+        _, rows = parse(mask(text, find_placeholders(text)))
     cuts = {row[0] for row in rows if row[4] == 1}
     cuts.update(m.end() for m in re.finditer(r"\n", text))
     cuts.add(0)
@@ -619,8 +624,10 @@ class _Plan:
         frozen: list[tuple[int, int]],
         facts_text: str | None,
         config: Config | None = None,
+        analysis: Analysis | None = None,
     ) -> None:
         self.config = config  # the caller's: every re-lint of a draft uses its packs and words
+        self.analysis = analysis  # the linter's analysis of ``text``, when it analysed it as is
         self.text = text
         self.findings = sorted(findings, key=lambda f: (f.start, f.end))
         self.jinja = jinja
@@ -686,7 +693,7 @@ class _Plan:
         body_end = sum(
             len(ln) + 1 for ln in lines[:block]
         )  # the sign-off and signature are not rewritten
-        for a, b in _sentences(text):
+        for a, b in _sentences(text, self.analysis):
             if a >= body_end:
                 break
             while fi < n and self.findings[fi].start < a:
@@ -1441,11 +1448,13 @@ def rewrite_text(
     jinja = template and kind not in ("handlebars", "mustache", "liquid") and _jinja_ready(text)
     style = "" if jinja else placeholder_style(text)
     lint_kind = _LINT_KIND.get(kind, "text") if kind != "jinja" or jinja else "text"
-    try:
-        findings = check_text(visible, kind=lint_kind, path=shown, config=config)
+    try:  # one lint of the letter: its findings, and its analysis for the sentences
+        linted = lint_letter_text(visible, kind=lint_kind, path=shown, config=config)
     except ValueError:
         lint_kind = "text"
-        findings = check_text(visible, kind="text", path=shown, config=config)
+        linted = lint_letter_text(visible, kind="text", path=shown, config=config)
+    findings = list(linted.result.findings)
+    analysis = linted.analyses[0] if len(linted.analyses) == 1 else None
     plan = _Plan(
         visible,
         findings,
@@ -1454,6 +1463,7 @@ def rewrite_text(
         frozen=_frozen_spans(src, config, prescribed),
         facts_text=facts_text,
         config=config,
+        analysis=analysis,
     )
     for group, values in (_context or {}).items():  # a second round keeps what the first found
         plan.v.context.setdefault(group, {}).update(values)

@@ -19,7 +19,7 @@ from letterlint.core.files import FileTooLarge, is_regular_file, read_capped
 from letterlint.core.letter_context import merge, normalise
 from letterlint.core.model import FileError, FileResult, Finding, Report, pack_result, unpack_result
 from letterlint.core.version import __version__
-from letterlint.engine.linter import Linter
+from letterlint.engine.linter import LintedLetter, Linter
 from letterlint.language.analysis import get_nlp
 from letterlint.reading.readers import ReadError, read_bytes, read_text
 from letterlint.rulebook.loader import rule_files_stamp
@@ -97,6 +97,19 @@ def lint_text(
     Raises ValueError for an unknown kind and for a letter that cannot be read (a
     template that does not parse), as `check_text` does.
     """
+    return lint_letter_text(text, kind=kind, path=path, config=config, letter=letter).result
+
+
+def lint_letter_text(
+    text: str,
+    *,
+    kind: str = "text",
+    path: str | None = None,
+    config: Config | None = None,
+    letter: LetterFields | None = None,
+) -> LintedLetter:
+    """`lint_text`, keeping what the pipeline built (`LintedLetter`: each variant and its
+    analysis), for an action that goes on working on the same letter. Raises as it does."""
     config = with_letter(config, letter)
     if kind not in TEXT_KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(sorted(TEXT_KINDS))}")
@@ -105,10 +118,10 @@ def lint_text(
         src = read_text(text, shown, kind)
     except ReadError as exc:
         raise ValueError(exc.message) from None
-    result = get_linter(config).lint(src)
-    if result.error is not None:
-        raise ValueError(f"{shown}: {result.error.message}")
-    return result
+    linted = get_linter(config).lint_letter(src)
+    if linted.result.error is not None:
+        raise ValueError(f"{shown}: {linted.result.error.message}")
+    return linted
 
 
 def check_bytes(

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from letterlint.core.letter_context import EMPTY, LetterContext
+from letterlint.kinds.matching import Hit
 
 if TYPE_CHECKING:
-    from letterlint.kinds.matching import Hit
     from letterlint.language.analysis import Analysis
     from letterlint.rulebook.loader import Rule
 
@@ -96,15 +96,6 @@ def _compile_list(
     return prep
 
 
-# --------------------------------------------------------------------------- exclamations
-
-
-# --------------------------------------------------------------------------- greetings
-
-
-# --------------------------------------------------------------------------- template
-
-
 # one module per check; importing them registers them (and the compliance packs' checks)
 from letterlint.kinds import compliance as _compliance  # noqa: E402,F401
 from letterlint.kinds.checks import (  # noqa: E402,F401
@@ -119,4 +110,3 @@ from letterlint.kinds.checks import (  # noqa: E402,F401
     undefined_variable,
 )
 from letterlint.kinds.checks.readability import readability_figures  # noqa: E402,F401
-from letterlint.kinds.matching import Hit
