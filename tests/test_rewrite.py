@@ -227,3 +227,21 @@ def test_every_relint_in_a_rewrite_uses_the_callers_config(monkeypatch: pytest.M
     assert len(seen) >= 3
     assert all(c is not None and c.packs == config.packs for c in seen)
     assert all(c.allow_words == config.allow_words for c in seen if c is not None)
+
+
+@pytest.mark.parametrize(
+    ("greeting", "expected"),
+    [
+        ("To whom it may concern,", "Dear {{ customer.first_name }},"),
+        ("Dear Sir/Madam,", "Dear {{ customer.first_name }},"),
+        ("Good morning Customer,", "Good morning {{ customer.first_name }},"),
+        ("Hello valued customer,", "Hello {{ customer.first_name }},"),
+    ],
+)
+def test_every_greeting_the_engine_knows_is_personalised(greeting: str, expected: str) -> None:
+    """The rewrite reads greetings with the same word list as the engine (letter_parts)."""
+    letter = (
+        f"{greeting}\n\nPlease pay the £50 you owe by 3 May 2026 at https://pay.example.com."
+        "\n\nKind regards,\nJo Smith\n"
+    )
+    assert rewrite_text(letter).template.splitlines()[0] == expected

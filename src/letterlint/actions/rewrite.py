@@ -52,7 +52,7 @@ from letterlint.language.facts import (
     facts_of,
     is_phone,
 )
-from letterlint.language.letter_parts import SIGN_OFF
+from letterlint.language.letter_parts import GREETING_WORDS, SIGN_OFF
 from letterlint.templating.jinja_names import dotted_name
 from letterlint.templating.placeholders import find_placeholders
 
@@ -79,7 +79,9 @@ __all__ = [
 TONE = ("threatening-tone", "stigmatising-language", "legal-jargon")
 SERIOUS = ("error", "warning")
 
-_GREETING = re.compile(r"^(?P<word>dear|hello|hi|to)\b(?P<rest>[^\n]*)$", re.I)
+#: A greeting line to personalise: its greeting words (letter_parts' list, and "To" before a
+#: name) and the rest of the line.
+_GREETING = re.compile(rf"^(?P<word>{GREETING_WORDS}|to)\b(?P<rest>[^\n]*)$", re.I)
 _TITLED = re.compile(r"^(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?P<last>[A-Z][\w'-]+)\s*[,:]?$")
 _FIRST = re.compile(r"^(?P<first>[A-Z][a-z'-]+)(?:\s+(?P<last>[A-Z][\w'-]+))?\s*[,:]?$")
 
@@ -1045,7 +1047,7 @@ class _Plan:
                 if self.jinja or v.style
                 else v.sample("customer.first_name")
             )
-            word = "Dear" if gm.group("word").lower() == "to" else gm.group("word")
+            word = "Dear" if gm.group("word").split()[0].lower() == "to" else gm.group("word")
             self.edits.append(Edit(at, re_, f"{word[:1].upper()}{word[1:]} {name},"))
 
     def signature(self) -> None:

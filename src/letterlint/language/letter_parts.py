@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-#: A greeting line's first word ("Dear", "Hello", "To whom it may concern").
-GREETING = re.compile(
-    r"^\W*(?:dear|hello|hi|hey|good\s+(?:morning|afternoon|evening)|to\s+whom|greetings)\b", re.I
-)
+#: The words a greeting line opens with ("Dear", "Hello", "Good morning", "To whom ...").
+GREETING_WORDS = r"dear|hello|hi|hey|good\s+(?:morning|afternoon|evening)|to\s+whom|greetings"
+#: A greeting line's first words: where the engine's letter body starts.
+GREETING = re.compile(rf"^\W*(?:{GREETING_WORDS})\b", re.I)
 
 #: A sign-off on a line of its own ("Yours sincerely,", "Kind regards", "Thank you,").
 SIGN_OFF = re.compile(
