@@ -275,7 +275,8 @@ class ConceptTagger:
         for name, sequences in self.sequenced:
             extra = set(spans.get(name, ()))
             for steps in sequences:
-                if steps[0][0] in spans:
+                # a sequence matches only where every one of its concepts was found
+                if all(step[0] in spans for step in steps):
                     extra.update(_sequence_spans(steps, spans, words, sent_of))
             if extra:
                 spans[name] = sorted(extra)
@@ -498,7 +499,8 @@ def _frame_hits(
         ):
             continue
         if inside and any(s < i < e for i in inside):
-            continue  # "your service will not be cut off" (a match may start with one: "no longer supply")
+            # "your service will not be cut off" (a match may start with one: "no longer supply")
+            continue
         nxt = e
         while nxt < len(toks) and toks[nxt].space:
             nxt += 1
@@ -589,7 +591,8 @@ def describe(frame: Frame) -> list[str]:
     out = [f"Reports: {' or '.join(frame.find)}"]
     if frame.with_:
         out.append(
-            f"only when the same sentence has, within {frame.within} words: {' or '.join(frame.with_)}"
+            f"only when the same sentence has, within {frame.within} words: "
+            f"{' or '.join(frame.with_)}"
         )
     if frame.alone:
         out.append(
