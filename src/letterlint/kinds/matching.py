@@ -53,8 +53,12 @@ def match_case(original: str, suggestion: str) -> str:
     """Give ``suggestion`` the case pattern of ``original`` (Debtor → Customer)."""
     if not suggestion:
         return suggestion
-    letters = [c for c in original if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
+    if original.isascii():  # every letter is cased: isupper() says all of them are capitals
+        shouted = original.isupper() and sum(map(str.isalpha, original)) > 1
+    else:
+        letters = [c for c in original if c.isalpha()]
+        shouted = len(letters) > 1 and all(c.isupper() for c in letters)
+    if shouted:
         return suggestion.upper()
     if original[:1].isupper():
         return suggestion[:1].upper() + suggestion[1:]
