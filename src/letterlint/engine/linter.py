@@ -74,18 +74,22 @@ def _drop_superseded(hits: list[Hit]) -> list[Hit]:
     One threat is one finding: "we will pass your account to an agency" is reported as
     an agency referral, not also as a generic conditional threat.
     """
-    if not any(h.rule.superseded_by for h in hits):
+    yielding = [h for h in hits if h.rule.superseded_by]
+    if not yielding:
         return hits
-    named = {code for h in hits for code in h.rule.superseded_by}
+    named = {code for h in yielding for code in h.rule.superseded_by}
     by_code: dict[str, list[tuple[int, int]]] = {}
     for h in hits:
         if h.rule.code in named:
             by_code.setdefault(h.rule.code, []).append((h.start, h.end))
+    if not by_code:
+        return hits  # none of the rules they yield to was found
     index = {code: _SpanIndex(spans) for code, spans in by_code.items()}
     return [
         h
         for h in hits
-        if not any(
+        if not h.rule.superseded_by
+        or not any(
             code in index and index[code].overlaps(h.start, h.end) for code in h.rule.superseded_by
         )
     ]
