@@ -248,17 +248,21 @@ class ConceptTagger:
         lowers = a.lower_ids()
         n = len(lowers)
         # the tokens a form starts with (a comprehension tests them fastest), then the trie
+        get = found.get
+        in_placeholder = a.in_placeholder
         for i in [i for i, h in enumerate(lowers) if h in trie]:
             node: _Node | None = trie[lowers[i]]
             e = i + 1
             while node is not None:
                 names, nxt = node
                 if names is not None:
+                    # one placeholder test for every name the form ends here
+                    hidden = guarded and in_placeholder(toks[i].start, toks[e - 1].end)
                     for name in names:
                         if name is _WILD:
                             anchors.append(i)
-                        elif not (guarded and a.in_placeholder(toks[i].start, toks[e - 1].end)):
-                            spans_here = found.get(name)
+                        elif not hidden:
+                            spans_here = get(name)
                             if spans_here is None:
                                 found[name] = [(i, e)]
                             else:
