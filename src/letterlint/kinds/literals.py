@@ -21,7 +21,10 @@ except ImportError:  # pragma: no cover
     _C = _sre_parse = None  # type: ignore[assignment]
 
 
+@lru_cache(maxsize=2048)
 def _parse(pattern: str, flags: int) -> Any:
+    """The parsed pattern, shared: the gates (two lengths) and the lead words of one
+    pattern read the same tree, and only read it."""
     if _sre_parse is None:  # pragma: no cover
         return None
     try:
