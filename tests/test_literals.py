@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from letterlint.kinds.literals import has_upper_literal, required_literals
+from letterlint.kinds.literals import has_upper_literal, leading_literals, required_literals
 from letterlint.rulebook.loader import load_rules
 
 from .conftest import SAMPLES
@@ -27,6 +27,44 @@ from .conftest import SAMPLES
 def test_required_literals(pattern: str, expected: set[str] | None) -> None:
     got = required_literals(pattern, re.I)
     assert (set(got) if got is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        (r"\b(?:will|shall)\s+be\b", {"will", "shall"}),
+        (r"\b(?:made\s+)?payable\s+to\b", {"made", "payable"}),  # an optional start
+        (r"(?:ab)*cd", {"ab", "cd"}),
+        (r"(?:ab)?(?:cd)?", None),  # may match the empty string: could start anywhere
+        (r"x?yz", None),  # "x" alone is too short a lead
+        (r"(?:ab)?\s*cd", None),
+    ],
+)
+def test_leading_literals(pattern: str, expected: set[str] | None) -> None:
+    got = leading_literals(pattern, re.I)
+    assert (set(got) if got is not None else None) == expected
+
+
+def test_leads_are_sound_on_every_example_and_sample() -> None:
+    rules = load_rules(("core",))
+    texts = [ex.text for r in rules for ex in (*r.fail_examples, *r.pass_examples)]
+    texts += [
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in SAMPLES.iterdir()
+        if p.suffix != ".docx"
+    ]
+    patterns = [p.regex for r in rules for p in r.patterns]
+    patterns += [p for r in rules for p in r.compiled.get("text-patterns", ())]
+    checked = 0
+    for pat in patterns:
+        lead = leading_literals(pat.pattern, pat.flags)
+        if lead is None:
+            continue
+        for text in texts:
+            for m in pat.finditer(text):
+                checked += 1
+                assert text.lower().startswith(tuple(lead), m.start()), (pat.pattern, m.group())
+    assert checked > 200
 
 
 def test_gate_is_sound_on_every_example_and_sample() -> None:

@@ -9,7 +9,7 @@ matchers, the sample context); `Linter.lint` turns one `SourceText` into a
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from sys import intern
 from typing import Any
@@ -74,18 +74,22 @@ def _drop_superseded(hits: list[Hit]) -> list[Hit]:
     One threat is one finding: "we will pass your account to an agency" is reported as
     an agency referral, not also as a generic conditional threat.
     """
-    if not any(h.rule.superseded_by for h in hits):
+    yielding = [h for h in hits if h.rule.superseded_by]
+    if not yielding:
         return hits
-    named = {code for h in hits for code in h.rule.superseded_by}
+    named = {code for h in yielding for code in h.rule.superseded_by}
     by_code: dict[str, list[tuple[int, int]]] = {}
     for h in hits:
         if h.rule.code in named:
             by_code.setdefault(h.rule.code, []).append((h.start, h.end))
+    if not by_code:
+        return hits  # none of the rules they yield to was found
     index = {code: _SpanIndex(spans) for code, spans in by_code.items()}
     return [
         h
         for h in hits
-        if not any(
+        if not h.rule.superseded_by
+        or not any(
             code in index and index[code].overlaps(h.start, h.end) for code in h.rule.superseded_by
         )
     ]
@@ -151,7 +155,8 @@ class Linter:
         for sel in (*self.config.select, *self.config.ignore):
             if not is_known_selector(self.all_rules, sel):
                 raise ConfigError(
-                    f"unknown rule selector {sel!r} (use a code, code prefix, rule name, category or pack)"
+                    f"unknown rule selector {sel!r} "
+                    "(use a code, code prefix, rule name, category or pack)"
                 )
         for _, sels in self.config.per_file_ignores:
             for sel in sels:
@@ -162,6 +167,7 @@ class Linter:
         self.context: dict[str, Any] | None = load_context(ctx_path) if ctx_path else None
         self.context_vars = context_paths(self.context) if self.context is not None else None
         self._compiled: CompiledRules | None = None
+        self._by_code = {r.code: r for r in self.all_rules}
 
     @property
     def compiled(self) -> CompiledRules:
@@ -171,7 +177,8 @@ class Linter:
 
     # ------------------------------------------------------------------ one file
     def lint(self, src: SourceText) -> FileResult:
-        """Lint one letter; a letter that cannot be linted gets a per-file error, never an exception."""
+        """Lint one letter; a letter that cannot be linted gets a per-file error, never an
+        exception."""
         return self.lint_letter(src).result
 
     def lint_letter(self, src: SourceText) -> LintedLetter:
@@ -252,8 +259,11 @@ class Linter:
             if ctx.prescribed:
                 hits = [h for h in hits if not _inside_prescribed(h, ctx.prescribed)]
                 prescribed.update(self._to_source(variant, src, s, e) for s, e in ctx.prescribed)
+            # one map to the source and one branch test for all the variant's findings
+            to_source = self._source_map(variant, src).to_source
+            branchy = any(p.branch is not None for p in variant.pieces)
             for hit in hits:
-                f = self._finding(hit, variant, src, starts)
+                f = self._finding(hit, variant, src, starts, to_source, branchy)
                 key = (f.start, f.end, f.code)
                 if key not in findings:
                     findings[key] = f
@@ -284,7 +294,8 @@ class Linter:
                 return jinja_variants(src.text)
             except _RenderFailed as exc:
                 notes.append(
-                    f"could not follow the template's control flow ({exc}); linted with template code masked"
+                    f"could not follow the template's control flow ({exc}); "
+                    "linted with template code masked"
                 )
         elif src.kind in TEMPLATE_KINDS:
             check_dialect_syntax(src.text, src.kind)
@@ -312,19 +323,33 @@ class Linter:
             figures.update(ctx.readability or readability_figures(a, ctx.body))
 
     @staticmethod
+    def _source_map(variant: Variant, src: SourceText) -> SourceMap:
+        """The map from the analysed variant to the file's source text."""
+        identity = len(variant.pieces) == 1 and variant.pieces[0].start == 0
+        return SourceMap(None if identity else variant, src.offsets)
+
+    @staticmethod
     def _to_source(variant: Variant, src: SourceText, s: int, e: int) -> tuple[int, int]:
         """A span of the analysed variant as a span of the file's source text."""
-        identity = len(variant.pieces) == 1 and variant.pieces[0].start == 0
-        return SourceMap(None if identity else variant, src.offsets).to_source(s, e)
+        return Linter._source_map(variant, src).to_source(s, e)
 
-    def _finding(self, hit: Hit, variant: Variant, src: SourceText, starts: list[int]) -> Finding:
-        def to_source(s: int, e: int) -> tuple[int, int]:
-            return self._to_source(variant, src, s, e)
+    def _finding(
+        self,
+        hit: Hit,
+        variant: Variant,
+        src: SourceText,
+        starts: list[int],
+        to_source: Callable[[int, int], tuple[int, int]],
+        branchy: bool = True,
+    ) -> Finding:
+        """The finding of one hit: its source span, line and column, and its fix.
 
+        ``to_source`` is the variant's `_source_map`; ``branchy``: whether any piece of
+        the variant is in a template branch (else no hit is)."""
         start, end = to_source(hit.start, hit.end)
         rule = hit.rule
         message = hit.message
-        branch = variant.branch_at(hit.start)
+        branch = variant.branch_at(hit.start) if branchy else None
         if branch is not None:
             message = f"{message} [only in the branch at line {branch.line}: {branch.tag}]"
         fix = None
@@ -361,7 +386,7 @@ class Linter:
         )
 
     def _filter(self, findings: list[Finding], src: SourceText, notes: list[str]) -> list[Finding]:
-        by_code = {r.code: r for r in self.all_rules}
+        by_code = self._by_code
         ignores = (
             self.config.ignores_for(src.path)
             if self.config.per_file_ignores and src.path not in ("-", "<text>")

@@ -248,17 +248,21 @@ class ConceptTagger:
         lowers = a.lower_ids()
         n = len(lowers)
         # the tokens a form starts with (a comprehension tests them fastest), then the trie
+        get = found.get
+        in_placeholder = a.in_placeholder
         for i in [i for i, h in enumerate(lowers) if h in trie]:
             node: _Node | None = trie[lowers[i]]
             e = i + 1
             while node is not None:
                 names, nxt = node
                 if names is not None:
+                    # one placeholder test for every name the form ends here
+                    hidden = guarded and in_placeholder(toks[i].start, toks[e - 1].end)
                     for name in names:
                         if name is _WILD:
                             anchors.append(i)
-                        elif not (guarded and a.in_placeholder(toks[i].start, toks[e - 1].end)):
-                            spans_here = found.get(name)
+                        elif not hidden:
+                            spans_here = get(name)
                             if spans_here is None:
                                 found[name] = [(i, e)]
                             else:
@@ -275,7 +279,8 @@ class ConceptTagger:
         for name, sequences in self.sequenced:
             extra = set(spans.get(name, ()))
             for steps in sequences:
-                if steps[0][0] in spans:
+                # a sequence matches only where every one of its concepts was found
+                if all(step[0] in spans for step in steps):
                     extra.update(_sequence_spans(steps, spans, words, sent_of))
             if extra:
                 spans[name] = sorted(extra)
@@ -498,7 +503,8 @@ def _frame_hits(
         ):
             continue
         if inside and any(s < i < e for i in inside):
-            continue  # "your service will not be cut off" (a match may start with one: "no longer supply")
+            # "your service will not be cut off" (a match may start with one: "no longer supply")
+            continue
         nxt = e
         while nxt < len(toks) and toks[nxt].space:
             nxt += 1
@@ -589,7 +595,8 @@ def describe(frame: Frame) -> list[str]:
     out = [f"Reports: {' or '.join(frame.find)}"]
     if frame.with_:
         out.append(
-            f"only when the same sentence has, within {frame.within} words: {' or '.join(frame.with_)}"
+            f"only when the same sentence has, within {frame.within} words: "
+            f"{' or '.join(frame.with_)}"
         )
     if frame.alone:
         out.append(

@@ -21,7 +21,10 @@ except ImportError:  # pragma: no cover
     _C = _sre_parse = None  # type: ignore[assignment]
 
 
+@lru_cache(maxsize=2048)
 def _parse(pattern: str, flags: int) -> Any:
+    """The parsed pattern, shared: the gates (two lengths) and the lead words of one
+    pattern read the same tree, and only read it."""
     if _sre_parse is None:  # pragma: no cover
         return None
     try:
@@ -151,10 +154,18 @@ def leading_literals(pattern: str, flags: int = 0, min_len: int = 2) -> frozense
 
 
 def _leading_seq(items: Any) -> set[str] | None:
+    items = list(items)
     run: set[str] = {""}
-    for op, av in items:
+    for k, (op, av) in enumerate(items):
         if _zero_width(op):
             continue
+        if run == {""} and op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] == 0:
+            # an optional start ("(?:made\\s+)?payable"): a match starts with the
+            # optional piece or with what follows it
+            opt, rest = _leading_seq(av[2]), _leading_seq(items[k + 1 :])
+            if not opt or not rest or len(opt | rest) > 4 * _MAX_EXACT:
+                return None
+            return opt | rest
         e = _exact(op, av)
         if e is not None and "" not in e:
             joined = _product(run, e)
@@ -236,7 +247,8 @@ _FOLD_RISKY = re.compile("[" + re.escape("".join(sorted(_fold_risky_chars()))) +
 
 @lru_cache(maxsize=1)
 def _ascii_fold_table() -> dict[int, str]:
-    """Each fold-risky character that ``re.IGNORECASE`` equates with an ASCII letter, and that letter."""
+    """Each fold-risky character that ``re.IGNORECASE`` equates with an ASCII letter, and
+    that letter."""
     table: dict[int, str] = {}
     for c in _fold_risky_chars():
         for a in "abcdefghijklmnopqrstuvwxyz":

@@ -53,8 +53,12 @@ def match_case(original: str, suggestion: str) -> str:
     """Give ``suggestion`` the case pattern of ``original`` (Debtor → Customer)."""
     if not suggestion:
         return suggestion
-    letters = [c for c in original if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
+    if original.isascii():  # every letter is cased: isupper() says all of them are capitals
+        shouted = original.isupper() and sum(map(str.isalpha, original)) > 1
+    else:
+        letters = [c for c in original if c.isalpha()]
+        shouted = len(letters) > 1 and all(c.isupper() for c in letters)
+    if shouted:
         return suggestion.upper()
     if original[:1].isupper():
         return suggestion[:1].upper() + suggestion[1:]
@@ -67,7 +71,8 @@ _NEGATION = re.compile(
 )
 _HEDGE = re.compile(r"\b(?:may|might|could|can)\b", re.I)
 _PRESSURE = re.compile(
-    r"\b(?:immediately|no (?:other )?(?:choice|option|alternative)|without (?:further )?(?:notice|warning|delay)|forced to|will)\b|!",
+    r"\b(?:immediately|no (?:other )?(?:choice|option|alternative)"
+    r"|without (?:further )?(?:notice|warning|delay)|forced to|will)\b|!",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bbut\b|\bunless\b|\bwhile\b", re.I)
@@ -122,7 +127,8 @@ def clause_before(a: Analysis, start: int) -> str:
 
 
 _RegexPattern = tuple[int, re.Pattern[str], bool, "frozenset[str] | None", "frozenset[str] | None"]
-"""A regex rule's pattern: index, compiled form, runs on the lower-cased letter, gate, lead words."""
+"""A regex rule's pattern: index, compiled form, runs on the lower-cased letter, gate, lead
+words."""
 
 
 class CompiledRules:
@@ -298,7 +304,8 @@ class CompiledRules:
                         edit_span = (m.start(1), end + 1)
                         replacement = wanted + " "
         elif suggestion:
-            # keep the article in agreement: "a debtor" → "a customer", "a debtor" → "an account holder"
+            # keep the article in agreement: "a debtor" → "a customer",
+            # "a debtor" → "an account holder"
             m = _ARTICLE_BEFORE.search(a.original, max(0, start - 4), start)
             if m and m.end() == start:
                 article = m.group(1)
@@ -498,7 +505,7 @@ class _PresencePlan:
         # gates are worked out here, not when the rules are read: a run answered from the
         # result cache never needs them
         self.text_patterns = [
-            (required_literals(pat.pattern, pat.flags), pat, *_twin_and_lead(pat))
+            (required_literals(pat.pattern, pat.flags), pat, *_twin_and_lead(pat, own=True))
             for pat in opts.get("text-patterns", ())
         ]
         # finer gates for the lower-cased letter: one character such as "@" is worth testing here
@@ -532,7 +539,10 @@ class _PresencePlan:
             if exact and fine is not None and not any(g in lowered for g in fine):
                 continue
             if not exact or twin is None:
-                if pat.search(text):
+                if exact and lead is not None:  # the pattern's own lead words, on the letter
+                    if any(pat.match(text, i) for i in _candidates(occ, lead)):
+                        return True
+                elif pat.search(text):
                     return True
             elif lead is not None:
                 if any(twin.match(lowered, i) for i in _candidates(occ, lead)):
@@ -563,7 +573,8 @@ class _PresencePlan:
                 if not any(floating.match(hay_f, i) for i in starts):
                     floating = None
             elif floating.search(hay_f) is None:
-                floating = None  # not anywhere in the letter, so in no sentence: skip the per-sentence search
+                # not anywhere in the letter, so in no sentence: skip the per-sentence search
+                floating = None
         if anchored is None and floating is None:
             return False
         for s, e in a.sentences:
@@ -578,10 +589,17 @@ class _PresencePlan:
         return False
 
 
-def _twin_and_lead(pat: re.Pattern[str]) -> tuple[re.Pattern[str] | None, frozenset[str] | None]:
-    """The pattern's twin for lower-cased text and, if it has one, the words its matches start with."""
+def _twin_and_lead(
+    pat: re.Pattern[str], own: bool = False
+) -> tuple[re.Pattern[str] | None, frozenset[str] | None]:
+    """The pattern's twin for lower-cased text and, if it has one, the words its matches
+    start with; ``own``: without a twin, the words the pattern's own matches start with
+    (tried on the letter as written where the lower-cased letter has them, as the regex
+    kind does, when `lower_is_exact`)."""
     twin = case_sensitive_twin(pat)
-    return twin, (leading_literals(twin.pattern, twin.flags) if twin is not None else None)
+    if twin is None:
+        return None, (leading_literals(pat.pattern, pat.flags) if own else None)
+    return twin, leading_literals(twin.pattern, twin.flags)
 
 
 def _candidates(occ: dict[str, list[int]], lead: frozenset[str]) -> list[int]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from letterlint.kinds.checks import CheckContext, _hit, register
+from letterlint.kinds.literals import lower_is_exact
 
 if TYPE_CHECKING:
     from letterlint.kinds.matching import Hit
@@ -22,6 +23,11 @@ _IRREGULAR = (
 )
 
 
+_PASSIVE_PATTERN = rf"\b{_BE}\s+(?:(?:not|now|already|also|still|being)\s+)?(\w+ed|{_IRREGULAR})\b"
+_PASSIVE = re.compile(_PASSIVE_PATTERN, re.I)
+_PASSIVE_LOWER = re.compile(_PASSIVE_PATTERN)
+
+
 @register(
     "passive-voice",
     ("not-participles",),
@@ -34,10 +40,13 @@ def passive_voice(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     look like participles ("pleased", "concerned", "overdue") are listed as exceptions.
     """
     skip = rule.compiled.get("not-participles", frozenset())
-    pat = re.compile(
-        rf"\b{_BE}\s+(?:(?:not|now|already|also|still|being)\s+)?(\w+ed|{_IRREGULAR})\b", re.I
-    )
-    for m in pat.finditer(a.text):
+    # on the lower-cased letter without IGNORECASE when that is exact (as the regex kind
+    # does): the same matches, found faster
+    if lower_is_exact(a.text, a.lowered):
+        matches = _PASSIVE_LOWER.finditer(a.lowered)
+    else:
+        matches = _PASSIVE.finditer(a.text)
+    for m in matches:
         word = m.group(1).lower()
         if word in skip or a.in_placeholder(m.start(), m.end()):
             continue

@@ -56,18 +56,24 @@ def readability_figures(a: Analysis, body: tuple[int, int]) -> dict[str, float]:
     text = a.text
     lowered = a.lowered if len(a.lowered) == len(text) else None
     has_placeholders = bool(a.placeholders)
+    toks = a.toks
     for (s, e), (first, last) in zip(a.sentences, a.sentence_toks):
         if s < body[0] or e > body[1]:
             continue
-        spans = [(t.start, t.end) for t in a.toks[first:last] if t.word]
+        if lowered is not None and not has_placeholders:  # most letters: no span list
+            lows = [lowered[t.start : t.end] for t in toks[first:last] if t.word]
+            if lows:
+                syllables += sum(map(syl, lows))
+                words += len(lows)
+                sentences += 1
+            continue
+        spans = [(t.start, t.end) for t in toks[first:last] if t.word]
         if not spans:
             continue
         if has_placeholders:
             syllables += sum(
                 1 if a.in_placeholder(x, x + 1) else syl(text[x:y].lower()) for x, y in spans
             )
-        elif lowered is not None:
-            syllables += sum(map(syl, [lowered[x:y] for x, y in spans]))
         else:
             syllables += sum(syl(text[x:y].lower()) for x, y in spans)
         words += len(spans)

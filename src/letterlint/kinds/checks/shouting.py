@@ -4,7 +4,9 @@ shouting)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from letterlint.kinds.checks import CheckContext, _hit, register
@@ -58,8 +60,20 @@ def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
                 severity="info" if kind == "heading" else None,
             )
 
-    for first, last in a.sentence_toks if _CAPS_PAIR.search(text) or not text.isascii() else ():
-        for tok in a.toks[first:last]:
+    toks = a.toks
+    ascii_text = text.isascii()
+    if not ascii_text:
+        ranges = a.sentence_toks
+    else:
+        ranges = _capital_starts(a) if _CAPS_PAIR.search(text) else []
+    walked = 0  # tokens before this one were looked at already
+    for first, last in ranges:
+        if first < walked:
+            continue  # inside a stretch already walked (a run's second word)
+        j = first
+        while j < last:
+            tok = toks[j]
+            j += 1
             t = text[tok.start : tok.end]
             if (
                 t.isupper()
@@ -75,6 +89,9 @@ def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
             elif run:  # (most tokens end no run: no flush generator for them)
                 yield from flush()
                 run = []
+            elif ascii_text:
+                break  # no run: the next can only start at a later capital
+        walked = j
         if run:
             yield from flush()
             run = []
@@ -84,6 +101,33 @@ def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
             seg = text[fmt.start : fmt.end]
             if len(seg.split()) >= 2 and not seg.isupper():
                 yield _hit(rule, fmt.start, fmt.end, a.original[fmt.start : fmt.end])
+
+
+_UPPER_ASCII = re.compile("[A-Z]")
+_START = itemgetter(0)  # `Tok.start`
+
+
+def _capital_starts(a: Analysis) -> list[tuple[int, int]]:
+    """In an ASCII letter, where a run of capitals may start: each token with a capital
+    (``[A-Z]``: a token in capitals has one), and the end of its sentence's tokens.
+
+    Walking from these alone (and stopping where no run goes on) finds the runs a walk
+    over every token of every sentence finds: a token without a capital never starts
+    one, and a token without a run before it changes nothing.
+    """
+    toks, sents = a.toks, a.sentence_toks
+    sent_firsts = [s for s, _ in sents]
+    out: list[tuple[int, int]] = []
+    prev = -1
+    for m in _UPPER_ASCII.finditer(a.text):
+        i = bisect_right(toks, m.start(), key=_START) - 1
+        if i == prev:
+            continue
+        prev = i
+        k = bisect_right(sent_firsts, i) - 1
+        if k >= 0 and i < sents[k][1]:  # (white space between sentences holds no capital)
+            out.append((i, sents[k][1]))
+    return out
 
 
 def _is_word(word: str) -> bool:
