@@ -37,7 +37,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from letterlint.actions.tidy import tidy_edits
-from letterlint.batch.checking import check_text, lint_letter_text, lint_text
+from letterlint.batch.checking import check_text, get_linter, lint_letter_text, lint_text
 from letterlint.core.config import SAMPLE_CONTEXT, Config
 from letterlint.core.model import Edit, Finding
 from letterlint.language.facts import (
@@ -58,6 +58,7 @@ from letterlint.templating.placeholders import find_placeholders
 
 if TYPE_CHECKING:
     from letterlint.core.spans import OffsetMap
+    from letterlint.engine.linter import Linter
     from letterlint.language.analysis import Analysis
     from letterlint.reading.readers import SourceText
 
@@ -428,14 +429,17 @@ _ENGINE_STYLES = frozenset({"blade", "go", "smarty", "percent", "pyformat", "dol
 # --------------------------------------------------------------------------- the letter
 
 
-@lru_cache(maxsize=8)
 def _exact_terms(config: Config | None = None) -> frozenset[str]:
     """Every term and inflected form the caller's rules list (a display-only suggestion is
     used only for the exact word it was written for)."""
-    from letterlint.batch.checking import get_linter
+    return _exact_terms_of(get_linter(config))
 
+
+@lru_cache(maxsize=8)
+def _exact_terms_of(linter: Linter) -> frozenset[str]:
+    # keyed by the linter, which `get_linter` replaces when a rule file changes
     out: set[str] = set()
-    for r in get_linter(config).all_rules:
+    for r in linter.all_rules:
         out |= {str(p).lower() for p, *_ in (getattr(r, "terms", None) or ())}
         out |= {str(k).lower() for k in (getattr(r, "forms", None) or ())}
     return frozenset(out)
@@ -1345,13 +1349,16 @@ def _passages(text: str, edits: list[Edit]) -> list[tuple[str, str]]:
     return out
 
 
-@lru_cache(maxsize=8)
 def _departments(config: Config | None) -> re.Pattern[str]:
     """What names a department in a sign-off, as LL502 (the department-signature check)
     defines it in its rule file: "Credit Control", "The Billing Team" are not a person."""
-    from letterlint.batch.checking import get_linter
+    return _departments_of(get_linter(config))
 
-    for r in get_linter(config).all_rules:
+
+@lru_cache(maxsize=8)
+def _departments_of(linter: Linter) -> re.Pattern[str]:
+    # keyed by the linter, which `get_linter` replaces when a rule file changes
+    for r in linter.all_rules:
         if r.check == "department-signature" and r.compiled.get("departments") is not None:
             return r.compiled["departments"]
     return re.compile(r"(?!)")  # no such rule loaded: nothing is a department
@@ -1385,7 +1392,6 @@ def _frozen_spans(
     """`letterlint: off` regions and prescribed wording (what this module recognises, and
     ``prescribed``: `FileResult.prescribed` source spans from the compliance packs), in
     visible-text offsets."""
-    from letterlint.batch.checking import get_linter
     from letterlint.rulebook.selection import parse_suppressions
 
     text = src.text

@@ -25,13 +25,8 @@ from letterlint.templating.placeholders import find_placeholders, jinja_variants
 EDITABLE_KINDS = doc_kinds.EDITABLE_KINDS
 
 
-def _suffixes() -> tuple[str, ...]:
-
-    return tuple(KIND_BY_SUFFIX)
-
-
 #: The file extensions ``letterlint check`` reads (lower case, with the dot).
-LETTER_SUFFIXES: tuple[str, ...] = _suffixes()
+LETTER_SUFFIXES: tuple[str, ...] = tuple(KIND_BY_SUFFIX)
 
 
 @dataclass(frozen=True)

@@ -292,10 +292,11 @@ def _compile_presence(
     return {}
 
 
-def compile_check(
-    raw: Any, options: dict[str, Any], path: str, line: int, lines: dict[str, int]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A check's options are validated and prepared by the check itself: (options, fields)."""
+def _compile_check(
+    raw: Any, options: dict[str, Any], path: str, line: int, lines: dict[str, int], lexicons: Any
+) -> dict[str, Any]:
+    """A check's options are validated and prepared by the check itself (in place, as every
+    kind compiles them)."""
     kw: dict[str, Any] = {}
     check = raw.get("check")
     if check not in CHECKS:
@@ -314,12 +315,15 @@ def compile_check(
         )
     kw["check"] = check
     try:
-        options = spec.prepare(options)
+        prepared = spec.prepare(options)
     except (ValueError, re.error) as exc:
         raise rule_error(
             path, lines.get("options", line), f"bad options for check {check!r}: {exc}"
         ) from None
-    return options, kw
+    if prepared is not options:  # most checks prepare a copy; a few take the options as they are
+        options.clear()
+        options.update(prepared)
+    return kw
 
 
 def _compile_frame(
@@ -361,8 +365,6 @@ RULE_KINDS: dict[str, RuleKind] = {
         frozenset(_OPTIONS["presence"]),
         _compile_presence,
     ),
-    "check": RuleKind(
-        "check", frozenset({"check", "options", "fix"}), None, lambda *a: compile_check(*a[:5])[1]
-    ),
+    "check": RuleKind("check", frozenset({"check", "options", "fix"}), None, _compile_check),
     "frame": RuleKind("frame", frozenset({"frame", "fix"}), frozenset(), _compile_frame),
 }

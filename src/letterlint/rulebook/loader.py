@@ -22,7 +22,6 @@ from letterlint.kinds.registry import (
     RULE_KINDS,
     Pattern,
     RuleFileError,
-    compile_check,
     rule_error,
     str_list,
 )
@@ -374,11 +373,7 @@ def parse_rule(raw: Any, path: str, pack: str, lexicons: dict[str, Lexicon] | No
                 f"unknown option {sorted(bad)[0]!r} for a {kind} rule",
             )
     fail_ex, pass_ex = _examples(raw["examples"], path, lines.get("examples", line))
-    kw: dict[str, Any]
-    if kind == "check":
-        options, kw = compile_check(raw, options, path, line, lines)
-    else:
-        kw = RULE_KINDS[kind].compile(raw, options, path, line, lines, lexicons or {})
+    kw = RULE_KINDS[kind].compile(raw, options, path, line, lines, lexicons or {})
     if "superseded-by" in raw:
         kw["superseded_by"] = str_list(
             raw["superseded-by"], path, lines.get("superseded-by", line), "superseded-by"
