@@ -23,6 +23,18 @@ DAY = dt.date(2026, 11, 25)
 FEW = ("bad-first-reminder.txt", "good-first-reminder.txt")
 
 
+#: The sections of both audit reports (HTML and Word), in order.
+REPORT_SECTIONS = (
+    "Executive summary",
+    "Five things to change first",
+    "The findings in charts",
+    "Every letter, worst first",
+    "Letter by letter",
+    "Could not read",
+    "Method",
+)
+
+
 def _few_samples(folder: Path, names: tuple[str, ...] = FEW) -> Path:
     folder.mkdir()
     for name in names:
@@ -81,15 +93,7 @@ def test_the_html_states_the_numbers(sample_audit, sample_html: str) -> None:  #
     assert f"{s.mean:.0f}<small> / 100" in sample_html
     for i in s.top_five:
         assert i.rule.code in sample_html
-    for section in (
-        "Executive summary",
-        "Five things to change first",
-        "The findings in charts",
-        "Every letter, worst first",
-        "Letter by letter",
-        "Could not read",
-        "Method",
-    ):
+    for section in REPORT_SECTIONS:
         assert section in sample_html
     assert sample_html.count("<svg ") == 5
     assert sample_html.count('<section class="letter"') == len(sample_audit.pages) == 15
@@ -177,15 +181,7 @@ def test_the_docx_report_holds_tables_and_charts(  # type: ignore[no-untyped-def
     doc = Document(io.BytesIO(sample_docx))
     assert len(doc.inline_shapes) == 5
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    for section in (
-        "Executive summary",
-        "Five things to change first",
-        "The findings in charts",
-        "Every letter, worst first",
-        "Letter by letter",
-        "Could not read",
-        "Method",
-    ):
+    for section in REPORT_SECTIONS:
         assert section in headings
     first = doc.tables[0]
     assert first.rows[1].cells[1].text == "15"
