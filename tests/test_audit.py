@@ -705,3 +705,104 @@ def test_audit_cli_takes_the_letter_context_and_packs_from_the_config(tmp_path: 
     section = out.read_text()
     section = section[section.index('<h2 id="compliance">') : section.index('<h2 id="letters">')]
     assert "LL720" not in section and "1 letter had no context" in section
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Every file read by the batch layer (the only place letters are read), by path."""
+    from letterlint.batch import checking
+
+    reads: dict[str, int] = {}
+    real = checking._read_raw
+
+    def spy(path: str):  # type: ignore[no-untyped-def]
+        reads[Path(path).name] = reads.get(Path(path).name, 0) + 1
+        return real(path)
+
+    monkeypatch.setattr(checking, "_read_raw", spy)
+    return reads
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_pages_come_from_the_letters_as_checked_never_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: bool
+) -> None:
+    """Each letter is read once, by the check; a letter edited once the check has read it is
+    shown on its page as it was checked (the report's numbers and its pages agree)."""
+    monkeypatch.chdir(tmp_path)
+    folder = _few_samples(tmp_path / "letters")
+    if cache:
+        audit([folder], cache=True, today=DAY)  # every letter cached: no lint this time
+    reads = _count_reads(monkeypatch)
+    checked = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()}
+
+    def edit_all(done: int, total: int) -> None:  # the check has read every letter
+        if done == total:
+            for p in folder.iterdir():
+                p.write_text("Dear Sam, thank you.\n", encoding="utf-8")
+
+    a = audit([folder], cache=cache, today=DAY, progress=edit_all)
+    assert reads == {name: 1 for name in FEW}
+    assert len(a.pages) == 2
+    assert all(page.note is None for page in a.pages)
+    bad = next(p for p in a.pages if p.result.path.endswith(FEW[0]))
+    assert bad.excerpts and all(e.text in checked[FEW[0]] for e in bad.excerpts)
+    assert bad.passages and all(p.before in checked[FEW[0]] for p in bad.passages)
+
+
+def test_a_page_rewrite_takes_the_checks_lint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rewrite on a letter's page starts from the check's own lint of the letter (its
+    `LintedLetter`), so the letter is not linted a second time."""
+    from letterlint.actions import rewrite as rw
+
+    folder = _few_samples(tmp_path / "letters")
+    bad = (folder / FEW[0]).read_text(encoding="utf-8")
+    linted: list[str] = []
+    real = rw._lint_with
+
+    def spy(text: str, *args):  # type: ignore[no-untyped-def]
+        linted.append(text)
+        return real(text, *args)
+
+    monkeypatch.setattr(rw, "_lint_with", spy)
+    a = audit([folder], today=DAY)
+    assert any(p.passages for p in a.pages)
+    assert bad not in linted  # only the rewritten drafts were linted
+
+
+def test_parallel_checks_keep_the_worst_letters_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes send back the bytes of each batch's worst letters, so the run's
+    worst letters are kept however the work was spread."""
+    from letterlint.batch import checking
+    from letterlint.reporting.audit import worst_first, worst_key
+
+    monkeypatch.setattr(checking, "PARALLEL_MIN_FILES", 2)
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    names = sorted(p.name for p in SAMPLES.glob("*.txt"))[:6]
+    for name in names:
+        shutil.copy(SAMPLES / name, folder / name)
+    kept = checking.KeptLetters(2, worst_key)
+    report = check_paths([folder], jobs=2, keep=kept)
+    worst = [fr.path for fr in worst_first(report)[:2]]
+    assert kept.paths() == set(worst)
+    for path in worst:
+        assert kept.get(path) == Path(path).read_bytes()
+
+
+def test_kept_letters_hold_the_first_n_by_rank_and_no_more() -> None:
+    from letterlint.batch.checking import KeptLetters
+    from letterlint.core.model import FileResult
+
+    kept = KeptLetters(3, lambda fr: fr.score)
+    for i in range(100):
+        kept.offer(FileResult(path=f"l{i}.txt", score=(i * 37) % 100), f"{i}".encode())
+        assert len(kept._items) < 2 * 3 + 16
+    assert kept.paths() == {"l0.txt", "l73.txt", "l46.txt"}  # scores 0, 1, 2
+    assert kept.get("l73.txt") == b"73"
+    assert kept.get("l5.txt") is None
+    kept.offer(FileResult(path="broken.txt", score=None), b"x")
+    assert "broken.txt" not in kept.paths()

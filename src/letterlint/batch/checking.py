@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from letterlint.core.config import Config
 from letterlint.core.doc_kinds import KIND_BY_SUFFIX, TEXT_KINDS, UNSUPPORTED_SUFFIXES
@@ -243,26 +243,77 @@ def worker_count(jobs: int, batches: int) -> int:
 PARALLEL_MIN_FILES = 200
 """Below this many files one process is faster: a worker costs a spaCy start-up."""
 
+
+class KeptLetters:
+    """The ``n`` letters that come first by ``rank`` (the audit: its worst letters), kept as
+    the check had them while it ran, so a report's pages neither read a file again (it may
+    have changed since) nor lint it again.
+
+    A letter linted in this process is kept as its `LintedLetter`; one whose result came
+    from the cache or a worker process is kept as the bytes that were checked. At most
+    about ``2 * n`` letters are held at any moment, however many are checked.
+    """
+
+    def __init__(self, n: int, rank: Callable[[FileResult], Any], *, linted: bool = True) -> None:
+        self.n = max(0, n)
+        self.rank = rank
+        self.linted = linted  # False in a worker: keep bytes, which travel back cheaply
+        self._items: list[tuple[Any, str, LintedLetter | bytes]] = []
+
+    def offer(self, result: FileResult, data: bytes, linted: LintedLetter | None = None) -> None:
+        """Keep this letter if it ranks among the first ``n`` so far."""
+        if self.n == 0 or result.error is not None or result.score is None:
+            return
+        keep: LintedLetter | bytes = linted if (self.linted and linted is not None) else data
+        self._items.append((self.rank(result), result.path, keep))
+        if len(self._items) >= 2 * self.n + 16:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._items.sort(key=lambda item: item[0])
+        del self._items[self.n :]
+
+    def paths(self) -> set[str]:
+        self._trim()
+        return {path for _, path, _ in self._items}
+
+    def get(self, path: str) -> LintedLetter | bytes | None:
+        """What was kept of the letter at ``path`` (None: it did not rank among the first)."""
+        self._trim()
+        return next((kept for _, p, kept in self._items if p == path), None)
+
+
 _WORKER: Linter | None = None
 _WORKER_RUN: str | None = None  # the cache's run key, when results are to be cached
+_WORKER_KEEP: tuple[int, Callable[[FileResult], Any]] | None = None  # see `KeptLetters`
 
 
-def _worker_init(config: Config, context_file: str | None, run: str | None = None) -> None:
-    global _WORKER, _WORKER_RUN
+def _worker_init(
+    config: Config,
+    context_file: str | None,
+    run: str | None = None,
+    keep: tuple[int, Callable[[FileResult], Any]] | None = None,
+) -> None:
+    global _WORKER, _WORKER_RUN, _WORKER_KEEP
     _WORKER = get_linter(config, context_file)  # inherited already built under fork
     _WORKER_RUN = run
+    _WORKER_KEEP = keep
 
 
 def _worker_lint(
     batch: list[tuple[str, str | None]],
-) -> list[tuple[tuple[object, ...], str | None]]:
+) -> list[tuple[tuple[object, ...], str | None, bytes | None]]:
+    """Lint a batch; with letters to keep, also the bytes of the batch's first ``n`` by rank
+    (the run's first ``n`` are among the batches' first ``n``)."""
     assert _WORKER is not None
+    keep = KeptLetters(*_WORKER_KEEP, linted=False) if _WORKER_KEEP else None
     out = []
     with few_full_collections():
         for path, kind in batch:
-            res, key = lint_file(_WORKER, path, kind, _WORKER_RUN)
-            out.append((pack_result(res), key))
-    return out
+            res, key = lint_file(_WORKER, path, kind, _WORKER_RUN, keep=keep)
+            out.append((res, key))
+    kept = {p: keep.get(p) for p in keep.paths()} if keep is not None else {}
+    return [(pack_result(res), key, kept.get(res.path)) for res, key in out]  # type: ignore[misc]
 
 
 def lint_file(
@@ -271,10 +322,11 @@ def lint_file(
     kind: str | None = None,
     run: str | None = None,
     stdin_data: bytes | None = None,
+    keep: KeptLetters | None = None,
 ) -> tuple[FileResult, str | None]:
     """Read and lint one file; with a cache ``run`` key, also the content key of the very
     bytes that were linted (so a file edited during a run is never cached under the key
-    of its earlier content)."""
+    of its earlier content). The letter is offered to ``keep``."""
     data = (stdin_data or b"") if path == "-" else _read_raw(path)
     if isinstance(data, FileResult):
         return data, None
@@ -286,7 +338,13 @@ def lint_file(
             run, data, kind, Path(path).suffix.lower(), _key_extras(linter.config, path)
         )
     src = _to_source(data, path, kind)
-    return (src if isinstance(src, FileResult) else linter.lint(src)), key  # type: ignore[arg-type]
+    if isinstance(src, FileResult):
+        return src, key
+    if keep is None:
+        return linter.lint(src), key  # type: ignore[arg-type]
+    linted = linter.lint_letter(src)  # type: ignore[arg-type]
+    keep.offer(linted.result, data, linted)
+    return linted.result, key
 
 
 def default_jobs() -> int:
@@ -312,6 +370,7 @@ def check_paths(
     cache: bool = False,
     progress: Progress | None = None,
     letter: LetterFields | None = None,
+    keep: KeptLetters | None = None,
 ) -> Report:
     """Lint files and folders; results in the order given, folders sorted.
 
@@ -319,7 +378,8 @@ def check_paths(
     processes (default: one per CPU), each with its own spaCy pipeline; the results come
     back in the same order as a serial run. With ``cache=True`` results are kept in
     ``.letterlint_cache/`` (see `letterlint.batch.cache`); unchanged letters are not linted again,
-    and a run where every letter is cached never loads spaCy.
+    and a run where every letter is cached never loads spaCy. ``keep`` holds on to the
+    letters a caller will work on further (the audit's worst letters; see `KeptLetters`).
     """
     config = with_letter(config, letter)
     linter = get_linter(config, context_file)
@@ -347,7 +407,7 @@ def check_paths(
     with few_full_collections():
         store = _open_cache(config, context_file) if cache else None
         if store is not None:
-            _cache_lookup(store, todo, results, config, kind)
+            _cache_lookup(store, todo, results, config, kind, keep)
         pending = [i for i, r in enumerate(results) if r is None]
         done = total - len(pending)
         if progress is not None:
@@ -364,6 +424,7 @@ def check_paths(
                 linter,
                 lambda n: progress(done + n, total) if progress else None,
                 run,
+                keep,
             )
             for i, (res, key) in zip(pending, fresh):
                 results[i] = res
@@ -371,7 +432,7 @@ def check_paths(
                     linted_keys[i] = key
         else:
             for n, i in enumerate(pending, start=1):
-                results[i], key = lint_file(linter, todo[i], kind, run, stdin_data)
+                results[i], key = lint_file(linter, todo[i], kind, run, stdin_data, keep)
                 if key is not None:
                     linted_keys[i] = key
                 if progress is not None:
@@ -411,14 +472,17 @@ def _cache_lookup(
     results: list[FileResult | None],
     config: Config,
     kind: str | None,
+    keep: KeptLetters | None = None,
 ) -> None:
-    """Fill ``results`` with the cached results of the files whose content is known.
+    """Fill ``results`` with the cached results of the files whose content is known (each
+    offered to ``keep`` with the bytes read here).
 
     Files that cannot be read get their error here (never cached: the disk may recover).
     """
     from letterlint.batch.cache import content_key, with_path
 
     keys: dict[int, str] = {}
+    raw: dict[int, bytes] = {}
     for i, path in enumerate(todo):
         if path == "-":
             continue
@@ -426,6 +490,8 @@ def _cache_lookup(
         if isinstance(data, FileResult):
             results[i] = data
             continue
+        if keep is not None:
+            raw[i] = data
         keys[i] = content_key(
             store.run, data, kind, Path(path).suffix.lower(), _key_extras(config, path)
         )
@@ -437,6 +503,8 @@ def _cache_lookup(
                 results[i] = unpack_result(with_path(hit, todo[i]))
             except Exception:  # noqa: BLE001 - an entry of the wrong shape is a miss, never a lost run
                 results[i] = None
+            if keep is not None and results[i] is not None:
+                keep.offer(results[i], raw[i])  # type: ignore[arg-type]
 
 
 def _lint_parallel(
@@ -448,6 +516,7 @@ def _lint_parallel(
     linter: Linter,
     progress: Callable[[int], None] | None = None,
     run: str | None = None,
+    keep: KeptLetters | None = None,
 ) -> list[tuple[FileResult, str | None]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -466,10 +535,14 @@ def _lint_parallel(
         max_workers=jobs,
         mp_context=ctx,
         initializer=_worker_init,
-        initargs=(config, context_file, run),
+        initargs=(config, context_file, run, (keep.n, keep.rank) if keep else None),
     ) as pool:
         for batch in pool.map(_worker_lint, batches):
-            results.extend((unpack_result(t), key) for t, key in batch)
+            for packed, key, data in batch:
+                res = unpack_result(packed)
+                results.append((res, key))
+                if keep is not None and data is not None:
+                    keep.offer(res, data)
             if progress is not None:
                 progress(len(results))
     return results

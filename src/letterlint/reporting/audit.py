@@ -19,7 +19,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from letterlint.batch.checking import Progress, check_paths, get_linter, read_path
+from letterlint.batch.checking import KeptLetters, Progress, check_paths, get_linter, read_path
 from letterlint.core.config import SAMPLE_CONTEXT, Config
 from letterlint.core.letter_context import EMPTY, LetterContext, normalise
 from letterlint.core.model import (
@@ -31,9 +31,10 @@ from letterlint.core.model import (
     is_whole_letter,
 )
 from letterlint.core.version import __version__
+from letterlint.engine.linter import LintedLetter, Linter
 from letterlint.engine.scoring import WEIGHTS, rule_penalties, score
 from letterlint.kinds.compliance import applies
-from letterlint.reading.readers import SourceText
+from letterlint.reading.readers import ReadError, SourceText, read_bytes
 from letterlint.rulebook.loader import Rule
 
 if TYPE_CHECKING:
@@ -285,10 +286,18 @@ def audit(
     """
     config = config or Config()
     paths = [str(p) for p in paths]
-    report = check_paths(
-        paths, config=config, context_file=context_file, jobs=jobs, cache=cache, progress=progress
-    )
     skip = {Path(p).resolve() for p in exclude}
+    # the worst letters, as the check read them: their pages are built from these
+    kept = KeptLetters(max(0, pages) + len(skip), worst_key)
+    report = check_paths(
+        paths,
+        config=config,
+        context_file=context_file,
+        jobs=jobs,
+        cache=cache,
+        progress=progress,
+        keep=kept,
+    )
     if skip:
         report = replace(
             report,
@@ -301,7 +310,10 @@ def audit(
         (float(r.options.get("target", 60)) for r in rules if r.check == "reading-ease"), 60.0
     )
     summary = summarise(report, rules)
-    letter_pages = tuple(letter_page(fr, config) for fr in worst_first(report)[: max(0, pages)])
+    letter_pages = tuple(
+        letter_page(fr, config, kept=kept.get(fr.path), linter=linter)
+        for fr in worst_first(report)[: max(0, pages)]
+    )
     packs = tuple(p for p in config.packs if p != "core")
     return Audit(
         report=report,
@@ -320,10 +332,12 @@ def audit(
 def worst_first(report: Report) -> list[FileResult]:
     """The letters that could be read, lowest score first (ties by path); a letter's score
     here leaves out findings on wording a compliance pack prescribes (`ranking_score`)."""
-    return sorted(
-        (fr for fr in report.files if fr.error is None),
-        key=lambda fr: (ranking_score(fr), fr.score if fr.score is not None else 101, fr.path),
-    )
+    return sorted((fr for fr in report.files if fr.error is None), key=worst_key)
+
+
+def worst_key(fr: FileResult) -> tuple[int, int, str]:
+    """The order of `worst_first`, for one letter."""
+    return ranking_score(fr), fr.score if fr.score is not None else 101, fr.path
 
 
 def on_required_text(f: Finding, spans: Iterable[tuple[int, int]]) -> bool:
@@ -563,18 +577,27 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return a, len(text) if b < 0 else b
 
 
-def letter_page(fr: FileResult, config: Config) -> LetterPage:
-    """Excerpts with marks and the worst passages rewritten, for one letter."""
-    item = read_path(fr.path)
-    if isinstance(item, FileResult):  # changed or removed since it was checked
-        return LetterPage(
-            fr,
-            (),
-            (),
-            (),
-            note=f"could not read it again: {item.error.message if item.error else ''}",
-        )
-    src: SourceText = item  # type: ignore[assignment]
+def letter_page(
+    fr: FileResult,
+    config: Config,
+    *,
+    kept: LintedLetter | bytes | None = None,
+    linter: Linter | None = None,
+) -> LetterPage:
+    """Excerpts with marks and the worst passages rewritten, for one letter.
+
+    ``kept`` is the letter as the check had it (`KeptLetters`): its `LintedLetter`, which
+    the rewrite takes as its first lint, or the bytes that were checked, which the rewrite
+    lints with ``linter`` (the check's). Without it the file is read from disk, for a
+    caller holding only a result."""
+    linted: LintedLetter | None = kept if isinstance(kept, LintedLetter) else None
+    if linted is not None:
+        src = linted.source
+    else:
+        item = _source_of(fr.path, kept)
+        if isinstance(item, str):  # changed or removed since it was checked
+            return LetterPage(fr, (), (), (), note=f"could not read it again: {item}")
+        src = item
     text = src.text
     whole: list[Finding] = []
     lines: dict[int, list[tuple[Finding, int, int]]] = {}
@@ -612,8 +635,21 @@ def letter_page(fr: FileResult, config: Config) -> LetterPage:
                 ),
             )
         )
-    passages, note = _worst_passages(src, lines, config, fr.prescribed)
+    passages, note = _worst_passages(src, lines, config, fr.prescribed, linted, linter)
     return LetterPage(fr, tuple(whole), tuple(excerpts), passages, note)
+
+
+def _source_of(path: str, kept: bytes | None) -> SourceText | str:
+    """The letter read from the bytes the check kept, or from disk; or why it can't be."""
+    if kept is None:
+        item = read_path(path)
+        if isinstance(item, FileResult):
+            return item.error.message if item.error else "unreadable"
+        return item  # type: ignore[return-value]
+    try:
+        return read_bytes(kept, path, None)
+    except ReadError as exc:
+        return exc.message
 
 
 def _merge_marks(marks: list[Mark]) -> tuple[Mark, ...]:
@@ -639,6 +675,8 @@ def _worst_passages(
     lines: dict[int, list[tuple[Finding, int, int]]],
     config: Config,
     prescribed: tuple[tuple[int, int], ...] = (),
+    linted: LintedLetter | None = None,
+    linter: Linter | None = None,
 ) -> tuple[tuple[Passage, ...], str | None]:
     scored = {
         a: sum(WEIGHTS[f.severity] for f, _, _ in hits if f.category in REWORDED)
@@ -652,7 +690,7 @@ def _worst_passages(
     from letterlint.actions.rewrite import rewrite_source
 
     try:
-        rw = rewrite_source(src, config=config, prescribed=prescribed)
+        rw = rewrite_source(src, config=config, prescribed=prescribed, linted=linted, linter=linter)
     except Exception as exc:  # noqa: BLE001 - a report must not fail over one letter's rewrite
         return (), f"no rewrite for this letter ({type(exc).__name__}: {exc})"
     after_by_line = {_norm(before): after for before, after in rw.passages}
