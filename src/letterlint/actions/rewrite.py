@@ -37,13 +37,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from letterlint.actions.tidy import tidy_edits
-from letterlint.batch.checking import check_text, get_linter, lint_letter_text, lint_text
+from letterlint.batch.checking import check_text, get_linter, lint_letter_text
 from letterlint.core.config import SAMPLE_CONTEXT, Config
 from letterlint.core.model import Edit, Finding
 from letterlint.language.facts import (
     ACCOUNT,
     AMOUNT,
     DATE,
+    DATE_FIELD_PATTERN,
     EMAIL,
     INVOICE,
     PHONE,
@@ -53,12 +54,13 @@ from letterlint.language.facts import (
     is_phone,
 )
 from letterlint.language.letter_parts import GREETING_WORDS, SIGN_OFF
+from letterlint.reading.readers import ReadError, read_text
 from letterlint.templating.jinja_names import dotted_name
 from letterlint.templating.placeholders import find_placeholders
 
 if TYPE_CHECKING:
     from letterlint.core.spans import OffsetMap
-    from letterlint.engine.linter import Linter
+    from letterlint.engine.linter import LintedLetter, Linter
     from letterlint.language.analysis import Analysis
     from letterlint.reading.readers import SourceText
 
@@ -259,8 +261,10 @@ _TIME_ADVERBIAL = re.compile(
     r"without (?:further )?delay|by return)\W*$",
     re.I,
 )
+#: A merge field holding the balance (narrower than what LL404 counts as stating an amount:
+#: a "late_fee" or "price" field is a sum, but not the one to pay).
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
-_DATE_NAME = re.compile(r"date|deadline|due_?by|pay_?by", re.I)
+_DATE_NAME = re.compile(DATE_FIELD_PATTERN, re.I)
 
 
 def _is_date_like(value: str) -> bool:
@@ -1431,6 +1435,8 @@ def rewrite_text(
     path: str | None = None,
     template: bool = True,
     prescribed: Sequence[tuple[int, int]] = (),
+    linted: LintedLetter | None = None,
+    linter: Linter | None = None,
     _round: int = 1,
     _context: dict[str, Any] | None = None,
 ) -> Rewrite:
@@ -1440,11 +1446,12 @@ def rewrite_text(
     ``text`` itself (a .docx body whose amount sits in a table). ``template=False`` keeps
     every value as written (no schema variables), as for an e-mail that is sent as it is.
     ``prescribed`` are source spans of wording a compliance pack prescribes
-    (`FileResult.prescribed` of this text): they are kept verbatim.
+    (`FileResult.prescribed` of this text): they are kept verbatim. ``linted`` is the
+    letter as a check already linted it (the audit's pages): the rewrite takes it as its
+    first lint when it linted this very text as this kind; else the letter is linted with
+    ``linter`` (the check's, with its context file), or the linter of ``config``.
     Raises ValueError naming ``path`` for a letter that cannot be read.
     """
-    from letterlint.reading.readers import ReadError, read_text
-
     shown = path or "<text>"
     if kind == "eml":
         return rewrite_eml(text.encode("utf-8"), config=config, path=shown)
@@ -1456,11 +1463,13 @@ def rewrite_text(
     jinja = template and kind not in ("handlebars", "mustache", "liquid") and _jinja_ready(text)
     style = "" if jinja else placeholder_style(text)
     lint_kind = _LINT_KIND.get(kind, "text") if kind != "jinja" or jinja else "text"
-    try:  # one lint of the letter: its findings, and its analysis for the sentences
-        linted = lint_letter_text(visible, kind=lint_kind, path=shown, config=config)
-    except ValueError:
-        lint_kind = "text"
-        linted = lint_letter_text(visible, kind="text", path=shown, config=config)
+    if linted is None or not _linted_as(linted, visible, lint_kind):
+        # one lint of the letter: its findings, and its analysis for the sentences
+        try:
+            linted = _lint_with(visible, lint_kind, shown, config, linter)
+        except ValueError:
+            lint_kind = "text"
+            linted = _lint_with(visible, "text", shown, config, linter)
     findings = list(linted.result.findings)
     analysis = linted.analyses[0] if len(linted.analyses) == 1 else None
     plan = _Plan(
@@ -1532,7 +1541,7 @@ def rewrite_text(
         else ("jinja" if jinja else "text")
     )
     try:
-        relint = lint_text(out, kind=out_kind, path=shown, config=config)
+        relint = _lint_with(out, out_kind, shown, config, linter).result
         left = tuple(f for f in relint.findings if f.category in TONE and f.severity in SERIOUS)
         score = relint.score
     except ValueError:
@@ -1550,6 +1559,7 @@ def rewrite_text(
             path=path,
             template=template,
             prescribed=kept,
+            linter=linter,
             _round=_round + 1,
             _context=context,
         )
@@ -1654,19 +1664,70 @@ _REWRITE_KIND = {
 }
 
 
+def _linted_as(linted: LintedLetter, text: str, kind: str) -> bool:
+    """Whether ``linted`` is a lint of exactly ``text`` as ``kind``, in offsets of ``text``
+    (so its findings can stand for the rewrite's own first lint)."""
+    src = linted.source
+    return (
+        linted.result.error is None
+        and src.kind == kind
+        and src.offsets is None
+        and src.source == text
+        and src.text == text
+    )
+
+
+def _lint_with(
+    text: str, kind: str, path: str, config: Config | None, linter: Linter | None
+) -> LintedLetter:
+    """Lint ``text`` with the caller's linter when there is one (`lint_letter_text` else)."""
+    if linter is None:
+        return lint_letter_text(text, kind=kind, path=path, config=config)
+    try:
+        src = read_text(text, path, kind)
+    except ReadError as exc:
+        raise ValueError(exc.message) from None
+    linted = linter.lint_letter(src)
+    if linted.result.error is not None:
+        raise ValueError(f"{path}: {linted.result.error.message}")
+    return linted
+
+
 def rewrite_source(
-    src: SourceText, *, config: Config | None = None, prescribed: Sequence[tuple[int, int]] = ()
+    src: SourceText,
+    *,
+    config: Config | None = None,
+    prescribed: Sequence[tuple[int, int]] = (),
+    linted: LintedLetter | None = None,
+    linter: Linter | None = None,
 ) -> Rewrite:
     """Rewrite a letter as `readers` read it: text formats from their source (so the
     output keeps their format), .docx, .pdf, .odt and .eml from their visible text.
-    ``prescribed`` is the letter's `FileResult.prescribed` (source spans kept verbatim)."""
+    ``prescribed`` is the letter's `FileResult.prescribed` (source spans kept verbatim);
+    ``linted`` and ``linter`` are as for `rewrite_text`."""
     kind = _REWRITE_KIND.get(src.kind)
     if kind is None:
         shown = (
             prescribed if src.offsets is None else ()
         )  # source spans are visible spans only without a map
-        return rewrite_text(src.text, kind="text", config=config, path=src.path, prescribed=shown)
-    return rewrite_text(src.source, kind=kind, config=config, path=src.path, prescribed=prescribed)
+        return rewrite_text(
+            src.text,
+            kind="text",
+            config=config,
+            path=src.path,
+            prescribed=shown,
+            linted=linted,
+            linter=linter,
+        )
+    return rewrite_text(
+        src.source,
+        kind=kind,
+        config=config,
+        path=src.path,
+        prescribed=prescribed,
+        linted=linted,
+        linter=linter,
+    )
 
 
 def rewrite_eml(data: bytes, *, config: Config | None = None, path: str = "<email>") -> Rewrite:
