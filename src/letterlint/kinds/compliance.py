@@ -25,13 +25,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from letterlint.core.letter_context import CHOICES, FLAGS, KEYS, LetterContext
 from letterlint.kinds.checks import CheckContext, _hit, register
 from letterlint.kinds.matching import Hit, clause_before
+from letterlint.language.facts import (
+    AMOUNT,
+    AMOUNT_PATTERN,
+    DATE,
+    DATE_PATTERN,
+    WEEKDAY_PATTERN,
+    amount_value,
+    calendar_date,
+)
 
 if TYPE_CHECKING:
     from letterlint.kinds.matching import Hit
@@ -40,44 +49,17 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- dates and money
 
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+#: A merge field where a pack's pattern wants a date or a sum ("{{ due_date }}", "[Amount]").
 _PLACEHOLDER = (
     r"(?:\{\{[^{}\n]{1,80}\}\}|\[[A-Z][A-Za-z ]{1,40}\]|\{[A-Za-z_][\w.]{0,60}\}"
     r"|<<[^<>\n]{1,40}>>|«[^«»\n]{1,40}»)"
 )
-DATE = (
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-    rf"(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\.?,?\s+(?P<y2>\d{{4}})"
-    r"|(?P<y3>\d{4})-(?P<mo3>\d{2})-(?P<d3>\d{2})"
-    r"|(?P<a4>\d{1,2})/(?P<b4>\d{1,2})/(?P<y4>\d{4}))"
-)
-_DATE_RE = re.compile(rf"\b{DATE}\b", re.I)
-MONEY = (
-    r"(?:[$£€]\s?\d[\d,]*(?:\.\d{1,2})?|\d[\d,]*(?:\.\d{2})?\s?(?:USD|GBP|EUR|dollars|pounds)\b)"
-)
-_MONEY_RE = re.compile(MONEY, re.I)
-_DATE_PLAIN = re.sub(
-    r"\(\?P<\w+>", "(?:", DATE
-)  # the same, without group names (a macro may repeat)
-_MACROS = {"{date}": f"(?:{_DATE_PLAIN}|{_PLACEHOLDER})", "{amount}": f"(?:{MONEY}|{_PLACEHOLDER})"}
+#: Dates and amounts as `letterlint.language.facts` defines them (the core rules and the
+#: rewrite read them the same way), or a merge field standing for one.
+_MACROS = {
+    "{date}": f"(?:{DATE_PATTERN}|{_PLACEHOLDER})",
+    "{amount}": f"(?:(?-i:{AMOUNT_PATTERN})|{_PLACEHOLDER})",
+}
 
 
 def expand(pattern: str) -> str:
@@ -87,45 +69,16 @@ def expand(pattern: str) -> str:
     return pattern
 
 
-def _date_of(m: re.Match[str], day_first: bool) -> dt.date | None:
-    g = m.groupdict()
-    try:
-        if g["m1"]:
-            return dt.date(int(g["y1"]), _month(g["m1"]), int(g["d1"]))
-        if g["m2"]:
-            return dt.date(int(g["y2"]), _month(g["m2"]), int(g["d2"]))
-        if g["y3"]:
-            return dt.date(int(g["y3"]), int(g["mo3"]), int(g["d3"]))
-        a, b = int(g["a4"]), int(g["b4"])
-        day, month = (a, b) if day_first else (b, a)
-        return dt.date(int(g["y4"]), month, day)
-    except (ValueError, TypeError):
-        return None
-
-
-def _month(name: str) -> int:
-    n = name.lower()[:3]
-    return next(i + 1 for i, m in enumerate(_MONTHS) if m.startswith(n))
-
-
 def dates_in(
     text: str, start: int = 0, end: int | None = None, *, day_first: bool = True
 ) -> list[tuple[int, int, dt.date]]:
-    """Every calendar date in ``text[start:end]``: (start, end, date)."""
+    """Every calendar date in ``text[start:end]`` that has a year: (start, end, date)."""
     out = []
-    for m in _DATE_RE.finditer(text, start, len(text) if end is None else end):
-        d = _date_of(m, day_first)
+    for m in DATE.finditer(text, start, len(text) if end is None else end):
+        d = calendar_date(m.group(0), day_first=day_first)
         if d is not None:
             out.append((m.start(), m.end(), d))
     return out
-
-
-def money(text: str) -> Decimal | None:
-    digits = re.sub(r"[^\d.]", "", text)
-    try:
-        return Decimal(digits) if digits else None
-    except InvalidOperation:
-        return None
 
 
 # --------------------------------------------------------------------------- US business days
@@ -480,7 +433,10 @@ def validation_end_date(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[
             )
 
 
-_LETTER_DATE_LINE = re.compile(rf"^[ \t]*(?:date[d:]?\s*)?{DATE}[ \t]*$", re.I | re.M)
+_LETTER_DATE_LINE = re.compile(
+    rf"^[ \t]*(?:date[d:]?\s*)?(?:{WEEKDAY_PATTERN},?\s+)?(?P<date>{DATE_PATTERN})[ \t]*$",
+    re.I | re.M,
+)
 
 
 def letter_date(a: Analysis, letter: LetterContext, day_first: bool) -> dt.date | None:
@@ -488,7 +444,7 @@ def letter_date(a: Analysis, letter: LetterContext, day_first: bool) -> dt.date 
     if letter.sent_date is not None:
         return letter.sent_date
     m = _LETTER_DATE_LINE.search(a.original)
-    return _date_of(m, day_first) if m else None
+    return calendar_date(m.group("date"), day_first=day_first) if m else None
 
 
 @register("deadline-days", ("min-days", "keywords", "missing-message", *COMMON), prepare)
@@ -566,10 +522,10 @@ def itemization_arithmetic(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterat
     text = a.original
     got: dict[str, tuple[Decimal, int, int]] = {}
     for line in re.finditer(r"[^\n]+", text):
-        sums = list(_MONEY_RE.finditer(line.group(0)))
+        sums = list(AMOUNT.finditer(line.group(0)))
         if len(sums) != 1:
             continue
-        value = money(sums[0].group(0))
+        value = amount_value(sums[0].group(0))
         if value is None:
             continue
         for label in ("total", "owed", "interest", "fees", "credits"):  # most specific first
@@ -614,7 +570,9 @@ def late_payment_compensation(rule: Rule, a: Analysis, ctx: CheckContext) -> Ite
     claimed = []
     others: list[Decimal] = []
     for s, e in a.sentences:
-        sums = [(m, money(m.group(0))) for m in _MONEY_RE.finditer(text, s, e) if "£" in m.group(0)]
+        sums = [
+            (m, amount_value(m.group(0))) for m in AMOUNT.finditer(text, s, e) if "£" in m.group(0)
+        ]
         if _COMPENSATION.search(text, s, e):
             claimed.extend((m, v) for m, v in sums if v is not None)
         else:
@@ -636,4 +594,4 @@ def late_payment_compensation(rule: Rule, a: Analysis, ctx: CheckContext) -> Ite
             )
 
 
-__all__ = ["DATE", "MONEY", "add_business_days", "dates_in", "earliest_validation_end", "expand"]
+__all__ = ["add_business_days", "dates_in", "earliest_validation_end", "expand"]

@@ -18,7 +18,7 @@ from typing import Any
 
 from letterlint.kinds.checks import CHECKS
 from letterlint.kinds.frames import Frame, Lexicon, closure
-from letterlint.language.facts import AMOUNT_PATTERN, DATE_PATTERN
+from letterlint.language.facts import AMOUNT_PATTERN, DATE_FIELD_PATTERN, DATE_PATTERN
 
 
 class RuleFileError(Exception):
@@ -55,11 +55,13 @@ def compile_pattern(pattern: str, flags: int, path: str, line: int) -> re.Patter
 SLOT_PATTERN = r"(?-i:\bXx*\b)"
 #: Macros of presence patterns: `{slot}`, and `{date}` / `{amount}`, a calendar date and a sum
 #: of money as `letterlint.language.facts` defines them (the rewrite reads a letter's dates
-#: and amounts with the same patterns, so LL403 and the rewrite agree on what a date is).
+#: and amounts with the same patterns, so LL403 and the rewrite agree on what a date is), and
+#: `{date-field}`, the name of a merge field that holds a date.
 PATTERN_MACROS = {
     "{slot}": SLOT_PATTERN,
     "{date}": f"(?:{DATE_PATTERN})",
     "{amount}": f"(?-i:{AMOUNT_PATTERN})",
+    "{date-field}": f"(?:{DATE_FIELD_PATTERN})",  # for `placeholder-names`
 }
 
 

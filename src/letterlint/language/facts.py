@@ -8,7 +8,9 @@ rule file or `re.compile`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -21,15 +23,84 @@ DATE_PATTERN = (
     r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"
 )
 DATE = re.compile(DATE_PATTERN, re.I)
+#: A merge field named as a date ("{{ pay_by }}", "[Due Date]", "*|REPLY_BY|*").
+DATE_FIELD_PATTERN = r"date|deadline|due_?by|by_?date|reply_?by|pay_?by"
+#: A day's name before a date ("Monday, 3 May 2026").
+WEEKDAY_PATTERN = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+#: A `DATE` with a year, its parts named, to say which day it is.
+_DATE_PARTS = re.compile(
+    rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTHS})\.?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<m2>{_MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})"
+    r"|(?P<a3>\d{1,2})[/.](?P<b3>\d{1,2})[/.](?P<y3>\d{4}|\d{2})"
+    r"|(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})",
+    re.I,
+)
+
+
+def calendar_date(text: str, *, day_first: bool = True) -> dt.date | None:
+    """The day a `DATE` match names; None for a date without a year or one that does not
+    exist. ``day_first`` reads 03/05/2026 as 3 May (British), else as March 5 (American);
+    a two-digit year is in this century."""
+    m = _DATE_PARTS.fullmatch(text.strip())
+    if m is None:
+        return None
+    g = m.groupdict()
+    try:
+        if g["m1"] or g["m2"]:
+            name = (g["m1"] or g["m2"]).lower()[:3]
+            month = next(i + 1 for i, n in enumerate(MONTH_NAMES) if n.startswith(name))
+            return dt.date(int(g["y1"] or g["y2"]), month, int(g["d1"] or g["d2"]))
+        if g["y4"]:
+            return dt.date(int(g["y4"]), int(g["m4"]), int(g["d4"]))
+        a, b, year = int(g["a3"]), int(g["b3"]), int(g["y3"])
+        day, month = (a, b) if day_first else (b, a)
+        return dt.date(year + 2000 if year < 100 else year, month, day)
+    except ValueError:
+        return None
+
+
 _CCY = r"(?:GBP|USD|EUR|CAD|AUD|NZD|CHF|ZAR|INR|PHP|SGD)"
+_CCY_WORDS = r"(?:dollars|pounds|euros)"
 _NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{2})?(?!\d)|\d+(?:[.,]\d{2})?(?!\d)"
-#: An amount as letters write it: £1,234.56, $ 40, €12,00, GBP 1,234.56, 1 234,56 EUR, A$40, ₱500.
+#: An amount as letters write it: £1,234.56, $ 40, €12,00, GBP 1,234.56, 1 234,56 EUR, A$40, ₱500,
+#: 250 dollars.
 AMOUNT_PATTERN = (
     rf"(?:[A-Z]{{1,2}})?[£$€¥₹₱]\s?(?:{_NUM})"
     rf"|\b{_CCY}\s?(?:{_NUM})"
-    rf"|(?<![\w.,])(?:{_NUM})\s?{_CCY}\b"
+    rf"|(?<![\w.,])(?:{_NUM})\s?(?:{_CCY}|{_CCY_WORDS})\b"
 )
 AMOUNT = re.compile(AMOUNT_PATTERN)
+
+
+def amount_value(text: str) -> Decimal | None:
+    """The sum an `AMOUNT` match names: "£1,234.56", "1.234,56 EUR" and "1 234,56" are all
+    1234.56 (a separator followed by exactly two final digits is the decimal one)."""
+    digits = re.sub(r"[^\d.,]", "", text)
+    m = re.search(r"[.,](\d{2})$", digits)
+    whole, cents = (digits[: m.start()], m.group(1)) if m else (digits, "")
+    whole = re.sub(r"[.,]", "", whole)
+    if not whole and not cents:
+        return None
+    try:
+        return Decimal(f"{whole or 0}.{cents}" if cents else whole)
+    except InvalidOperation:
+        return None
+
+
 #: The currency sign or code of an amount.
 CURRENCY = re.compile(rf"[£$€¥₹₱]|{_CCY}")
 INVOICE = re.compile(
