@@ -121,11 +121,7 @@ class Config:
             raise ConfigError(
                 f"{where}: 'templates' must be the path of a folder (the editor's templates)"
             )
-        fail_on = table.get("fail-on", "warning")
-        if fail_on not in FAIL_ON:
-            raise ConfigError(
-                f"{where}: fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}"
-            )
+        fail_on = table.get("fail-on", "warning")  # checked by __post_init__
         packs = strs("packs") if "packs" in table else ("core",)
 
         letter = normalise(table.get("letter", {}), f"{where}: [tool.letterlint.letter]")
@@ -137,22 +133,25 @@ class Config:
         letters = tuple(
             (g, normalise(v, f"{where}: [tool.letterlint.letters.{g!r}]")) for g, v in globs.items()
         )
-        return cls(
-            select=strs("select"),
-            ignore=strs("ignore"),
-            fail_on=fail_on,
-            packs=packs,
-            extend_rules=tuple(str((root / p).resolve()) for p in strs("extend-rules")),
-            exclude=strs("exclude"),
-            per_file_ignores=tuple((g, tuple(v)) for g, v in pfi.items()),
-            allow_words=strs("allow-words"),
-            context=str((root / ctx).resolve()) if ctx else None,
-            templates=str((root / templates).resolve()),
-            letter=letter,
-            letters=letters,
-            root=str(root),
-            path=path,
-        )
+        try:
+            return cls(
+                select=strs("select"),
+                ignore=strs("ignore"),
+                fail_on=fail_on,
+                packs=packs,
+                extend_rules=tuple(str((root / p).resolve()) for p in strs("extend-rules")),
+                exclude=strs("exclude"),
+                per_file_ignores=tuple((g, tuple(v)) for g, v in pfi.items()),
+                allow_words=strs("allow-words"),
+                context=str((root / ctx).resolve()) if ctx else None,
+                templates=str((root / templates).resolve()),
+                letter=letter,
+                letters=letters,
+                root=str(root),
+                path=path,
+            )
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **changes)

@@ -25,7 +25,7 @@ from letterlint.kinds.checks import CHECKS, CheckContext, readability_figures
 from letterlint.kinds.matching import CompiledRules, Hit
 from letterlint.language.analysis import Analysis, parse
 from letterlint.language.letter_parts import GREETING, SIGN_OFF
-from letterlint.reading.readers import ReadError, SourceText
+from letterlint.reading.readers import ReadError, RunFormat, SourceText
 from letterlint.rulebook.loader import Rule, load_rules
 from letterlint.rulebook.selection import (
     is_known_selector,
@@ -133,6 +133,31 @@ def identity_variant(text: str) -> Variant:
     return Variant(text, (0,), (Piece(0, len(text), False, None),))
 
 
+def template_variants(src: SourceText, notes: list[str]) -> list[Variant]:
+    """The texts a letter is linted as: a Jinja template's rendered branches (contract 4),
+    else the text itself. Raises `ReadError` for a template that does not parse; a Jinja
+    template whose control flow cannot be followed is linted masked (with a note)."""
+    if src.kind == "jinja":
+        try:
+            return jinja_variants(src.text)
+        except _RenderFailed as exc:
+            notes.append(
+                f"could not follow the template's control flow ({exc}); "
+                "linted with template code masked"
+            )
+    elif src.kind in TEMPLATE_KINDS:
+        check_dialect_syntax(src.text, src.kind)
+    return [identity_variant(src.text)]
+
+
+def analyse(variant: Variant, formatting: tuple[RunFormat, ...] = ()) -> Analysis:
+    """One variant parsed for the rules: placeholders found and masked, then spaCy's parse."""
+    ph = find_placeholders(variant.text)
+    mtext = mask(variant.text, ph)
+    doc, rows = parse(mtext)
+    return Analysis(mtext, variant.text, doc, ph, rows=rows, formatting=formatting)
+
+
 @dataclass(frozen=True)
 class LintedLetter:
     """One letter after linting: what was read, each template variant with its analysis,
@@ -208,7 +233,7 @@ class Linter:
                     f"the letter's text is {len(src.text):,} characters; "
                     f"the limit is {MAX_LETTER_CHARS:,}",
                 )
-            variants += self._variants(src, notes)
+            variants += template_variants(src, notes)
             return self._lint_variants(src, variants, notes, letter, analyses)
         except ReadError as exc:
             return FileResult(
@@ -242,17 +267,7 @@ class Linter:
         starts = line_starts(src.source)
         figures: dict[str, float] = {}  # readability of the first variant (reports chart it)
         for variant in variants:
-            ph = find_placeholders(variant.text)
-            mtext = mask(variant.text, ph)
-            doc, rows = parse(mtext)
-            a = Analysis(
-                mtext,
-                variant.text,
-                doc,
-                ph,
-                rows=rows,
-                formatting=src.formatting if len(variants) == 1 else (),
-            )
+            a = analyse(variant, src.formatting if len(variants) == 1 else ())
             analyses.append(a)
             ctx = CheckContext(body=body_span(a), context_vars=self.context_vars, letter=letter)
             hits = _drop_superseded(list(self._hits(a, src, ctx, figures if not figures else None)))
@@ -287,19 +302,6 @@ class Linter:
         inline, _ = inline_pairs(src.source, src.kind, src.path)
         pairs = merge(self.config.letter_for(src.path), inline, self.config.letter_overrides)
         return LetterContext.from_pairs(pairs) if pairs else EMPTY_LETTER
-
-    def _variants(self, src: SourceText, notes: list[str]) -> list[Variant]:
-        if src.kind == "jinja":
-            try:
-                return jinja_variants(src.text)
-            except _RenderFailed as exc:
-                notes.append(
-                    f"could not follow the template's control flow ({exc}); "
-                    "linted with template code masked"
-                )
-        elif src.kind in TEMPLATE_KINDS:
-            check_dialect_syntax(src.text, src.kind)
-        return [identity_variant(src.text)]
 
     def _hits(
         self,

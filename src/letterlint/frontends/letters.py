@@ -14,12 +14,10 @@ from letterlint.core import doc_kinds
 from letterlint.core.config import Config
 from letterlint.core.doc_kinds import KIND_BY_SUFFIX
 from letterlint.core.model import FileError
-from letterlint.engine.linter import body_span, identity_variant
+from letterlint.engine.linter import analyse, body_span, identity_variant, template_variants
 from letterlint.kinds.checks import readability_figures
-from letterlint.language.analysis import Analysis, parse
 from letterlint.reading.readers import ReadError, read_bytes, read_text
 from letterlint.rulebook.loader import load_rules
-from letterlint.templating.placeholders import find_placeholders, jinja_variants, mask
 
 #: The kinds `check_text` accepts that a letter opened for editing can have.
 EDITABLE_KINDS = doc_kinds.EDITABLE_KINDS
@@ -91,16 +89,11 @@ def readability(text: str, *, kind: str = "text") -> Readability:
     """The readability figures of a letter (templates: their first rendered variant)."""
 
     src = read_text(text, "<text>", kind)
-    variant = identity_variant(src.text)
-    if src.kind == "jinja":
-        try:
-            variant = jinja_variants(src.text)[0]
-        except Exception:  # a template that does not render: figures of its raw text
-            pass
-    ph = find_placeholders(variant.text)
-    masked = mask(variant.text, ph)
-    doc, rows = parse(masked)
-    a = Analysis(masked, variant.text, doc, ph, rows=rows)
+    try:
+        variant = template_variants(src, [])[0]
+    except ReadError:  # a template that does not parse: figures of its raw text
+        variant = identity_variant(src.text)
+    a = analyse(variant)
     return Readability.from_figures(readability_figures(a, body_span(a)))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from letterlint.core.doc_kinds import TEXT_KINDS
 from letterlint.core.model import CATEGORIES
 from letterlint.kinds.frames import Frame, Lexicon
 from letterlint.kinds.registry import (
@@ -81,17 +82,9 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-EXAMPLE_KINDS = (
-    "text",
-    "markdown",
-    "html",
-    "jinja",
-    "handlebars",
-    "liquid",
-    "mustache",
-    "eml",
-    "docx",
-)
+#: The kinds a rule example may be written as: every kind `check_text` takes, and .docx
+#: (the example's text is made into a real Word file for the test).
+EXAMPLE_KINDS = frozenset(TEXT_KINDS | {"docx"})
 
 
 @dataclass(frozen=True)
