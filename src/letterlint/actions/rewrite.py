@@ -36,10 +36,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from letterlint.actions.fixes import apply_edits, fix_text
 from letterlint.actions.tidy import tidy_edits
 from letterlint.batch.checking import check_text, get_linter, lint_letter_text
 from letterlint.core.config import SAMPLE_CONTEXT, Config
 from letterlint.core.model import Edit, Finding
+from letterlint.language.analysis import parse
 from letterlint.language.facts import (
     ACCOUNT,
     AMOUNT,
@@ -54,9 +56,15 @@ from letterlint.language.facts import (
     is_phone,
 )
 from letterlint.language.letter_parts import GREETING_WORDS, SIGN_OFF
-from letterlint.reading.readers import ReadError, read_text
+from letterlint.reading.readers import ReadError, read_docx, read_text
+from letterlint.rulebook.selection import parse_suppressions
 from letterlint.templating.jinja_names import dotted_name
-from letterlint.templating.placeholders import find_placeholders
+from letterlint.templating.placeholders import (
+    bounded_environment,
+    find_placeholders,
+    mask,
+    render_bounded,
+)
 
 if TYPE_CHECKING:
     from letterlint.core.spans import OffsetMap
@@ -305,7 +313,6 @@ class Rewrite:
         """One rewritten line with the letter's own values filled in."""
         if not self.jinja:
             return template_line
-        from letterlint.templating.placeholders import bounded_environment, render_bounded
 
         try:
             return render_bounded(bounded_environment(), template_line, self.context)
@@ -317,8 +324,6 @@ class Rewrite:
         if not self.jinja:
             return self.template
         from jinja2 import StrictUndefined
-
-        from letterlint.templating.placeholders import bounded_environment, render_bounded
 
         # bounded: a template's own {% set %} or loops never run away (TemplateLimitError)
         env = bounded_environment(undefined=StrictUndefined, keep_trailing_newline=True)
@@ -499,9 +504,6 @@ def _sentences(text: str, analysis: Analysis | None = None) -> list[tuple[int, i
     if analysis is not None and analysis.original == text and analysis.rows:
         rows = analysis.rows
     else:
-        from letterlint.language.analysis import parse
-        from letterlint.templating.placeholders import mask
-
         _, rows = parse(mask(text, find_placeholders(text)))
     cuts = {row[0] for row in rows if row[4] == 1}
     cuts.update(m.end() for m in re.finditer(r"\n", text))
@@ -1197,7 +1199,6 @@ class _Plan:
 
 
 def _apply(text: str, edits: list[Edit]) -> str:
-    from letterlint.actions.fixes import apply_edits
 
     return apply_edits(text, edits)[0]
 
@@ -1396,7 +1397,6 @@ def _frozen_spans(
     """`letterlint: off` regions and prescribed wording (what this module recognises, and
     ``prescribed``: `FileResult.prescribed` source spans from the compliance packs), in
     visible-text offsets."""
-    from letterlint.rulebook.selection import parse_suppressions
 
     text = src.text
     out: list[tuple[int, int]] = []
@@ -1736,8 +1736,6 @@ def rewrite_eml(data: bytes, *, config: Config | None = None, path: str = "<emai
     import email
     import email.policy
 
-    from letterlint.actions.fixes import fix_text
-
     msg = email.message_from_bytes(data, policy=email.policy.default)
     notes: list[str] = []
     facts: list[str] = []
@@ -1846,8 +1844,6 @@ def rewrite_docx(data: bytes, *, config: Config | None = None) -> tuple[bytes, R
     import io
 
     from docx import Document
-
-    from letterlint.reading.readers import read_docx
 
     full = read_docx(data, "<rewrite>.docx").text
     doc = Document(io.BytesIO(data))

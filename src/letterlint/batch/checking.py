@@ -332,6 +332,7 @@ def lint_file(
         return data, None
     key = None
     if run is not None and path != "-":
+        # lazy: heavy (sqlite3); the API without a cache never needs it
         from letterlint.batch.cache import content_key
 
         key = content_key(
@@ -438,6 +439,7 @@ def check_paths(
                 if progress is not None:
                     progress(done + n, total)
         if store is not None:
+            # lazy: heavy (sqlite3); the API without a cache never needs it
             from letterlint.batch.cache import strip_path
 
             store.put_many(
@@ -459,6 +461,7 @@ def _key_extras(config: Config, path: str) -> tuple[str, ...]:
 
 
 def _open_cache(config: Config, context_file: str | None) -> ResultCache | None:
+    # lazy: heavy (sqlite3); the API without a cache never needs it
     from letterlint.batch.cache import ResultCache, cache_enabled_by_env
 
     if not cache_enabled_by_env():
@@ -479,6 +482,7 @@ def _cache_lookup(
 
     Files that cannot be read get their error here (never cached: the disk may recover).
     """
+    # lazy: heavy (sqlite3); the API without a cache never needs it
     from letterlint.batch.cache import content_key, with_path
 
     keys: dict[int, str] = {}

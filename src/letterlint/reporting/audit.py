@@ -687,6 +687,7 @@ def _worst_passages(
     ]
     if not worst:
         return (), None
+    # lazy: the rewrite costs `import letterlint` 37 ms; only a page with passages needs it
     from letterlint.actions.rewrite import rewrite_source
 
     try:
