@@ -12,6 +12,7 @@ It also measures the editor's latency, from the last keystroke to the new highli
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -367,6 +368,15 @@ def test_editor_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> N
             )
             expect(page.get_by_text(re.compile(r"^Could not open broken\.docx: "))).to_be_visible()
             expect(letter).to_have_value(re.compile(r"^Dear customer,"))
+        except BaseException:
+            # what the page and the server looked like when it failed, for a CI log
+            shot = ARTIFACTS / "app-editor-failure.png"
+            with contextlib.suppress(Exception):
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                context.pages[0].screenshot(path=str(shot), full_page=True)
+            log = (work / "streamlit.log").read_text(errors="replace")
+            print(f"\nscreenshot: {shot}\nthe server's log, its end:\n{log[-3000:]}")
+            raise
         finally:
             browser.close()
     assert not outside, f"the page asked for something outside the app: {outside}"
