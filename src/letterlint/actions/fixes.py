@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from letterlint.actions.tidy import tidy_edits
 from letterlint.batch.checking import check_text
 from letterlint.core.config import Config
 from letterlint.core.model import Edit, Finding
+from letterlint.templating.placeholders import CAPS_SLOT
 
 MAX_ROUNDS = 10
 
@@ -98,16 +100,11 @@ def fix_text(
 def _grammatical(text: str, edits: list[Edit]) -> list[Edit]:
     """The edits apply_edits would choose, widened to their sentences and tidied (no
     leading comma, no doubled word, case by position; placeholders untouched)."""
-    from letterlint.actions.tidy import tidy_edits
-
     chosen = choose_edits(edits)
     if not chosen:
         return chosen
-    from letterlint.actions.rewrite import (
-        _CAPS_SLOT,  # merge fields such as %BALANCE% or <AMOUNT> are never recased
-    )
-
-    slots = [m.span() for m in _CAPS_SLOT.finditer(text)]
+    # merge fields such as %BALANCE% or <AMOUNT> are never recased
+    slots = [m.span() for m in CAPS_SLOT.finditer(text)]
     kept = []
     for e in chosen:
         inside = [

@@ -60,6 +60,7 @@ from letterlint.reading.readers import ReadError, read_docx, read_text
 from letterlint.rulebook.selection import parse_suppressions
 from letterlint.templating.jinja_names import dotted_name
 from letterlint.templating.placeholders import (
+    CAPS_SLOT,
     bounded_environment,
     find_placeholders,
     mask,
@@ -460,14 +461,6 @@ _REF_AFTER_LABEL = re.compile(
 )
 
 
-#: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]") as a reader
-#: sees them.
-_CAPS_SLOT = re.compile(
-    r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|"
-    r"%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}"
-)
-
-
 def _is_heading(text: str, a: int, b: int) -> bool:
     """A short line of its own without sentence punctuation ("Final Notice Before Legal Action")."""
     ls = text.rfind("\n", 0, a) + 1
@@ -493,7 +486,7 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
         if any(c.isupper() or c.isdigit() for c in m.group(1))
     ]
     spans += [(p.start, p.end) for p in find_placeholders(text)]
-    spans += [m.span() for m in _CAPS_SLOT.finditer(text)]
+    spans += [m.span() for m in CAPS_SLOT.finditer(text)]
     return sorted(spans)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from letterlint.core.config import ConfigError
+from letterlint.core.files import read_capped, write_atomic
 from letterlint.core.model import Finding, Report, is_whole_letter
 from letterlint.core.version import __version__
 
@@ -69,8 +70,6 @@ def baseline_data(report: Report, baseline_file: str | Path) -> dict[str, Any]:
 
 def write_baseline(report: Report, baseline_file: str | Path) -> int:
     """Record every finding of ``report`` in ``baseline_file`` (atomically); returns how many."""
-    from letterlint.core.files import write_atomic
-
     data = baseline_data(report, baseline_file)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     write_atomic(Path(baseline_file), text.encode("utf-8"), overwrite=True)
@@ -88,8 +87,6 @@ def _no_constant(name: str) -> Any:
 
 def load_baseline(baseline_file: str | Path) -> dict[str, Counter[tuple[str, str]]]:
     """Recorded findings per relative path; a missing or malformed file is a config error."""
-    from letterlint.core.files import read_capped
-
     p = Path(baseline_file)
     try:
         data = json.loads(

@@ -26,16 +26,26 @@ from letterlint import (
     LETTER_SUFFIXES,
     Config,
     ExportError,
+    FileError,
     Finding,
     OpenedLetter,
     Readability,
     export_template,
+    fix_text,
     open_letter,
+    rewrite_text,
     write_atomic,
 )
-from letterlint.batch.checking import lint_text
+from letterlint.batch.checking import lint_text, with_letter
 from letterlint.core.config import ConfigError
+from letterlint.core.letter_context import CHOICES, FLAGS
 from letterlint.core.model import SEVERITY_RANK, is_whole_letter
+from letterlint.engine.scoring import rule_penalties, score
+from letterlint.templating.placeholders import (
+    TemplateLimitError,
+    bounded_environment,
+    render_bounded,
+)
 
 # --------------------------------------------------------------------------- linting
 
@@ -73,8 +83,6 @@ NOT_SET = "(not set)"
 def letter_field_options(key: str) -> tuple[str, ...] | None:
     """The values a sidebar field offers (``NOT_SET`` first), or None for free text (a
     jurisdiction, a date), which `letter_config` validates."""
-    from letterlint.core.letter_context import CHOICES, FLAGS
-
     if key in CHOICES:
         return (NOT_SET, *CHOICES[key])
     if key in FLAGS:
@@ -90,8 +98,6 @@ def letter_config(
 
     The fields go in as ``letter_overrides``, exactly what ``lint_text(letter=...)`` and
     ``--letter`` do, so the findings, the score outlook, the fixes and the rewrite all see them."""
-    from letterlint.batch.checking import with_letter
-
     chosen = tuple(dict.fromkeys(("core", *packs)))
     cfg = config.with_overrides(packs=chosen) if chosen != config.packs else config
     given = {k: v.strip() for k, v in fields.items() if v and v.strip() and v != NOT_SET}
@@ -147,8 +153,6 @@ def spot_of(f: Finding, findings: Sequence[Finding]) -> Spot:
 
 def without_spots(view: LintView, spots: Iterable[Spot]) -> LintView:
     """The view without the findings ignored here; the score is that of what is left."""
-    from letterlint.engine.scoring import score
-
     ignored = set(spots)
     if not ignored or view.error is not None:
         return view
@@ -174,8 +178,6 @@ class ScoreOutlook:
 
 def score_costs(findings: Sequence[Finding]) -> tuple[tuple[str, int], ...]:
     """What each rule that fired costs, in words, most costly first."""
-    from letterlint.engine.scoring import rule_penalties
-
     by_code: dict[str, list[Finding]] = {}
     for f in findings:
         by_code.setdefault(f.code, []).append(f)
@@ -194,8 +196,6 @@ def score_costs(findings: Sequence[Finding]) -> tuple[tuple[str, int], ...]:
 def score_outlook(text: str, kind: str, name: str, config: Config) -> ScoreOutlook | None:
     """The score now, after every safe fix and after the friendlier rewrite (None if it
     cannot be linted); cached like `lint_letter`."""
-    from letterlint import fix_text, rewrite_text
-
     view = lint_letter(text, kind, name, config)
     if view.error is not None or view.score is None:
         return None
@@ -216,8 +216,6 @@ def score_outlook(text: str, kind: str, name: str, config: Config) -> ScoreOutlo
 
 def load_upload(name: str, data: bytes) -> OpenedLetter:
     """Read an uploaded file for editing; problems come back in ``error``, never raised."""
-    from letterlint import FileError
-
     if len(data) > MAX_UPLOAD_BYTES:
         return OpenedLetter(
             name, "", "text", error=FileError("too-large", f"file is {len(data):,} bytes")
@@ -602,12 +600,6 @@ def render_preview(text: str, kind: str, context: Mapping[str, Any]) -> Preview:
     and Liquid are not rendered here: the friendlier rewrite turns them into Jinja2.
     """
     from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError
-
-    from letterlint.templating.placeholders import (
-        TemplateLimitError,
-        bounded_environment,
-        render_bounded,
-    )
 
     if kind in ("handlebars", "mustache", "liquid"):
         return Preview(

@@ -13,13 +13,26 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from letterlint.actions.fixes import fix_text
+from letterlint.batch.baseline import apply_baseline, write_baseline
+from letterlint.batch.checking import MAX_FILE_BYTES, check_paths, get_linter, iter_files
 from letterlint.core.config import Config, ConfigError
-from letterlint.core.doc_kinds import NOT_FIXED_IN_PLACE
+from letterlint.core.doc_kinds import KIND_BY_SUFFIX, NOT_FIXED_IN_PLACE
+from letterlint.core.files import (
+    FileTooLarge,
+    WriteConflict,
+    encoding_of,
+    read_capped,
+    unified_diff,
+    write_atomic,
+)
+from letterlint.core.letter_context import merge, parse_assignments
 from letterlint.core.model import SEVERITY_RANK, Report
 from letterlint.core.version import __version__
-from letterlint.output import FORMATS
+from letterlint.output import FORMATS, render_parts
 from letterlint.output.ruledoc import describe_rule
-from letterlint.reading.readers import SourceText
+from letterlint.reading.readers import ReadError, SourceText, kind_for, read_bytes
+from letterlint.reporting.audit import audit
 from letterlint.rulebook.loader import Rule, RuleFileError, available_packs, load_rules
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -419,8 +432,6 @@ def _config(args: argparse.Namespace) -> Config:
     if getattr(args, "fail_on", None):
         changes["fail_on"] = args.fail_on
     if getattr(args, "letter", None):
-        from letterlint.core.letter_context import merge, parse_assignments
-
         changes["letter_overrides"] = merge(config.letter_overrides, parse_assignments(args.letter))
     return config.with_overrides(**changes) if changes else config
 
@@ -436,20 +447,13 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from letterlint.batch.checking import check_paths, get_linter
-    from letterlint.output import render_parts
-
     paths = args.paths or ["."]  # like ruff: no PATH checks the current folder
     config = _config(args)
     linter = get_linter(config, args.context)  # validates selectors and the context first
-    from letterlint.batch.checking import MAX_FILE_BYTES
-
     # never more than the size limit (a longer input is reported as too large)
     stdin_data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if "-" in paths else None
     kind = None
     if args.stdin_filename and stdin_data is not None:
-        from letterlint.reading.readers import kind_for
-
         kind = kind_for(args.stdin_filename)
     if args.jobs is not None and args.jobs < 1:
         print("letterlint: error: --jobs must be 1 or more", file=sys.stderr)
@@ -477,8 +481,6 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
             return EXIT_ERROR
     if args.write_baseline:
-        from letterlint.batch.baseline import write_baseline
-
         try:
             n = write_baseline(report, args.write_baseline)
         except OSError as exc:
@@ -499,8 +501,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
         return EXIT_ERROR if report.has_errors else EXIT_OK
     if args.baseline:
-        from letterlint.batch.baseline import apply_baseline
-
         report, hidden = apply_baseline(report, args.baseline)
         if hidden:
             print(
@@ -513,8 +513,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     )  # written piece by piece, never held whole
     if args.output_file:
         try:
-            from letterlint.core.files import write_atomic
-
             write_atomic(Path(args.output_file), (p.encode("utf-8", "replace") for p in parts))
         except OSError as exc:
             print(
@@ -580,10 +578,6 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | N
 
 def _read_file(path: str) -> tuple[bytes, SourceText | None, str | None]:
     """A file's bytes and `SourceText`, or the one-line error a user sees."""
-    from letterlint.batch.checking import MAX_FILE_BYTES
-    from letterlint.core.files import FileTooLarge, read_capped
-    from letterlint.reading.readers import ReadError, read_bytes
-
     try:
         data = read_capped(path, MAX_FILE_BYTES)
         return data, read_bytes(data, path), None
@@ -627,12 +621,6 @@ def _unsafe_to_rewrite(path: str) -> str | None:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from letterlint.actions.fixes import fix_text
-    from letterlint.batch.checking import get_linter, iter_files
-    from letterlint.core.doc_kinds import KIND_BY_SUFFIX
-    from letterlint.core.files import WriteConflict, encoding_of, unified_diff
-    from letterlint.core.files import write_atomic as write_bytes
-
     config = _config(args)
     get_linter(config)  # validates the selectors before any file is touched
     if "-" in args.paths:
@@ -688,7 +676,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
             continue
         enc, bom = encoding_of(data)
         try:
-            write_bytes(Path(path), bom + result.text.encode(enc), expect=data)
+            write_atomic(Path(path), bom + result.text.encode(enc), expect=data)
         except UnicodeEncodeError:
             print(f"{path}: not fixed: the fixed text cannot be written back as {enc}")
             status = EXIT_ERROR
@@ -715,10 +703,6 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 def _fix_stdin(args: argparse.Namespace, config: Config) -> int:
     """``fix -``: the letter from standard input, the fixed text (or a diff) to standard output."""
-    from letterlint.actions.fixes import fix_text
-    from letterlint.core.files import unified_diff
-    from letterlint.reading.readers import ReadError, read_bytes
-
     name = args.stdin_filename or "-"
     try:
         src = read_bytes(sys.stdin.buffer.read(), name)
@@ -770,8 +754,8 @@ def _refuses_to_replace(*outputs: str | Path | None, force: bool) -> bool:
 def cmd_rewrite(args: argparse.Namespace) -> int:
     import yaml
 
-    from letterlint.actions.rewrite import rewrite_source
-    from letterlint.core.files import write_atomic as write_bytes
+    # lazy: the rewriter is 10-30 ms of import (~100 ms from source); only `rewrite` needs it
+    from letterlint.actions.rewrite import rewrite_docx, rewrite_eml, rewrite_source
 
     if _refuses_to_replace(args.output, args.context_out, force=args.force):
         return EXIT_ERROR
@@ -791,12 +775,8 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     docx_bytes = None
     try:
         if docx_out:
-            from letterlint.actions.rewrite import rewrite_docx
-
             docx_bytes, result = rewrite_docx(_read_file(args.path)[0], config=config)
         elif src.kind == "eml":  # type: ignore[union-attr]
-            from letterlint.actions.rewrite import rewrite_eml
-
             result = rewrite_eml(_read_file(args.path)[0], config=config, path=args.path)
         else:
             result = rewrite_source(src, config=config, prescribed=_prescribed(src, config))  # type: ignore[arg-type]
@@ -813,11 +793,11 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     try:
         if args.output:
             payload = docx_bytes if docx_bytes is not None else result.template.encode("utf-8")
-            write_bytes(Path(args.output), payload, overwrite=args.force)
+            write_atomic(Path(args.output), payload, overwrite=args.force)
         else:
             sys.stdout.write(result.template)
         if args.context_out:
-            write_bytes(
+            write_atomic(
                 Path(args.context_out),
                 yaml.safe_dump(result.context, sort_keys=True, allow_unicode=True).encode("utf-8"),
                 overwrite=args.force,
@@ -843,8 +823,6 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
 
 def _prescribed(src: SourceText, config: Config) -> tuple[tuple[int, int], ...]:
     """The source spans a compliance pack prescribes in this letter (kept verbatim by `rewrite`)."""
-    from letterlint.batch.checking import get_linter
-
     result = get_linter(config).lint(src)
     if result.error is not None and result.error.code == "letter-context":
         raise ConfigError(f"{src.path}: {result.error.message}")
@@ -854,8 +832,8 @@ def _prescribed(src: SourceText, config: Config) -> tuple[tuple[int, int], ...]:
 def cmd_export(args: argparse.Namespace) -> int:
     import yaml
 
+    # lazy: the exporter is 3-6 ms of import; only `export` needs it
     from letterlint.actions.export import DIALECTS, ExportError, export_template
-    from letterlint.core.files import write_atomic as write_bytes
 
     if args.to not in DIALECTS:
         print(
@@ -899,7 +877,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(out if isinstance(out, str) else "")
         return EXIT_OK
     try:
-        write_bytes(Path(args.output), data, overwrite=args.force)
+        write_atomic(Path(args.output), data, overwrite=args.force)
     except (FileExistsError, OSError) as exc:
         print(f"letterlint: error: cannot write {args.output}: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -907,7 +885,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from letterlint.reporting.audit import audit
+    # lazy: the report renderers (HTML, Word, charts) are 3-5 ms of import; only `audit` needs them
     from letterlint.reporting.reports import REPORT_SUFFIXES, write_report
 
     report_path = Path(args.report)
@@ -927,8 +905,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"letterlint: error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_ERROR
     config = _config(args)
-    from letterlint.batch.checking import get_linter
-
     get_linter(config, args.context)  # validates selectors and the context before the long part
     with progress_bar(args.quiet) as progress:
         result = audit(

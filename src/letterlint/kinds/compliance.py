@@ -43,7 +43,6 @@ from letterlint.language.facts import (
 )
 
 if TYPE_CHECKING:
-    from letterlint.kinds.matching import Hit
     from letterlint.language.analysis import Analysis
     from letterlint.rulebook.loader import Rule
 
@@ -249,8 +248,6 @@ def letter_context_needed(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterato
         if "context" in ctx.asked:
             return
         ctx.asked.add("context")
-        from letterlint.kinds.matching import Hit
-
         s, e = ctx.body
         yield Hit(
             rule,

@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from letterlint.kinds.hits import Hit, match_case
 from letterlint.language.analysis import Analysis, get_nlp, lemma_forms, phrase_forms
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from letterlint.kinds.matching import Hit
     from letterlint.rulebook.loader import Rule
 
 Span = tuple[int, int]  # token indices [start, end)
@@ -459,8 +459,6 @@ def _frame_hits(
     sent_of: list[int],
     near_of: Callable[[tuple[str, ...]], _Near],
 ) -> Iterator[Hit]:
-    from letterlint.kinds.matching import Hit, match_case
-
     fr: Frame = rule.frame  # type: ignore[assignment]
     finds = _merge(sorted({sp for n in fr.find for sp in spans.get(n, ())}), sent_of)
     if not finds:

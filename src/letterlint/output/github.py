@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from letterlint.core.model import Report
-from letterlint.output import shown_path
+from letterlint.output.paths import shown_path
 from letterlint.output.text import summary
 from letterlint.rulebook.loader import Rule
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from letterlint.core.model import Report
 from letterlint.core.version import __version__
-from letterlint.output import shown_path
+from letterlint.output.paths import shown_path
 from letterlint.rulebook.loader import Rule
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}

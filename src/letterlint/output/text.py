@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from letterlint.core.model import Report
-from letterlint.output import shown_path
+from letterlint.output.paths import shown_path
 from letterlint.rulebook.loader import Rule
 
 

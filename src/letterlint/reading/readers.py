@@ -263,7 +263,7 @@ def read_docx(data: bytes, path: str) -> SourceText:
     if not data:
         raise ReadError("unreadable", "file is empty")
     _guard_zip(data)
-    from letterlint.reading import docx_text  # python-docx is imported only for .docx files
+    from letterlint.reading import docx_text  # lazy: python-docx (150-200 ms), only for .docx
 
     try:
         text, runs = docx_text.extract(data)
@@ -339,9 +339,8 @@ def read_bytes(data: bytes, path: str, kind: str | None = None) -> SourceText:
     if kind == "eml":
         return read_eml(data, path)
     if kind in ("pdf", "odt"):
-        from letterlint.reading import (
-            document_text,  # pypdf and odfdo are imported only for these files
-        )
+        # lazy: it loads logging (5-10 ms of start-up), pypdf and odfdo when read; only for these
+        from letterlint.reading import document_text
 
         return (
             document_text.read_pdf(data, path)

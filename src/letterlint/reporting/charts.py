@@ -11,6 +11,8 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
+from letterlint.reporting.audit import CATEGORY_LABELS
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -105,8 +107,6 @@ def _short(label: str, width: int = 42) -> str:
 def audit_charts(a: Audit, width: float = 6.4) -> dict[str, Figure]:
     """The report's charts, by name, ``width`` inches wide: the width of the page (or the
     HTML column) they are shown at, so their text keeps its size."""
-    from letterlint.reporting.audit import CATEGORY_LABELS
-
     s = a.summary
     by_code = {r.code: r for r in a.rules}
     cats = [(CATEGORY_LABELS[c], n) for c, n in s.findings_by_category.items() if n]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from letterlint.core.files import write_atomic
 from letterlint.reporting.audit import Audit
+from letterlint.reporting.docx import render_docx
+from letterlint.reporting.html import render_html
 
 REPORT_SUFFIXES = (".html", ".htm", ".docx")
 
@@ -13,12 +16,8 @@ def render_report(a: Audit, suffix: str) -> bytes:
     """The report in the format its file suffix names (.html or .docx)."""
     suffix = suffix.lower()
     if suffix in (".html", ".htm"):
-        from letterlint.reporting.html import render_html
-
         return render_html(a).encode("utf-8", "replace")  # a non-UTF-8 file name shows as "?"
     if suffix == ".docx":
-        from letterlint.reporting.docx import render_docx
-
         return render_docx(a)
     raise ValueError(f"a report is .html or .docx, not {suffix or 'a file without an extension'}")
 
@@ -26,7 +25,5 @@ def render_report(a: Audit, suffix: str) -> bytes:
 def write_report(a: Audit, path: str | Path, *, overwrite: bool = False) -> None:
     """Render and write the report atomically; an existing file is replaced only with
     ``overwrite``."""
-    from letterlint.core.files import write_atomic
-
     path = Path(path)
     write_atomic(path, render_report(a, path.suffix), overwrite=overwrite)

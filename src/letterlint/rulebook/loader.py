@@ -15,7 +15,9 @@ from typing import Any
 
 import yaml
 
+from letterlint.core.config import ConfigError
 from letterlint.core.doc_kinds import TEXT_KINDS
+from letterlint.core.letter_context import normalise
 from letterlint.core.model import CATEGORIES
 from letterlint.kinds.frames import Frame, Lexicon
 from letterlint.kinds.registry import (
@@ -183,9 +185,6 @@ def _example_letter(value: Any, path: str, line: int) -> tuple[tuple[str, str], 
     """An example's ``letter:`` mapping, validated like any letter context."""
     if value is None:
         return ()
-    from letterlint.core.config import ConfigError
-    from letterlint.core.letter_context import normalise
-
     try:
         return normalise(value, "example letter")
     except ConfigError as exc:

@@ -158,6 +158,13 @@ _NAME_LIKE = re.compile(
 )
 _BRACKET_SLOT = re.compile(r"\[(?:[A-Z][a-z]*|[A-Z]{2,})(?:[ _][A-Z][a-zA-Z]*){0,4}\]")
 
+#: Merge fields written in capitals inside brackets ("<BALANCE>", "[ACCOUNT NO]", "%BALANCE%")
+#: as a reader sees them: `fix` never recases them and `rewrite` keeps them verbatim.
+CAPS_SLOT = re.compile(
+    r"<[A-Z][A-Z0-9_ ]{2,}>|\[[A-Z][A-Z0-9_ ]{2,}\]|\{[A-Z][A-Z0-9_ ]{2,}\}|"
+    r"%[A-Z][A-Z0-9_]+%|\{\$\w[\w.]*\}"
+)
+
 
 @dataclass(frozen=True)
 class Placeholder:

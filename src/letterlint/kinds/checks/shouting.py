@@ -10,6 +10,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from letterlint.kinds.checks import CheckContext, _hit, register
+from letterlint.language.analysis import dictionary_words
 
 if TYPE_CHECKING:
     from letterlint.kinds.matching import Hit
@@ -132,8 +133,6 @@ def _capital_starts(a: Analysis) -> list[tuple[int, int]]:
 
 def _is_word(word: str) -> bool:
     """A dictionary word ("BALANCE"), not a reference code such as "RMDEF"."""
-    from letterlint.language.analysis import dictionary_words
-
     return word.lower().strip("'’") in dictionary_words()
 
 
