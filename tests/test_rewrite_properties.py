@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from letterlint import check_text
 from letterlint.actions.fixes import fix_text
 from letterlint.actions.rewrite import rewrite_eml, rewrite_source, rewrite_text
 from letterlint.reading.readers import read_bytes
@@ -276,3 +277,49 @@ def test_a_cut_never_leaves_the_rest_of_the_removed_clause() -> None:
     rw = rewrite_text(text)
     assert not re.search(r"\b\w+, or a plan is agreed", rw.template), rw.template
     assert "debt collection agency next week" not in rw.template
+
+
+def test_a_threat_through_a_merge_field_is_rewritten_and_keeps_its_reason() -> None:
+    """A service or a cost written as a merge field is still a threat ("Your {{ plan_tier }}
+    will be stopped"); the calm sentence speaks of it, so the field is not listed "for
+    reference", and the reason the threat gave stays as a sentence of its own."""
+    text = (
+        "Dear {{ first_name }},\n\nYour {{ hosting_package }} will be suspended on Friday "
+        "because your last {{ months_unpaid }} invoices are still open.\n\n"
+        "Please pay through the portal.\n\nKind regards,\nTom Hughes\n"
+    )
+    rw = rewrite_text(text, kind="jinja")
+    assert "will be suspended" not in rw.template
+    assert "Your last {{ months_unpaid }} invoices are still open." in rw.template
+    assert "For reference" not in rw.template
+    assert "pause your service" in rw.template
+
+
+def test_a_cost_named_by_a_blank_to_fill_in_is_softened_without_its_blanks() -> None:
+    text = (
+        "Dear ________ (customer name),\n\nThe invoice of ________ (insert amount) is still "
+        "unpaid. Please note that if payment is delayed again, ______ (late fee or interest) "
+        "will be charged.\n\nPlease call us on ________ (phone number).\n\nRegards,\nAccounts\n"
+    )
+    rw = rewrite_text(text)
+    assert "(late fee or interest)" not in rw.template
+    assert "For reference" not in rw.template
+    assert "If ________ (insert amount) stays unpaid" in rw.template  # the letter's own slot
+
+
+def test_help_withdrawn_after_a_deadline_is_cut_and_an_apology_for_the_threat_goes() -> None:
+    text = (
+        "Dear Sam,\n\nYour balance of £120.00 is overdue. If we do not hear from you by "
+        "1 June 2026, we will pass your account to a debt collection agency.\n\n"
+        "If paying in full is hard, we can set up a repayment plan with you; however, this "
+        "plan is only available if you ring us within the next 7 days.\n\n"
+        "We regret having to take this step, but we hope to hear from you soon.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    assert any(f.code == "LL321" for f in check_text(text))
+    rw = rewrite_text(text)
+    out = rw.render()
+    assert "we can set up a repayment plan with you." in out
+    assert "however" not in out and "7 days" not in out
+    assert "this step" not in out and "We hope to hear from you soon." in out
+    assert not rw.unrewritten

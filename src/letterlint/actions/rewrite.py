@@ -226,10 +226,14 @@ _POINTER = (
 _PURPOSE_POINTER = re.compile(
     rf",?\s*(?:in order )?to (?:avoid|prevent) {_POINTER}[^.!?]*(?=[.!?]?\s*$)", re.I
 )
-#: "I trust that such action will not be necessary(, and)" as a sentence's main clause.
+#: "I trust that such action will not be necessary(, and)" or "We are sorry to have to take this
+#: action(, but)" as a sentence's main clause.
 _POINTER_CLAUSE = re.compile(
-    rf"^(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
-    rf"(?:be|prove) (?:un)?necessary(?:,? and\b|[.!?]?$)",
+    rf"^(?:(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
+    rf"(?:be|prove) (?:un)?necessary"
+    rf"|(?:I|we) (?:am |are )?(?:sorry|regret)(?: that we(?: have| had)?| to have| having)?"
+    rf" to take "
+    rf"{_POINTER})(?:,? (?:and|but)\b|[.!?]?$)",
     re.I,
 )
 _OR_CLAUSE = re.compile(
@@ -281,6 +285,7 @@ def _is_date_like(value: str) -> bool:
     return bool(DATE.fullmatch(value) or named)
 
 
+_BECAUSE = re.compile(r",?\s+because\s+(?!of\b)", re.I)
 _SUBJECTS = re.compile(
     r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
     r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b",
@@ -767,9 +772,12 @@ class _Plan:
                 kept = [
                     text[s:e]
                     for s, e in self.protected.inside(a, b)
-                    if not (self.placeholders.overlaps(s, e) and not _is_output(text[s:e]))
+                    if not (self.placeholders.overlaps(s, e) and not self._kept_field(s, e, whole))
                 ]
                 kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
+                reason = self._reason(a, b, found)
+                if reason:  # its own values stay in it
+                    kept = [k for k in kept if k not in reason]
                 # the sentence's own date becomes the calm sentence's "by": what it said would
                 # happen keeps its when
                 when = next((k for k in kept if _is_date_like(k)), None)
@@ -778,6 +786,8 @@ class _Plan:
                 if calm and sentence.strip() in calm:
                     self._add_word_edits(edits, a, b)
                     continue
+                if reason:  # why comes first: "Your invoices are 30 days overdue. If we ..."
+                    calm = reason + (" " + calm if calm else "")
                 kept = [k for k in kept if k not in (calm or "")]
                 if kept:
                     calm = (
@@ -795,6 +805,36 @@ class _Plan:
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
+
+    def _reason(self, a: int, b: int, found: list[Finding]) -> str:
+        """The reason a threat gives, as a sentence of its own ("... will be paused because
+        your invoices are 30 days overdue." gives "Your invoices are 30 days overdue."): a
+        "because" clause that ends the sentence, has its own subject and no tone finding."""
+        sentence = self.text[a:b]
+        m = _BECAUSE.search(sentence)
+        if m is None:
+            return ""
+        rest = sentence[m.end() :].rstrip()
+        rest = rest[:-1] if rest[-1:] in ".!?" else rest
+        if (
+            len(re.findall(r"\w+", rest)) < 4
+            or re.search(r"[.!?;]", rest)
+            or not _SUBJECTS.match(rest)
+            or re.match(r"(?:if|when|as|once|please)\b", rest, re.I)
+            or any(f.category in TONE and f.end > a + m.end() for f in found)
+        ):
+            return ""
+        return rest[:1].upper() + rest[1:] + "."
+
+    def _kept_field(self, s: int, e: int, whole: list[Finding]) -> bool:
+        """Whether a placeholder of a sentence that goes is a value to keep for reference:
+        not template code, not a blank with no name ("______"), and not the very thing the
+        threat named ("{{ late_fee }} will be added"), which the calm sentence speaks of."""
+        token = self.text[s:e]
+        found = find_placeholders(token)
+        if found and (not found[0].output or not found[0].name):
+            return False
+        return not any(f.start <= s and e <= f.end for f in whole)
 
     def _with_brackets(self, a: int, b: int) -> tuple[int, int]:
         """A sentence that goes takes its bracket with it: "(Final demand)" leaves no "("."""
@@ -841,7 +881,8 @@ class _Plan:
                 return False
             before = sentence[:left]
             joined = re.search(
-                r"[,;]\s*(?:otherwise|or else|or|and|but|else|failing which|in which case)\s*$",
+                r"[,;]\s*(?:otherwise|or else|or|and|but|however|else|failing which|in which case)"
+                r"\s*$",
                 before,
                 re.I,
             )
@@ -1179,6 +1220,10 @@ class _Plan:
                 start = (
                     p.start - 1 if p.start > 0 and self.text[p.start - 1] in "£$€¥₹₱" else p.start
                 )
+                blank = next((q for q in found if q.end in (start, start - 1) and q.output), None)
+                gap = self.text[blank.end : start] if blank is not None else "x"
+                if blank is not None and not blank.name and not gap.strip():
+                    start = blank.start  # "______ (mention amount)" is one slot: blank and label
                 return self.text[start : p.end]
         return ""
 
