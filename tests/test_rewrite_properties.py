@@ -323,3 +323,49 @@ def test_help_withdrawn_after_a_deadline_is_cut_and_an_apology_for_the_threat_go
     assert "however" not in out and "7 days" not in out
     assert "this step" not in out and "We hope to hear from you soon." in out
     assert not rw.unrewritten
+
+
+def test_a_second_escalation_is_said_in_short_and_a_pressing_line_is_no_second_ask() -> None:
+    text = (
+        "Dear Sam,\n\nThis needs your urgent attention. Please pay the £95.00 through our "
+        "payment portal by 4 July 2026. We will pass this account to a debt collection agency "
+        "next week. Our solicitors will then start court proceedings against you.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert out.count("We would much rather") == 1, out
+    assert "We may also ask a court to decide." in out
+    assert out.count("Please pay") == 1, out  # the letter's own ask, not a second one
+    assert "urgent" not in out
+
+
+def test_a_threat_s_deadline_stays_as_an_ask_and_a_pointer_at_it_goes() -> None:
+    text = (
+        "Dear [Name],\n\nLegal action will follow if you ignore this letter. We have written "
+        "twice. If the account is not paid by [date] we will issue court proceedings.\n\n"
+        "LEGAL ACTION WILL FOLLOW\n\nThis course of action can only be halted by full payment.\n\n"
+        "To prevent this from happening, please send a cheque to our office.\n\n"
+        "Yours sincerely,\nThe Accounts Team\n"
+    )
+    out = rewrite_text(text).render()
+    assert "by [date]" in out and "For reference" not in out, out
+    assert "course of action" not in out
+    assert "Please send a cheque to our office." in out
+    assert "{{" not in out
+
+
+def test_a_letter_of_bracket_slots_gets_slots_for_what_it_lacks() -> None:
+    text = (
+        "Dear [Customer Name],\n\nYour account shows [Amount Due] unpaid since [Due Date]. "
+        "We will pass the account to a collection agency if we do not hear from you.\n\n"
+        "Yours sincerely,\n[Your Name]\n"
+    )
+    rw = rewrite_text(text)
+    assert "[Payment Link]" in rw.template and "[Phone Number]" in rw.template
+    assert "{{ payment.link }}" not in rw.template
+    assert any("[Payment Link]" in n for n in rw.notes)
+
+
+def test_receipt_of_the_letter_is_the_reader_s() -> None:
+    text = "Dear Sam,\n\nPlease call us upon receipt of this letter.\n\nKind regards,\nTom Hughes\n"
+    assert "when you get this letter" in rewrite_text(text).render()

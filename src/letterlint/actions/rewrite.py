@@ -213,7 +213,8 @@ _NO_SUGGESTION = {
 #: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
 _OWN_ROUTE = re.compile(
     r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
-    r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log ?in|"
+    r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log(?:ging)? ?in|"
+    r"(?:customer|client|online|payment|billing) portal|"
     r"make a payment|pay now|bank details|bank account|account number)\b",
     re.I,
 )
@@ -234,6 +235,14 @@ _POINTER_CLAUSE = re.compile(
     rf"|(?:I|we) (?:am |are )?(?:sorry|regret)(?: that we(?: have| had)?| to have| having)?"
     rf" to take "
     rf"{_POINTER})(?:,? (?:and|but)\b|[.!?]?$)",
+    re.I,
+)
+#: A sentence that opens by naming the step it points back at ("This course of action ...").
+_POINTER_START = re.compile(rf"^\W*{_POINTER}\b", re.I)
+#: "To stop this from happening, please pay" opens with a pointer at a threat that went.
+_POINTER_OPENER = re.compile(
+    r"^\W*(?:in order )?to (?:stop|avoid|prevent) (?:this|that|it|these things)"
+    r"(?: (?:from )?happening)?\s*,?\s+(?=\w)",
     re.I,
 )
 _OR_CLAUSE = re.compile(
@@ -609,10 +618,21 @@ def _calm(
                 topic, calm = hit
                 break
         assert calm is not None
-    if topic in said or (topic == "next-step" and said & {"court", "agency", "service"}):
+    if topic in said or (topic == "next-step" and said & _ESCALATION):
         return None
+    if topic in _ESCALATION and said & _ESCALATION:  # one "we would much rather" is enough
+        calm = _ALSO[topic]
     said.add(topic)
     return calm.format(by=by, what=what)
+
+
+#: The calm next steps that escalate, and how a second one is said after the first.
+_ESCALATION = frozenset({"court", "agency", "service"})
+_ALSO = {
+    "court": "We may also ask a court to decide.",
+    "agency": "We may also pass your account to a collection agency.",
+    "service": "We may also have to pause your service.",
+}
 
 
 @lru_cache(maxsize=1)
@@ -723,15 +743,14 @@ class _Plan:
                 last_removed = None
                 continue
             sentence = text[a:b]
-            if (
-                last_removed is not None
-                and "\n\n" not in text[last_removed:a]
-                and _BACK_REFERENCE.match(sentence)
+            if last_removed is not None and (
+                ("\n\n" not in text[last_removed:a] and _BACK_REFERENCE.match(sentence))
+                or _POINTER_START.match(sentence)  # "This course of action ..." says what it means
             ):
                 self._remove(a, b, sentence)
                 last_removed = b
                 continue
-            last_removed = None
+            before_this, last_removed = last_removed, None
             edits: list[Edit] = []
             whole: list[Finding] = []
             for f in found:
@@ -764,6 +783,7 @@ class _Plan:
                 text, a, b
             ):  # a threatening heading goes; no sentence stands in for it
                 self._remove(a, b, sentence)
+                last_removed = before_this  # what pointed past it still points at the threat
                 continue
             if whole:
                 if self._is_calm(sentence):  # already our calm wording (a second pass): keep it
@@ -783,12 +803,28 @@ class _Plan:
                 when = next((k for k in kept if _is_date_like(k)), None)
                 by = self.by() or (f" by {when}" if when else "")
                 calm = _calm(whole, sentence, said, by, self.what())
+                if (
+                    calm is not None
+                    and calm.startswith("Please pay")
+                    and self._asks_elsewhere(a, b)
+                ):
+                    calm = None  # the letter asks the reader to pay already: no second ask
                 if calm and sentence.strip() in calm:
                     self._add_word_edits(edits, a, b)
                     continue
                 if reason:  # why comes first: "Your invoices are 30 days overdue. If we ..."
                     calm = reason + (" " + calm if calm else "")
                 kept = [k for k in kept if k not in (calm or "")]
+                # a value the letter gave before, in a sentence that stays, is not lost
+                kept = [k for k in kept if not self._kept_before(k, a)]
+                if (
+                    not calm
+                    and len(kept) == 1
+                    and _is_date_like(kept[0])
+                    and "pressure" not in said
+                ):
+                    said.add("pressure")  # the threat's deadline stays, as the ask it was
+                    calm, kept = f"Please pay {self.what()} by {kept[0]}.", []
                 if kept:
                     calm = (
                         ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
@@ -805,6 +841,20 @@ class _Plan:
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
+
+    def _kept_before(self, value: str, a: int) -> bool:
+        """Whether ``value`` occurs before ``a`` in text no edit so far has touched."""
+        at = self.text.find(value)
+        while 0 <= at < a:
+            if not any(e.start < at + len(value) and at < e.end for e in self.edits):
+                return True
+            at = self.text.find(value, at + 1)
+        return False
+
+    def _asks_elsewhere(self, a: int, b: int) -> bool:
+        """Whether the letter asks the reader to pay or reply outside ``[a, b)``."""
+        text = self.text
+        return any(_ASKS.search(part) for part in (text[:a], text[b:]))
 
     def _reason(self, a: int, b: int, found: list[Finding]) -> str:
         """The reason a threat gives, as a sentence of its own ("... will be paused because
@@ -930,6 +980,11 @@ class _Plan:
             self._add_word_edits(
                 [e for e in edits if e.end <= a + m.start() or e.start >= a + m.end()], a, b
             )
+            return True
+        m = _POINTER_OPENER.match(sentence)
+        if m and len(re.findall(r"\w+", sentence[m.end() :])) >= 3:
+            self.edits.append(Edit(a, a + m.end() + 1, sentence[m.end()].upper()))
+            self._add_word_edits([e for e in edits if e.start >= a + m.end() + 1], a, b)
             return True
         m = _POINTER_CLAUSE.match(sentence)
         if m:
@@ -1180,7 +1235,6 @@ class _Plan:
         names = {f.name for f in probe}
         if not self.serious_tone and len(self.text.split()) < 80:
             return None  # a short friendly letter stays short
-        v = self.v
         extra: list[str] = []
         if "call-to-action.missing" in names and not _ASKS.search(self.text):
             what = self.what()
@@ -1190,10 +1244,7 @@ class _Plan:
             extra.append(f"Please pay {what}{by}.")
         if "call-to-action.no-payment-route" in names and not _OWN_ROUTE.search(self.text):
             if self.jinja:
-                link = v.ref("payment.link") if v.has("payment.link") else v.sample("payment.link")
-                phone = (
-                    v.ref("company.phone") if v.has("company.phone") else v.sample("company.phone")
-                )
+                link, phone = self._route_field("payment.link"), self._route_field("company.phone")
                 extra.append(f"You can pay online at {link} or call us on {phone}.")
             else:
                 self.notes.append(
@@ -1210,6 +1261,20 @@ class _Plan:
         if at is None:
             return None
         return Edit(at, at, "\n\n" + " ".join(extra))
+
+    def _route_field(self, dotted: str) -> str:
+        """A payment route the letter lacks: a variable with a sample value, or in a letter
+        of ``[Slots]`` or ``<<Slots>>`` a slot of its own kind to fill in."""
+        v = self.v
+        if v.has(dotted):
+            return v.ref(dotted)
+        style = placeholder_style(self.text)
+        if style in ("bracket", "angle"):
+            words = {"payment.link": "Payment Link", "company.phone": "Phone Number"}[dotted]
+            slot = f"[{words}]" if style == "bracket" else f"<<{words}>>"
+            self.notes.append(f"{slot} was not in the letter: fill it in")
+            return slot
+        return v.sample(dotted)
 
     def _own_field(self, name: re.Pattern[str]) -> str:
         """The letter's own placeholder for a field (with a currency sign written before it)."""
