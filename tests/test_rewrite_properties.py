@@ -369,3 +369,41 @@ def test_a_letter_of_bracket_slots_gets_slots_for_what_it_lacks() -> None:
 def test_receipt_of_the_letter_is_the_reader_s() -> None:
     text = "Dear Sam,\n\nPlease call us upon receipt of this letter.\n\nKind regards,\nTom Hughes\n"
     assert "when you get this letter" in rewrite_text(text).render()
+
+
+def test_a_default_notice_keeps_its_prescribed_form() -> None:
+    """In a notice served under s.87(1) the form's heading, its statements about the action
+    required by the notice and the further action it states are kept as written; the
+    covering words around them are still rewritten."""
+    form = [
+        "DEFAULT NOTICE",
+        "IMPORTANT - YOU SHOULD READ THIS CAREFULLY",
+        "IF YOU DO NOT TAKE THE ACTION REQUIRED BY THIS NOTICE BY 30 JUNE 2026, THE FURTHER "
+        "ACTION BELOW MAY BE TAKEN AGAINST YOU.",
+        "Further action: we will end the agreement and take court proceedings for the balance.",
+    ]
+    text = (
+        "Dear Ms Khan,\n\n" + "\n\n".join(form[:2]) + "\n\nThis notice is served under section "
+        "87(1) of the Consumer Credit Act 1974.\n\n" + "\n\n".join(form[2:]) + "\n\n"
+        "Pay IMMEDIATELY or we will pass your account to our solicitors.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    rw = rewrite_text(text)
+    for line in form:
+        assert line in rw.template, line
+    assert "IMMEDIATELY" not in rw.template
+    assert "our solicitors" not in rw.template
+
+
+def test_a_smarty_amount_is_asked_for_whole_and_kept_values_are_listed_once() -> None:
+    text = (
+        "Dear {$firstname},\n\nYou owe {formatMoney value=$balanceDue}. This needs your "
+        "immediate attention. Your hosting will be suspended after {$graceDays} days. Your "
+        "domain will be deleted after {$deleteDays} days.\n\nKind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).template
+    assert "Please pay {formatMoney value=$balanceDue}, or get in touch" in out, out
+    assert "$balanceDue" not in out.replace("{formatMoney value=$balanceDue}", "")
+    assert "immediate" not in out and "deleted" not in out
+    assert out.count("For reference") == 1, out
+    assert "{$graceDays}" in out and "{$deleteDays}" in out

@@ -195,6 +195,17 @@ _REQUIRED = re.compile(
 _STATEMENT = re.compile(
     r"debt collector|attempt to collect|information obtained|served under section 87", re.I
 )
+#: A UK default notice (served under s.87(1) of the Consumer Credit Act 1974), and the lines
+#: of its prescribed form (SI 1983/1561, Schedule 2): its heading, "Important - you should read
+#: this carefully", the two statements of what happens if the action required by the notice is
+#: or is not taken, and the further action it must state (s.88(1)(c)-(d), 88(4)). A rewrite
+#: that softened them would leave a notice the creditor cannot rely on.
+_DEFAULT_NOTICE = re.compile(r"served under section 87\s?\(1\)", re.I)
+_DEFAULT_NOTICE_FORM = re.compile(
+    r"^[ \t]*default notice[ \t]*$|you should read this carefully|action required by this notice|"
+    r"^[ \t]*further action\s*:",
+    re.I | re.M,
+)
 #: Jargon without a plain one-word swap, rewritten in context (fallback when a finding has none).
 _NO_SUGGESTION = {
     "forthwith": "",
@@ -825,6 +836,18 @@ class _Plan:
                 ):
                     said.add("pressure")  # the threat's deadline stays, as the ask it was
                     calm, kept = f"Please pay {self.what()} by {kept[0]}.", []
+                prev = self.edits[-1] if self.edits else None
+                if (
+                    kept
+                    and not calm
+                    and prev is not None
+                    and prev.replacement.endswith(".")
+                    and "For reference: " in prev.replacement
+                    and not text[prev.end : a].strip()
+                ):  # the sentence before ended "For reference: ...": one list, not two
+                    more = ", " + ", ".join(kept) + "."
+                    self.edits[-1] = Edit(prev.start, prev.end, prev.replacement[:-1] + more)
+                    kept = []
                 if kept:
                     calm = (
                         ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
@@ -1515,6 +1538,10 @@ def _frozen_spans(
         *prescribed,
     ]
     out += [src.to_text(s, e) for s, e in regions]
+    if _DEFAULT_NOTICE.search(text):  # a CCA default notice: its prescribed form stays whole
+        for m in _DEFAULT_NOTICE_FORM.finditer(text):
+            b = text.find("\n", m.end())
+            out.append((text.rfind("\n", 0, m.start()) + 1, len(text) if b == -1 else b))
     for m in _REQUIRED.finditer(text):
         if _STATEMENT.search(m.group(0)):  # a statement: its sentence
             a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
