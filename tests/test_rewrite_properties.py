@@ -407,3 +407,15 @@ def test_a_smarty_amount_is_asked_for_whole_and_kept_values_are_listed_once() ->
     assert "immediate" not in out and "deleted" not in out
     assert out.count("For reference") == 1, out
     assert "{$graceDays}" in out and "{$deleteDays}" in out
+
+
+def test_the_amount_to_pay_is_the_labelled_total_not_a_line_item() -> None:
+    text = (
+        "Dear Sam,\n\nThese items are unpaid:\nDesk lamp £35.00\nOffice chair £120.00\n"
+        "Total due: £155.00\n\nIf this stays unpaid, late fees will be charged.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    rw = rewrite_text(text)
+    assert rw.context["invoice"]["amount"] == "£155.00"
+    assert "If {{ invoice.amount }} stays unpaid" in rw.template
+    assert "£35.00" in rw.render() and "£120.00" in rw.render()

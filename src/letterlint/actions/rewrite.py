@@ -305,6 +305,12 @@ def _is_date_like(value: str) -> bool:
     return bool(DATE.fullmatch(value) or named)
 
 
+_BALANCE_LABEL = re.compile(
+    r"\b(?:amount (?:due|owed|owing|outstanding|overdue|payable)|total(?: (?:due|owed|owing|"
+    r"outstanding|payable|amount|balance))?|balance(?: (?:due|owed|owing|outstanding))?|"
+    r"(?:sum|total) of|you owe|owed|owing)\b[ \t:=-]{0,4}$",
+    re.I,
+)
 _BECAUSE = re.compile(r",?\s+because\s+(?!of\b)", re.I)
 _SUBJECTS = re.compile(
     r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
@@ -688,9 +694,21 @@ class _Plan:
         self.serious_tone = any(f.category in TONE and f.severity in SERIOUS for f in findings)
         hints = text if facts_text is None else text + "\n" + facts_text
         self.due = self._due(hints)
-        amounts = [m.group(0) for m in AMOUNT.finditer(hints)]
+        found = list(AMOUNT.finditer(hints))
+        amounts = [m.group(0) for m in found]
+        # the sum to pay is the one a label names ("Amount due: $889.90", "a total of"), else
+        # the one the letter repeats most (not a line item of a list)
+        labelled = [
+            m.group(0)
+            for m in found
+            if _BALANCE_LABEL.search(hints[max(0, m.start() - 40) : m.start()])
+        ]
         self.amount = (
-            max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x))) if amounts else None
+            labelled[-1]
+            if labelled
+            else max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x)))
+            if amounts
+            else None
         )
         if self.due:
             self.v.set("invoice.due_date", self.due)
