@@ -419,3 +419,18 @@ def test_the_amount_to_pay_is_the_labelled_total_not_a_line_item() -> None:
     assert rw.context["invoice"]["amount"] == "£155.00"
     assert "If {{ invoice.amount }} stays unpaid" in rw.template
     assert "£35.00" in rw.render() and "£120.00" in rw.render()
+
+
+def test_a_letter_of_paren_slots_gets_paren_slots_and_its_own_route_is_enough() -> None:
+    text = (
+        "Dear Sir or Madam,\n\nOur invoice (invoice number) for (amount) is now overdue. We "
+        "will pass the account to a collection agency if it is not settled.\n\n"
+        "Yours faithfully,\n(your name)\n"
+    )
+    rw = rewrite_text(text)
+    assert "Dear (first name)," in rw.template
+    assert "(payment link)" in rw.template and "{{" not in rw.template.split("Yours")[0]
+    own = text.replace(
+        "if it is not settled.", "if it is not settled. Please call the number above."
+    )
+    assert "pay online" not in rewrite_text(own).template

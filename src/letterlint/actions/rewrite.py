@@ -226,7 +226,10 @@ _OWN_ROUTE = re.compile(
     r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
     r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log(?:ging)? ?in|"
     r"(?:customer|client|online|payment|billing) portal|"
-    r"make a payment|pay now|bank details|bank account|account number)\b",
+    r"make a payment|pay now|bank details|bank account|account number|"
+    # a route the letter gives elsewhere: its letterhead, a slot for its contact details
+    r"contact details|(?:above|below) (?:phone|telephone|number|address|e-?mail)|"
+    r"(?:phone |telephone )?number (?:above|below|overleaf)|address (?:shown )?(?:above|below))\b",
     re.I,
 )
 #: The letter already asks the reader to do something (the linter may not have seen it).
@@ -445,6 +448,28 @@ def placeholder_in(style: str, dotted: str) -> str:
         "bracket": f"[{words}]",
         "angle": f"<<{words}>>",
     }.get(style, "{{ " + dotted + " }}")
+
+
+#: What a slot for a value the letter lacks is called.
+_SLOT_NAMES = {
+    "payment.link": "Payment Link",
+    "company.phone": "Phone Number",
+    "customer.first_name": "First Name",
+}
+
+
+def _slot_style(text: str) -> str:
+    """The kind of slots to fill in a letter uses ("" when it uses none): "[Name]" or
+    "<<Name>>", "(name)" in brackets, or a blank line "______"."""
+    style = placeholder_style(text)
+    if style in ("bracket", "angle"):
+        return style
+    tokens = [text[p.start : p.end] for p in find_placeholders(text) if p.output]
+    if any(t.startswith("(") for t in tokens):
+        return "paren"
+    if any(t.startswith("___") for t in tokens):
+        return "blank"
+    return ""
 
 
 def _jinja_ready(text: str) -> bool:
@@ -1189,11 +1214,7 @@ class _Plan:
                 )
                 return
         if impersonal:
-            name = (
-                v.sample("customer.first_name")
-                if self.jinja or v.style
-                else v.sample("customer.first_name")
-            )
+            name = self._route_field("customer.first_name")
             word = "Dear" if gm.group("word").split()[0].lower() == "to" else gm.group("word")
             self.edits.append(Edit(at, re_, f"{word[:1].upper()}{word[1:]} {name},"))
 
@@ -1304,16 +1325,22 @@ class _Plan:
         return Edit(at, at, "\n\n" + " ".join(extra))
 
     def _route_field(self, dotted: str) -> str:
-        """A payment route the letter lacks: a variable with a sample value, or in a letter
-        of ``[Slots]`` or ``<<Slots>>`` a slot of its own kind to fill in."""
+        """A value the letter lacks: a variable with a sample value or, in a letter of slots
+        to fill in ("[Name]", "<<Name>>", "(name)", "______"), a slot of its own kind."""
         v = self.v
         if v.has(dotted):
             return v.ref(dotted)
-        style = placeholder_style(self.text)
-        if style in ("bracket", "angle"):
-            words = {"payment.link": "Payment Link", "company.phone": "Phone Number"}[dotted]
-            slot = f"[{words}]" if style == "bracket" else f"<<{words}>>"
-            self.notes.append(f"{slot} was not in the letter: fill it in")
+        style = _slot_style(self.text) if self.jinja else ""
+        if style:
+            words = _SLOT_NAMES[dotted]
+            slot = {
+                "bracket": f"[{words}]",
+                "angle": f"<<{words}>>",
+                "paren": f"({words.lower()})",
+                "blank": "________",
+            }[style]
+            named = "" if style != "blank" else f" ({words.lower()})"
+            self.notes.append(f"{slot} was not in the letter: fill it in{named}")
             return slot
         return v.sample(dotted)
 
