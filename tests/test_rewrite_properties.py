@@ -160,7 +160,7 @@ def test_html_keeps_markup_links_and_its_own_deadline() -> None:
     )
     rw = rewrite_text(text, kind="html")
     assert '<a href="https://pay.example.com/x">Make a payment</a>' in rw.template
-    assert rw.template.startswith("<html><body><p>") and "<b>" in rw.template
+    assert rw.template.startswith("<html><body><p>") and "<b></b>" not in rw.template
     assert "court" not in rw.template.lower() or "ask a court" in rw.template
     assert rw.context["invoice"]["due_date"] == "3 June 2026"
     assert "failed" not in rw.template
@@ -434,3 +434,16 @@ def test_a_letter_of_paren_slots_gets_paren_slots_and_its_own_route_is_enough() 
         "if it is not settled.", "if it is not settled. Please call the number above."
     )
     assert "pay online" not in rewrite_text(own).template
+
+
+def test_an_html_heading_that_goes_leaves_no_empty_element() -> None:
+    text = (
+        "<html><body><p>Dear Sam,</p><p></p><h2 style='color:red'>LEGAL ACTION WILL FOLLOW</h2>"
+        "<p><b>WE WILL TAKE YOU TO COURT</b></p><p>Your balance of £80.00 is overdue. Please "
+        "pay it by 3 May 2026.</p><p>Kind regards,<br>Tom Hughes</p></body></html>"
+    )
+    rw = rewrite_text(text, kind="html")
+    out = rw.template
+    assert "<h2" not in out and "<b></b>" not in out and "<p><b>" not in out, out
+    assert out.count("<p></p>") == 1  # the letter's own empty paragraph stays
+    assert "3 May 2026" in rw.render()

@@ -198,7 +198,7 @@ _STATEMENT = re.compile(
 #: A UK default notice (served under s.87(1) of the Consumer Credit Act 1974), and the lines
 #: of its prescribed form (SI 1983/1561, Schedule 2): its heading, "Important - you should read
 #: this carefully", the two statements of what happens if the action required by the notice is
-#: or is not taken, and the further action it must state (s.88(1)(c)-(d), 88(4)). A rewrite
+#: or is not taken, and the further action it states (the consequences s.88(4) requires). A rewrite
 #: that softened them would leave a notice the creditor cannot rely on.
 _DEFAULT_NOTICE = re.compile(r"served under section 87\s?\(1\)", re.I)
 _DEFAULT_NOTICE_FORM = re.compile(
@@ -1688,6 +1688,7 @@ def rewrite_text(
         out = _apply(src.source, _source_edits(src.source, src.offsets, visible, edits))
     if kind == "html":
         out = _rewrite_titles(out, config)
+        out = _drop_emptied(text, out)
     if "\n\n\n" not in text:
         out = re.sub(r"\n{3,}", "\n\n", out)
     if not text.startswith("\n"):
@@ -1760,6 +1761,34 @@ def rewrite_text(
                 jinja,
             )
     return Rewrite(out, context, rw.notes, rw.facts, rw.passages, left, score, jinja)
+
+
+_EMPTY_ELEMENT = re.compile(
+    r"<(b|strong|i|em|u|span|font|small|h[1-6]|p)\b[^<>]*>(?:\s|&nbsp;)*</\1\s*>", re.I
+)
+
+
+def _drop_emptied(source: str, out: str) -> str:
+    """An element whose text the rewrite removed (a threatening heading in ``<h3>`` or
+    ``<b>``) goes too; empty elements the letter had already stay."""
+    had: dict[str, int] = {}
+    for m in _EMPTY_ELEMENT.finditer(source):
+        had[m.group(0)] = had.get(m.group(0), 0) + 1
+
+    for _ in range(3):  # <p><b></b></p> empties from the inside out
+        left = dict(had)
+
+        def one(m: re.Match[str], left: dict[str, int] = left) -> str:
+            if left.get(m.group(0), 0) > 0:
+                left[m.group(0)] -= 1
+                return m.group(0)
+            return ""
+
+        new = _EMPTY_ELEMENT.sub(one, out)
+        if new == out:
+            break
+        out = new
+    return out
 
 
 _TITLE = re.compile(r"(<title\b[^>]*>)(.*?)(</title\s*>)", re.I | re.S)
