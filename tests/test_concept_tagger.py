@@ -58,10 +58,11 @@ def test_tagger_finds_what_the_phrase_matcher_finds() -> None:
     packs = tuple(available_packs())
     tagger = get_linter().compiled._frames.tagger
     assert tagger is not None
-    # the base phrases alone: no sequences, no phrases with "#" or "*"
+    # the base phrases alone: no sequences, no phrases with "#" or "*", no merge-field names
     base = copy.copy(tagger)
     base.sequenced = []
     base._wild = []
+    base._fields = {}
     matcher, single = _reference(tagger)
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir()]
     texts += [ex.text for r in load_rules(packs) for ex in (*r.fail_examples, *r.pass_examples)]
@@ -88,3 +89,29 @@ def test_form_tokens_are_the_tokenizer_s() -> None:
     assert len(forms) > 1000
     for form in forms:
         assert list(tokens.hashes(form)) == [t.lower for t in nlp.make_doc(form)], form
+
+
+def test_a_merge_field_named_as_a_concept_stands_for_it() -> None:
+    """A ``fields`` lexicon also tags an output placeholder whose name has one of its
+    phrases, in any placeholder syntax; a field named for an identifier of the thing
+    ("..._number", "..._name") is not the thing."""
+    tagger = get_linter().compiled._frames.tagger
+    assert tagger is not None
+    cases = {
+        "Then {{ reminder_fee }} is added.": ("added-cost", "{{ reminder_fee }}"),
+        "Then [Reminder Fee] is added.": ("added-cost", "[Reminder Fee]"),
+        "Then {$overdueInterest} is added.": ("added-cost", "{$overdueInterest}"),
+        "Your {{ broadband_subscription }} stops.": (
+            "service-thing",
+            "{{ broadband_subscription }}",
+        ),
+    }
+    for text, (name, shown) in cases.items():
+        a = _analyse(text)
+        spans = tagger.tag(a, a.word_prefix(), [0] * (len(a.toks) + 1))
+        got = [text[a.toks[s].start : a.toks[e - 1].end] for s, e in spans.get(name, ())]
+        assert got == [shown], (text, spans)
+    for text in ("Your {{ subscription_number }} stops.", "Quote {{ fee_reference }}."):
+        a = _analyse(text)
+        spans = tagger.tag(a, a.word_prefix(), [0] * (len(a.toks) + 1))
+        assert "service-thing" not in spans and "added-cost" not in spans, text

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from letterlint import check_text
 from letterlint.actions.fixes import fix_text
 from letterlint.actions.rewrite import rewrite_eml, rewrite_source, rewrite_text
 from letterlint.reading.readers import read_bytes
@@ -159,7 +160,7 @@ def test_html_keeps_markup_links_and_its_own_deadline() -> None:
     )
     rw = rewrite_text(text, kind="html")
     assert '<a href="https://pay.example.com/x">Make a payment</a>' in rw.template
-    assert rw.template.startswith("<html><body><p>") and "<b>" in rw.template
+    assert rw.template.startswith("<html><body><p>") and "<b></b>" not in rw.template
     assert "court" not in rw.template.lower() or "ask a court" in rw.template
     assert rw.context["invoice"]["due_date"] == "3 June 2026"
     assert "failed" not in rw.template
@@ -276,3 +277,173 @@ def test_a_cut_never_leaves_the_rest_of_the_removed_clause() -> None:
     rw = rewrite_text(text)
     assert not re.search(r"\b\w+, or a plan is agreed", rw.template), rw.template
     assert "debt collection agency next week" not in rw.template
+
+
+def test_a_threat_through_a_merge_field_is_rewritten_and_keeps_its_reason() -> None:
+    """A service or a cost written as a merge field is still a threat ("Your {{ plan_tier }}
+    will be stopped"); the calm sentence speaks of it, so the field is not listed "for
+    reference", and the reason the threat gave stays as a sentence of its own."""
+    text = (
+        "Dear {{ first_name }},\n\nYour {{ hosting_package }} will be suspended on Friday "
+        "because your last {{ months_unpaid }} invoices are still open.\n\n"
+        "Please pay through the portal.\n\nKind regards,\nTom Hughes\n"
+    )
+    rw = rewrite_text(text, kind="jinja")
+    assert "will be suspended" not in rw.template
+    assert "Your last {{ months_unpaid }} invoices are still open." in rw.template
+    assert "For reference" not in rw.template
+    assert "pause your service" in rw.template
+
+
+def test_a_cost_named_by_a_blank_to_fill_in_is_softened_without_its_blanks() -> None:
+    text = (
+        "Dear ________ (customer name),\n\nThe invoice of ________ (insert amount) is still "
+        "unpaid. Please note that if payment is delayed again, ______ (late fee or interest) "
+        "will be charged.\n\nPlease call us on ________ (phone number).\n\nRegards,\nAccounts\n"
+    )
+    rw = rewrite_text(text)
+    assert "(late fee or interest)" not in rw.template
+    assert "For reference" not in rw.template
+    assert "If ________ (insert amount) stays unpaid" in rw.template  # the letter's own slot
+
+
+def test_help_withdrawn_after_a_deadline_is_cut_and_an_apology_for_the_threat_goes() -> None:
+    text = (
+        "Dear Sam,\n\nYour balance of £120.00 is overdue. If we do not hear from you by "
+        "1 June 2026, we will pass your account to a debt collection agency.\n\n"
+        "If paying in full is hard, we can set up a repayment plan with you; however, this "
+        "plan is only available if you ring us within the next 7 days.\n\n"
+        "We regret having to take this step, but we hope to hear from you soon.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    assert any(f.code == "LL321" for f in check_text(text))
+    rw = rewrite_text(text)
+    out = rw.render()
+    assert "we can set up a repayment plan with you." in out
+    assert "however" not in out and "7 days" not in out
+    assert "this step" not in out and "We hope to hear from you soon." in out
+    assert not rw.unrewritten
+
+
+def test_a_second_escalation_is_said_in_short_and_a_pressing_line_is_no_second_ask() -> None:
+    text = (
+        "Dear Sam,\n\nThis needs your urgent attention. Please pay the £95.00 through our "
+        "payment portal by 4 July 2026. We will pass this account to a debt collection agency "
+        "next week. Our solicitors will then start court proceedings against you.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert out.count("We would much rather") == 1, out
+    assert "We may also ask a court to decide." in out
+    assert out.count("Please pay") == 1, out  # the letter's own ask, not a second one
+    assert "urgent" not in out
+
+
+def test_a_threat_s_deadline_stays_as_an_ask_and_a_pointer_at_it_goes() -> None:
+    text = (
+        "Dear [Name],\n\nLegal action will follow if you ignore this letter. We have written "
+        "twice. If the account is not paid by [date] we will issue court proceedings.\n\n"
+        "LEGAL ACTION WILL FOLLOW\n\nThis course of action can only be halted by full payment.\n\n"
+        "To prevent this from happening, please send a cheque to our office.\n\n"
+        "Yours sincerely,\nThe Accounts Team\n"
+    )
+    out = rewrite_text(text).render()
+    assert "by [date]" in out and "For reference" not in out, out
+    assert "course of action" not in out
+    assert "Please send a cheque to our office." in out
+    assert "{{" not in out
+
+
+def test_a_letter_of_bracket_slots_gets_slots_for_what_it_lacks() -> None:
+    text = (
+        "Dear [Customer Name],\n\nYour account shows [Amount Due] unpaid since [Due Date]. "
+        "We will pass the account to a collection agency if we do not hear from you.\n\n"
+        "Yours sincerely,\n[Your Name]\n"
+    )
+    rw = rewrite_text(text)
+    assert "[Payment Link]" in rw.template and "[Phone Number]" in rw.template
+    assert "{{ payment.link }}" not in rw.template
+    assert any("[Payment Link]" in n for n in rw.notes)
+
+
+def test_receipt_of_the_letter_is_the_reader_s() -> None:
+    text = "Dear Sam,\n\nPlease call us upon receipt of this letter.\n\nKind regards,\nTom Hughes\n"
+    assert "when you get this letter" in rewrite_text(text).render()
+
+
+def test_a_default_notice_keeps_its_prescribed_form() -> None:
+    """In a notice served under s.87(1) the form's heading, its statements about the action
+    required by the notice and the further action it states are kept as written; the
+    covering words around them are still rewritten."""
+    form = [
+        "DEFAULT NOTICE",
+        "IMPORTANT - YOU SHOULD READ THIS CAREFULLY",
+        "IF YOU DO NOT TAKE THE ACTION REQUIRED BY THIS NOTICE BY 30 JUNE 2026, THE FURTHER "
+        "ACTION BELOW MAY BE TAKEN AGAINST YOU.",
+        "Further action: we will end the agreement and take court proceedings for the balance.",
+    ]
+    text = (
+        "Dear Ms Khan,\n\n" + "\n\n".join(form[:2]) + "\n\nThis notice is served under section "
+        "87(1) of the Consumer Credit Act 1974.\n\n" + "\n\n".join(form[2:]) + "\n\n"
+        "Pay IMMEDIATELY or we will pass your account to our solicitors.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    rw = rewrite_text(text)
+    for line in form:
+        assert line in rw.template, line
+    assert "IMMEDIATELY" not in rw.template
+    assert "our solicitors" not in rw.template
+
+
+def test_a_smarty_amount_is_asked_for_whole_and_kept_values_are_listed_once() -> None:
+    text = (
+        "Dear {$firstname},\n\nYou owe {formatMoney value=$balanceDue}. This needs your "
+        "immediate attention. Your hosting will be suspended after {$graceDays} days. Your "
+        "domain will be deleted after {$deleteDays} days.\n\nKind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).template
+    assert "Please pay {formatMoney value=$balanceDue}, or get in touch" in out, out
+    assert "$balanceDue" not in out.replace("{formatMoney value=$balanceDue}", "")
+    assert "immediate" not in out and "deleted" not in out
+    assert out.count("For reference") == 1, out
+    assert "{$graceDays}" in out and "{$deleteDays}" in out
+
+
+def test_the_amount_to_pay_is_the_labelled_total_not_a_line_item() -> None:
+    text = (
+        "Dear Sam,\n\nThese items are unpaid:\nDesk lamp £35.00\nOffice chair £120.00\n"
+        "Total due: £155.00\n\nIf this stays unpaid, late fees will be charged.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    rw = rewrite_text(text)
+    assert rw.context["invoice"]["amount"] == "£155.00"
+    assert "If {{ invoice.amount }} stays unpaid" in rw.template
+    assert "£35.00" in rw.render() and "£120.00" in rw.render()
+
+
+def test_a_letter_of_paren_slots_gets_paren_slots_and_its_own_route_is_enough() -> None:
+    text = (
+        "Dear Sir or Madam,\n\nOur invoice (invoice number) for (amount) is now overdue. We "
+        "will pass the account to a collection agency if it is not settled.\n\n"
+        "Yours faithfully,\n(your name)\n"
+    )
+    rw = rewrite_text(text)
+    assert "Dear (first name)," in rw.template
+    assert "(payment link)" in rw.template and "{{" not in rw.template.split("Yours")[0]
+    own = text.replace(
+        "if it is not settled.", "if it is not settled. Please call the number above."
+    )
+    assert "pay online" not in rewrite_text(own).template
+
+
+def test_an_html_heading_that_goes_leaves_no_empty_element() -> None:
+    text = (
+        "<html><body><p>Dear Sam,</p><p></p><h2 style='color:red'>LEGAL ACTION WILL FOLLOW</h2>"
+        "<p><b>WE WILL TAKE YOU TO COURT</b></p><p>Your balance of £80.00 is overdue. Please "
+        "pay it by 3 May 2026.</p><p>Kind regards,<br>Tom Hughes</p></body></html>"
+    )
+    rw = rewrite_text(text, kind="html")
+    out = rw.template
+    assert "<h2" not in out and "<b></b>" not in out and "<p><b>" not in out, out
+    assert out.count("<p></p>") == 1  # the letter's own empty paragraph stays
+    assert "3 May 2026" in rw.render()

@@ -134,3 +134,12 @@ def test_include_without_loader_falls_back_to_masking_with_a_note() -> None:
     assert res.error is None
     assert any("control flow" in n for n in res.notes)
     assert any(f.code == "LL101" for f in res.findings)
+
+
+def test_smarty_plugin_calls_and_hyphenated_fields_are_one_placeholder_each() -> None:
+    text = "Total {formatMoney value=$balanceDue currency='EUR'} after {plan.grace-days} days."
+    found = [(text[p.start : p.end], p.output, p.name) for p in find_placeholders(text)]
+    assert found == [
+        ("{formatMoney value=$balanceDue currency='EUR'}", True, "balanceDue"),
+        ("{plan.grace-days}", True, "plan.grace"),
+    ]

@@ -196,6 +196,17 @@ _REQUIRED = re.compile(
 _STATEMENT = re.compile(
     r"debt collector|attempt to collect|information obtained|served under section 87", re.I
 )
+#: A UK default notice (served under s.87(1) of the Consumer Credit Act 1974), and the lines
+#: of its prescribed form (SI 1983/1561, Schedule 2): its heading, "Important - you should read
+#: this carefully", the two statements of what happens if the action required by the notice is
+#: or is not taken, and the further action it states (the consequences s.88(4) requires). A rewrite
+#: that softened them would leave a notice the creditor cannot rely on.
+_DEFAULT_NOTICE = re.compile(r"served under section 87\s?\(1\)", re.I)
+_DEFAULT_NOTICE_FORM = re.compile(
+    r"^[ \t]*default notice[ \t]*$|you should read this carefully|action required by this notice|"
+    r"^[ \t]*further action\s*:",
+    re.I | re.M,
+)
 #: Jargon without a plain one-word swap, rewritten in context (fallback when a finding has none).
 _NO_SUGGESTION = {
     "forthwith": "",
@@ -214,8 +225,12 @@ _NO_SUGGESTION = {
 #: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
 _OWN_ROUTE = re.compile(
     r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
-    r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log ?in|"
-    r"make a payment|pay now|bank details|bank account|account number)\b",
+    r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log(?:ging)? ?in|"
+    r"(?:customer|client|online|payment|billing) portal|"
+    r"make a payment|pay now|bank details|bank account|account number|"
+    # a route the letter gives elsewhere: its letterhead, a slot for its contact details
+    r"contact details|(?:above|below) (?:phone|telephone|number|address|e-?mail)|"
+    r"(?:phone |telephone )?number (?:above|below|overleaf)|address (?:shown )?(?:above|below))\b",
     re.I,
 )
 #: The letter already asks the reader to do something (the linter may not have seen it).
@@ -227,10 +242,22 @@ _POINTER = (
 _PURPOSE_POINTER = re.compile(
     rf",?\s*(?:in order )?to (?:avoid|prevent) {_POINTER}[^.!?]*(?=[.!?]?\s*$)", re.I
 )
-#: "I trust that such action will not be necessary(, and)" as a sentence's main clause.
+#: "I trust that such action will not be necessary(, and)" or "We are sorry to have to take this
+#: action(, but)" as a sentence's main clause.
 _POINTER_CLAUSE = re.compile(
-    rf"^(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
-    rf"(?:be|prove) (?:un)?necessary(?:,? and\b|[.!?]?$)",
+    rf"^(?:(?:I|we) (?:trust|hope)(?: that)? {_POINTER} (?:will|would|may)(?: not)? "
+    rf"(?:be|prove) (?:un)?necessary"
+    rf"|(?:I|we) (?:am |are )?(?:sorry|regret)(?: that we(?: have| had)?| to have| having)?"
+    rf" to take "
+    rf"{_POINTER})(?:,? (?:and|but)\b|[.!?]?$)",
+    re.I,
+)
+#: A sentence that opens by naming the step it points back at ("This course of action ...").
+_POINTER_START = re.compile(rf"^\W*{_POINTER}\b", re.I)
+#: "To stop this from happening, please pay" opens with a pointer at a threat that went.
+_POINTER_OPENER = re.compile(
+    r"^\W*(?:in order )?to (?:stop|avoid|prevent) (?:this|that|it|these things)"
+    r"(?: (?:from )?happening)?\s*,?\s+(?=\w)",
     re.I,
 )
 _OR_CLAUSE = re.compile(
@@ -282,6 +309,13 @@ def _is_date_like(value: str) -> bool:
     return bool(DATE.fullmatch(value) or named)
 
 
+_BALANCE_LABEL = re.compile(
+    r"\b(?:amount (?:due|owed|owing|outstanding|overdue|payable)|total(?: (?:due|owed|owing|"
+    r"outstanding|payable|amount|balance))?|balance(?: (?:due|owed|owing|outstanding))?|"
+    r"(?:sum|total) of|you owe|owed|owing)\b[ \t:=-]{0,4}$",
+    re.I,
+)
+_BECAUSE = re.compile(r",?\s+because\s+(?!of\b)", re.I)
 _SUBJECTS = re.compile(
     r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
     r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b",
@@ -415,6 +449,28 @@ def placeholder_in(style: str, dotted: str) -> str:
         "bracket": f"[{words}]",
         "angle": f"<<{words}>>",
     }.get(style, "{{ " + dotted + " }}")
+
+
+#: What a slot for a value the letter lacks is called.
+_SLOT_NAMES = {
+    "payment.link": "Payment Link",
+    "company.phone": "Phone Number",
+    "customer.first_name": "First Name",
+}
+
+
+def _slot_style(text: str) -> str:
+    """The kind of slots to fill in a letter uses ("" when it uses none): "[Name]" or
+    "<<Name>>", "(name)" in brackets, or a blank line "______"."""
+    style = placeholder_style(text)
+    if style in ("bracket", "angle"):
+        return style
+    tokens = [text[p.start : p.end] for p in find_placeholders(text) if p.output]
+    if any(t.startswith("(") for t in tokens):
+        return "paren"
+    if any(t.startswith("___") for t in tokens):
+        return "blank"
+    return ""
 
 
 def _jinja_ready(text: str) -> bool:
@@ -597,10 +653,21 @@ def _calm(
                 topic, calm = hit
                 break
         assert calm is not None
-    if topic in said or (topic == "next-step" and said & {"court", "agency", "service"}):
+    if topic in said or (topic == "next-step" and said & _ESCALATION):
         return None
+    if topic in _ESCALATION and said & _ESCALATION:  # one "we would much rather" is enough
+        calm = _ALSO[topic]
     said.add(topic)
     return calm.format(by=by, what=what)
+
+
+#: The calm next steps that escalate, and how a second one is said after the first.
+_ESCALATION = frozenset({"court", "agency", "service"})
+_ALSO = {
+    "court": "We may also ask a court to decide.",
+    "agency": "We may also pass your account to a collection agency.",
+    "service": "We may also have to pause your service.",
+}
 
 
 @lru_cache(maxsize=1)
@@ -645,9 +712,21 @@ class _Plan:
         self.serious_tone = any(f.category in TONE and f.severity in SERIOUS for f in findings)
         hints = text if facts_text is None else text + "\n" + facts_text
         self.due = self._due(hints)
-        amounts = [m.group(0) for m in AMOUNT.finditer(hints)]
+        found = list(AMOUNT.finditer(hints))
+        amounts = [m.group(0) for m in found]
+        # the sum to pay is the one a label names ("Amount due: $889.90", "a total of"), else
+        # the one the letter repeats most (not a line item of a list)
+        labelled = [
+            m.group(0)
+            for m in found
+            if _BALANCE_LABEL.search(hints[max(0, m.start() - 40) : m.start()])
+        ]
         self.amount = (
-            max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x))) if amounts else None
+            labelled[-1]
+            if labelled
+            else max(amounts, key=lambda x: (amounts.count(x), -amounts.index(x)))
+            if amounts
+            else None
         )
         if self.due:
             self.v.set("invoice.due_date", self.due)
@@ -711,15 +790,14 @@ class _Plan:
                 last_removed = None
                 continue
             sentence = text[a:b]
-            if (
-                last_removed is not None
-                and "\n\n" not in text[last_removed:a]
-                and _BACK_REFERENCE.match(sentence)
+            if last_removed is not None and (
+                ("\n\n" not in text[last_removed:a] and _BACK_REFERENCE.match(sentence))
+                or _POINTER_START.match(sentence)  # "This course of action ..." says what it means
             ):
                 self._remove(a, b, sentence)
                 last_removed = b
                 continue
-            last_removed = None
+            before_this, last_removed = last_removed, None
             edits: list[Edit] = []
             whole: list[Finding] = []
             for f in found:
@@ -752,6 +830,7 @@ class _Plan:
                 text, a, b
             ):  # a threatening heading goes; no sentence stands in for it
                 self._remove(a, b, sentence)
+                last_removed = before_this  # what pointed past it still points at the threat
                 continue
             if whole:
                 if self._is_calm(sentence):  # already our calm wording (a second pass): keep it
@@ -760,18 +839,51 @@ class _Plan:
                 kept = [
                     text[s:e]
                     for s, e in self.protected.inside(a, b)
-                    if not (self.placeholders.overlaps(s, e) and not _is_output(text[s:e]))
+                    if not (self.placeholders.overlaps(s, e) and not self._kept_field(s, e, whole))
                 ]
                 kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
+                reason = self._reason(a, b, found)
+                if reason:  # its own values stay in it
+                    kept = [k for k in kept if k not in reason]
                 # the sentence's own date becomes the calm sentence's "by": what it said would
                 # happen keeps its when
                 when = next((k for k in kept if _is_date_like(k)), None)
                 by = self.by() or (f" by {when}" if when else "")
                 calm = _calm(whole, sentence, said, by, self.what())
+                if (
+                    calm is not None
+                    and calm.startswith("Please pay")
+                    and self._asks_elsewhere(a, b)
+                ):
+                    calm = None  # the letter asks the reader to pay already: no second ask
                 if calm and sentence.strip() in calm:
                     self._add_word_edits(edits, a, b)
                     continue
+                if reason:  # why comes first: "Your invoices are 30 days overdue. If we ..."
+                    calm = reason + (" " + calm if calm else "")
                 kept = [k for k in kept if k not in (calm or "")]
+                # a value the letter gave before, in a sentence that stays, is not lost
+                kept = [k for k in kept if not self._kept_before(k, a)]
+                if (
+                    not calm
+                    and len(kept) == 1
+                    and _is_date_like(kept[0])
+                    and "pressure" not in said
+                ):
+                    said.add("pressure")  # the threat's deadline stays, as the ask it was
+                    calm, kept = f"Please pay {self.what()} by {kept[0]}.", []
+                prev = self.edits[-1] if self.edits else None
+                if (
+                    kept
+                    and not calm
+                    and prev is not None
+                    and prev.replacement.endswith(".")
+                    and "For reference: " in prev.replacement
+                    and not text[prev.end : a].strip()
+                ):  # the sentence before ended "For reference: ...": one list, not two
+                    more = ", " + ", ".join(kept) + "."
+                    self.edits[-1] = Edit(prev.start, prev.end, prev.replacement[:-1] + more)
+                    kept = []
                 if kept:
                     calm = (
                         ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
@@ -788,6 +900,50 @@ class _Plan:
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
+
+    def _kept_before(self, value: str, a: int) -> bool:
+        """Whether ``value`` occurs before ``a`` in text no edit so far has touched."""
+        at = self.text.find(value)
+        while 0 <= at < a:
+            if not any(e.start < at + len(value) and at < e.end for e in self.edits):
+                return True
+            at = self.text.find(value, at + 1)
+        return False
+
+    def _asks_elsewhere(self, a: int, b: int) -> bool:
+        """Whether the letter asks the reader to pay or reply outside ``[a, b)``."""
+        text = self.text
+        return any(_ASKS.search(part) for part in (text[:a], text[b:]))
+
+    def _reason(self, a: int, b: int, found: list[Finding]) -> str:
+        """The reason a threat gives, as a sentence of its own ("... will be paused because
+        your invoices are 30 days overdue." gives "Your invoices are 30 days overdue."): a
+        "because" clause that ends the sentence, has its own subject and no tone finding."""
+        sentence = self.text[a:b]
+        m = _BECAUSE.search(sentence)
+        if m is None:
+            return ""
+        rest = sentence[m.end() :].rstrip()
+        rest = rest[:-1] if rest[-1:] in ".!?" else rest
+        if (
+            len(re.findall(r"\w+", rest)) < 4
+            or re.search(r"[.!?;]", rest)
+            or not _SUBJECTS.match(rest)
+            or re.match(r"(?:if|when|as|once|please)\b", rest, re.I)
+            or any(f.category in TONE and f.end > a + m.end() for f in found)
+        ):
+            return ""
+        return rest[:1].upper() + rest[1:] + "."
+
+    def _kept_field(self, s: int, e: int, whole: list[Finding]) -> bool:
+        """Whether a placeholder of a sentence that goes is a value to keep for reference:
+        not template code, not a blank with no name ("______"), and not the very thing the
+        threat named ("{{ late_fee }} will be added"), which the calm sentence speaks of."""
+        token = self.text[s:e]
+        found = find_placeholders(token)
+        if found and (not found[0].output or not found[0].name):
+            return False
+        return not any(f.start <= s and e <= f.end for f in whole)
 
     def _with_brackets(self, a: int, b: int) -> tuple[int, int]:
         """A sentence that goes takes its bracket with it: "(Final demand)" leaves no "("."""
@@ -834,7 +990,8 @@ class _Plan:
                 return False
             before = sentence[:left]
             joined = re.search(
-                r"[,;]\s*(?:otherwise|or else|or|and|but|else|failing which|in which case)\s*$",
+                r"[,;]\s*(?:otherwise|or else|or|and|but|however|else|failing which|in which case)"
+                r"\s*$",
                 before,
                 re.I,
             )
@@ -882,6 +1039,11 @@ class _Plan:
             self._add_word_edits(
                 [e for e in edits if e.end <= a + m.start() or e.start >= a + m.end()], a, b
             )
+            return True
+        m = _POINTER_OPENER.match(sentence)
+        if m and len(re.findall(r"\w+", sentence[m.end() :])) >= 3:
+            self.edits.append(Edit(a, a + m.end() + 1, sentence[m.end()].upper()))
+            self._add_word_edits([e for e in edits if e.start >= a + m.end() + 1], a, b)
             return True
         m = _POINTER_CLAUSE.match(sentence)
         if m:
@@ -1045,11 +1207,7 @@ class _Plan:
                 )
                 return
         if impersonal:
-            name = (
-                v.sample("customer.first_name")
-                if self.jinja or v.style
-                else v.sample("customer.first_name")
-            )
+            name = self._route_field("customer.first_name")
             word = "Dear" if gm.group("word").split()[0].lower() == "to" else gm.group("word")
             self.edits.append(Edit(at, re_, f"{word[:1].upper()}{word[1:]} {name},"))
 
@@ -1132,7 +1290,6 @@ class _Plan:
         names = {f.name for f in probe}
         if not self.serious_tone and len(self.text.split()) < 80:
             return None  # a short friendly letter stays short
-        v = self.v
         extra: list[str] = []
         if "call-to-action.missing" in names and not _ASKS.search(self.text):
             what = self.what()
@@ -1142,10 +1299,7 @@ class _Plan:
             extra.append(f"Please pay {what}{by}.")
         if "call-to-action.no-payment-route" in names and not _OWN_ROUTE.search(self.text):
             if self.jinja:
-                link = v.ref("payment.link") if v.has("payment.link") else v.sample("payment.link")
-                phone = (
-                    v.ref("company.phone") if v.has("company.phone") else v.sample("company.phone")
-                )
+                link, phone = self._route_field("payment.link"), self._route_field("company.phone")
                 extra.append(f"You can pay online at {link} or call us on {phone}.")
             else:
                 self.notes.append(
@@ -1163,6 +1317,26 @@ class _Plan:
             return None
         return Edit(at, at, "\n\n" + " ".join(extra))
 
+    def _route_field(self, dotted: str) -> str:
+        """A value the letter lacks: a variable with a sample value or, in a letter of slots
+        to fill in ("[Name]", "<<Name>>", "(name)", "______"), a slot of its own kind."""
+        v = self.v
+        if v.has(dotted):
+            return v.ref(dotted)
+        style = _slot_style(self.text) if self.jinja else ""
+        if style:
+            words = _SLOT_NAMES[dotted]
+            slot = {
+                "bracket": f"[{words}]",
+                "angle": f"<<{words}>>",
+                "paren": f"({words.lower()})",
+                "blank": "________",
+            }[style]
+            named = "" if style != "blank" else f" ({words.lower()})"
+            self.notes.append(f"{slot} was not in the letter: fill it in{named}")
+            return slot
+        return v.sample(dotted)
+
     def _own_field(self, name: re.Pattern[str]) -> str:
         """The letter's own placeholder for a field (with a currency sign written before it)."""
         found = find_placeholders(self.text)
@@ -1172,6 +1346,10 @@ class _Plan:
                 start = (
                     p.start - 1 if p.start > 0 and self.text[p.start - 1] in "£$€¥₹₱" else p.start
                 )
+                blank = next((q for q in found if q.end in (start, start - 1) and q.output), None)
+                gap = self.text[blank.end : start] if blank is not None else "x"
+                if blank is not None and not blank.name and not gap.strip():
+                    start = blank.start  # "______ (mention amount)" is one slot: blank and label
                 return self.text[start : p.end]
         return ""
 
@@ -1398,6 +1576,10 @@ def _frozen_spans(
         *prescribed,
     ]
     out += [src.to_text(s, e) for s, e in regions]
+    if _DEFAULT_NOTICE.search(text):  # a CCA default notice: its prescribed form stays whole
+        for m in _DEFAULT_NOTICE_FORM.finditer(text):
+            b = text.find("\n", m.end())
+            out.append((text.rfind("\n", 0, m.start()) + 1, len(text) if b == -1 else b))
     for m in _REQUIRED.finditer(text):
         if _STATEMENT.search(m.group(0)):  # a statement: its sentence
             a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
@@ -1499,6 +1681,7 @@ def rewrite_text(
         out = _apply(src.source, _source_edits(src.source, src.offsets, visible, edits))
     if kind == "html":
         out = _rewrite_titles(out, config)
+        out = _drop_emptied(text, out)
     if "\n\n\n" not in text:
         out = re.sub(r"\n{3,}", "\n\n", out)
     if not text.startswith("\n"):
@@ -1571,6 +1754,34 @@ def rewrite_text(
                 jinja,
             )
     return Rewrite(out, context, rw.notes, rw.facts, rw.passages, left, score, jinja)
+
+
+_EMPTY_ELEMENT = re.compile(
+    r"<(b|strong|i|em|u|span|font|small|h[1-6]|p)\b[^<>]*>(?:\s|&nbsp;)*</\1\s*>", re.I
+)
+
+
+def _drop_emptied(source: str, out: str) -> str:
+    """An element whose text the rewrite removed (a threatening heading in ``<h3>`` or
+    ``<b>``) goes too; empty elements the letter had already stay."""
+    had: dict[str, int] = {}
+    for m in _EMPTY_ELEMENT.finditer(source):
+        had[m.group(0)] = had.get(m.group(0), 0) + 1
+
+    for _ in range(3):  # <p><b></b></p> empties from the inside out
+        left = dict(had)
+
+        def one(m: re.Match[str], left: dict[str, int] = left) -> str:
+            if left.get(m.group(0), 0) > 0:
+                left[m.group(0)] -= 1
+                return m.group(0)
+            return ""
+
+        new = _EMPTY_ELEMENT.sub(one, out)
+        if new == out:
+            break
+        out = new
+    return out
 
 
 _TITLE = re.compile(r"(<title\b[^>]*>)(.*?)(</title\s*>)", re.I | re.S)

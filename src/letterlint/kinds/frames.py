@@ -57,6 +57,9 @@ class Lexicon:
     exact: bool = False
     file: str = ""
     line: int = 0
+    #: a merge field named with one of the phrases stands for the concept: "{{ late_fee }} will
+    #: be added" adds a cost, "your {{ plan_name }} will be suspended" stops a service
+    fields: bool = False
 
     def references(self) -> set[str]:
         return {x for seq in self.sequences for x in seq if isinstance(x, str)}
@@ -176,6 +179,14 @@ class ConceptTagger:
         for _, steps in self._wild:
             for h in steps[0]:  # type: ignore[union-attr]
                 self._insert((h,), _WILD)
+        # merge-field names that stand for a concept: each form's words -> the lexicons
+        self._fields: dict[tuple[str, ...], list[str]] = {}
+        for lex in lexicons:
+            if lex.fields:
+                for p in lex.phrases:
+                    for v in _phrase_variants(p, lex.exact):
+                        self._fields.setdefault(tuple(v.lower().split()), []).append(lex.name)
+        self._field_len = max((len(k) for k in self._fields), default=0)
         self.sequenced = [
             (lex.name, tuple(_steps_of(seq) for seq in lex.sequences))
             for lex in lexicons
@@ -276,6 +287,9 @@ class ConceptTagger:
             for name, s, e in self._wild_matches(doc, anchors, a):
                 if not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
                     spans[name] = sorted({*spans.get(name, ()), (s, e)})
+        if self._fields and a.placeholders:
+            for name, span in self._field_spans(a):
+                spans[name] = sorted({*spans.get(name, ()), span})
         for name, sequences in self.sequenced:
             extra = set(spans.get(name, ()))
             for steps in sequences:
@@ -285,6 +299,42 @@ class ConceptTagger:
             if extra:
                 spans[name] = sorted(extra)
         return spans
+
+    def _field_spans(self, a: Analysis) -> Iterator[tuple[str, Span]]:
+        """Output placeholders whose name has a phrase of a ``fields`` lexicon ("late_fee",
+        "(interest or penalty)", "subscriptionName"): the placeholder's tokens, per lexicon.
+        A field that names an identifier of the thing ("account_number", "plan_name") is
+        not the thing."""
+        starts = [t.start for t in a.toks]
+        for p in a.placeholders:
+            if not p.output or not p.name:
+                continue
+            words = _FIELD_WORD.findall(_CAMEL.sub(" ", p.name).lower())
+            if not words or words[-1] in _ID_WORDS:
+                continue
+            names = {
+                name
+                for k in range(len(words))
+                for n in range(1, self._field_len + 1)
+                for name in self._fields.get(tuple(words[k : k + n]), ())
+            }
+            if not names:
+                continue
+            i = bisect_left(starts, p.start)
+            j = bisect_left(starts, p.end)
+            if i < j:
+                for name in sorted(names):
+                    yield name, (i, j)
+
+
+#: Splits "subscriptionName" into words; the words of a merge field's name.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_FIELD_WORD = re.compile(r"[a-z]+")
+#: The last word of a field that identifies or describes a thing rather than being it.
+_ID_WORDS = frozenset(
+    "number no num nr id ref reference name title date day days code url link email phone "
+    "address type label".split()
+)
 
 
 class _FormTokens:

@@ -44,7 +44,7 @@ _REQUIRED = (
     "kind",
     "examples",
 )
-_LEXICON_KEYS = {"means", "phrases", "sequences", "exact"}
+_LEXICON_KEYS = {"means", "phrases", "sequences", "exact", "fields"}
 CATEGORY_DIGIT = {c: str(i + 1) for i, c in enumerate(CATEGORIES)}
 
 
@@ -208,7 +208,7 @@ def _expect(value: Any, path: str, line: int) -> tuple[str, str] | None:
 
 
 def parse_lexicons(data: Any, path: str) -> dict[str, Lexicon]:
-    """Validate a ``lexicons:`` mapping (name → means, phrases, sequences, exact)."""
+    """Validate a ``lexicons:`` mapping (name → means, phrases, sequences, exact, fields)."""
     if not isinstance(data, dict):
         raise rule_error(
             path, 1, "'lexicons' must be a mapping of name: {means, phrases, sequences}"
@@ -271,6 +271,7 @@ def parse_lexicons(data: Any, path: str) -> dict[str, Lexicon]:
             bool(body.get("exact", False)),
             path,
             line,
+            bool(body.get("fields", False)),
         )
     return out
 

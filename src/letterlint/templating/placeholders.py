@@ -68,7 +68,15 @@ _ALTERNATIVES: tuple[tuple[str, re.Pattern[str], str | re.Pattern[str] | None], 
         ),
         None,
     ),
-    ("single", re.compile(r"\{[A-Za-z_][\w.]*\}"), None),
+    # a Smarty plugin call that prints a value: {displayPrice price=$total currency=$cur}
+    (
+        "smarty_call",
+        re.compile(
+            r"\{[A-Za-z_]\w*(?:\s+\w+=(?:\$[\w.>\[\]-]+|'[^'\n]*'|\"[^\"\n]*\"|[\w.]+))+\s*\}"
+        ),
+        None,
+    ),
+    ("single", re.compile(r"\{[A-Za-z_][\w.]*(?:-[\w.]+)*\}"), None),
     ("angle", re.compile(r"<<[A-Za-z_][\w .]*>>|«[^«»\n]{1,60}»"), None),
     (
         "bracket",
@@ -207,6 +215,9 @@ def _inner_name(token: str, kind: str) -> str:
                 inner = inner[: inner.rindex(post)]
             break
     inner = inner.strip(" -~")
+    if kind == "smarty_call":  # the value it prints: its first variable
+        var = re.search(r"\$([A-Za-z_]\w*)", inner)
+        return var.group(1) if var else ""
     if kind == "blank":
         return ""
     if kind in ("slot", "paren", "angle1"):
