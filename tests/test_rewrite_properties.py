@@ -447,3 +447,78 @@ def test_an_html_heading_that_goes_leaves_no_empty_element() -> None:
     assert "<h2" not in out and "<b></b>" not in out and "<p><b>" not in out, out
     assert out.count("<p></p>") == 1  # the letter's own empty paragraph stays
     assert "3 May 2026" in rw.render()
+
+
+def test_a_removed_paragraph_leaves_one_blank_line_and_the_letters_own_gaps_stay() -> None:
+    text = (
+        "Northfield Lettings\n\n\n\nDear Mr Okafor,\n\n"
+        "Your rent of £640.00 for March has not reached us yet.\n\n"
+        "If it is not paid, our enforcement agents will call at your home.\n\n"
+        "Please pay it by 12 March 2026 at https://pay.northfield.example.\n\n"
+        "Kind regards,\nPriya Shah\n"
+    )
+    out = rewrite_text(text).template
+    assert "enforcement" not in out
+    assert "Northfield Lettings\n\n\n\nDear" in out  # the letterhead's own gap
+    body = out.split("Dear", 1)[1]
+    assert "\n\n\n" not in body, out
+
+
+def test_a_labelled_condition_is_not_left_without_its_consequence() -> None:
+    text = (
+        "Dear Jo,\n\nYour gym membership fee of £42.00 is two months overdue. Please pay it "
+        "by 5 June 2026 at https://pay.example/gym.\n\n"
+        "Please note: if our recovery partner is asked to collect it, you will be liable "
+        "for every cost they charge us.\n\nKind regards,\nThe membership team\n"
+    )
+    out = rewrite_text(text).template
+    assert "liable" not in out
+    assert "asked to collect it." not in out, out  # the if-clause is not left as a sentence
+
+
+def test_the_rewrite_asks_once_and_the_addition_goes_before_a_closing_thank_you() -> None:
+    text = (
+        "Dear Sam,\n\nOur invoice 2231 for £310.00 is now well overdue.\n\n"
+        "Pay immediately or we will pass the account to a collection agency.\n\n"
+        "Thank you for your attention to this matter.\n\n"
+        "Dana Reyes\nAccounts Receivable\ndana@example.com\n0161 496 0000\n"
+    )
+    out = rewrite_text(text).template
+    assert len(re.findall(r"Please pay", out)) == 1, out
+    thanks = out.index("Thank you for your attention")
+    assert out.index("Please pay") < thanks < out.index("Dana Reyes"), out
+
+
+def test_a_signature_slot_line_is_the_signature() -> None:
+    text = (
+        "Dear [Name],\n\nYour account with our surgery shows [amount] unpaid for more than "
+        "60 days. Unless you pay within 10 days, the account goes to a collection agency.\n\n"
+        "\n\n[Practice manager's name and signature, with the practice stamp]\n"
+    )
+    out = rewrite_text(text).template
+    assert out.rstrip().endswith("[Practice manager's name and signature, with the practice stamp]")
+    assert out.index("[Payment Link]") < out.index("[Practice manager")
+
+
+def test_the_payment_details_on_the_invoice_are_the_letters_own_route() -> None:
+    text = (
+        "Dear Lee,\n\nInvoice 88 for £95.00 was due on 1 May 2026 and is still unpaid.\n\n"
+        "Unless you pay promptly, your account will be forwarded to a collection agency.\n\n"
+        "To avoid that, please make sure we receive payment before 20 May 2026. See your "
+        "invoice or contact us if you need the payment details again.\n\n"
+        "Thank you for your attention to this matter.\n\nAmir Haddad\nAccounts\n"
+    )
+    assert "LL402" in {f.code for f in check_text(text)}  # no link, phone or bank details
+    out = rewrite_text(text).template
+    assert "pay online" not in out and "payment.link" not in out, out
+
+
+def test_a_pressure_adverb_inside_a_helpful_sentence_goes_and_the_offer_stays() -> None:
+    text = (
+        "Dear Alex,\n\nYour balance of $120.00 is now 45 days past due. If you cannot pay it "
+        "all at once, please call our billing office immediately to set up a payment plan.\n\n"
+        "We ask that you remit full payment by June 30, 2026.\n\nSincerely,\nBilling Office\n"
+    )
+    out = rewrite_text(text).template
+    assert "please call our billing office to set up a payment plan." in out, out
+    assert "pay full payment" not in out and "pay in full by" in out, out

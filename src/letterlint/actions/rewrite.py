@@ -230,7 +230,10 @@ _OWN_ROUTE = re.compile(
     r"make a payment|pay now|bank details|bank account|account number|"
     # a route the letter gives elsewhere: its letterhead, a slot for its contact details
     r"contact details|(?:above|below) (?:phone|telephone|number|address|e-?mail)|"
-    r"(?:phone |telephone )?number (?:above|below|overleaf)|address (?:shown )?(?:above|below))\b",
+    r"(?:phone |telephone )?number (?:above|below|overleaf)|address (?:shown )?(?:above|below)|"
+    # the payment details printed on the invoice or statement it points to
+    r"(?:see|on|in|using|listed on) (?:your|the|our|each|attached) (?:attached )?"
+    r"(?:invoices?|statements?|bills?))\b",
     re.I,
 )
 #: The letter already asks the reader to do something (the linter may not have seen it).
@@ -276,6 +279,14 @@ _CONTINUES = re.compile(r"[,;]?\s*(?:or|nor|unless|than)\b", re.I)
 _OPENS_CLAUSE = re.compile(
     r"^\W*(?:\w+\W+){0,12}?that\s+(?=(?:if|unless|when|once|until|should)\b)", re.I
 )
+#: A paragraph that only closes the letter politely.
+_COURTESY = re.compile(
+    r"^\s*(?:thank you|thanks|many thanks|we (?:look forward|appreciate)|i look forward)"
+    r"[^.!?\n]*[.!]\s*$",
+    re.I,
+)
+#: A label before the sentence proper ("Please note: If ...", "Important: unless ...").
+_LABEL_LEAD = re.compile(r"^\W*(?:please )?(?:note|nb|important|reminder|ps)\s*:\s*", re.I)
 #: A comma that closes a subordinate clause: what follows is not one more condition
 #: (", or you do not ..." still belongs to "Unless ...").
 _MAIN_AFTER = re.compile(r"[,;]\s+(?!(?:or|and|nor|but)\b)\w")
@@ -285,13 +296,17 @@ def _dangling(rest: str) -> bool:
     """A sentence left as a condition without its main clause: "Unless we hear from you
     by Friday, or you miss a payment." or "This is notice that if we do not hear from you."
     """
-    lead = _OPENS_CLAUSE.match(rest)
+    lead = _OPENS_CLAUSE.match(rest) or _LABEL_LEAD.match(rest)
     body = rest[lead.end() :] if lead else rest
     if not _SUBORDINATE.match(body):
         return False
     return _MAIN_AFTER.search(body) is None
 
 
+#: Pressure said by one adverb inside a clause, which can go and leave the clause whole.
+_PRESSURE_ADVERBS = frozenset(
+    {"immediately", "urgently", "at once", "right away", "straight away", "promptly", "forthwith"}
+)
 _TIME_ADVERBIAL = re.compile(
     r"(?:\w+ly|now|today|tomorrow|at once|right away|straight away|asap|forthwith|"
     r"without (?:further )?delay|by return)\W*$",
@@ -670,6 +685,20 @@ _ALSO = {
 }
 
 
+def _said_already(text: str) -> set[str]:
+    """The topics whose calm sentence the letter says already (a second round reads the
+    first round's wording): each is said once per letter."""
+    out = set()
+    for topic, _, calm in _TOPICS:
+        if calm:
+            first = re.escape(calm.split(". ")[0]).replace(re.escape("{by}"), r"(?: by [^,]+?)?")
+            if re.search(first.replace(re.escape("{what}"), r".+?"), text):
+                out.add(topic)
+    if re.search(re.escape(_BLAME), text):
+        out.add("blame")
+    return out
+
+
 @lru_cache(maxsize=1)
 def _calm_patterns() -> tuple[re.Pattern[str], ...]:
     """Each sentence of our calm wording as a pattern whose date and amount may be any value
@@ -697,9 +726,11 @@ class _Plan:
         facts_text: str | None,
         config: Config | None = None,
         analysis: Analysis | None = None,
+        plain: bool = True,
     ) -> None:
         self.config = config  # the caller's: every re-lint of a draft uses its packs and words
         self.analysis = analysis  # the linter's analysis of ``text``, when it analysed it as is
+        self.plain = plain  # ``text`` is the source itself (no markup around it)
         self.text = text
         self.findings = sorted(findings, key=lambda f: (f.start, f.end))
         self.jinja = jinja
@@ -768,7 +799,7 @@ class _Plan:
 
     def sentences(self) -> None:
         text = self.text
-        said: set[str] = set()
+        said = _said_already(text)
         fi = 0
         n = len(self.findings)
         last_removed: int | None = None  # end of a sentence just replaced or removed
@@ -971,6 +1002,13 @@ class _Plan:
         least = 2  # words the sentence keeps: "Please call us." stands; a clause cut needs more
         for f in whole:
             s, e = f.start - a, f.end - a
+            if (
+                f.text.lower() in _PRESSURE_ADVERBS
+                and re.match(r" \w", sentence[e:])
+                and re.search(r"\w $", sentence[:s])
+            ):  # "please contact us immediately to discuss a plan": the adverb goes
+                cuts.append((s - 1, e))
+                continue
             if len(f.text.split()) <= 3 and re.match(r"\s*(?:[.;!?]|$)", sentence[e:]):
                 tail = self._calm_tail(sentence, s, e)
                 if tail is not None:
@@ -1091,7 +1129,14 @@ class _Plan:
         ]
         keep = "".join(tags)  # template code in the sentence stays, in its place
         if not text[ls:a].strip() and not text[b:le].strip() and not keep:
-            self.edits.append(Edit(ls, min(le + 1, len(text)), ""))
+            end = min(le + 1, len(text))
+            if (
+                self.plain
+                and (ls < 2 or text[ls - 2 : ls] == "\n\n")
+                and text[end : end + 1] == "\n"
+            ):
+                end += 1  # a paragraph of its own: one of the blank lines around it goes too
+            self.edits.append(Edit(ls, end, ""))
             return
         e = b
         while e < len(text) and text[e] in " \t":
@@ -1291,7 +1336,9 @@ class _Plan:
         if not self.serious_tone and len(self.text.split()) < 80:
             return None  # a short friendly letter stays short
         extra: list[str] = []
-        if "call-to-action.missing" in names and not _ASKS.search(self.text):
+        if "call-to-action.missing" in names and not (
+            _ASKS.search(self.text) or _ASKS.search(new_text)  # the rewrite may ask already
+        ):
             what = self.what()
             by = self.by() or (
                 " by " + self._own_field(_DATE_NAME) if self._own_field(_DATE_NAME) else ""
@@ -1361,12 +1408,15 @@ class _Plan:
         offsets = [0]
         for ln in lines:
             offsets.append(offsets[-1] + len(ln) + 1)
-        for i in range(min(block, len(lines)) - 1, -1, -1):
-            if lines[i].strip():
-                end = offsets[i] + len(lines[i].rstrip())
-                if not self.frozen.overlaps(end - 1, end):
-                    return end
-        return None
+        ends = [
+            offsets[i] + len(lines[i].rstrip())
+            for i in range(min(block, len(lines)) - 1, -1, -1)
+            if lines[i].strip()
+        ]
+        ends = [e for e in ends if not self.frozen.overlaps(e - 1, e)]
+        if len(ends) > 1 and _COURTESY.match(text[text.rfind("\n", 0, ends[0]) + 1 : ends[0]]):
+            return ends[1]  # before a closing "Thank you for your attention to this matter."
+        return ends[0] if ends else None
 
 
 def _apply(text: str, edits: list[Edit]) -> str:
@@ -1543,8 +1593,9 @@ def _departments_of(linter: Linter) -> re.Pattern[str]:
 def _find_signature(lines: list[str]) -> tuple[int | None, int]:
     """The sign-off line (if any) and where the signature block starts.
 
-    Without a sign-off, a last paragraph of one to three short lines with no sentence
-    punctuation ("Credit Control Department") is the signature.
+    Without a sign-off, a last paragraph of one to six short lines with no sentence
+    punctuation ("Credit Control Department", a name, e-mail, phone and address, or a
+    "[signature block]" slot) is the signature.
     """
     for i in range(len(lines) - 1, -1, -1):
         if SIGN_OFF.match(lines[i].strip()):
@@ -1557,7 +1608,10 @@ def _find_signature(lines: list[str]) -> tuple[int | None, int]:
     while first - 1 >= 0 and lines[first - 1].strip():
         first -= 1
     block = [ln.strip() for ln in lines[first : last + 1]]
-    if 1 <= len(block) <= 3 and all(len(b) < 50 and not re.search(r"[.!?]$", b) for b in block):
+    if 1 <= len(block) <= 6 and all(
+        (len(b) < 60 or re.fullmatch(r"\[[^\]]{1,100}\]", b)) and not re.search(r"[.!?:]$", b)
+        for b in block
+    ):
         return None, first
     return None, len(lines)
 
@@ -1656,6 +1710,7 @@ def rewrite_text(
         facts_text=facts_text,
         config=config,
         analysis=analysis,
+        plain=src.offsets is None,
     )
     for group, values in (_context or {}).items():  # a second round keeps what the first found
         plan.v.context.setdefault(group, {}).update(values)
@@ -1682,8 +1737,9 @@ def rewrite_text(
     if kind == "html":
         out = _rewrite_titles(out, config)
         out = _drop_emptied(text, out)
-    if "\n\n\n" not in text:
-        out = re.sub(r"\n{3,}", "\n\n", out)
+    out = _BLANK_RUN.sub(lambda m: _blank_run(text, out, m), out)
+    if not _PAY_PAYMENT.search(text):  # "remit full payment" became "pay full payment"
+        out = _PAY_PAYMENT.sub(lambda m: m.group(1) + ("ay in full" if m.group(2) else "ay"), out)
     if not text.startswith("\n"):
         out = out.lstrip("\n")
     if not re.search(r"[ \t]\r?\n", text):  # a removal at a line's end leaves no trailing space
@@ -1815,6 +1871,23 @@ def _rewrite_titles(source: str, config: Config | None) -> str:
         return m.group(1) + _html.escape(new, quote=False) + m.group(3)
 
     return _TITLE.sub(one, source)
+
+
+_PAY_PAYMENT = re.compile(r"\b(p|P)ay (?:(?:the |your )?(full) |the |your )?payments?\b")
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
+
+
+def _blank_run(source: str, out: str, m: re.Match[str]) -> str:
+    """Two or more blank lines the letter had before what follows them stay; those left
+    where a paragraph was removed become one."""
+    follows = out[m.end() : m.end() + 40].split("\n", 1)[0]
+    precedes = out[max(0, m.start() - 40) : m.start()].rsplit("\n", 1)[-1]
+    run = re.escape(m.group(0))
+    if (follows and re.search(run + re.escape(follows), source)) or (
+        precedes and re.search(re.escape(precedes) + run, source)
+    ):
+        return m.group(0)
+    return "\n\n"
 
 
 def _non_overlapping(edits: list[Edit]) -> list[Edit]:
