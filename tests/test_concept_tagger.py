@@ -62,6 +62,7 @@ def test_tagger_finds_what_the_phrase_matcher_finds() -> None:
     base = copy.copy(tagger)
     base.sequenced = []
     base._wild = []
+    base._wild_at = {}
     matcher, single = _reference(tagger)
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir()]
     texts += [ex.text for r in load_rules(packs) for ex in (*r.fail_examples, *r.pass_examples)]

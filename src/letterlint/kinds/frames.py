@@ -172,10 +172,13 @@ class ConceptTagger:
             for p in lex.phrases:
                 if p not in plain:
                     self._wild.append((lex.name, self._steps(p, lex.exact, tokens)))
-        # the first words of those phrases are found like one-token forms, under one name
-        for _, steps in self._wild:
-            for h in steps[0]:  # type: ignore[union-attr]
+        # the first words of those phrases are found like one-token forms, under one name,
+        # and each is tried only where its own first word is
+        self._wild_at: dict[int, list[tuple[str, list[frozenset[int] | str]]]] = {}
+        for name, steps in self._wild:
+            for h in sorted(steps[0]):  # type: ignore[arg-type]
                 self._insert((h,), _WILD)
+                self._wild_at.setdefault(h, []).append((name, steps))
         self.sequenced = [
             (lex.name, tuple(_steps_of(seq) for seq in lex.sequences))
             for lex in lexicons
@@ -214,10 +217,7 @@ class ConceptTagger:
         n = len(toks)
         out = []
         for i in at:
-            low = lowers[i]
-            for name, steps in self._wild:
-                if low not in steps[0]:  # type: ignore[operator]
-                    continue
+            for name, steps in self._wild_at.get(lowers[i], ()):
                 j = i + 1
                 for step in steps[1:]:
                     while j < n and toks[j].space:
@@ -271,7 +271,9 @@ class ConceptTagger:
                     break
                 node = nxt.get(lowers[e])
                 e += 1
-        spans = {k: v if len(v) == 1 else sorted(set(v)) for k, v in found.items()}
+        # each name's spans are already sorted and distinct: starts are walked in order, the
+        # ends from each start grow, and a node lists a name once
+        spans = found
         if anchors:
             for name, s, e in self._wild_matches(doc, anchors, a):
                 if not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
@@ -281,7 +283,10 @@ class ConceptTagger:
             for steps in sequences:
                 # a sequence matches only where every one of its concepts was found
                 if all(step[0] in spans for step in steps):
-                    extra.update(_sequence_spans(steps, spans, words, sent_of))
+                    if len(steps) == 1:  # one concept: its spans (a union of lexicons)
+                        extra.update(spans[steps[0][0]])
+                    else:
+                        extra.update(_sequence_spans(steps, spans, words, sent_of))
             if extra:
                 spans[name] = sorted(extra)
         return spans
@@ -369,6 +374,10 @@ class FrameRunner:
     """Every frame rule of a configuration, compiled once: one tagger for their lexicons."""
 
     def __init__(self, rules: list[Rule]) -> None:
+        # imported here, once (not per rule and letter): `matching` imports this module
+        from letterlint.kinds.matching import Hit, match_case
+
+        self._hit_types = (Hit, match_case)
         self.rules = [r for r in rules if r.frame is not None]
         lexicons: dict[str, Lexicon] = {}
         for r in self.rules:
@@ -392,7 +401,7 @@ class FrameRunner:
             return near[names]
 
         for rule in self.rules:
-            yield from _frame_hits(rule, a, spans, words, sent_of, near_of)
+            yield from _frame_hits(rule, a, spans, words, sent_of, near_of, self._hit_types)
 
 
 def _token_maps(a: Analysis) -> tuple[list[int], list[int]]:
@@ -458,9 +467,9 @@ def _frame_hits(
     words: list[int],
     sent_of: list[int],
     near_of: Callable[[tuple[str, ...]], _Near],
+    hit_types: tuple[type[Hit], Callable[[str, str], str]],
 ) -> Iterator[Hit]:
-    from letterlint.kinds.matching import Hit, match_case
-
+    new_hit, match_case = hit_types  # see `FrameRunner`
     fr: Frame = rule.frame  # type: ignore[assignment]
     finds = _merge(sorted({sp for n in fr.find for sp in spans.get(n, ())}), sent_of)
     if not finds:
@@ -526,7 +535,7 @@ def _frame_hits(
         sugg = suggestions.get(" ".join(text.lower().split()))
         if sugg is not None:
             sugg = match_case(text, sugg)
-        yield Hit(
+        yield new_hit(
             rule,
             start,
             end,
