@@ -89,3 +89,51 @@ def test_form_tokens_are_the_tokenizer_s() -> None:
     assert len(forms) > 1000
     for form in forms:
         assert list(tokens.hashes(form)) == [t.lower for t in nlp.make_doc(form)], form
+
+
+def _reference_wild(tagger: ConceptTagger, a: Analysis) -> set[tuple[str, int, int]]:
+    """Each phrase with "#" or "*" tried on its own from every token, step by step."""
+    lowers = a.lower_ids()
+    n = len(a.toks)
+    out = set()
+    for i in range(n):
+        for name, steps in tagger._wild:
+            if lowers[i] not in steps[0]:
+                continue
+            j = i + 1
+            for step in steps[1:]:
+                while j < n and a.toks[j].space:
+                    j += 1
+                if j >= n:
+                    break
+                if step == "#":
+                    ok = a.doc[j].like_num
+                elif step == "*":
+                    ok = not a.toks[j].punct
+                else:
+                    ok = lowers[j] in step
+                if not ok:
+                    break
+                j += 1
+            else:
+                out.add((name, i, j))
+    return out
+
+
+def test_phrases_with_wildcards_match_as_each_phrase_alone() -> None:
+    tagger = get_linter().compiled._frames.tagger
+    assert tagger is not None and tagger._wild
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir()]
+    texts += [
+        "If the balance is not paid, and if your plan remains unpaid, we will write again.",
+        "Please reply within 48 hours, or by 5 pm today. If it isn't settled we will call.",
+        "If the account continues unpaid within the next 2 hours",
+    ]
+    found = 0
+    for text in texts:
+        a = _analyse(text)
+        starts = list(range(len(a.toks)))
+        got = set(tagger._wild_matches(a.doc, starts, a))
+        assert got == _reference_wild(tagger, a), text
+        found += len(got)
+    assert found > 5

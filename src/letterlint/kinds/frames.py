@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from letterlint.rulebook.loader import Rule
 
 Span = tuple[int, int]  # token indices [start, end)
+# a node of the steps of the phrases with "#" or "*": the lexicons whose phrase ends
+# there, and each next step (a set of token hashes, "#" or "*") with its node
+_StepNode = tuple[list[str], list[tuple["frozenset[int] | str", "_StepNode"]]]
 _WILD = "\x00start of a phrase with # or *"
 _Node = list  # [lexicon names ending here or None, {next token hash: _Node}]
 _SPLITS = re.compile(r"[^\w]")  # a form with punctuation may be more than one token
@@ -172,13 +175,23 @@ class ConceptTagger:
             for p in lex.phrases:
                 if p not in plain:
                     self._wild.append((lex.name, self._steps(p, lex.exact, tokens)))
-        # the first words of those phrases are found like one-token forms, under one name,
-        # and each is tried only where its own first word is
-        self._wild_at: dict[int, list[tuple[str, list[frozenset[int] | str]]]] = {}
+        # the first words of those phrases are found like one-token forms, under one name;
+        # from each, the phrases starting with it are tried as a tree of their next steps
+        # (twenty "if ..." phrases test "if *" once)
+        self._wild_at: dict[int, list[_StepNode]] = {}
+        roots: dict[frozenset[int], _StepNode] = {}
         for name, steps in self._wild:
-            for h in sorted(steps[0]):  # type: ignore[arg-type]
-                self._insert((h,), _WILD)
-                self._wild_at.setdefault(h, []).append((name, steps))
+            first: frozenset[int] = steps[0]  # type: ignore[assignment]
+            node = roots.get(first)
+            if node is None:
+                node = roots[first] = ([], [])
+                for h in sorted(first):
+                    self._insert((h,), _WILD)
+                    self._wild_at.setdefault(h, []).append(node)
+            for step in steps[1:]:
+                node = next((c for st, c in node[1] if st == step), None) or _add_step(node, step)
+            if name not in node[0]:
+                node[0].append(name)
         self.sequenced = [
             (lex.name, tuple(_steps_of(seq) for seq in lex.sequences))
             for lex in lexicons
@@ -215,26 +228,31 @@ class ConceptTagger:
         toks = a.toks
         lowers = a.lower_ids()
         n = len(toks)
-        out = []
-        for i in at:
-            for name, steps in self._wild_at.get(lowers[i], ()):
-                j = i + 1
-                for step in steps[1:]:
-                    while j < n and toks[j].space:
-                        j += 1  # white space between words
-                    if j >= n:
-                        break
-                    if step == "#":
-                        ok = doc[j].like_num
-                    elif step == "*":
-                        ok = not toks[j].punct
-                    else:
-                        ok = lowers[j] in step  # type: ignore[operator]
-                    if not ok:
-                        break
-                    j += 1
+        out: list[tuple[str, int, int]] = []
+
+        def walk(node: _StepNode, i: int, j: int) -> None:
+            """``j``: the token after the steps matched so far."""
+            for name in node[0]:
+                out.append((name, i, j))
+            if not node[1]:
+                return
+            while j < n and toks[j].space:
+                j += 1  # white space between words
+            if j >= n:
+                return
+            for step, child in node[1]:
+                if step == "#":
+                    ok = doc[j].like_num
+                elif step == "*":
+                    ok = not toks[j].punct
                 else:
-                    out.append((name, i, j))
+                    ok = lowers[j] in step  # type: ignore[operator]
+                if ok:
+                    walk(child, i, j + 1)
+
+        for i in at:
+            for root in self._wild_at.get(lowers[i], ()):
+                walk(root, i, i + 1)
         return out
 
     def tag(self, a: Analysis, words: list[int], sent_of: list[int]) -> dict[str, list[Span]]:
@@ -290,6 +308,12 @@ class ConceptTagger:
             if extra:
                 spans[name] = sorted(extra)
         return spans
+
+
+def _add_step(node: _StepNode, step: frozenset[int] | str) -> _StepNode:
+    child: _StepNode = ([], [])
+    node[1].append((step, child))
+    return child
 
 
 class _FormTokens:
