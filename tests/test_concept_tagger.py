@@ -63,6 +63,7 @@ def test_tagger_finds_what_the_phrase_matcher_finds() -> None:
     base.sequenced = []
     base._wild = []
     base._fields = {}
+    base._wild_at = {}
     matcher, single = _reference(tagger)
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir()]
     texts += [ex.text for r in load_rules(packs) for ex in (*r.fail_examples, *r.pass_examples)]
@@ -115,3 +116,51 @@ def test_a_merge_field_named_as_a_concept_stands_for_it() -> None:
         a = _analyse(text)
         spans = tagger.tag(a, a.word_prefix(), [0] * (len(a.toks) + 1))
         assert "service-thing" not in spans and "added-cost" not in spans, text
+
+
+def _reference_wild(tagger: ConceptTagger, a: Analysis) -> set[tuple[str, int, int]]:
+    """Each phrase with "#" or "*" tried on its own from every token, step by step."""
+    lowers = a.lower_ids()
+    n = len(a.toks)
+    out = set()
+    for i in range(n):
+        for name, steps in tagger._wild:
+            if lowers[i] not in steps[0]:
+                continue
+            j = i + 1
+            for step in steps[1:]:
+                while j < n and a.toks[j].space:
+                    j += 1
+                if j >= n:
+                    break
+                if step == "#":
+                    ok = a.doc[j].like_num
+                elif step == "*":
+                    ok = not a.toks[j].punct
+                else:
+                    ok = lowers[j] in step
+                if not ok:
+                    break
+                j += 1
+            else:
+                out.add((name, i, j))
+    return out
+
+
+def test_phrases_with_wildcards_match_as_each_phrase_alone() -> None:
+    tagger = get_linter().compiled._frames.tagger
+    assert tagger is not None and tagger._wild
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in SAMPLES.iterdir()]
+    texts += [
+        "If the balance is not paid, and if your plan remains unpaid, we will write again.",
+        "Please reply within 48 hours, or by 5 pm today. If it isn't settled we will call.",
+        "If the account continues unpaid within the next 2 hours",
+    ]
+    found = 0
+    for text in texts:
+        a = _analyse(text)
+        starts = list(range(len(a.toks)))
+        got = set(tagger._wild_matches(a.doc, starts, a))
+        assert got == _reference_wild(tagger, a), text
+        found += len(got)
+    assert found > 5

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from letterlint.rulebook.loader import Rule
 
 Span = tuple[int, int]  # token indices [start, end)
+# a node of the steps of the phrases with "#" or "*": the lexicons whose phrase ends
+# there, and each next step (a set of token hashes, "#" or "*") with its node
+_StepNode = tuple[list[str], list[tuple["frozenset[int] | str", "_StepNode"]]]
 _WILD = "\x00start of a phrase with # or *"
 _Node = list  # [lexicon names ending here or None, {next token hash: _Node}]
 _SPLITS = re.compile(r"[^\w]")  # a form with punctuation may be more than one token
@@ -175,10 +178,23 @@ class ConceptTagger:
             for p in lex.phrases:
                 if p not in plain:
                     self._wild.append((lex.name, self._steps(p, lex.exact, tokens)))
-        # the first words of those phrases are found like one-token forms, under one name
-        for _, steps in self._wild:
-            for h in steps[0]:  # type: ignore[union-attr]
-                self._insert((h,), _WILD)
+        # the first words of those phrases are found like one-token forms, under one name;
+        # from each, the phrases starting with it are tried as a tree of their next steps
+        # (twenty "if ..." phrases test "if *" once)
+        self._wild_at: dict[int, list[_StepNode]] = {}
+        roots: dict[frozenset[int], _StepNode] = {}
+        for name, steps in self._wild:
+            first: frozenset[int] = steps[0]  # type: ignore[assignment]
+            node = roots.get(first)
+            if node is None:
+                node = roots[first] = ([], [])
+                for h in sorted(first):
+                    self._insert((h,), _WILD)
+                    self._wild_at.setdefault(h, []).append(node)
+            for step in steps[1:]:
+                node = next((c for st, c in node[1] if st == step), None) or _add_step(node, step)
+            if name not in node[0]:
+                node[0].append(name)
         # merge-field names that stand for a concept: each form's words -> the lexicons
         self._fields: dict[tuple[str, ...], list[str]] = {}
         for lex in lexicons:
@@ -223,29 +239,31 @@ class ConceptTagger:
         toks = a.toks
         lowers = a.lower_ids()
         n = len(toks)
-        out = []
-        for i in at:
-            low = lowers[i]
-            for name, steps in self._wild:
-                if low not in steps[0]:  # type: ignore[operator]
-                    continue
-                j = i + 1
-                for step in steps[1:]:
-                    while j < n and toks[j].space:
-                        j += 1  # white space between words
-                    if j >= n:
-                        break
-                    if step == "#":
-                        ok = doc[j].like_num
-                    elif step == "*":
-                        ok = not toks[j].punct
-                    else:
-                        ok = lowers[j] in step  # type: ignore[operator]
-                    if not ok:
-                        break
-                    j += 1
+        out: list[tuple[str, int, int]] = []
+
+        def walk(node: _StepNode, i: int, j: int) -> None:
+            """``j``: the token after the steps matched so far."""
+            for name in node[0]:
+                out.append((name, i, j))
+            if not node[1]:
+                return
+            while j < n and toks[j].space:
+                j += 1  # white space between words
+            if j >= n:
+                return
+            for step, child in node[1]:
+                if step == "#":
+                    ok = doc[j].like_num
+                elif step == "*":
+                    ok = not toks[j].punct
                 else:
-                    out.append((name, i, j))
+                    ok = lowers[j] in step  # type: ignore[operator]
+                if ok:
+                    walk(child, i, j + 1)
+
+        for i in at:
+            for root in self._wild_at.get(lowers[i], ()):
+                walk(root, i, i + 1)
         return out
 
     def tag(self, a: Analysis, words: list[int], sent_of: list[int]) -> dict[str, list[Span]]:
@@ -282,7 +300,9 @@ class ConceptTagger:
                     break
                 node = nxt.get(lowers[e])
                 e += 1
-        spans = {k: v if len(v) == 1 else sorted(set(v)) for k, v in found.items()}
+        # each name's spans are already sorted and distinct: starts are walked in order, the
+        # ends from each start grow, and a node lists a name once
+        spans = found
         if anchors:
             for name, s, e in self._wild_matches(doc, anchors, a):
                 if not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
@@ -295,7 +315,10 @@ class ConceptTagger:
             for steps in sequences:
                 # a sequence matches only where every one of its concepts was found
                 if all(step[0] in spans for step in steps):
-                    extra.update(_sequence_spans(steps, spans, words, sent_of))
+                    if len(steps) == 1:  # one concept: its spans (a union of lexicons)
+                        extra.update(spans[steps[0][0]])
+                    else:
+                        extra.update(_sequence_spans(steps, spans, words, sent_of))
             if extra:
                 spans[name] = sorted(extra)
         return spans
@@ -335,6 +358,12 @@ _ID_WORDS = frozenset(
     "number no num nr id ref reference name title date day days code url link email phone "
     "address type label".split()
 )
+
+
+def _add_step(node: _StepNode, step: frozenset[int] | str) -> _StepNode:
+    child: _StepNode = ([], [])
+    node[1].append((step, child))
+    return child
 
 
 class _FormTokens:

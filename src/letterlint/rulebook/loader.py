@@ -443,8 +443,12 @@ def _rule_files(packs: tuple[str, ...], extra_dirs: tuple[str, ...]) -> list[tup
     return files
 
 
+@lru_cache(maxsize=1)
 def builtin_rules_dir() -> Path:
-    """The packaged rules folder: inside the installed package, or rules/ in a checkout."""
+    """The packaged rules folder: inside the installed package, or rules/ in a checkout.
+
+    Found once per process (the package does not move): `get_linter` stamps the rule
+    files on every call, and resolving this module's path was half of that."""
     here = Path(__file__).resolve().parent
     for candidate in (here.parent / "rules", here.parents[2] / "rules"):
         if candidate.is_dir():
