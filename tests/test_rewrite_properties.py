@@ -160,6 +160,12 @@ def test_html_keeps_markup_links_and_its_own_deadline() -> None:
     )
     rw = rewrite_text(text, kind="html")
     assert '<a href="https://pay.example.com/x">Make a payment</a>' in rw.template
+    # the cut next to the link leaves one sentence: the date in its place, the link once
+    assert (
+        'Pay by {{ invoice.due_date }} at <a href="https://pay.example.com/x">Make a payment</a>.'
+        in rw.template
+    ), rw.template
+    assert rw.template.count("Make a payment") == 1
     assert rw.template.startswith("<html><body><p>") and "<b></b>" not in rw.template
     assert "court" not in rw.template.lower() or "ask a court" in rw.template
     assert rw.context["invoice"]["due_date"] == "3 June 2026"

@@ -1478,6 +1478,7 @@ def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit])
 
     for e in edits:
         old = visible[e.start : e.end]
+        keeps_link = _keeps_link_text(source, starts, visible, e)
         if (
             old and e.replacement
         ):  # what is the same at either end stays where it is (a line break in the markup)
@@ -1489,6 +1490,15 @@ def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit])
                 j < min(len(old), len(e.replacement)) - k and old[-1 - j] == e.replacement[-1 - j]
             ):
                 j += 1
+            rep = e.replacement
+
+            def inside_word(t: str, i: int) -> bool:
+                return 0 < i < len(t) and t[i - 1].isalnum() and t[i].isalnum()
+
+            while k and (inside_word(old, k) or inside_word(rep, k)):
+                k -= 1  # the ends kept are whole words ("payment", not "paymen" + "t")
+            while j and (inside_word(old, len(old) - j) or inside_word(rep, len(rep) - j)):
+                j -= 1
             if k or j:
                 e = Edit(e.start + k, e.end - j, e.replacement[k : len(e.replacement) - j])
                 old = visible[e.start : e.end]
@@ -1519,8 +1529,8 @@ def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit])
         sm = difflib.SequenceMatcher(
             a=[w.lower() for w in a_words], b=[w.lower() for w in b_words], autojunk=False
         )
-        if sm.ratio() < 0.6:  # a sentence replaced: not spread over the old markup
-            put(e.start, e.end, e.replacement)
+        if sm.ratio() < 0.6 and not keeps_link:
+            put(e.start, e.end, e.replacement)  # a sentence replaced: not spread over the markup
             continue
         a_at = [0]
         for w in a_words:
@@ -1540,6 +1550,22 @@ def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit])
             else:
                 put(e.start + a_at[i1], e.start + a_at[i2], rep)
     return sorted(out, key=lambda x: (x.start, x.end))
+
+
+def _keeps_link_text(source: str, starts: Sequence[int], visible: str, e: Edit) -> bool:
+    """The replacement still says the text of a link inside the edited stretch ("Pay by
+    <date> at <a>Make a payment</a>" with its threat cut): the change is spread word by word,
+    so the link keeps its text and nothing is said twice."""
+    texts, run = [], []
+    for i in range(e.start, e.end):
+        if i < len(starts) and _inside_link(source, starts[i]):
+            run.append(visible[i])
+        elif run:
+            texts.append("".join(run).strip())
+            run = []
+    if run:
+        texts.append("".join(run).strip())
+    return any(t and t in e.replacement for t in texts)
 
 
 _BLOCK_END = re.compile(r"</(?:p|div|td|li|h[1-6]|blockquote)\s*>", re.I)
