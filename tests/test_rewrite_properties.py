@@ -528,3 +528,16 @@ def test_a_pressure_adverb_inside_a_helpful_sentence_goes_and_the_offer_stays() 
     out = rewrite_text(text).template
     assert "please call our billing office to set up a payment plan." in out, out
     assert "pay full payment" not in out and "pay in full by" in out, out
+
+
+def test_a_dotted_blank_is_no_sentence_end_and_a_dotted_sign_off_is_the_sign_off() -> None:
+    text = (
+        "Dear Sirs .............\n\nOur records show that the amount above is still unpaid.\n\n"
+        "If it is not paid within the next ....days, the account will be passed to our "
+        "collection agency.\n\nPlease call the writer on the number above if there is a "
+        "reason it is unpaid.\n\nYours.........\n\nAccounts Office\n"
+    )
+    out = rewrite_text(text).template
+    assert "within the next ....If" not in out, out
+    assert not re.search(r"\bIf [^.\n]*\.\.\.\.\s", out), out  # no if-clause left hanging
+    assert out.index("Yours.........") > out.rindex("agency"), out  # additions come before it

@@ -143,3 +143,21 @@ def test_smarty_plugin_calls_and_hyphenated_fields_are_one_placeholder_each() ->
         ("{formatMoney value=$balanceDue currency='EUR'}", True, "balanceDue"),
         ("{plan.grace-days}", True, "plan.grace"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [
+        ("Please pay within the next ....days of this letter.", "...."),
+        ("Please call us within (....) days.", "...."),
+        ("Yours.........", "........."),
+    ],
+)
+def test_a_row_of_dots_to_fill_in_is_a_blank(text: str, blank: str) -> None:
+    found = [text[p.start : p.end] for p in find_placeholders(text)]
+    assert blank in found, found
+
+
+def test_an_ellipsis_and_a_full_stop_are_not_blanks() -> None:
+    for text in ("We wrote... and then we waited.", "It is due. Please pay."):
+        assert not [p for p in find_placeholders(text) if set(text[p.start : p.end]) == {"."}]

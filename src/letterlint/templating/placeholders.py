@@ -123,7 +123,8 @@ _MAY_HOLD = re.compile(r"[{\[«]|<<|<!--|\*\||%\(|\$\{")
 # Template code and slots of other systems, found by a second pattern with its own cheap
 # gate (letters without any of these characters skip it): Blade / Razor / Twirl ``@if (...)``
 # and ``@(expr)``, ``<NAME>`` written as text, ``%VAR%``, ``$var`` and ``$obj->field``,
-# ``CUSTOMER_NAME``, blanks to fill in (``_____``, ``XXX.XX``, a row of dots) and
+# ``CUSTOMER_NAME``, blanks to fill in (``_____``, ``XXX.XX``, a row of dots, or four dots
+# against a word or in brackets: "within ....days", "(....)") and
 # parenthesised slots ("(their name)", "(insert date)").
 _HTML_TAGS = (
     r"/?(?:br|b|i|u|p|a|em|strong|span|div|img|hr|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|"
@@ -147,10 +148,10 @@ _OTHER = re.compile(
     r"|(?P<percent>%[A-Za-z][A-Za-z0-9_]*%)"
     r"|(?P<var>(?<![\w$])\$[A-Za-z_][A-Za-z0-9_]*(?:(?:->|\.)[A-Za-z_]\w*)*)"
     r"|(?P<caps_var>\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b)"
-    r"|(?P<blank>_{3,}|\.{6,}|\bX{3,}(?:[.,]X{2})?\b)"
+    r"|(?P<blank>_{3,}|\.{6,}|\.{4,5}(?=[A-Za-z0-9])|(?<=\()\.{3,5}(?=\))|\bX{3,}(?:[.,]X{2})?\b)"
     r"|(?P<paren>\((?=[^()\n]{0,60}\b(?:" + _SLOT_WORDS + r")\b)[a-z][a-z0-9 /’'-]{0,60}\))",
 )
-_OTHER_GATE = ("@", "<", "%", "$", "_", "XXX", "......", "(")
+_OTHER_GATE = ("@", "<", "%", "$", "_", "XXX", "....", "(")
 
 
 def _other_may_hold(text: str) -> bool:
