@@ -541,3 +541,18 @@ def test_a_dotted_blank_is_no_sentence_end_and_a_dotted_sign_off_is_the_sign_off
     assert "within the next ....If" not in out, out
     assert not re.search(r"\bIf [^.\n]*\.\.\.\.\s", out), out  # no if-clause left hanging
     assert out.index("Yours.........") > out.rindex("agency"), out  # additions come before it
+
+
+def test_a_hand_over_that_has_happened_stays_as_news_and_is_not_threatened_again() -> None:
+    text = (
+        "Dear Ms Ryan,\n\nYour gas account shows £230.00 unpaid since March.\n\n"
+        "Your account has been passed to Northgate Collections Ltd, and it may be reported "
+        "to the credit reference agencies, which could ruin your credit rating.\n\n"
+        "If you do not pay, we will pass the account to a debt collection agency.\n\n"
+        "Please call Northgate on 0161 496 0100 to pay.\n\nYours sincerely,\nKim Lowe\n"
+    )
+    out = rewrite_text(text).template
+    assert "Your account has been passed to Northgate Collections Ltd" in out, out
+    assert "ruin" not in out, out
+    # the account is with the agency already: no later "we may pass it to an agency"
+    assert "collection agency" not in out and "pass the account" not in out, out

@@ -285,6 +285,13 @@ _COURTESY = re.compile(
     r"[^.!?\n]*[.!]\s*$",
     re.I,
 )
+#: A hand-over that has happened ("this account has been referred to ...", "is now with our
+#: agency"): the reader needs to know it and who has the account now.
+_DONE_HANDOVER = re.compile(
+    r"\b(?:has|have|had)\s+(?:now\s+|already\s+)?been\s+(?:referred|passed|handed|transferred|"
+    r"assigned|sold|placed)\b|\b(?:is|are)\s+now\s+(?:with|being\s+handled\s+by)\b",
+    re.I,
+)
 #: A label before the sentence proper ("Please note: If ...", "Important: unless ...").
 _LABEL_LEAD = re.compile(r"^\W*(?:please )?(?:note|nb|important|reminder|ps)\s*:\s*", re.I)
 #: A comma that closes a subordinate clause: what follows is not one more condition
@@ -844,6 +851,15 @@ class _Plan:
                     # counted by readers too; jargon at warning with no plain wording goes with
                     # its sentence
                     whole.append(f)
+            done = _DONE_HANDOVER.search(sentence)
+            if whole and done:  # "has been referred to an agency" is news, not a threat: it stays
+                told = [f for f in whole if a + done.start() <= f.start < a + done.end() + 60]
+                rest = [f for f in whole if f not in told]
+                if told and (not rest or self._cut_clauses(a, b, rest, edits)):
+                    said.add("agency")  # a later "we may pass it on" would contradict it
+                    if not rest:
+                        self._add_word_edits(edits, a, b)
+                    continue
             if whole and self._cut_clauses(a, b, whole, edits):
                 continue
             if whole and all(f.category == "legal-jargon" for f in whole):
