@@ -695,28 +695,33 @@ _ALSO = {
 def _said_already(text: str) -> set[str]:
     """The topics whose calm sentence the letter says already (a second round reads the
     first round's wording): each is said once per letter."""
-    out = set()
-    for topic, _, calm in _TOPICS:
-        if calm:
-            first = re.escape(calm.split(". ")[0]).replace(re.escape("{by}"), r"(?: by [^,]+?)?")
-            if re.search(first.replace(re.escape("{what}"), r".+?"), text):
-                out.add(topic)
-    if re.search(re.escape(_BLAME), text):
-        out.add("blame")
-    return out
+    return {topic for topic, rx in _opening_patterns() if rx.search(text)}
+
+
+def _calm_rx(part: str) -> str:
+    """A sentence of our calm wording as a pattern whose date and amount may be any value
+    (a second pass reads "by {{ invoice.due_date }}" where the first wrote the date)."""
+    rx = re.escape(part).replace(re.escape("{by}"), r"(?: by [^,]+?)?")
+    return rx.replace(re.escape("{what}"), r".+?")
 
 
 @lru_cache(maxsize=1)
 def _calm_patterns() -> tuple[re.Pattern[str], ...]:
-    """Each sentence of our calm wording as a pattern whose date and amount may be any value
-    (a second pass reads "by {{ invoice.due_date }}" where the first wrote the date)."""
-    out = []
-    for calm in [c for _, _, c in _TOPICS if c] + [_NEXT_STEP, _BLAME]:
-        for part in re.split(r"(?<=\.) ", calm):
-            rx = re.escape(part).replace(re.escape("{by}"), r"(?: by [^,]+?)?")
-            rx = rx.replace(re.escape("{what}"), r".+?")
-            out.append(re.compile(rf"^{rx}$"))
-    return tuple(out)
+    """Each sentence of our calm wording, as a whole sentence."""
+    return tuple(
+        re.compile(rf"^{_calm_rx(part)}$")
+        for calm in [c for _, _, c in _TOPICS if c] + [_NEXT_STEP, _BLAME]
+        for part in re.split(r"(?<=\.) ", calm)
+    )
+
+
+@lru_cache(maxsize=1)
+def _opening_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each topic's calm wording by its first sentence, found anywhere in a letter."""
+    return (
+        *((topic, re.compile(_calm_rx(calm.split(". ")[0]))) for topic, _, calm in _TOPICS if calm),
+        ("blame", re.compile(re.escape(_BLAME))),
+    )
 
 
 class _Plan:
@@ -1492,9 +1497,11 @@ def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit])
                 continue  # a link's text stays: the reader still needs "Make a payment"
             out.append(Edit(starts[x], ends[y - 1], rep if k == main else ""))
 
+    links: list[tuple[int, int]] | None = None  # the source spans of link text, found once
+
     for e in edits:
+        asked = e  # as the plan wrote it, before its shared ends are trimmed
         old = visible[e.start : e.end]
-        keeps_link = _keeps_link_text(source, starts, visible, e)
         if (
             old and e.replacement
         ):  # what is the same at either end stays where it is (a line break in the markup)
@@ -1545,9 +1552,12 @@ def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit])
         sm = difflib.SequenceMatcher(
             a=[w.lower() for w in a_words], b=[w.lower() for w in b_words], autojunk=False
         )
-        if sm.ratio() < 0.6 and not keeps_link:
-            put(e.start, e.end, e.replacement)  # a sentence replaced: not spread over the markup
-            continue
+        if sm.ratio() < 0.6:
+            if links is None:
+                links = _link_spans(source)
+            if not _keeps_link_text(links, starts, visible, asked):
+                put(e.start, e.end, e.replacement)  # a sentence replaced: not spread over markup
+                continue
         a_at = [0]
         for w in a_words:
             a_at.append(a_at[-1] + len(w))
@@ -1568,13 +1578,30 @@ def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit])
     return sorted(out, key=lambda x: (x.start, x.end))
 
 
-def _keeps_link_text(source: str, starts: Sequence[int], visible: str, e: Edit) -> bool:
+def _link_spans(source: str) -> list[tuple[int, int]]:
+    """Where the text of each ``<a>`` element runs in the source (as `_inside_link` reads it)."""
+    out = []
+    for m in re.finditer(r"<a[ >]", source):
+        close = source.find("</a", m.end())
+        out.append((m.start(), len(source) if close == -1 else close))
+    return out
+
+
+def _keeps_link_text(
+    links: list[tuple[int, int]], starts: Sequence[int], visible: str, e: Edit
+) -> bool:
     """The replacement still says the text of a link inside the edited stretch ("Pay by
     <date> at <a>Make a payment</a>" with its threat cut): the change is spread word by word,
     so the link keeps its text and nothing is said twice."""
+    opened = [a for a, _ in links]
+
+    def in_link(pos: int) -> bool:
+        k = bisect_right(opened, pos - 1) - 1
+        return k >= 0 and pos <= links[k][1]
+
     texts, run = [], []
     for i in range(e.start, e.end):
-        if i < len(starts) and _inside_link(source, starts[i]):
+        if i < len(starts) and in_link(starts[i]):
             run.append(visible[i])
         elif run:
             texts.append("".join(run).strip())
@@ -1922,13 +1949,11 @@ _BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
 def _blank_run(source: str, out: str, m: re.Match[str]) -> str:
     """Two or more blank lines the letter had before what follows them stay; those left
     where a paragraph was removed become one."""
+    run = m.group(0)
     follows = out[m.end() : m.end() + 40].split("\n", 1)[0]
     precedes = out[max(0, m.start() - 40) : m.start()].rsplit("\n", 1)[-1]
-    run = re.escape(m.group(0))
-    if (follows and re.search(run + re.escape(follows), source)) or (
-        precedes and re.search(re.escape(precedes) + run, source)
-    ):
-        return m.group(0)
+    if (follows and run + follows in source) or (precedes and precedes + run in source):
+        return run
     return "\n\n"
 
 
