@@ -312,3 +312,23 @@ def make_odt(
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def modules_loaded(imports: str, names: list[str] | tuple[str, ...]) -> list[str]:
+    """Which of ``names`` a fresh interpreter has loaded after ``import {imports}``: what a
+    user's process pays for at start-up."""
+    import json
+
+    code = (
+        f"import json, sys\nimport {imports}\n"
+        f"print(json.dumps(sorted(set({list(names)!r}) & set(sys.modules))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return list(json.loads(out.stdout))

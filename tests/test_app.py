@@ -7,7 +7,6 @@ Each test runs the app in a temporary folder whose ``letterlint.toml`` points th
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -21,7 +20,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from letterlint import fix_text  # noqa: E402
 
-from .conftest import ROOT, SAMPLES, make_docx  # noqa: E402
+from .conftest import ROOT, SAMPLES, make_docx, modules_loaded  # noqa: E402
 
 APP = str(ROOT / "app.py")
 SAVE_AS = "File name in the templates folder"
@@ -353,18 +352,7 @@ def test_docx_upload_is_edited_as_its_text(workspace: Path) -> None:
 
 @pytest.mark.slow
 def test_streamlit_is_not_imported_by_the_library() -> None:
-    import subprocess
-    import sys
-
-    code = "import letterlint, letterlint.frontends.app_support, sys; print('streamlit' in sys.modules)"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ},
-        timeout=120,
-    )
-    assert out.stdout.strip() == "False", out.stderr
+    assert modules_loaded("letterlint, letterlint.frontends.app_support", ["streamlit"]) == []
 
 
 def test_undo_after_a_save_is_not_a_conflict(workspace: Path) -> None:
