@@ -328,7 +328,7 @@ class ConceptTagger:
         "(interest or penalty)", "subscriptionName"): the placeholder's tokens, per lexicon.
         A field that names an identifier of the thing ("account_number", "plan_name") is
         not the thing."""
-        starts = [t.start for t in a.toks]
+        starts: list[int] | None = None  # the tokens' offsets, once a field names a concept
         for p in a.placeholders:
             if not p.output or not p.name:
                 continue
@@ -343,6 +343,8 @@ class ConceptTagger:
             }
             if not names:
                 continue
+            if starts is None:
+                starts = [t.start for t in a.toks]
             i = bisect_left(starts, p.start)
             j = bisect_left(starts, p.end)
             if i < j:
