@@ -155,6 +155,38 @@ def test_docx_rewrite_keeps_layout_and_re_lints_clean(tmp_path: Path) -> None:
     assert r.returncode == 2 and "needs a .docx letter" in r.stderr
 
 
+def test_docx_default_notice_statement_is_recased_and_stays_bold() -> None:
+    """A prescribed statement of a .docx default notice keeps its words and its bold (the
+    prominence SI 2020/1248 allows); only its capitals go."""
+    import io
+
+    from docx import Document
+
+    from letterlint.actions.rewrite import rewrite_docx
+
+    doc = Document()
+    doc.add_paragraph("Dear Ms Khan,")
+    doc.add_paragraph("This notice is served under section 87(1) of the Consumer Credit Act 1974.")
+    p = doc.add_paragraph()
+    p.add_run("IF YOU DO NOT TAKE THE ACTION REQUIRED BY THIS NOTICE BEFORE THE DATE SHOWN, ")
+    p.add_run("THEN THE FURTHER ACTION SET OUT BELOW MAY BE TAKEN AGAINST YOU.")
+    for r in p.runs:
+        r.bold = True
+    doc.add_paragraph("Kind regards,")
+    doc.add_paragraph("Tom Hughes")
+    buf = io.BytesIO()
+    doc.save(buf)
+    data, rw = rewrite_docx(buf.getvalue())
+    out = Document(io.BytesIO(data))
+    stated = next(q for q in out.paragraphs if "action required by this notice" in q.text)
+    assert stated.text == (
+        "If you do not take the action required by this notice before the date shown, "
+        "then the further action set out below may be taken against you."
+    )
+    assert stated.runs and all(r.bold for r in stated.runs)
+    assert any("before 2 December 2020" in n for n in rw.notes)
+
+
 def test_rewrite_of_templates_keeps_their_code_and_renders() -> None:
     src = "Dear {{ name }},\n{% if overdue %}If you do not pay we will take you to court. Thank you.{% endif %}\n"
     rw = rewrite_text(src)
@@ -245,3 +277,15 @@ def test_every_greeting_the_engine_knows_is_personalised(greeting: str, expected
         "\n\nKind regards,\nJo Smith\n"
     )
     assert rewrite_text(letter).template.splitlines()[0] == expected
+
+
+def test_rewrite_reads_standard_input_in_the_format_its_name_gives(tmp_path: Path) -> None:
+    letter = b"<p>Dear Sir/Madam,</p><p>Pay now or we will take you to court.</p>"
+    r = run_cli("rewrite", "-", "--stdin-filename", "note.html", cwd=tmp_path, input=letter)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("<p>Dear {{ customer.first_name }},</p>"), r.stdout
+    assert "take you to court" not in r.stdout
+    assert "note.html: score after the rewrite:" in r.stderr
+    r = run_cli("rewrite", "-", cwd=tmp_path, input=b"\x00\x01\xff\xfe")
+    assert r.returncode == 2 and r.stderr.startswith("-: error[binary]"), r.stderr
+    assert "Traceback" not in r.stderr

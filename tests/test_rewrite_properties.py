@@ -377,10 +377,12 @@ def test_receipt_of_the_letter_is_the_reader_s() -> None:
     assert "when you get this letter" in rewrite_text(text).render()
 
 
-def test_a_default_notice_keeps_its_prescribed_form() -> None:
+def test_a_default_notice_keeps_its_prescribed_form_in_sentence_case() -> None:
     """In a notice served under s.87(1) the form's heading, its statements about the action
-    required by the notice and the further action it states are kept as written; the
-    covering words around them are still rewritten."""
+    required by the notice and the further action it states keep their words; their block
+    capitals go, since SI 2020/1248 lets only bold or underlining give them prominence, and a
+    note says the notice follows the old form. The covering words around them are still
+    rewritten."""
     form = [
         "DEFAULT NOTICE",
         "IMPORTANT - YOU SHOULD READ THIS CAREFULLY",
@@ -396,9 +398,17 @@ def test_a_default_notice_keeps_its_prescribed_form() -> None:
     )
     rw = rewrite_text(text)
     for line in form:
-        assert line in rw.template, line
+        assert line not in rw.template or line == form[3], line  # no block capitals left
+        assert re.search(re.escape(line), rw.template, re.I), line  # every word kept
+    assert "Default notice\n\nImportant - you should read this carefully\n" in rw.template
+    # the date is a fact and keeps its own case
+    assert "If you do not take the action required by this notice by 30 JUNE 2026, the " in (
+        rw.template
+    )
     assert "IMMEDIATELY" not in rw.template
     assert "our solicitors" not in rw.template
+    assert any("before 2 December 2020" in n for n in rw.notes)
+    assert not any("2 December 2020" in n for n in rewrite_text(form[3]).notes)
 
 
 def test_a_smarty_amount_is_asked_for_whole_and_kept_values_are_listed_once() -> None:
@@ -556,3 +566,27 @@ def test_a_hand_over_that_has_happened_stays_as_news_and_is_not_threatened_again
     assert "ruin" not in out, out
     # the account is with the agency already: no later "we may pass it to an agency"
     assert "collection agency" not in out and "pass the account" not in out, out
+
+
+def test_a_threat_that_asks_for_a_sum_keeps_the_ask_and_its_currency_sign() -> None:
+    """When the court is already spoken of, a later threat that also asks for the money keeps
+    the ask (not "For reference: {{ total_due }}"), with the "$" written before the field."""
+    text = (
+        "Dear Sam,\n\nUnless we hear from you, our client will start court proceedings against "
+        "you next week.\n\nTo avoid the cost of legal proceedings we require that payment of "
+        "${{ total_due }} be made at once.\n\nYours sincerely,\nTom Hughes\n"
+    )
+    out = rewrite_text(text, kind="jinja").template
+    assert "Please pay ${{ total_due }}." in out, out
+    assert "For reference" not in out and "at once" not in out
+
+
+def test_a_bracketed_label_that_threatens_goes_without_a_stand_in() -> None:
+    text = (
+        "Dear Sam,\n\nWe refer to our letter of 3 May 2026. (Demand for Payment)\n\nPlease pay "
+        "the £80.00 by 1 June 2026.\n\nKind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).template
+    assert "Demand" not in out and "(" not in out, out
+    assert "next steps" not in out
+    assert "We refer to our letter of 3 May 2026" in out

@@ -204,8 +204,19 @@ _STATEMENT = re.compile(
 _DEFAULT_NOTICE = re.compile(r"served under section 87\s?\(1\)", re.I)
 _DEFAULT_NOTICE_FORM = re.compile(
     r"^[ \t]*default notice[ \t]*$|you should read this carefully|action required by this notice|"
-    r"^[ \t]*further action\s*:",
+    r"if you are not sure what to do|^[ \t]*further action\s*:",
     re.I | re.M,
+)
+#: The statements of a default notice in the form used before 2 December 2020: in block
+#: capitals, or with "enforcement action", both of which SI 2020/1248 took out of the form.
+_OLD_NOTICE_FORM = re.compile(
+    r"IF YOU DO NOT TAKE THE ACTION|ACTION REQUIRED BY THIS NOTICE|further enforcement action", re.I
+)
+_OLD_NOTICE_NOTE = (
+    "this default notice follows the form used before 2 December 2020: its statements are kept "
+    "word for word, and their capitals are put in sentence case (since SI 2020/1248 only bold "
+    "print or underlining may make them stand out); check the wording against the current "
+    "Schedule 2 of SI 1983/1561, which that amendment changed"
 )
 #: Jargon without a plain one-word swap, rewritten in context (fallback when a finding has none).
 _NO_SUGGESTION = {
@@ -321,8 +332,32 @@ _TIME_ADVERBIAL = re.compile(
 )
 #: A merge field holding the balance (narrower than what LL404 counts as stating an amount:
 #: a "late_fee" or "price" field is a sum, but not the one to pay).
+_CURRENCY_SIGNS = frozenset("£$€¥₹₱")
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
 _DATE_NAME = re.compile(DATE_FIELD_PATTERN, re.I)
+
+
+def _names_only(sentence: str, found: list[Finding]) -> bool:
+    """Whether a sentence is nothing but what the findings name, in brackets or with
+    punctuation ("(Final Demand)"): a label with no verb, not a statement to restate."""
+    for f in found:
+        sentence = sentence.replace(f.text, " ")
+    return not re.search(r"\w", sentence)
+
+
+def _is_amount_like(value: str) -> bool:
+    """An amount, or a merge field named as one ("${{ total_due }}", "[Amount Due]")."""
+    named = not value[:1].isdigit() and _AMOUNT_NAME.search(value)
+    return bool(AMOUNT.fullmatch(value) or named)
+
+
+#: A sentence that asks for a payment in any grammar ("we request that payment ... be made",
+#: "we require you to settle", "payment of ... must be made").
+_PAY_REQUEST = re.compile(
+    r"\b(?:request|ask|require|expect|demand|need|want)\w*\b[^.!?]{0,60}\b(?:pay|settle)|"
+    r"\b(?:payment|settlement)\b[^.!?]{0,80}\b(?:be|is to be) (?:made|received|paid)\b",
+    re.I,
+)
 
 
 def _is_date_like(value: str) -> bool:
@@ -748,10 +783,14 @@ class _Plan:
         self.jinja = jinja
         self.v = _Vars(jinja, style)
         self.frozen = _Spans(frozen)
+        form = _notice_form_spans(text)
+        self.recase = _Spans(form)  # a default notice's statements: their case may change
         self.protected = _Spans(_protected_spans(text))
         self.placeholders = _Spans([(p.start, p.end) for p in find_placeholders(text)])
         self.edits: list[Edit] = []
         self.notes: list[str] = []
+        if form and any(_OLD_NOTICE_FORM.search(text, a, b) for a, b in form):
+            self.notes.append(_OLD_NOTICE_NOTE)
         self.serious_tone = any(f.category in TONE and f.severity in SERIOUS for f in findings)
         hints = text if facts_text is None else text + "\n" + facts_text
         self.due = self._due(hints)
@@ -831,6 +870,8 @@ class _Plan:
             found = self.findings[fi:fj]
             if self.frozen.overlaps(a, b):
                 last_removed = None
+                if self.recase.overlaps(a, b):  # the form's words stay; its capitals need not
+                    self._add_word_edits(self._case_edits(found, a, b), a, b)
                 continue
             sentence = text[a:b]
             if last_removed is not None and (
@@ -878,10 +919,11 @@ class _Plan:
                 # the name of a statutory notice), so it stays and the re-lint reports it
                 self._add_word_edits(edits, a, b)
                 continue
-            if whole and _is_heading(
-                text, a, b
-            ):  # a threatening heading goes; no sentence stands in for it
-                self._remove(a, b, sentence)
+            if whole and (
+                _is_heading(text, a, b) or _names_only(sentence, whole)
+            ):  # a threatening heading or label ("(Letter of Demand)") goes; nothing stands in
+                a, b = self._with_brackets(a, b)
+                self._remove(a, b, text[a:b])
                 last_removed = before_this  # what pointed past it still points at the threat
                 continue
             if whole:
@@ -889,10 +931,10 @@ class _Plan:
                     self._add_word_edits(edits, a, b)
                     continue
                 kept = [
-                    text[s:e]
+                    text[s - (text[s - 1 : s] in _CURRENCY_SIGNS and s > a) : e]
                     for s, e in self.protected.inside(a, b)
                     if not (self.placeholders.overlaps(s, e) and not self._kept_field(s, e, whole))
-                ]
+                ]  # a field's currency sign stays with it ("${{ total }}")
                 kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
                 reason = self._reason(a, b, found)
                 if reason:  # its own values stay in it
@@ -924,6 +966,17 @@ class _Plan:
                 ):
                     said.add("pressure")  # the threat's deadline stays, as the ask it was
                     calm, kept = f"Please pay {self.what()} by {kept[0]}.", []
+                sums = [k for k in kept if _is_amount_like(k)]
+                if (
+                    not calm
+                    and len(sums) == 1
+                    and _PAY_REQUEST.search(sentence)
+                    and not self._asks_elsewhere(a, b)
+                ):  # the threat asked for a payment: the ask stays, without the pressure
+                    when = next((k for k in kept if _is_date_like(k)), None)
+                    by = self.by() or (f" by {when}" if when else "")
+                    calm = f"Please pay {sums[0]}{by}."
+                    kept = [k for k in kept if k not in (sums[0], when)]
                 prev = self.edits[-1] if self.edits else None
                 if (
                     kept
@@ -1167,6 +1220,23 @@ class _Plan:
                 a -= 1
             e = b
         self.edits.append(Edit(a, e, keep))
+
+    def _case_edits(self, found: list[Finding], a: int, b: int) -> list[Edit]:
+        """The fixes of ``found`` that change only letters' case, inside the recasable form."""
+        text = self.text
+        out = []
+        for f in found:
+            for e in _word_edits(f, text, " soon", self.config) or ():
+                was = text[e.start : e.end]
+                if (
+                    e.replacement != was
+                    and e.replacement.lower() == was.lower()
+                    and any(
+                        s <= e.start and e.end <= t for s, t in self.recase.inside(e.start, e.end)
+                    )
+                ):
+                    out.append(e)
+        return out
 
     def _add_word_edits(self, edits: list[Edit], a: int, b: int) -> None:
         text = self.text
@@ -1685,6 +1755,18 @@ def _find_signature(lines: list[str]) -> tuple[int | None, int]:
     return None, len(lines)
 
 
+def _notice_form_spans(text: str) -> list[tuple[int, int]]:
+    """The lines of a CCA default notice's prescribed form (none in any other letter): their
+    words are kept, and only their capitals may change."""
+    if not _DEFAULT_NOTICE.search(text):
+        return []
+    out = []
+    for m in _DEFAULT_NOTICE_FORM.finditer(text):
+        b = text.find("\n", m.end())
+        out.append((text.rfind("\n", 0, m.start()) + 1, len(text) if b == -1 else b))
+    return out
+
+
 def _frozen_spans(
     src: SourceText, config: Config | None, prescribed: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[int, int]]:
@@ -1699,10 +1781,7 @@ def _frozen_spans(
         *prescribed,
     ]
     out += [src.to_text(s, e) for s, e in regions]
-    if _DEFAULT_NOTICE.search(text):  # a CCA default notice: its prescribed form stays whole
-        for m in _DEFAULT_NOTICE_FORM.finditer(text):
-            b = text.find("\n", m.end())
-            out.append((text.rfind("\n", 0, m.start()) + 1, len(text) if b == -1 else b))
+    out += _notice_form_spans(text)  # a CCA default notice: its prescribed form stays whole
     for m in _REQUIRED.finditer(text):
         if _STATEMENT.search(m.group(0)):  # a statement: its sentence
             a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
@@ -2177,11 +2256,11 @@ def rewrite_docx(data: bytes, *, config: Config | None = None) -> tuple[bytes, R
     """Rewrite a .docx letter into a .docx template, keeping its formatting where it can.
 
     The body's paragraphs are rewritten as text and aligned with the originals: an
-    unchanged paragraph is kept as it was; a changed one keeps its style and its first
-    run's formatting (without bold, capitals or colour, which the rewrite removes as
-    shouting); new paragraphs copy the style of the one before. Headers, footers and
-    tables are kept as they were. Placeholders are written as Jinja2 text
-    (``{{ customer.first_name }}``), the form docxtpl fills.
+    unchanged paragraph is kept as it was; one whose only change is case keeps every run's
+    formatting; a changed one keeps its style and its first run's formatting (without bold,
+    capitals or colour, which the rewrite removes as shouting); new paragraphs copy the style
+    of the one before. Headers, footers and tables are kept as they were. Placeholders are
+    written as Jinja2 text (``{{ customer.first_name }}``), the form docxtpl fills.
     """
     import copy
     import difflib
@@ -2202,6 +2281,11 @@ def rewrite_docx(data: bytes, *, config: Config | None = None) -> tuple[bytes, R
         runs = p.runs
         if not runs:
             p.add_run(text)
+            return
+        if text.lower() == p.text.lower() and sum(len(r.text) for r in runs) == len(text):
+            at = 0  # only the case changed (a notice's statement): each run keeps its format
+            for r in runs:
+                r.text, at = text[at : at + len(r.text)], at + len(r.text)
             return
         runs[0].text = text
         font = runs[0].font

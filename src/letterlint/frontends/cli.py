@@ -297,6 +297,11 @@ def build_parser() -> argparse.ArgumentParser:
             "prescribed wording is kept verbatim"
         ),
     )
+    w.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="with PATH '-': treat standard input as this file name (for its format)",
+    )
 
     x = command("export", "export a Jinja2 template to another sending system")
     x.add_argument("template", metavar="TEMPLATE")
@@ -576,8 +581,18 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | N
         bar.close()
 
 
-def _read_file(path: str) -> tuple[bytes, SourceText | None, str | None]:
-    """A file's bytes and `SourceText`, or the one-line error a user sees."""
+def _read_file(path: str, name: str = "") -> tuple[bytes, SourceText | None, str | None]:
+    """A file's bytes and `SourceText`, or the one-line error a user sees. ``path`` "-" is
+    standard input, read as a file called ``name`` (its extension gives the format)."""
+    if path == "-":
+        path = name or "-"
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return b"", None, f"{path}: error[too-large] standard input is over the size limit"
+        try:
+            return data, read_bytes(data, path), None
+        except ReadError as exc:
+            return b"", None, f"{path}: error[{exc.code}] {exc.message}"
     try:
         data = read_capped(path, MAX_FILE_BYTES)
         return data, read_bytes(data, path), None
@@ -759,8 +774,9 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
 
     if _refuses_to_replace(args.output, args.context_out, force=args.force):
         return EXIT_ERROR
+    name = (args.stdin_filename or "-") if args.path == "-" else args.path
     docx_out = bool(args.output) and Path(args.output).suffix.lower() == ".docx"
-    if docx_out and not args.path.lower().endswith(".docx"):
+    if docx_out and not name.lower().endswith(".docx"):
         print(
             "letterlint: error: -o .docx needs a .docx letter to start from; "
             "write a .j2 template instead",
@@ -768,16 +784,17 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
         )
         return EXIT_ERROR
     config = _config(args)
-    _, src, error = _read_file(args.path)
+    data, src, error = _read_file(args.path, name)
     if error:
         print(error, file=sys.stderr)
         return EXIT_ERROR
     docx_bytes = None
+    args.path = name  # messages name the letter as the user called it
     try:
         if docx_out:
-            docx_bytes, result = rewrite_docx(_read_file(args.path)[0], config=config)
+            docx_bytes, result = rewrite_docx(data, config=config)
         elif src.kind == "eml":  # type: ignore[union-attr]
-            result = rewrite_eml(_read_file(args.path)[0], config=config, path=args.path)
+            result = rewrite_eml(data, config=config, path=name)
         else:
             result = rewrite_source(src, config=config, prescribed=_prescribed(src, config))  # type: ignore[arg-type]
     except ValueError as exc:
