@@ -590,3 +590,27 @@ def test_a_bracketed_label_that_threatens_goes_without_a_stand_in() -> None:
     assert "Demand" not in out and "(" not in out, out
     assert "next steps" not in out
     assert "We refer to our letter of 3 May 2026" in out
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ask"),
+    [
+        ("To avoid legal action, please pay by 3 June 2026.", "Please pay by 3 June 2026."),
+        ("To avoid court action, you must pay by 3 June 2026.", "Please pay by 3 June 2026."),
+        (
+            "In order to stop us cutting off your supply, you must ring us on 0300 123 4567.",
+            "Please ring us on 0300 123 4567.",
+        ),
+        (
+            "To prevent the account going to a debt collector, you need to pay the £80.00 "
+            "within 14 days.",
+            "Please pay the £80.00 within 14 days.",
+        ),
+    ],
+)
+def test_a_threat_given_as_a_purpose_loses_the_purpose_and_keeps_the_ask(
+    sentence: str, ask: str
+) -> None:
+    text = f"Dear Sam,\n\nYour bill of £80.00 is overdue. {sentence}\n\nKind regards,\nTom Hughes\n"
+    out = rewrite_text(text).render()
+    assert f"Your bill of £80.00 is overdue. {ask}\n" in out, out

@@ -337,6 +337,17 @@ _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
 _DATE_NAME = re.compile(DATE_FIELD_PATTERN, re.I)
 
 
+#: A sentence that opens with the outcome it warns of as a purpose ("In order to stop
+#: disconnection, you must ..."), then asks: group 1 is the purpose, group 2 a "you must" that
+#: becomes "please".
+_PURPOSE_OPENER = re.compile(
+    r"\s*((?:in order\s+)?to\s+(?:avoid|stop|prevent|halt|forestall)\b[^,;.!?]*),\s*"
+    r"(?=(?:please|kindly|you\s+(?:must|should|need|will need|will have|have|are required))\b)"
+    r"((?:you\s+(?:must|should|will need to|will have to|need to|have to|are required to)))?",
+    re.I,
+)
+
+
 def _names_only(sentence: str, found: list[Finding]) -> bool:
     """Whether a sentence is nothing but what the findings name, in brackets or with
     punctuation ("(Final Demand)"): a label with no verb, not a statement to restate."""
@@ -1073,6 +1084,7 @@ class _Plan:
         text = self.text
         sentence = text[a:b]
         cuts: list[tuple[int, int]] = []
+        modal: tuple[int, int] | None = None  # "you must" of an ask whose purpose clause goes
         least = 2  # words the sentence keeps: "Please call us." stands; a clause cut needs more
         for f in whole:
             s, e = f.start - a, f.end - a
@@ -1088,6 +1100,12 @@ class _Plan:
                 if tail is not None:
                     cuts.append((tail, e))
                     continue
+            purpose = _PURPOSE_OPENER.match(sentence)
+            if purpose and e <= purpose.end(1):  # "To avoid court, you must pay by ...": the
+                cuts.append((0, purpose.end()))  # ask stays, as a plain "please"
+                if purpose.group(2):
+                    modal = (purpose.start(2), purpose.end(2))
+                continue
             lead = re.match(r",\s+", sentence[e:])
             if (
                 not sentence[:s].strip() and lead
@@ -1135,6 +1153,11 @@ class _Plan:
             edits = [
                 e for e in edits if not any(e.start < a + ce and a + cs < e.end for cs, ce in cuts)
             ]
+        cuts = sorted(set(cuts))
+        if modal is not None:  # the purpose and the "you must" go as one: "Please pay ..."
+            cuts = [c for c in cuts if c[1] != modal[0]]
+            self.edits.append(Edit(a, a + modal[1], "please"))
+            edits = [e for e in edits if not (e.start < a + modal[1] and a < e.end)]
         for s, e in cuts:
             self.edits.append(Edit(a + s, a + e, ""))
         self._add_word_edits(edits, a, b)
