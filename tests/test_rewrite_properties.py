@@ -614,3 +614,16 @@ def test_a_threat_given_as_a_purpose_loses_the_purpose_and_keeps_the_ask(
     text = f"Dear Sam,\n\nYour bill of £80.00 is overdue. {sentence}\n\nKind regards,\nTom Hughes\n"
     out = rewrite_text(text).render()
     assert f"Your bill of £80.00 is overdue. {ask}\n" in out, out
+
+
+def test_a_threatened_disconnection_is_said_as_a_disconnection_not_a_pause() -> None:
+    """A household supply that would be cut off is named as it is in the calm sentence; a
+    "pause" would mislead the reader about what is at stake."""
+    text = (
+        "Dear Sam,\n\nYour gas bill of £140.00 is overdue. Your gas supply will be cut off "
+        "next week unless you pay.\n\nKind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert "we may have to disconnect your supply" in out, out
+    assert "pause" not in out and "cut off" not in out
+    assert not [f for f in check_text(out) if f.code == "LL320" and f.severity != "info"]

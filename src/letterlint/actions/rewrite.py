@@ -139,6 +139,17 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
         "does not on its own affect your credit file.",
     ),
     (
+        "supply",  # a household's energy, water or phone line: said as it is, not as a "pause"
+        re.compile(
+            r"disconnect|\b(?:shut|cut|switch(?:ed)?) off\b[^.]{0,20}\b(?:supply|gas|electric|"
+            r"water|power|line)|\b(?:supply|gas|electricity|water|power|line)\b[^.]{0,30}\b"
+            r"(?:shut|cut|switched) off\b",
+            re.I,
+        ),
+        "If we do not hear from you{by}, we may have to disconnect your supply. "
+        "We would much rather keep you connected.",
+    ),
+    (
         "service",
         re.compile(
             r"suspen|disconnect|terminat|cancel|downgrad|\bcut off|switch(?:ed)? off|"
@@ -730,10 +741,11 @@ def _calm(
 
 
 #: The calm next steps that escalate, and how a second one is said after the first.
-_ESCALATION = frozenset({"court", "agency", "service"})
+_ESCALATION = frozenset({"court", "agency", "supply", "service"})
 _ALSO = {
     "court": "We may also ask a court to decide.",
     "agency": "We may also pass your account to a collection agency.",
+    "supply": "We may also have to disconnect your supply.",
     "service": "We may also have to pause your service.",
 }
 
