@@ -627,3 +627,25 @@ def test_a_threatened_disconnection_is_said_as_a_disconnection_not_a_pause() -> 
     assert "we may have to disconnect your supply" in out, out
     assert "pause" not in out and "cut off" not in out
     assert not [f for f in check_text(out) if f.code == "LL320" and f.severity != "info"]
+
+
+def test_a_polite_ask_is_an_ask_and_a_letter_of_slots_gets_a_slot_for_its_date() -> None:
+    """ "We would be grateful if you would pay" asks already: no second "Please pay" is added.
+    Its vague "at your earliest convenience" becomes a slot to fill in a letter of slots (the
+    letter's own "[Date]" line is its date, not a date to pay by), and "soon" in a letter
+    that gives no date and has no slots (nothing is invented)."""
+    slots = (
+        "[Date]\n\nDear [Name],\n\nOur statement of [date] shows [amount] unpaid, which is "
+        "now two months overdue and well past our terms. We would be grateful if you would pay "
+        "it at your earliest convenience.\n\nYours sincerely,\n[Your Name]\n"
+    )
+    rw = rewrite_text(slots)
+    out = rw.render()
+    assert "would pay it by [Due Date]." in out, out
+    assert "Please pay" not in out
+    assert any("[Due Date]" in n for n in rw.notes)
+    plain = slots.replace("[Date]\n\n", "").replace("[Name]", "Sam").replace("[date]", "3 May")
+    plain = plain.replace("[amount]", "£80.00").replace("[Your Name]", "Tom Hughes")
+    rw = rewrite_text(plain)
+    assert "would pay it soon." in rw.render()
+    assert not any("Due Date" in n for n in rw.notes)

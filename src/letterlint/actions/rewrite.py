@@ -31,7 +31,7 @@ from __future__ import annotations
 import html as _html
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -259,7 +259,15 @@ _OWN_ROUTE = re.compile(
     re.I,
 )
 #: The letter already asks the reader to do something (the linter may not have seen it).
-_ASKS = re.compile(r"\b(?:please|kindly)\s+(?!be advised|note|disregard|ignore)\w+", re.I)
+_ASKS = re.compile(
+    r"\b(?:please|kindly)\s+(?!be advised|note|disregard|ignore)\w+|"
+    r"\bwe (?:would|will|should) (?:be grateful|appreciate it|be obliged) if you "
+    r"(?:would|could|can) "
+    r"(?:pay|settle|send|call|ring|contact|get in touch|arrange|make)\b|"
+    r"\b(?:we|I) (?:are |am )?(?:ask|asking|request|requesting) (?:that )?you (?:to )?"
+    r"(?:pay|settle|send|call|ring|contact|get in touch|arrange|make)\b",
+    re.I,
+)  # the letter asks already, in any of the polite grammars
 _POINTER = (
     r"(?:the|this|that|such|these|those|any|further) (?:course of action|action|steps?|measures?)"
 )
@@ -346,6 +354,8 @@ _TIME_ADVERBIAL = re.compile(
 _CURRENCY_SIGNS = frozenset("£$€¥₹₱")
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
 _DATE_NAME = re.compile(DATE_FIELD_PATTERN, re.I)
+#: A field for the date to pay or reply by (a bare "[Date]" is the letter's own date).
+_DUE_NAME = re.compile(r"due|deadline|pay_?by|reply_?by|by_?date|payment[ _]?date", re.I)
 
 
 #: A sentence that opens with the outcome it warns of as a purpose ("In order to stop
@@ -535,6 +545,7 @@ _SLOT_NAMES = {
     "payment.link": "Payment Link",
     "company.phone": "Phone Number",
     "customer.first_name": "First Name",
+    "invoice.due_date": "Due Date",
 }
 
 
@@ -674,9 +685,10 @@ class _Spans:
 
 
 def _word_edits(
-    f: Finding, text: str, by_or_soon: str, config: Config | None = None
+    f: Finding, text: str, by_or_soon: str | Callable[[], str], config: Config | None = None
 ) -> list[Edit] | None:
-    """The edits a finding's own fix or suggestion makes, or None when it has none usable."""
+    """The edits a finding's own fix or suggestion makes, or None when it has none usable.
+    ``by_or_soon`` (or what it returns, asked only when used) stands in for vague timing."""
     key = " ".join(f.text.lower().split())
     exact = key in _exact_terms(config)
     if f.fix is not None and f.fix.edits and (f.fix.applicability != "display-only" or exact):
@@ -690,7 +702,9 @@ def _word_edits(
     ):  # "in default of" before "in default"
         key, e = f"{key} {following.group(1).lower()}", following.end() + e
     if key in _NO_SUGGESTION:
-        rep = _NO_SUGGESTION[key].format(by_or_soon=by_or_soon)
+        rep = _NO_SUGGESTION[key]
+        if "{by_or_soon}" in rep:
+            rep = rep.format(by_or_soon=by_or_soon() if callable(by_or_soon) else by_or_soon)
         lead_in = re.match(r",? that\b,?\s*", text[e:])
         if not rep and lead_in:  # "Please be advised that X" -> "X"
             e += lead_in.end()
@@ -812,6 +826,7 @@ class _Plan:
         self.placeholders = _Spans([(p.start, p.end) for p in find_placeholders(text)])
         self.edits: list[Edit] = []
         self.notes: list[str] = []
+        self._due_slot: str | None = None  # " by [Due Date]", once asked for
         if form and any(_OLD_NOTICE_FORM.search(text, a, b) for a, b in form):
             self.notes.append(_OLD_NOTICE_NOTE)
         self.serious_tone = any(f.category in TONE and f.severity in SERIOUS for f in findings)
@@ -910,7 +925,9 @@ class _Plan:
             for f in found:
                 if f.category not in TONE:
                     continue
-                got = _word_edits(f, text, self.by() or " soon", self.config)
+                got = _word_edits(
+                    f, text, lambda: self.by() or self._slot_by() or " soon", self.config
+                )
                 if got is not None:
                     edits.extend(got)
                 elif f.category == "threatening-tone" or (
@@ -1467,9 +1484,9 @@ class _Plan:
         ):
             what = self.what()
             by = self.by() or (
-                " by " + self._own_field(_DATE_NAME) if self._own_field(_DATE_NAME) else ""
+                " by " + self._own_field(_DUE_NAME) if self._own_field(_DUE_NAME) else ""
             )
-            extra.append(f"Please pay {what}{by}.")
+            extra.append(f"Please pay {what}{by or self._slot_by()}.")
         if "call-to-action.no-payment-route" in names and not _OWN_ROUTE.search(self.text):
             if self.jinja:
                 link, phone = self._route_field("payment.link"), self._route_field("company.phone")
@@ -1489,6 +1506,16 @@ class _Plan:
         if at is None:
             return None
         return Edit(at, at, "\n\n" + " ".join(extra))
+
+    def _slot_by(self) -> str:
+        """ " by [Due Date]" in a letter of slots that gives no date to pay by (a slot for the
+        sender to fill, not an invented date; "" in any other letter)."""
+        if not (self.jinja and _slot_style(self.text)):
+            return ""
+        if self._due_slot is None:
+            own = self._own_field(_DUE_NAME)
+            self._due_slot = " by " + (own or self._route_field("invoice.due_date"))
+        return self._due_slot
 
     def _route_field(self, dotted: str) -> str:
         """A value the letter lacks: a variable with a sample value or, in a letter of slots
