@@ -409,6 +409,12 @@ def test_a_default_notice_keeps_its_prescribed_form_in_sentence_case() -> None:
     assert "our solicitors" not in rw.template
     assert any("before 2 December 2020" in n for n in rw.notes)
     assert not any("2 December 2020" in n for n in rewrite_text(form[3]).notes)
+    current = (  # a notice in today's form: sentence case, no "enforcement action"
+        "Dear Ms Khan,\n\nThis notice is served under section 87(1) of the Consumer Credit Act "
+        "1974.\n\nIf you do not take the action required by this notice by 30 June 2026, the "
+        "further action below may be taken against you.\n\nKind regards,\nTom Hughes\n"
+    )
+    assert not any("2 December 2020" in n for n in rewrite_text(current).notes)
 
 
 def test_a_smarty_amount_is_asked_for_whole_and_kept_values_are_listed_once() -> None:

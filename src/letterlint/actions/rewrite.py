@@ -221,7 +221,8 @@ _DEFAULT_NOTICE_FORM = re.compile(
 #: The statements of a default notice in the form used before 2 December 2020: in block
 #: capitals, or with "enforcement action", both of which SI 2020/1248 took out of the form.
 _OLD_NOTICE_FORM = re.compile(
-    r"IF YOU DO NOT TAKE THE ACTION|ACTION REQUIRED BY THIS NOTICE|further enforcement action", re.I
+    r"ACTION REQUIRED BY THIS NOTICE|YOU SHOULD READ THIS CAREFULLY|"
+    r"(?i:further enforcement action)"
 )
 _OLD_NOTICE_NOTE = (
     "this default notice follows the form used before 2 December 2020: its statements are kept "
@@ -349,9 +350,9 @@ _TIME_ADVERBIAL = re.compile(
     r"without (?:further )?delay|by return)\W*$",
     re.I,
 )
+_CURRENCY_SIGNS = frozenset("£$€¥₹₱")
 #: A merge field holding the balance (narrower than what LL404 counts as stating an amount:
 #: a "late_fee" or "price" field is a sum, but not the one to pay).
-_CURRENCY_SIGNS = frozenset("£$€¥₹₱")
 _AMOUNT_NAME = re.compile(r"amount|total|balance|sum|owed|due_?amount", re.I)
 _DATE_NAME = re.compile(DATE_FIELD_PATTERN, re.I)
 #: A field for the date to pay or reply by (a bare "[Date]" is the letter's own date).
@@ -971,7 +972,7 @@ class _Plan:
                     self._add_word_edits(edits, a, b)
                     continue
                 kept = [
-                    text[s - (text[s - 1 : s] in _CURRENCY_SIGNS and s > a) : e]
+                    text[s - 1 if s > a and text[s - 1] in _CURRENCY_SIGNS else s : e]
                     for s, e in self.protected.inside(a, b)
                     if not (self.placeholders.overlaps(s, e) and not self._kept_field(s, e, whole))
                 ]  # a field's currency sign stays with it ("${{ total }}")
