@@ -192,6 +192,10 @@ def test_rules_and_rule_commands() -> None:
         "Fix safety",
     ):
         assert section in r.stdout
+    # a terms rule lists its words, and where it stays quiet, in words
+    r = run_cli("rule", "LL205")
+    assert "Words it looks for" in r.stdout and "furnish \u2192 send" in r.stdout
+    assert "Not flagged right" in r.stdout and "rebate" in r.stdout
     r = run_cli("rule", "threatening-tone.shouting")
     assert r.returncode == 0 and "LL310" in r.stdout
     r = run_cli("rule", "LL999")
@@ -202,7 +206,11 @@ def test_check_sample_letters_runs() -> None:
     r = run_cli("check", str(SAMPLES))
     assert r.returncode == 1
     assert "Traceback" not in r.stderr
-    assert "good-first-reminder" not in r.stdout.split("Found")[0] or True
+    lines = r.stdout.split("\nFound")[0].splitlines()
+    assert any("bad-final-demand.txt" in ln and "[error]" in ln for ln in lines)
+    # the friendly samples may get info notes, never a warning or an error
+    assert not [ln for ln in lines if "/good-" in ln and ("[warning]" in ln or "[error]" in ln)]
+    assert not [ln for ln in lines if "good-first-reminder" in ln]
 
 
 @pytest.mark.slow

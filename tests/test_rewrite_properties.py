@@ -622,6 +622,77 @@ def test_a_threat_given_as_a_purpose_loses_the_purpose_and_keeps_the_ask(
     assert f"Your bill of £80.00 is overdue. {ask}\n" in out, out
 
 
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        (
+            "Please arrange payment promptly to avoid further action.",
+            "Please arrange payment promptly.",
+        ),
+        (
+            "Please call us this week in order to avoid legal action.",
+            "Please call us this week.",
+        ),
+    ],
+)
+def test_an_ask_that_ends_in_a_threat_as_its_purpose_keeps_the_ask(
+    sentence: str, kept: str
+) -> None:
+    text = f"Dear Sam,\n\nYour bill of £80.00 is overdue. {sentence}\n\nKind regards,\nTom Hughes\n"
+    out = rewrite_text(text).render()
+    assert f"Your bill of £80.00 is overdue. {kept}" in out, out
+
+
+def test_a_wish_to_avoid_a_threat_is_not_cut_into_a_fragment() -> None:
+    """Only an ask loses its purpose clause: "It is our wish to avoid collection action"
+    without its purpose would be "It is our wish."."""
+    text = (
+        "Dear Sam,\n\nYour bill of £80.00 is overdue. It is our sincere wish to avoid "
+        "collection action. Please call us.\n\nKind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert "It is our sincere wish." not in out, out
+    assert "Please call us." in out
+
+
+def test_what_a_removed_threat_said_is_overdue_stays_as_a_sentence() -> None:
+    """A blaming sentence that goes keeps its fact in a sentence of its own, not as a bare
+    value "for reference"."""
+    text = (
+        "Dear Sam,\n\nAs you normally pay on time, we are surprised that you have not yet "
+        "settled the above invoice which is currently [one month] overdue.\n\nPlease pay the "
+        "£80.00 by 3 June 2026.\n\nKind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert "The above invoice is currently [one month] overdue." in out, out
+    assert "For reference" not in out and "surprised" not in out
+
+
+def test_a_period_kept_from_a_threat_keeps_its_unit_and_its_place() -> None:
+    """ "within [Number] days" of a threat that goes is the calm sentence's "within", with
+    its unit: a bare "[Number]" for reference says nothing."""
+    text = (
+        "Dear Sam,\n\nYour bill of £80.00 is overdue.\n\nIf payment is not received within "
+        "[Number] days of this notice, we will pass your account to a collection agency.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert "within [Number] days, we may pass your account to a collection agency" in out, out
+    assert "For reference" not in out
+
+
+def test_a_named_settlement_is_kept_by_the_rewrite() -> None:
+    """ "Early settlement rebate" names what the reader is owed: "early payment rebate" would
+    not say it; "settle" as a verb is still made plain."""
+    text = (
+        "Dear Sam,\n\nYour early settlement rebate is £42.00. Please settle the balance of "
+        "£610.00 by 3 June 2026.\n\nKind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert "Your early settlement rebate is £42.00." in out, out
+    assert "Please pay the balance of £610.00 by 3 June 2026." in out
+
+
 def test_a_threatened_disconnection_is_said_as_a_disconnection_not_a_pause() -> None:
     """A household supply that would be cut off is named as it is in the calm sentence; a
     "pause" would mislead the reader about what is at stake."""

@@ -405,7 +405,37 @@ _BALANCE_LABEL = re.compile(
     r"(?:sum|total) of|you owe|owed|owing)\b[ \t:=-]{0,4}$",
     re.I,
 )
+_UNIT = re.compile(r" (?:working |business |calendar )?(?:days?|weeks?|months?|hours?|years?)\b")
+
+
+def _unit_end(text: str, e: int) -> int:
+    """The end of a value with the unit that follows it ("{days} days"): a number kept for
+    reference without its unit says nothing."""
+    m = _UNIT.match(text, e)
+    return m.end() if m else e
+
+
+def _is_period(value: str) -> bool:
+    """A value kept with its unit ("{days} days", "14 days"): how long, not when."""
+    m = _UNIT.search(value)
+    return m is not None and m.end() == len(value)
+
+
+#: A purpose clause that ends an ask, up to the threat it names ("... promptly to avoid ").
+_TRAILING_PURPOSE = re.compile(
+    r",?\s+(?:so as |in order )?to (?:avoid|prevent|stop|escape)\s+(?:any\s+|the\s+|further\s+)*$",
+    re.I,
+)
 _BECAUSE = re.compile(r",?\s+because\s+(?!of\b)", re.I)
+#: A relative clause that says what is overdue ("... settled the above invoice which is
+#: currently [one month] overdue."): a reason of its own when it ends the sentence.
+_OVERDUE_CLAUSE = re.compile(
+    r"\b((?:the|your|this|these|our)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:invoice|account|balance|bill|payment|instalment|installment|amount|sum)s?),?\s+"
+    r"(?:which|that)\s+((?:is|are|was|were|has been|have been|remains?)\s+"
+    r"[^.!?;]{0,60}?\b(?:overdue|past due|unpaid|outstanding|in arrears|late))\s*[.!?]?$",
+    re.I,
+)
 _SUBJECTS = re.compile(
     r"^(?:we|you|i|they|it|this|that|these|those|there|he|she|our|your|their|the|a|an|please|"
     r"if|when|as|once|any|all|each|every|no|some|[A-Z][a-z]+ (?:will|has|is|was))\b",
@@ -972,10 +1002,14 @@ class _Plan:
                     self._add_word_edits(edits, a, b)
                     continue
                 kept = [
-                    text[s - 1 if s > a and text[s - 1] in _CURRENCY_SIGNS else s : e]
+                    text[
+                        s - 1 if s > a and text[s - 1] in _CURRENCY_SIGNS else s : _unit_end(
+                            text, e
+                        )
+                    ]
                     for s, e in self.protected.inside(a, b)
                     if not (self.placeholders.overlaps(s, e) and not self._kept_field(s, e, whole))
-                ]  # a field's currency sign stays with it ("${{ total }}")
+                ]  # a field's currency sign and unit stay with it ("${{ total }}", "{n} days")
                 kept = [k for k in dict.fromkeys(kept) if k not in (self.due, self.amount)]
                 reason = self._reason(a, b, found)
                 if reason:  # its own values stay in it
@@ -983,7 +1017,8 @@ class _Plan:
                 # the sentence's own date becomes the calm sentence's "by": what it said would
                 # happen keeps its when
                 when = next((k for k in kept if _is_date_like(k)), None)
-                by = self.by() or (f" by {when}" if when else "")
+                period = next((k for k in kept if _is_period(k)), None)
+                by = self.by() or (f" by {when}" if when else f" within {period}" if period else "")
                 calm = _calm(whole, sentence, said, by, self.what())
                 if (
                     calm is not None
@@ -1064,11 +1099,17 @@ class _Plan:
     def _reason(self, a: int, b: int, found: list[Finding]) -> str:
         """The reason a threat gives, as a sentence of its own ("... will be paused because
         your invoices are 30 days overdue." gives "Your invoices are 30 days overdue."): a
-        "because" clause that ends the sentence, has its own subject and no tone finding."""
+        "because" clause that ends the sentence, has its own subject and no tone finding; or a
+        relative clause that ends it by saying what is overdue ("the above invoice which is
+        currently two weeks overdue")."""
         sentence = self.text[a:b]
         m = _BECAUSE.search(sentence)
         if m is None:
-            return ""
+            rel = _OVERDUE_CLAUSE.search(sentence)
+            if rel is None or any(f.category in TONE and f.end > a + rel.start() for f in found):
+                return ""
+            said = f"{rel.group(1)} {rel.group(2)}"
+            return said[:1].upper() + said[1:] + "."
         rest = sentence[m.end() :].rstrip()
         rest = rest[:-1] if rest[-1:] in ".!?" else rest
         if (
@@ -1124,6 +1165,15 @@ class _Plan:
                 and re.search(r"\w $", sentence[:s])
             ):  # "please contact us immediately to discuss a plan": the adverb goes
                 cuts.append((s - 1, e))
+                continue
+            purpose_end = _TRAILING_PURPOSE.search(sentence[:s])
+            if (
+                purpose_end
+                and re.match(r"\s*(?:[.;!?]|$)", sentence[e:])
+                and re.search(r"\b(?:please|kindly)\b", sentence[: purpose_end.start()], re.I)
+            ):
+                # "Please pay promptly to avoid further action.": the ask stays, its threat goes
+                cuts.append((purpose_end.start(), e))
                 continue
             if len(f.text.split()) <= 3 and re.match(r"\s*(?:[.;!?]|$)", sentence[e:]):
                 tail = self._calm_tail(sentence, s, e)

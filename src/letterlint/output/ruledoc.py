@@ -44,12 +44,40 @@ def sections(rule: Rule) -> list[Section]:
     ]
     if rule.frame is not None:
         out.append(Section("How it matches", verbatim=tuple(describe(rule.frame))))
+    if rule.terms:
+        out.append(Section("Words it looks for", prose=_term_notes(rule), items=_term_items(rule)))
     out += [
         Section("Example", examples=tuple(_plain(ex.text) for ex in rule.fail_examples[:2])),
         Section("Use instead", examples=tuple(_plain(ex.text) for ex in rule.pass_examples[:2])),
         Section("Fix safety", prose=FIX_SAFETY.get(rule.fix, FIX_SAFETY[None])),
     ]
     return out
+
+
+def _term_items(rule: Rule) -> tuple[str, ...]:
+    """A terms rule's word list as a reader checks it: each phrase with its plainer wording."""
+    out = []
+    for phrase, sugg in rule.terms:
+        if sugg is None:
+            out.append(f"{phrase} (no one-word swap: rewrite the sentence)")
+        elif sugg == "":
+            out.append(f"{phrase} (delete it)")
+        else:
+            out.append(f"{phrase} \u2192 {sugg}")
+    return tuple(out)
+
+
+def _term_notes(rule: Rule) -> str:
+    """How a terms rule matches, and where it stays quiet, in words."""
+    opts = rule.compiled
+    notes = ['Every inflected form is matched ("remit" also finds "remitted").']
+    if opts.get("not-before"):
+        notes.append(f"Not flagged right before: {', '.join(sorted(opts['not-before']))}.")
+    if opts.get("not-after"):
+        notes.append(f"Not flagged right after: {', '.join(sorted(opts['not-after']))}.")
+    if opts.get("skip-quoted"):
+        notes.append("Not flagged inside quotation marks.")
+    return " ".join(notes)
 
 
 def _plain(text: str) -> str:
