@@ -70,7 +70,7 @@ def _upper_first(s: str) -> str:
 
 def _lower_first(s: str, original: str) -> str:
     """A Title-case swap in mid-sentence loses its capital unless the original had one too
-    (a name) and was not shouting; acronyms and "I" keep theirs."""
+    (a name) and was not shouting; acronyms, "I" and a name of capitalised words keep theirs."""
     orig_words = re.findall(r"[A-Za-z]+", original)
     if (
         orig_words
@@ -81,6 +81,9 @@ def _lower_first(s: str, original: str) -> str:
     m = re.match(r"[A-Z][a-z'’]+\b", s)
     if not m:
         return s
+    words = re.findall(r"[A-Za-z'’]+", s)
+    if len(words) >= 2 and all(w[0].isupper() for w in words):
+        return s  # a name in capitals written as a name ("Northwind Home Loans Limited")
     orig = original.lstrip()
     if orig[:1].isupper() and not (orig[:2].isupper() and len(orig) > 1):
         return s

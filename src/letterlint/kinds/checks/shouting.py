@@ -56,7 +56,9 @@ def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
                 start,
                 end,
                 original,
-                suggestion=_sentence_case(original, acronyms),
+                suggestion=_name_case(original, acronyms)
+                if _is_firm_name(words)
+                else _sentence_case(original, acronyms),
                 fix=rule.fix,
                 severity="info" if kind == "heading" else None,
             )
@@ -160,6 +162,35 @@ def _caps_role(text: str, start: int, end: int, n_words: int) -> str:
     if whole_line and n_words <= _MAX_HEADING_WORDS and not any(c in ".!?" for c in rest):
         return "heading"
     return "shout"
+
+
+#: Words that end a firm's name: "BRACKENFORD FINANCE PLC" is a name, whose words keep
+#: their capital ("Brackenford Finance PLC"), not a sentence.
+_FIRM_ENDINGS = frozenset(
+    {"PLC", "LTD", "LIMITED", "LLC", "LLP", "INC", "CORP", "CORPORATION", "GMBH", "CIC", "LP"}
+)
+
+
+#: Firm endings written in capitals ("PLC"), and one with its own spelling; the rest are
+#: capitalised like any word of a name ("Ltd", "Limited", "Inc").
+_FIRM_INITIALS = frozenset({"PLC", "LLC", "LLP", "CIC", "LP"})
+_FIRM_SPELLING = {"GMBH": "GmbH"}
+
+
+def _is_firm_name(words: list[str]) -> bool:
+    return len(words) >= 2 and words[-1].rstrip(".").upper() in _FIRM_ENDINGS
+
+
+def _name_case(s: str, acronyms: frozenset[str]) -> str:
+    """A name in capitals with each word capitalised; acronyms and initials as written."""
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if w.upper() in acronyms or w.upper() in _FIRM_INITIALS:
+            return w
+        return _FIRM_SPELLING.get(w.upper(), w.capitalize())
+
+    return re.sub(r"[A-Za-z'’]+", word, s)
 
 
 def _sentence_case(s: str, acronyms: frozenset[str]) -> str:
