@@ -385,3 +385,29 @@ def test_editor_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> N
             browser.close()
     assert not outside, f"the page asked for something outside the app: {outside}"
     assert not console_errors, console_errors
+
+
+@pytest.mark.slow
+def test_a_template_opened_at_once_is_the_letter_in_the_editor(server: tuple[str, Path]) -> None:
+    """'Open template' clicked as soon as it shows, before the editor is up: the editor ends
+    with the opened letter, not the empty one (a render of the earlier run that arrives last
+    is dropped by the editor, which knows the letter's revision)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = server
+    expect.set_options(timeout=20_000)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url)
+            page.get_by_role("button", name="Open template").click()
+            expect(page.get_by_text("Opened bad-final-demand.txt.")).to_be_visible()
+            editor = fresh(page)
+            first_line = (SAMPLES / "bad-final-demand.txt").read_text().splitlines()[0]
+            expect(editor.locator(".ll-input")).to_have_value(
+                re.compile("^" + re.escape(first_line))
+            )
+            assert int(editor.get_attribute("data-findings") or "0") > 0
+        finally:
+            browser.close()

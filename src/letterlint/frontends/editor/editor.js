@@ -208,6 +208,10 @@ export default function (component) {
   ui.send = (text) => setStateValue("text", text);
   ui.act = (action) => setTriggerValue("action", action);
   if (!data) return;
+  // Python numbers every change it makes to the letter; a render that arrives after a newer
+  // one (an earlier run's, overtaken by the run of "Open template") would put back the old
+  // text while the rest of the page shows the new letter: it is dropped.
+  if (ui.rev !== null && data.rev < ui.rev) return;
   root.style.setProperty("--ll-height", `${data.height || 450}px`);  // the letter and the cards beside it
   ui.input.placeholder = data.placeholder || "";
   ui.base = {text: data.text, pieces: data.pieces};
