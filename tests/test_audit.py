@@ -806,3 +806,34 @@ def test_kept_letters_hold_the_first_n_by_rank_and_no_more() -> None:
     assert kept.get("l5.txt") is None
     kept.offer(FileResult(path="broken.txt", score=None), b"x")
     assert "broken.txt" not in kept.paths()
+
+
+def test_a_cached_audit_keeps_the_rewritten_passages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second audit of unchanged letters takes the pages' rewritten passages from the
+    result cache (they are most of a cached audit's time) and shows the same ones; an
+    edited letter's passages are rewritten again."""
+    from letterlint.reporting import audit as audit_module
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LETTERLINT_NO_CACHE", raising=False)
+    folder = _few_samples(tmp_path / "letters")
+    first = audit([folder], cache=True, today=DAY)
+    assert any(page.passages for page in first.pages)
+    calls: list[str] = []
+    real = audit_module._worst_passages
+
+    def spy(src, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(src.path)
+        return real(src, *args, **kwargs)
+
+    monkeypatch.setattr(audit_module, "_worst_passages", spy)
+    again = audit([folder], cache=True, today=DAY)
+    assert calls == []
+    assert [p.passages for p in again.pages] == [p.passages for p in first.pages]
+    assert [p.note for p in again.pages] == [p.note for p in first.pages]
+    edited = folder / FEW[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nPay NOW!\n", encoding="utf-8")
+    audit([folder], cache=True, today=DAY)
+    assert [Path(c).name for c in calls] == [FEW[0]]

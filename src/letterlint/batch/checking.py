@@ -406,7 +406,7 @@ def check_paths(
     results: list[FileResult | None] = [None] * len(todo)
     total = len(todo)
     with few_full_collections():
-        store = _open_cache(config, context_file) if cache else None
+        store = open_cache(config, context_file) if cache else None
         if store is not None:
             _cache_lookup(store, todo, results, config, kind, keep)
         pending = [i for i, r in enumerate(results) if r is None]
@@ -460,7 +460,9 @@ def _key_extras(config: Config, path: str) -> tuple[str, ...]:
     return (*ignores, *(f"letter:{k}={v}" for k, v in pairs))
 
 
-def _open_cache(config: Config, context_file: str | None) -> ResultCache | None:
+def open_cache(config: Config, context_file: str | None) -> ResultCache | None:
+    """The result cache of this config and context file, or None when the environment
+    turns caching off (`LETTERLINT_NO_CACHE`)."""
     # lazy: heavy (sqlite3); the API without a cache never needs it
     from letterlint.batch.cache import ResultCache, cache_enabled_by_env
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import statistics
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,14 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from letterlint.batch.checking import KeptLetters, Progress, check_paths, get_linter, read_path
+from letterlint.batch.checking import (
+    KeptLetters,
+    Progress,
+    check_paths,
+    get_linter,
+    open_cache,
+    read_path,
+)
 from letterlint.core.config import SAMPLE_CONTEXT, Config
 from letterlint.core.letter_context import EMPTY, LetterContext, normalise
 from letterlint.core.model import (
@@ -39,6 +47,7 @@ from letterlint.rulebook.loader import Rule
 
 if TYPE_CHECKING:
     from letterlint.actions.rewrite import Rewrite
+    from letterlint.batch.cache import ResultCache
 
 CATEGORY_LABELS: dict[str, str] = {
     "stigmatising-language": "Stigmatising words",
@@ -310,10 +319,16 @@ def audit(
         (float(r.options.get("target", 60)) for r in rules if r.check == "reading-ease"), 60.0
     )
     summary = summarise(report, rules)
-    letter_pages = tuple(
-        letter_page(fr, config, kept=kept.get(fr.path), linter=linter)
-        for fr in worst_first(report)[: max(0, pages)]
-    )
+    store = open_cache(config, context_file) if cache else None
+    try:
+        letter_pages = tuple(
+            letter_page(fr, config, kept=kept.get(fr.path), linter=linter, store=store)
+            for fr in worst_first(report)[: max(0, pages)]
+        )
+    finally:
+        if store is not None:
+            store.put_many([])  # hits last marked as used long ago are marked again
+            store.close()
     packs = tuple(p for p in config.packs if p != "core")
     return Audit(
         report=report,
@@ -437,23 +452,28 @@ def summarise(report: Report, rules: tuple[Rule, ...]) -> Summary:
     #: (finding, found in a letter that reads as customer-first, another rule flags words inside it)
     candidates: dict[str, list[tuple[Finding, bool, bool]]] = {}
     gains: Counter[str] = Counter()  # score points each rule costs, summed over the letters
+    #: candidates alike in all `_best_example` weighs: only the first of each is kept (the
+    #: same pick, found without ranking an archive's thousands of repeats)
+    seen: set[tuple[str, str, str, bool, bool, bool]] = set()
     missing_cta = 0
     for fr in letters:
         cats = {f.category for f in fr.findings}
         with_category.update(cats)
         if any(f.code == MISSING_CTA for f in fr.findings):
             missing_cta += 1
-        for f in fr.findings:
+        inside = _with_other_inside(fr.findings)
+        for i, f in enumerate(fr.findings):
             by_category[f.category] += 1
             by_severity[f.severity] += 1
             by_rule[f.code] += 1
             if f.category in ("stigmatising-language", "legal-jargon", "threatening-tone"):
                 phrases[" ".join(f.text.split()).lower()] += 1
             phrase_counts[(f.code, _norm(f.text).lower())] += 1
-            shared = any(
-                g.code != f.code and f.start <= g.start and g.end <= f.end for g in fr.findings
-            )
-            candidates.setdefault(f.code, []).append((f, (fr.score or 0) >= GOOD_SCORE, shared))
+            in_good = (fr.score or 0) >= GOOD_SCORE
+            alike = (f.code, f.text, f.severity, f.suggestion is None, in_good, i in inside)
+            if alike not in seen:
+                seen.add(alike)
+                candidates.setdefault(f.code, []).append((f, in_good, i in inside))
         penalties = rule_penalties(fr.findings)
         rule_letters.update(penalties.keys())
         gains.update(penalties)
@@ -530,6 +550,23 @@ def is_good_example(f: Finding) -> bool:
     return not refs or len(refs) < len(words) / 3
 
 
+def _with_other_inside(findings: tuple[Finding, ...] | list[Finding]) -> set[int]:
+    """The indexes of the findings with another rule's finding inside their span (by start,
+    so a letter's findings are compared with their neighbours, not with each other)."""
+    order = sorted(range(len(findings)), key=lambda k: findings[k].start)
+    starts = [findings[k].start for k in order]
+    out = set()
+    for i, f in enumerate(findings):
+        j = bisect_left(starts, f.start)
+        while j < len(order) and starts[j] <= f.end:
+            g = findings[order[j]]
+            if g.code != f.code and g.end <= f.end and f.start <= g.start:
+                out.add(i)
+                break
+            j += 1
+    return out
+
+
 def _best_example(
     rule: Rule | None, findings: list[tuple[Finding, bool, bool]], counts: Counter[tuple[str, str]]
 ) -> Finding | None:
@@ -583,13 +620,15 @@ def letter_page(
     *,
     kept: LintedLetter | bytes | None = None,
     linter: Linter | None = None,
+    store: ResultCache | None = None,
 ) -> LetterPage:
     """Excerpts with marks and the worst passages rewritten, for one letter.
 
     ``kept`` is the letter as the check had it (`KeptLetters`): its `LintedLetter`, which
     the rewrite takes as its first lint, or the bytes that were checked, which the rewrite
     lints with ``linter`` (the check's). Without it the file is read from disk, for a
-    caller holding only a result."""
+    caller holding only a result. ``store`` (the result cache of the run) keeps the
+    rewritten passages: rewriting the worst letters is most of a cached audit's time."""
     linted: LintedLetter | None = kept if isinstance(kept, LintedLetter) else None
     if linted is not None:
         src = linted.source
@@ -635,8 +674,42 @@ def letter_page(
                 ),
             )
         )
-    passages, note = _worst_passages(src, lines, config, fr.prescribed, linted, linter)
+    key = _passages_key(store, src) if store is not None else None
+    got = _cached_passages(store, key) if store is not None and key is not None else None
+    if got is not None:
+        passages, note = got
+    else:
+        passages, note = _worst_passages(src, lines, config, fr.prescribed, linted, linter)
+        if store is not None and key is not None:
+            store.put_many([(key, _pack_passages(passages, note))])
     return LetterPage(fr, tuple(whole), tuple(excerpts), passages, note)
+
+
+def _passages_key(store: ResultCache, src: SourceText) -> str | None:
+    """The cache key of a letter's rewritten passages: the run's key (letterlint, rules,
+    config, context file) and the letter as read, under a name of its own."""
+    from letterlint.batch.cache import content_key  # lazy: sqlite3, only with a cache
+
+    data = src.source.encode("utf-8", "surrogatepass")
+    return content_key(store.run + "\0passages", data, src.kind, "", ())
+
+
+def _pack_passages(passages: tuple[Passage, ...], note: str | None) -> tuple[Any, ...]:
+    return ("passages", tuple((p.line, p.before, p.after, p.parts) for p in passages), note)
+
+
+def _cached_passages(store: ResultCache, key: str) -> tuple[tuple[Passage, ...], str | None] | None:
+    packed = store.get_many([key]).get(key)
+    if packed is None or len(packed) != 3 or packed[0] != "passages":
+        return None  # not stored, or not what this version stores
+    try:
+        passages = tuple(
+            Passage(line, before, after, tuple((str(t), bool(x)) for t, x in parts))
+            for line, before, after, parts in packed[1]
+        )
+    except (TypeError, ValueError):
+        return None
+    return passages, packed[2]
 
 
 def _source_of(path: str, kept: bytes | None) -> SourceText | str:
