@@ -257,7 +257,8 @@ def test_a_replaced_threat_keeps_its_own_date_and_takes_its_bracket() -> None:
     )
     rw = rewrite_text(text, kind="jinja")
     assert "solicitors" not in rw.template
-    assert "by {{ pay_by }}," in rw.template  # the when of the consequence is kept in its sentence
+    # the ask the threat made ("unless it is paid by ...") stays, with its when
+    assert "Please pay {{ balance }} by {{ pay_by }}." in rw.template
     assert "For reference: {{ pay_by }}" not in rw.template
     assert rw.template.count("(") == rw.template.count(")")
 
@@ -310,7 +311,7 @@ def test_a_cost_named_by_a_blank_to_fill_in_is_softened_without_its_blanks() -> 
     rw = rewrite_text(text)
     assert "(late fee or interest)" not in rw.template
     assert "For reference" not in rw.template
-    assert "If ________ (insert amount) stays unpaid" in rw.template  # the letter's own slot
+    assert "If ________ (insert amount) is not paid" in rw.template  # the letter's own slot
 
 
 def test_help_withdrawn_after_a_deadline_is_cut_and_an_apology_for_the_threat_goes() -> None:
@@ -439,7 +440,7 @@ def test_the_amount_to_pay_is_the_labelled_total_not_a_line_item() -> None:
     )
     rw = rewrite_text(text)
     assert rw.context["invoice"]["amount"] == "£155.00"
-    assert "If {{ invoice.amount }} stays unpaid" in rw.template
+    assert "If {{ invoice.amount }} is not paid" in rw.template
     assert "£35.00" in rw.render() and "£120.00" in rw.render()
 
 
@@ -669,15 +670,18 @@ def test_what_a_removed_threat_said_is_overdue_stays_as_a_sentence() -> None:
 
 
 def test_a_period_kept_from_a_threat_keeps_its_unit_and_its_place() -> None:
-    """ "within [Number] days" of a threat that goes is the calm sentence's "within", with
-    its unit: a bare "[Number]" for reference says nothing."""
+    """ "within [Number] days" of a threat that goes stays, with its unit (a bare "[Number]"
+    for reference says nothing), in the ask to pay the threat made."""
     text = (
         "Dear Sam,\n\nYour bill of £80.00 is overdue.\n\nIf payment is not received within "
         "[Number] days of this notice, we will pass your account to a collection agency.\n\n"
         "Kind regards,\nTom Hughes\n"
     )
     out = rewrite_text(text).render()
-    assert "within [Number] days, we may pass your account to a collection agency" in out, out
+    assert (
+        "Please pay £80.00 within [Number] days. If we cannot agree a way forward, we may pass"
+        in out
+    ), out
     assert "For reference" not in out
 
 
@@ -726,3 +730,95 @@ def test_a_polite_ask_is_an_ask_and_a_letter_of_slots_gets_a_slot_for_its_date()
     rw = rewrite_text(plain)
     assert "would pay it soon." in rw.render()
     assert not any("Due Date" in n for n in rw.notes)
+
+
+@pytest.mark.parametrize(
+    ("threat", "ask"),
+    [
+        (
+            "Unless full payment is made in next 8 days, legal action will be taken.",
+            "Please pay £80.00 within the next 8 days.",
+        ),
+        (
+            "If payment is not received within 14 days of the date of this letter, we will "
+            "pass your account to a debt collection agency.",
+            "Please pay £80.00 within 14 days of the date of this letter.",
+        ),
+    ],
+)
+def test_a_threat_that_gave_the_deadline_to_pay_leaves_the_ask_and_its_deadline(
+    threat: str, ask: str
+) -> None:
+    """The reader still needs to know what to pay and by when once the threat goes."""
+    text = f"Dear Sam,\n\nYour bill of £80.00 is overdue. {threat}\n\nKind regards,\nTom Hughes\n"
+    out = rewrite_text(text).render()
+    assert ask in out, out
+    assert "legal action will" not in out and "debt collection agency." not in out
+
+
+def test_charges_stated_with_their_amounts_stay_and_are_not_the_sum_to_pay() -> None:
+    """ "A late charge of £25 has been applied, and £25 more every 14 days" is what LL317
+    asks a letter to say; £25 is the charge's amount, not the balance to ask for."""
+    text = (
+        "Dear Sam,\n\nYour payment is overdue. A late payment charge of £25 has been applied to "
+        "your account, and a further £25 will be added every 14 days until it is paid.\n\n"
+        "Your balance is now £____. Remit payment without delay.\n\nKind regards,\nTom Hughes\n"
+    )
+    rw = rewrite_text(text)
+    out = rw.render()
+    assert "a further £25 will be added every 14 days" in out, out
+    assert "Please pay £25" not in out and "invoice.amount" not in rw.template
+    assert "Please pay." in out and "\nPay." not in out and ". Pay." not in out
+
+
+def test_a_blamed_reader_is_offered_help_not_told_what_we_cannot_know() -> None:
+    text = (
+        "Dear Sam,\n\nYou have chosen to ignore our reminders and your failure to pay is "
+        "unacceptable.\n\nPlease pay £80.00 by 3 June 2026.\n\nKind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert "ignore" not in out and "unacceptable" not in out
+    assert "not heard from you" not in out  # the reader may have phoned, or promised to pay
+    assert "We would like to help you sort this out." in out
+
+
+def test_a_cut_never_leaves_the_subordinate_clause_alone() -> None:
+    text = (
+        "Dear Sam,\n\nWe regret to inform you that, as we have not received payment of £80.00, "
+        "your account will shortly be transferred to an external debt purchaser.\n\n"
+        "Kind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert "as we have not received payment of £80.00." not in out, out
+    assert "debt purchaser" not in out
+
+
+def test_a_letter_of_its_own_slots_gets_no_jinja_variables() -> None:
+    """A letter filled in by its own system ("[Name]", "<firstname>") keeps its values as
+    written: a "{{ account.number }}" among its slots would be a second syntax."""
+    text = (
+        "Dear [Name],\n\nRe: Account no: 123456\n\nYour balance of $90.00 is overdue and we "
+        "will pass it to a collection agency.\n\nCall us on 0161 496 0000.\n\nYours,\n"
+        "Jan Daniel\nCredit Controller\n"
+    )
+    rw = rewrite_text(text)
+    assert "{{" not in rw.template, rw.template
+    assert "123456" in rw.template and "0161 496 0000" in rw.template
+    assert "Jan Daniel" in rw.template
+
+
+def test_a_second_round_keeps_the_letters_own_plain_variables() -> None:
+    """A template with plain variables ("{{ amount }}") whose first round left a finding for
+    a second: the second round takes the first one's context (plain values among groups)
+    instead of failing."""
+    text = (
+        "Dear Customer,\n\nYour account is seriously in arrears and you have ignored our "
+        "letters.\n\nUnless the balance of {{ amount }} is cleared by {{ deadline }}, your file "
+        "will be passed to our recovery partners, who will contact you directly. Any costs they "
+        "incur will be added to your balance.\n\nFailure to act now will leave us with no "
+        "choice.\n\nCredit Control\n"
+    )
+    rw = rewrite_text(text, kind="jinja")
+    assert "we have not heard back from you about our letters." in rw.template
+    assert "Please pay {{ amount }} by {{ deadline }}." in rw.template
+    assert rw.context["amount"] and rw.context["deadline"]

@@ -157,13 +157,13 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
             r"\bloss of (?:access|service)|loss-of-service",
             re.I,
         ),
-        "If we do not hear from you{by}, we may have to pause your service. "
+        "If {what} is not paid{by}, we may have to pause your service. "
         "We would much rather keep it running.",
     ),
     (
         "costs",
         re.compile(r"\bfees?\b|\bcharges?\b|\binterest\b|\bcosts?\b|penalt|compensation", re.I),
-        "If {what} stays unpaid{by}, any interest or charges that apply may be added. "
+        "If {what} is not paid{by}, any interest or charges that apply may be added. "
         "Please get in touch if paying is hard.",
     ),
     (
@@ -177,11 +177,13 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
     ),
 ]
 _NEXT_STEP = "If we do not hear from you{by}, we will write to you again about the next steps."
-_BLAME = "We have not heard from you about this yet, and we would like to help."
+_BLAME = "We would like to help you sort this out."
 #: A sentence that points back at the one before it ("This course of action ...").
 _BACK_REFERENCE = re.compile(
     r"^\W*(?:this|that|these|those|such|doing so|in (?:that|this|which) case|if this happens|"
-    r"should this|it will|this will|which|otherwise|"
+    r"should this|it will|this will|which|otherwise|after (?:that|this)|at that (?:point|stage)|"
+    r"from then on|when (?:this|that) happens|"
+    r"once (?:sold|transferred|passed on|referred|assigned|this|that|it (?:is|has))|"
     r"if (?:you (?:allow|let|permit) )?(?:this|that|it) (?:to )?happens?)\b",
     re.I,
 )
@@ -308,7 +310,9 @@ _RESERVATION = re.compile(r"reserv|waive|without prejudice|at law or in equity",
 _CONTINUES = re.compile(r"[,;]?\s*(?:or|nor|unless|than)\b", re.I)
 #: A subordinate clause that opens a sentence, or a "that"-clause ("This is to say that if ...").
 _OPENS_CLAUSE = re.compile(
-    r"^\W*(?:\w+\W+){0,12}?that\s+(?=(?:if|unless|when|once|until|should)\b)", re.I
+    r"^\W*(?:\w+\W+){0,12}?that,?\s+"
+    r"(?=(?:if|unless|when|once|until|should|as|because|since|although|while)\b)",
+    re.I,
 )
 #: A paragraph that only closes the letter politely.
 _COURTESY = re.compile(
@@ -387,7 +391,7 @@ def _is_amount_like(value: str) -> bool:
 #: A sentence that asks for a payment in any grammar ("we request that payment ... be made",
 #: "we require you to settle", "payment of ... must be made").
 _PAY_REQUEST = re.compile(
-    r"\b(?:request|ask|require|expect|demand|need|want)\w*\b[^.!?]{0,60}\b(?:pay|settle)|"
+    r"\b(?:request|ask|require|expect|demand|need|want)\w*\b[^.!?]{0,60}\b(?:pay|settle|remit)|"
     r"\b(?:payment|settlement)\b[^.!?]{0,80}\b(?:be|is to be) (?:made|received|paid)\b",
     re.I,
 )
@@ -426,6 +430,97 @@ _TRAILING_PURPOSE = re.compile(
     r",?\s+(?:so as |in order )?to (?:avoid|prevent|stop|escape)\s+(?:any\s+|the\s+|further\s+)*$",
     re.I,
 )
+_NUMBER_WORD = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|twenty(?:[- ](?:one|four|eight))?|thirty|forty[- ]eight|sixty|"
+    r"seventy[- ]two|ninety|\.{2,}|_{2,}|\[[^\]\n]{1,30}\])"
+)
+#: A deadline given as a period ("within the next ten (10) days of this letter", "in next 8
+#: days", "within ....days").
+_DEADLINE = re.compile(
+    rf"\b(?:within|in)\s+(?:the\s+)?(?:next\s+)?{_NUMBER_WORD}(?:\s*\(\d+\))?\s*"
+    r"(?:working\s+|business\s+|calendar\s+|clear\s+)?(?:days?|hours?|weeks?)\b"
+    r"(?:\s+(?:of|from)\s+(?:the\s+date\s+of\s+)?(?:this|the)\s+(?:letter|notice|e-?mail|message))?",
+    re.I,
+)
+#: A threat whose condition is not paying ("unless full payment is made", "if you do not pay",
+#: "should payment not be received"): its ask to pay is the letter's.
+_PAY_CONDITION = re.compile(
+    r"\b(?:unless|until|if|should)\b[^.;]{0,40}?\b(?:pay|payment|paid|settle|balance)\b|"
+    r"\bfail(?:ure|s|ing)? to (?:pay|make (?:a |the )?payment)\b|\bnon-?payment\b",
+    re.I,
+)
+
+
+def _deadline(sentence: str) -> str | None:
+    """The period a sentence gives to act in, as "within ..." (None: it gives none)."""
+    m = _DEADLINE.search(sentence)
+    if m is None:
+        return None
+    said = " ".join(m.group(0).split())
+    said = said[:1].lower() + said[1:]
+    if said.startswith("in next "):
+        return "within the next " + said[8:]
+    return "within " + said[3:] if said.startswith("in ") else said
+
+
+def _calm_with_by(calm: str, by: str) -> str:
+    """A "Please pay ..." calm sentence made without its deadline, given it back."""
+    return re.sub(
+        r"^(Please pay .+?)(,| or|\.)", lambda m: m.group(1) + by + m.group(2), calm, count=1
+    )
+
+
+_ADDED_COSTS = "threatening-tone.added-costs"
+_COST_BEFORE = re.compile(
+    r"\b(?:charges?|fees?|interest|penalty|surcharge|further|additional|extra|another|"
+    r"admin(?:istration)?|costs?)\b(?: (?:of|at|is|are|will be|of up to|totalling))?\s*$",
+    re.I,
+)
+
+
+def _ask_politely(
+    sentence: str, a: int, cuts: list[tuple[int, int]], edits: list[Edit]
+) -> list[Edit]:
+    """The word edits of a sentence whose cuts and swaps leave one bare verb ("Remit payment
+    without delay." would be "Pay."), with "Please" before it: a command of one word reads
+    as a bark."""
+    pieces = sorted(
+        [(s + a, e + a, "") for s, e in cuts] + [(e.start, e.end, e.replacement) for e in edits]
+    )
+    out, at = [], a
+    for s, e, rep in pieces:
+        if s < at:
+            continue
+        out.append(sentence[at - a : s - a] + rep)
+        at = e
+    out.append(sentence[at - a :])
+    after = "".join(out).strip()
+    if not re.fullmatch(r"[A-Z][a-z]+[.!]?", after):
+        return edits
+    first = next((e for e in edits if e.start == a), None)
+    if first is not None:
+        rep = first.replacement
+        return [e for e in edits if e is not first] + [
+            Edit(first.start, first.end, "Please " + rep[:1].lower() + rep[1:])
+        ]
+    return [*edits, Edit(a, a + 1, "Please " + sentence[:1].lower())]
+
+
+def _is_charge(text: str, m: re.Match[str]) -> bool:
+    """Whether an amount is a charge's ("a late payment charge of £25", "£25 will be added")."""
+    return bool(
+        _COST_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        or _COST_AFTER.match(text, m.end())
+    )
+
+
+_COST_AFTER = re.compile(
+    r"\s*(?:(?:late |admin(?:istration)? |collection )?(?:fee|charge|penalty|surcharge)s?\b|"
+    r"(?:will|has|have|may|would) (?:also )?(?:be|been) (?:added|charged|applied))",
+    re.I,
+)
+_RATE = re.compile(r"\b\d+(?:\.\d+)?\s?%")
 _BECAUSE = re.compile(r",?\s+because\s+(?!of\b)", re.I)
 #: A relative clause that says what is overdue ("... settled the above invoice which is
 #: currently [one month] overdue."): a reason of its own when it ends the sentence.
@@ -804,7 +899,7 @@ def _said_already(text: str) -> set[str]:
 def _calm_rx(part: str) -> str:
     """A sentence of our calm wording as a pattern whose date and amount may be any value
     (a second pass reads "by {{ invoice.due_date }}" where the first wrote the date)."""
-    rx = re.escape(part).replace(re.escape("{by}"), r"(?: by [^,]+?)?")
+    rx = re.escape(part).replace(re.escape("{by}"), r"(?: (?:by|within) [^,]+?)?")
     return rx.replace(re.escape("{what}"), r".+?")
 
 
@@ -855,6 +950,11 @@ class _Plan:
         self.recase = _Spans(form)  # a default notice's statements: their case may change
         self.protected = _Spans(_protected_spans(text))
         self.placeholders = _Spans([(p.start, p.end) for p in find_placeholders(text)])
+        #: the letter has slots of its own syntax ("[Name]", "<firstname>", "(amount)",
+        #: "______"): it is filled in by its own system, so no Jinja variable joins them
+        self.own_slots = any(
+            p.output and not text.startswith("{{", p.start) for p in find_placeholders(text)
+        )
         self.edits: list[Edit] = []
         self.notes: list[str] = []
         self._due_slot: str | None = None  # " by [Due Date]", once asked for
@@ -872,6 +972,9 @@ class _Plan:
             for m in found
             if _BALANCE_LABEL.search(hints[max(0, m.start() - 40) : m.start()])
         ]
+        # a charge's amount ("a late payment charge of £25", "£25 will be added") is not the
+        # sum to pay: asking for it would ask for the wrong money
+        amounts = [m.group(0) for m in found if not _is_charge(hints, m)]
         self.amount = (
             labelled[-1]
             if labelled
@@ -906,6 +1009,8 @@ class _Plan:
 
     def what(self) -> str:
         """The amount as the letter writes it (a variable, its value or its own placeholder)."""
+        if self.amount and self.own_slots:
+            return self.amount  # a letter of its own slots keeps its values as written
         return (
             self.v.ref("invoice.amount")
             if self.amount
@@ -923,6 +1028,7 @@ class _Plan:
         fi = 0
         n = len(self.findings)
         last_removed: int | None = None  # end of a sentence just replaced or removed
+        charges_until = -1  # end of a paragraph that states its charges with their amounts
         lines = text.split("\n")
         sign_off_at, block = _find_signature(lines)
         body_end = sum(
@@ -990,6 +1096,16 @@ class _Plan:
                 # the name of a statutory notice), so it stays and the re-lint reports it
                 self._add_word_edits(edits, a, b)
                 continue
+            if whole and all(f.name == _ADDED_COSTS and f.severity == "info" for f in whole):
+                if self._states_amount(a, b):
+                    end = text.find("\n\n", b)
+                    charges_until = len(text) if end == -1 else end
+                if a < charges_until:
+                    # "A late charge of £25 has been applied, and £25 more every 14 days":
+                    # charges stated with their amounts are what the reader needs to know
+                    # (what LL317 asks for), in that paragraph not a threat to soften
+                    self._add_word_edits(edits, a, b)
+                    continue
             if whole and (
                 _is_heading(text, a, b) or _names_only(sentence, whole)
             ):  # a threatening heading or label ("(Letter of Demand)") goes; nothing stands in
@@ -1018,8 +1134,31 @@ class _Plan:
                 # happen keeps its when
                 when = next((k for k in kept if _is_date_like(k)), None)
                 period = next((k for k in kept if _is_period(k)), None)
-                by = self.by() or (f" by {when}" if when else f" within {period}" if period else "")
-                calm = _calm(whole, sentence, said, by, self.what())
+                # the threat's own deadline ("unless paid within 14 days of this letter") is
+                # the calm sentence's: the reader still needs to know when
+                deadline = _deadline(sentence) if not (when or period) else None
+                by = self.by() or (
+                    f" by {when}"
+                    if when
+                    else f" within {period}"
+                    if period
+                    else f" {deadline}"
+                    if deadline
+                    else ""
+                )
+                # "Unless payment is made in 8 days, we will sue": the ask to pay stays, with
+                # the deadline, and the calm next step follows without repeating it
+                ask = (
+                    (_PAY_CONDITION.search(sentence) or _PAY_REQUEST.search(sentence)) is not None
+                    and "pressure" not in said
+                    and not self._asks_elsewhere(a, b)
+                )
+                calm = _calm(whole, sentence, said, "" if ask else by, self.what())
+                if calm and ask and not calm.startswith("Please pay"):
+                    said.add("pressure")
+                    calm = f"Please pay {self.what()}{by}. " + calm
+                elif calm and ask:
+                    calm = _calm_with_by(calm, by)
                 if (
                     calm is not None
                     and calm.startswith("Please pay")
@@ -1081,6 +1220,12 @@ class _Plan:
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
+
+    def _states_amount(self, a: int, b: int) -> bool:
+        """Whether ``[a, b)`` gives an amount of money or a rate ("£25", "8% a year")."""
+        return any(_is_amount_like(self.text[s:e]) for s, e in self.protected.inside(a, b)) or bool(
+            _RATE.search(self.text, a, b)
+        )
 
     def _kept_before(self, value: str, a: int) -> bool:
         """Whether ``value`` occurs before ``a`` in text no edit so far has touched."""
@@ -1234,6 +1379,7 @@ class _Plan:
                 e for e in edits if not any(e.start < a + ce and a + cs < e.end for cs, ce in cuts)
             ]
         cuts = sorted(set(cuts))
+        edits = _ask_politely(sentence, a, cuts, edits)
         if modal is not None:  # the purpose and the "you must" go as one: "Please pay ..."
             cuts = [c for c in cuts if c[1] != modal[0]]
             self.edits.append(Edit(a, a + modal[1], "please"))
@@ -1452,7 +1598,7 @@ class _Plan:
 
     def signature(self) -> None:
         """A person's name and role after the sign-off become sender.name / sender.role."""
-        if not self.jinja:
+        if not self.jinja or self.own_slots:
             return
         text = self.text
         lines = text.split("\n")
@@ -1483,8 +1629,10 @@ class _Plan:
             self.edits.append(Edit(start, start + len(role), self.v.set("sender.role", role)))
 
     def variables(self) -> None:
-        """Specifics become schema variables (Jinja letters only); other values stay as written."""
-        if not self.jinja:
+        """Specifics become schema variables (Jinja letters only); other values stay as written.
+
+        A letter with slots of its own (`own_slots`) keeps its values as written."""
+        if not self.jinja or self.own_slots:
             return
         text = self.text
         taken = _Spans([(e.start, max(e.end, e.start + 1)) for e in self.edits])
@@ -1512,6 +1660,8 @@ class _Plan:
                 if not self.v.has(dotted):
                     if dotted == "invoice.due_date":
                         continue  # a date that is not the deadline keeps its own words
+                    if dotted == "invoice.amount" and _is_charge(text, m):
+                        continue  # a fee's amount is not the sum to pay: it stays as written
                     self.v.set(dotted, m.group(0))
                 if self.v.value(dotted) == m.group(0):
                     claimed.append((s, e))
@@ -1974,7 +2124,10 @@ def rewrite_text(
         plain=src.offsets is None,
     )
     for group, values in (_context or {}).items():  # a second round keeps what the first found
-        plan.v.context.setdefault(group, {}).update(values)
+        if isinstance(values, dict):
+            plan.v.context.setdefault(group, {}).update(values)
+        else:  # a plain variable ("{{ balance }}") the first round gave a sample value
+            plan.v.context.setdefault(group, values)
     plan.sentences()
     plan.greeting(findings)
     plan.signature()
@@ -2005,7 +2158,9 @@ def rewrite_text(
         out = out.lstrip("\n")
     if not re.search(r"[ \t]\r?\n", text):  # a removal at a line's end leaves no trailing space
         out = re.sub(r"[ \t]+(?=\r?\n)", "", out)
-    context: dict[str, Any] = {k: dict(val) for k, val in v.context.items()}
+    context: dict[str, Any] = {
+        k: dict(val) if isinstance(val, dict) else val for k, val in v.context.items()
+    }
     notes = list(plan.notes)
     if jinja:
         notes += _fill_context(out, context)
