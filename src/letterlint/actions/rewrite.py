@@ -102,6 +102,8 @@ _FIRST = re.compile(r"^(?P<first>[A-Z][a-z'-]+)(?:\s+(?P<last>[A-Z][\w'-]+))?\s*
 #: Topics of a threat, recognised in the finding's rule name and matched text, and the calm
 #: sentence that replaces it (None: never said), the gravest consequence first: a sentence that
 #: presses and names a consequence gets the consequence. Written for letterlint.
+#: The offer of help the cost line ends with (left out where the letter offers help).
+_HELP_LINE = "Please get in touch if paying is hard."
 _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
     (
         "never",
@@ -163,8 +165,7 @@ _TOPICS: list[tuple[str, re.Pattern[str], str | None]] = [
     (
         "costs",
         re.compile(r"\bfees?\b|\bcharges?\b|\binterest\b|\bcosts?\b|penalt|compensation", re.I),
-        "If {what} is not paid{by}, any interest or charges that apply may be added. "
-        "Please get in touch if paying is hard.",
+        "If {what} is not paid{by}, any interest or charges that apply may be added. " + _HELP_LINE,
     ),
     (
         "pressure",
@@ -263,7 +264,7 @@ _OWN_ROUTE = re.compile(
 )
 #: The letter already asks the reader to do something (the linter may not have seen it).
 _ASKS = re.compile(
-    r"\b(?:please|kindly)\s+(?!be advised|note|disregard|ignore)\w+|"
+    r"\b(?:please|kindly),?\s+(?!be advised|note|disregard|ignore)\w+|"
     r"\bwe (?:would|will|should) (?:be grateful|appreciate it|be obliged) if you "
     r"(?:would|could|can) "
     r"(?:pay|settle|send|call|ring|contact|get in touch|arrange|make)\b|"
@@ -958,6 +959,7 @@ class _Plan:
         self.edits: list[Edit] = []
         self.notes: list[str] = []
         self._due_slot: str | None = None  # " by [Due Date]", once asked for
+        self._help: bool | None = None  # whether the letter offers help (`_offers_help`)
         if form and any(_OLD_NOTICE_FORM.search(text, a, b) for a, b in form):
             self.notes.append(_OLD_NOTICE_NOTE)
         self.serious_tone = any(f.category in TONE and f.severity in SERIOUS for f in findings)
@@ -1165,6 +1167,8 @@ class _Plan:
                     and self._asks_elsewhere(a, b)
                 ):
                     calm = None  # the letter asks the reader to pay already: no second ask
+                if calm and _HELP_LINE in calm and self._offers_help():
+                    calm = calm.replace(" " + _HELP_LINE, "")  # the letter offers help already
                 if calm and sentence.strip() in calm:
                     self._add_word_edits(edits, a, b)
                     continue
@@ -1220,6 +1224,16 @@ class _Plan:
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
+
+    def _offers_help(self) -> bool:
+        """Whether the letter offers help already (LL405 finds no lack of it), asked once."""
+        if self._help is None:
+            try:
+                only = replace(self.config or Config(), select=("call-to-action.no-help-offer",))
+                self._help = not check_text(self.text, config=only)
+            except ValueError:
+                self._help = False
+        return self._help
 
     def _states_amount(self, a: int, b: int) -> bool:
         """Whether ``[a, b)`` gives an amount of money or a rate ("£25", "8% a year")."""
@@ -1361,6 +1375,8 @@ class _Plan:
                 is None
             ):
                 right = e + nxt.start()
+                if sentence[left : left + 1] == "," and sentence[right : right + 1] == ",":
+                    right += 1  # ", and if necessary summon," goes with both its commas
             cuts.append((left, right))
             least = 5
         if any(s > 0 and _CONTINUES.match(sentence[e:]) for s, e in cuts):

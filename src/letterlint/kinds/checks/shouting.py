@@ -21,7 +21,28 @@ if TYPE_CHECKING:
 def _prep_shouting(opts: dict[str, Any]) -> dict[str, Any]:
     opts = dict(opts)
     opts["acronyms"] = frozenset(a.upper() for a in opts.get("acronyms", ()))
+    names = sorted(opts.get("names", ()), key=len, reverse=True)
+    opts["names"] = (
+        re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names).replace(r"\'", "['’]"), re.I)
+        if names
+        else None
+    )
+    opts["canonical"] = {n.lower().replace("’", "'"): n for n in names}
     return opts
+
+
+def _with_names(s: str, opts: dict[str, Any]) -> str:
+    """Proper names ("Citizens Advice Bureau", "Trading Standards") as they are written."""
+    rx = opts.get("names")
+    if rx is None:
+        return s
+    canonical = opts["canonical"]
+
+    def name(m: re.Match[str]) -> str:
+        spelled = canonical.get(m.group(0).lower().replace("’", "'"), m.group(0))
+        return spelled.replace("'", "’") if "’" in m.group(0) else spelled
+
+    return rx.sub(name, s)
 
 
 # Two capitals in a row (Latin scripts): without them no word can shout. Characters of
@@ -29,7 +50,7 @@ def _prep_shouting(opts: dict[str, Any]) -> dict[str, Any]:
 _CAPS_PAIR = re.compile("[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f]{2}")
 
 
-@register("shouting", ("acronyms", "min-letters-single"), _prep_shouting)
+@register("shouting", ("acronyms", "min-letters-single", "names"), _prep_shouting)
 def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
     """Runs of capitals that are not acronyms, and .docx text formatted as all caps."""
     acronyms = rule.compiled.get("acronyms", frozenset())
@@ -56,9 +77,12 @@ def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
                 start,
                 end,
                 original,
-                suggestion=_name_case(original, acronyms)
-                if _is_firm_name(words)
-                else _sentence_case(original, acronyms),
+                suggestion=_with_names(
+                    _name_case(original, acronyms)
+                    if _is_firm_name(words)
+                    else _sentence_case(original, acronyms),
+                    rule.compiled,
+                ),
                 fix=rule.fix,
                 severity="info" if kind == "heading" else None,
             )
