@@ -822,3 +822,26 @@ def test_a_second_round_keeps_the_letters_own_plain_variables() -> None:
     assert "we have not heard back from you about our letters." in rw.template
     assert "Please pay {{ amount }} by {{ deadline }}." in rw.template
     assert rw.context["amount"] and rw.context["deadline"]
+
+
+def test_a_letter_of_lowercase_slots_with_an_envelope_gets_no_second_route() -> None:
+    """ "[indicate amount]" is a slot however it is worded; "the enclosed self-addressed
+    envelope" is the letter's way to pay; "Very truly yours," is a sign-off, and what is
+    added goes before it; a named greeting in a letter of slots stays as written."""
+    text = (
+        "Dear Mr. Addressee:\n\nYour payment of [indicate amount] due on [indicate date] "
+        "pursuant to our records did not arrive. This could have been an oversight. Please "
+        "send the payment at the soonest possible time using the enclosed self-addressed "
+        "envelope. Please disregard this reminder if you have already paid. Our sincerest "
+        "thanks to you, and we look forward to hearing from you soon about this account.\n\n"
+        "Very truly yours,\n\nname of officer\ndesignation\n"
+    )
+    rw = rewrite_text(text)
+    out = rw.render()
+    assert "{{" not in rw.template, rw.template
+    assert "Dear Mr. Addressee:" in out
+    assert "pay online" not in out and "call us on" not in out
+    assert "according to our records" in out
+    closing = out.index("Very truly yours,")
+    assert out.rstrip().endswith("designation")
+    assert all(p < closing for p in (out.find("If paying is hard"),) if p != -1)

@@ -251,6 +251,7 @@ _NO_SUGGESTION = {
 #: Ways to pay that are not a link, phone or e-mail (a giro slip, a cheque, a transfer).
 _OWN_ROUTE = re.compile(
     r"\b(?:giro|cheque|check payable|bank transfer|sort code|iban|direct debit|standing order|"
+    r"(?:enclosed|reply|return|self-addressed|prepaid|stamped) (?:\w+ )?envelope|"
     r"post office|payment slip|remittance|pay(?:ment)? (?:online|portal|page)|log(?:ging)? ?in|"
     r"(?:customer|client|online|payment|billing) portal|"
     r"make a payment|pay now|bank details|bank account|account number|"
@@ -683,6 +684,8 @@ def _slot_style(text: str) -> str:
     if style in ("bracket", "angle"):
         return style
     tokens = [text[p.start : p.end] for p in find_placeholders(text) if p.output]
+    if any(t.startswith("[") and not t.startswith("[[") for t in tokens):
+        return "bracket"  # "[indicate amount]": a slot in brackets, however it is worded
     if any(t.startswith("(") for t in tokens):
         return "paren"
     if any(t.startswith("___") for t in tokens):
@@ -1587,7 +1590,7 @@ class _Plan:
             for f in findings
         )
         v = self.v
-        if not impersonal and self.jinja:
+        if not impersonal and self.jinja and not self.own_slots:
             t = _TITLED.match(rest)
             if t:
                 self.edits.append(

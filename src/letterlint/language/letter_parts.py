@@ -12,6 +12,7 @@ GREETING = re.compile(rf"^\W*(?:{GREETING_WORDS})\b", re.I)
 #: A sign-off on a line of its own ("Yours sincerely,", "Kind regards", "Thank you,").
 SIGN_OFF = re.compile(
     r"^\W*(?:yours\s+(?:sincerely|faithfully|truly|respectfully|cordially)|yours\s*[._]{3,}|"
+    r"(?:very\s+)?(?:truly|sincerely|faithfully|cordially)\s+yours|"
     r"(?:respectfully|cordially)(?:\s+yours)?|(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|"
     r"regards|sincerely|thanks|thank\s+you|with\s+thanks|best)\s*,?\s*$",
     re.I,
