@@ -383,12 +383,26 @@ class _FormTokens:
     def __init__(self) -> None:
         self._nlp = get_nlp()
         self._memo: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._special = self._nlp.tokenizer.rules  # "cannot", "gonna", "Dont": split
 
     def _word(self, word: str) -> tuple[tuple[int, str], ...]:
         got = self._memo.get(word)
         if got is None:
-            got = self._memo[word] = tuple((t.lower, t.lower_) for t in self._nlp.make_doc(word))
+            if word.isascii() and word.isalpha() and word not in self._special:
+                # ASCII letters alone are one token (no prefix, suffix or infix of the
+                # tokenizer has no punctuation): no Doc, and no lexeme made for a form that
+                # no letter may ever hold (tokenising the lexicons' 900 words was half
+                # the tagger's start-up)
+                low = word.lower()
+                got = ((self._nlp.vocab.strings.add(low), low),)
+            else:
+                got = self._tokenized(word)
+            self._memo[word] = got
         return got
+
+    def _tokenized(self, word: str) -> tuple[tuple[int, str], ...]:
+        """The word's tokens as the tokenizer has them (what `_word` must agree with)."""
+        return tuple((t.lower, t.lower_) for t in self._nlp.make_doc(word))
 
     def hashes(self, form: str) -> tuple[int, ...]:
         """The ``LOWER`` hashes of the form's tokens."""
@@ -397,6 +411,9 @@ class _FormTokens:
     def lowers(self, form: str) -> list[str]:
         """The lower-case texts of the form's tokens."""
         return [t for w in form.split(" ") if w for _, t in self._word(w)]
+
+
+_Steps = tuple[tuple[str, int], ...]  # a sequence's concepts, each with the most words before it
 
 
 def _steps_of(seq: tuple[str | int, ...]) -> tuple[tuple[str, int], ...]:
