@@ -115,3 +115,28 @@ def test_protected_spans_match_a_full_scan() -> None:
     pieces = list("ab /@\\w.#!]()\n\th:ps") + ["www.", "https://", "](", "#!", "\u00a0", "\u2003"]
     for text in _texts(3, pieces, 5000):
         assert _protected_spans(text) == [m.span() for m in _PROTECTED.finditer(text)], repr(text)
+
+
+def test_the_lexical_attributes_read_are_those_of_a_full_pipeline() -> None:
+    # `get_nlp` drops the lexeme attribute getters letterlint never reads; the ones it
+    # reads must come out as a full pipeline has them, on words it has never seen too
+    import spacy
+
+    full = spacy.blank("en")
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.iterdir())]
+    texts += [
+        "Pay £3,199.19 (ten pounds) by 6/11/2025, ref AC-961457, at https://pay.example.com!",
+        "Zyxquv’s  naïve\u00a0coöperation — 1st, 2nd; fifty-five; 10,000.50; ½ … “quoted” ¿qué?",
+    ]
+    for text in texts:
+        ours = get_nlp().make_doc(text)
+        theirs = full.make_doc(text)
+        assert [t.text for t in ours] == [t.text for t in theirs]
+        for a, b in zip(ours, theirs):
+            assert (a.lower_, a.lower, a.is_space, a.is_punct, a.like_num) == (
+                b.lower_,
+                b.lower,
+                b.is_space,
+                b.is_punct,
+                b.like_num,
+            ), a.text

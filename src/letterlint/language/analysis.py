@@ -270,12 +270,25 @@ def make_doc(text: str) -> Doc:
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
-    """Build the pipeline once per process: tokenizer + letter sentence boundaries."""
+    """Build the pipeline once per process: tokenizer + letter sentence boundaries.
+
+    A new word's lexeme gets only the attributes letterlint reads (``LOWER``, ``IS_SPACE``,
+    ``IS_PUNCT``, ``LIKE_NUM``): ``token.is_alpha``, ``shape_``, ``is_stop``, ``norm_``
+    and the like are not set on it (see tests/test_analysis_equivalence.py)."""
     import spacy
 
     _register_components()
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER
+
     nlp = spacy.blank("en")
     nlp.add_pipe("letterlint_sentences")
+    # a word's lexical attributes are worked out (in Python) when the vocabulary first
+    # meets it: twenty-three of them, of which the rules read four; every name, amount
+    # and reference number of a letter is a new word (5,000 over 2,000 letters)
+    keep = {LOWER, IS_SPACE, IS_PUNCT, LIKE_NUM}
+    getters = nlp.vocab.lex_attr_getters
+    for attr in [a for a in getters if a not in keep]:
+        del getters[attr]
     return nlp
 
 
