@@ -283,11 +283,11 @@ class ConceptTagger:
         trie = self._trie
         lowers = a.lower_ids()
         n = len(lowers)
-        # the tokens a form starts with (a comprehension tests them fastest), then the trie
+        # the tokens a form starts with and their nodes (looked up in C, by ``map``), then
+        # the trie from each
         get = found.get
         in_placeholder = a.in_placeholder
-        for i in [i for i, h in enumerate(lowers) if h in trie]:
-            node: _Node | None = trie[lowers[i]]
+        for i, node in [(i, nd) for i, nd in enumerate(map(trie.get, lowers)) if nd is not None]:
             e = i + 1
             while node is not None:
                 names, nxt = node
