@@ -140,3 +140,43 @@ def test_the_lexical_attributes_read_are_those_of_a_full_pipeline() -> None:
                 b.is_punct,
                 b.like_num,
             ), a.text
+
+
+def _tokens_reference(text: str, rows: list[list[int]]) -> tuple[list, list, list]:
+    """`Analysis`'s tokens and sentences as one loop over the rows worked them out."""
+    import re
+
+    toks: list[tuple[int, int, bool, bool, bool]] = []
+    sentences, sent_toks = [], []
+    first = last = -1
+    for i, (idx, length, space, punct, sent) in enumerate(rows):
+        if sent == 1 and first >= 0:
+            sentences.append((toks[first][0], toks[last][1]))
+            sent_toks.append((first, last + 1))
+            first = last = -1
+        end = idx + length
+        word = not space and not punct and re.search(r"\w", text[idx:end]) is not None
+        toks.append((idx, end, space == 1, punct == 1, word))
+        if not space:
+            if first < 0:
+                first = i
+            last = i
+    if first >= 0:
+        sentences.append((toks[first][0], toks[last][1]))
+        sent_toks.append((first, last + 1))
+    return toks, sentences, sent_toks
+
+
+def test_tokens_and_sentences_match_the_row_loop() -> None:
+    from letterlint.language.analysis import Analysis, parse
+
+    rng = random.Random(11)
+    pieces = ["Pay", "now", ".", "!", "?", " ", "  ", "\n", "\n\n", "\t", "£5", "_", "--", "é", "1"]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.iterdir())]
+    texts += ["", " ", "\n\n", "  Hello.  \n\n  World!! ", "a_b __ 12 ..", "\n Hi"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(300)]
+    for text in texts:
+        doc, rows = parse(text)
+        for a in (Analysis(text, text, doc, [], rows=rows), Analysis(text, text, doc, [])):
+            want = _tokens_reference(text, rows)
+            assert ([tuple(t) for t in a.toks], a.sentences, a.sentence_toks) == want, text
