@@ -8,6 +8,7 @@ spaCy is imported only when something is linted, so ``--help`` and ``rules`` are
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -392,6 +393,20 @@ def build_parser() -> argparse.ArgumentParser:
     r = command("rule", "explain one rule: what it finds, why, examples, fix safety")
     r.add_argument("rule", metavar="CODE_OR_NAME")
     return p
+
+
+def run() -> int:
+    """The ``letterlint`` command (and ``python -m letterlint``): `main`, in a process that
+    ends right after it.
+
+    All the process holds is then frozen for the garbage collector: the interpreter's
+    collection at exit would walk every object still alive once more, to free nothing
+    that the end of the process does not (90 ms after checking 2,000 letters). `main`
+    alone leaves the collector as it found it, for callers that go on.
+    """
+    code = main()
+    gc.freeze()
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
