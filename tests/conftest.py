@@ -100,6 +100,7 @@ def _process_state() -> dict[str, object]:
         "cwd": os.getcwd(),
         "sys.path": list(sys.path),
         "gc thresholds": gc.get_threshold(),
+        "gc frozen": gc.get_freeze_count(),
         "signal handlers": {
             s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE)
         },

@@ -115,3 +115,68 @@ def test_protected_spans_match_a_full_scan() -> None:
     pieces = list("ab /@\\w.#!]()\n\th:ps") + ["www.", "https://", "](", "#!", "\u00a0", "\u2003"]
     for text in _texts(3, pieces, 5000):
         assert _protected_spans(text) == [m.span() for m in _PROTECTED.finditer(text)], repr(text)
+
+
+def test_the_lexical_attributes_read_are_those_of_a_full_pipeline() -> None:
+    # `get_nlp` drops the lexeme attribute getters letterlint never reads; the ones it
+    # reads must come out as a full pipeline has them, on words it has never seen too
+    import spacy
+
+    full = spacy.blank("en")
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.iterdir())]
+    texts += [
+        "Pay £3,199.19 (ten pounds) by 6/11/2025, ref AC-961457, at https://pay.example.com!",
+        "Zyxquv’s  naïve\u00a0coöperation — 1st, 2nd; fifty-five; 10,000.50; ½ … “quoted” ¿qué?",
+    ]
+    for text in texts:
+        ours = get_nlp().make_doc(text)
+        theirs = full.make_doc(text)
+        assert [t.text for t in ours] == [t.text for t in theirs]
+        for a, b in zip(ours, theirs):
+            assert (a.lower_, a.lower, a.is_space, a.is_punct, a.like_num) == (
+                b.lower_,
+                b.lower,
+                b.is_space,
+                b.is_punct,
+                b.like_num,
+            ), a.text
+
+
+def _tokens_reference(text: str, rows: list[list[int]]) -> tuple[list, list, list]:
+    """`Analysis`'s tokens and sentences as one loop over the rows worked them out."""
+    import re
+
+    toks: list[tuple[int, int, bool, bool, bool]] = []
+    sentences, sent_toks = [], []
+    first = last = -1
+    for i, (idx, length, space, punct, sent) in enumerate(rows):
+        if sent == 1 and first >= 0:
+            sentences.append((toks[first][0], toks[last][1]))
+            sent_toks.append((first, last + 1))
+            first = last = -1
+        end = idx + length
+        word = not space and not punct and re.search(r"\w", text[idx:end]) is not None
+        toks.append((idx, end, space == 1, punct == 1, word))
+        if not space:
+            if first < 0:
+                first = i
+            last = i
+    if first >= 0:
+        sentences.append((toks[first][0], toks[last][1]))
+        sent_toks.append((first, last + 1))
+    return toks, sentences, sent_toks
+
+
+def test_tokens_and_sentences_match_the_row_loop() -> None:
+    from letterlint.language.analysis import Analysis, parse
+
+    rng = random.Random(11)
+    pieces = ["Pay", "now", ".", "!", "?", " ", "  ", "\n", "\n\n", "\t", "£5", "_", "--", "é", "1"]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.iterdir())]
+    texts += ["", " ", "\n\n", "  Hello.  \n\n  World!! ", "a_b __ 12 ..", "\n Hi"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(300)]
+    for text in texts:
+        doc, rows = parse(text)
+        for a in (Analysis(text, text, doc, [], rows=rows), Analysis(text, text, doc, [])):
+            want = _tokens_reference(text, rows)
+            assert ([tuple(t) for t in a.toks], a.sentences, a.sentence_toks) == want, text

@@ -165,3 +165,26 @@ def test_front_end_helpers() -> None:
     assert letterlint.open_letter(b"<p>Hi</p>", "a.html").kind == "html"
     assert ".docx" in letterlint.LETTER_SUFFIXES and "html-email" in letterlint.DIALECTS
     assert letterlint.score(check_text("You are a debtor.")) < 100
+
+
+def test_few_full_collections_leaves_the_collector_as_it_found_it() -> None:
+    import gc
+
+    from letterlint.batch.checking import few_full_collections
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    kept = [[i] for i in range(50_000)]  # survivors, as a run's results are
+    with few_full_collections():
+        kept += [[i] for i in range(50_000)]
+        assert gc.get_threshold()[2] > 1_000_000
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    # objects the caller froze stay frozen
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with few_full_collections():
+            kept += [[i] for i in range(1_000)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    assert len(kept) == 101_000

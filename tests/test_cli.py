@@ -219,6 +219,23 @@ def test_version() -> None:
     assert r.returncode == 0 and r.stdout.startswith("letterlint ")
 
 
+@pytest.mark.slow
+def test_the_command_freezes_what_it_holds_before_the_process_ends() -> None:
+    # `run` (the command, and python -m letterlint) spares the exit's walk over every
+    # object; `main` leaves the collector as it found it (see conftest.run_cli)
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, sys; sys.argv = ['letterlint', 'rules']; "
+        "from letterlint.frontends.cli import run; "
+        "before = gc.get_freeze_count(); code = run(); "
+        "print(before, gc.get_freeze_count() > 0, code)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "0 True 0"
+
+
 # --------------------------------------------------------------------------- in-process (cli.main)
 
 import io  # noqa: E402

@@ -192,3 +192,23 @@ def test_linting_a_letter_leaves_no_cycles_for_the_garbage_collector() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_form_tokens_of_plain_words_are_the_tokenizers() -> None:
+    # `_FormTokens` takes a word of ASCII letters (no special case) as one token without
+    # running the tokenizer; every word of every lexicon must come out as the tokenizer has it
+    tagger = get_linter().compiled._frames.tagger
+    assert tagger is not None
+    tokens = _FormTokens()
+    words = {
+        w
+        for lex in tagger.lexicons
+        for p in lex.phrases
+        for v in _phrase_variants(p, lex.exact)
+        for w in v.split(" ")
+        if w
+    }
+    words |= {"cannot", "Cannot", "gonna", "Dont", "e-mail", "won't", "HMRC", "naïve"}
+    fast = [w for w in words if w.isascii() and w.isalpha()]
+    assert len(fast) > 500
+    assert {w: tokens._word(w) for w in words} == {w: tokens._tokenized(w) for w in words}

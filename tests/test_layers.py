@@ -98,6 +98,10 @@ def test_every_function_level_import_of_letterlint_says_why_it_is_lazy() -> None
 #: What `letterlint --version` and `check`'s start-up must not load: the parts only other
 #: commands or formats need, and the heavy libraries (spaCy loads when a letter is linted).
 NOT_AT_START_UP = (
+    "letterlint.actions.fixes",
+    "letterlint.reporting.audit",
+    "letterlint.frontends.letters",
+    "letterlint.output.ruledoc",
     "letterlint.actions.rewrite",
     "letterlint.actions.export",
     "letterlint.reporting.reports",

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from letterlint.batch.checking import get_linter
-from letterlint.kinds.literals import lower_is_exact, required_literals
+from letterlint.kinds.literals import (
+    case_sensitive_twin,
+    lower_is_exact,
+    lowered_capitals,
+    required_literals,
+)
 from letterlint.language.analysis import Analysis, parse
 from letterlint.rulebook.loader import load_rules
 from letterlint.templating.placeholders import find_placeholders, mask
@@ -57,6 +63,10 @@ def test_presence_plan_agrees_with_the_reference() -> None:
         "PLEASE PAY BY 1 MARCH. ΟΔΟΣ",
         "Pay ınstalments online",
         "Call İstanbul",
+        # patterns that spell a capital ("(?:we|I) can help", "Rs"), searched lowered
+        "Dear Sam, I can help. I WILL ASSIST you. i could support you.",
+        "We are happy to help. Pay Rs. 500 or RS 20 or 500 POUNDS by Friday.",
+        "Pay rs.5 now; I am here to help; ı can help",
     ]
     compiled = get_linter().compiled
     checked = 0
@@ -72,3 +82,16 @@ def test_presence_plan_agrees_with_the_reference() -> None:
                 )
                 checked += 1
     assert checked > 500
+
+
+def test_capitals_are_lowered_only_where_ignorecase_makes_them_the_same() -> None:
+    assert lowered_capitals(r"\b(?:we|I)\s+can\S+\W") == r"\b(?:we|i)\s+can\S+\W"
+    assert lowered_capitals(r"\bRs\.?\s?\d|a\\B") == r"\brs\.?\s?\d|a\\b"
+    assert lowered_capitals(r"[\]x]AB") == r"[\]x]ab"
+    for kept in (r"(?-i:\bXx*\b)", r"(?s-i:X)", r"[A-Z]x", r"[^]A]", r"(?P<Name>x)", r"(?(N)a|b)"):
+        assert lowered_capitals(kept) is None, kept
+    for kept in (r"\x41B", r"\N{LATIN CAPITAL LETTER A}", r"(a)\1B", r"\u0041"):
+        assert lowered_capitals(kept) is None, kept
+    twin = case_sensitive_twin(re.compile(r"\b(?:we|I)\s+can\b", re.IGNORECASE))
+    assert twin is not None and twin.pattern == r"\b(?:we|i)\s+can\b" and not twin.flags & re.I
+    assert case_sensitive_twin(re.compile(r"(?-i:X)y", re.IGNORECASE)) is None

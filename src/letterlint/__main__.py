@@ -1,3 +1,3 @@
-from letterlint.frontends.cli import main
+from letterlint.frontends.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

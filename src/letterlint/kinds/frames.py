@@ -203,11 +203,14 @@ class ConceptTagger:
                     for v in _phrase_variants(p, lex.exact):
                         self._fields.setdefault(tuple(v.lower().split()), []).append(lex.name)
         self._field_len = max((len(k) for k in self._fields), default=0)
-        self.sequenced = [
-            (lex.name, tuple(_steps_of(seq) for seq in lex.sequences))
-            for lex in lexicons
-            if lex.sequences
-        ]
+        # each sequence's steps, with the set of the concepts it needs (all must be found)
+        self.sequenced: list[tuple[str, tuple[tuple[_Steps, frozenset[str]], ...]]] = []
+        for lex in lexicons:
+            if lex.sequences:
+                steps = [_steps_of(seq) for seq in lex.sequences]
+                self.sequenced.append(
+                    (lex.name, tuple((st, frozenset(name for name, _ in st)) for st in steps))
+                )
 
     def _insert(self, hashes: tuple[int, ...], name: str) -> None:
         level = self._trie
@@ -280,11 +283,11 @@ class ConceptTagger:
         trie = self._trie
         lowers = a.lower_ids()
         n = len(lowers)
-        # the tokens a form starts with (a comprehension tests them fastest), then the trie
+        # the tokens a form starts with and their nodes (looked up in C, by ``map``), then
+        # the trie from each
         get = found.get
         in_placeholder = a.in_placeholder
-        for i in [i for i, h in enumerate(lowers) if h in trie]:
-            node: _Node | None = trie[lowers[i]]
+        for i, node in [(i, nd) for i, nd in enumerate(map(trie.get, lowers)) if nd is not None]:
             e = i + 1
             while node is not None:
                 names, nxt = node
@@ -307,18 +310,24 @@ class ConceptTagger:
         # each name's spans are already sorted and distinct: starts are walked in order, the
         # ends from each start grow, and a node lists a name once
         spans = found
+        # the spans of the phrases with "#" or "*" and of the merge fields, gathered per
+        # name and merged into the sorted lists once (not a sort for every match)
+        more: dict[str, list[Span]] = {}
         if anchors:
             for name, s, e in self._wild_matches(doc, anchors, a):
-                if not (guarded and a.in_placeholder(toks[s].start, toks[e - 1].end)):
-                    spans[name] = sorted({*spans.get(name, ()), (s, e)})
+                if not (guarded and in_placeholder(toks[s].start, toks[e - 1].end)):
+                    more.setdefault(name, []).append((s, e))
         if self._fields and a.placeholders:
             for name, span in self._field_spans(a):
-                spans[name] = sorted({*spans.get(name, ()), span})
+                more.setdefault(name, []).append(span)
+        for name, extra_spans in more.items():
+            spans[name] = sorted({*spans.get(name, ()), *extra_spans})
+        found_names = spans.keys()
         for name, sequences in self.sequenced:
             extra = set(spans.get(name, ()))
-            for steps in sequences:
+            for steps, needs in sequences:
                 # a sequence matches only where every one of its concepts was found
-                if all(step[0] in spans for step in steps):
+                if found_names >= needs:
                     if len(steps) == 1:  # one concept: its spans (a union of lexicons)
                         extra.update(spans[steps[0][0]])
                     else:
@@ -383,12 +392,26 @@ class _FormTokens:
     def __init__(self) -> None:
         self._nlp = get_nlp()
         self._memo: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._special = self._nlp.tokenizer.rules  # "cannot", "gonna", "Dont": split
 
     def _word(self, word: str) -> tuple[tuple[int, str], ...]:
         got = self._memo.get(word)
         if got is None:
-            got = self._memo[word] = tuple((t.lower, t.lower_) for t in self._nlp.make_doc(word))
+            if word.isascii() and word.isalpha() and word not in self._special:
+                # ASCII letters alone are one token (no prefix, suffix or infix of the
+                # tokenizer has no punctuation): no Doc, and no lexeme made for a form that
+                # no letter may ever hold (tokenising the lexicons' 900 words was half
+                # the tagger's start-up)
+                low = word.lower()
+                got = ((self._nlp.vocab.strings.add(low), low),)
+            else:
+                got = self._tokenized(word)
+            self._memo[word] = got
         return got
+
+    def _tokenized(self, word: str) -> tuple[tuple[int, str], ...]:
+        """The word's tokens as the tokenizer has them (what `_word` must agree with)."""
+        return tuple((t.lower, t.lower_) for t in self._nlp.make_doc(word))
 
     def hashes(self, form: str) -> tuple[int, ...]:
         """The ``LOWER`` hashes of the form's tokens."""
@@ -399,7 +422,10 @@ class _FormTokens:
         return [t for w in form.split(" ") if w for _, t in self._word(w)]
 
 
-def _steps_of(seq: tuple[str | int, ...]) -> tuple[tuple[str, int], ...]:
+_Steps = tuple[tuple[str, int], ...]  # a sequence's concepts, each with the most words before it
+
+
+def _steps_of(seq: tuple[str | int, ...]) -> _Steps:
     """``seq`` alternates lexicon names and, optionally, the most words allowed between two
     of them (0 when no number is given: the next phrase starts right after)."""
     steps: list[tuple[str, int]] = []

@@ -271,10 +271,60 @@ def lower_is_exact(text: str, lowered: str) -> bool:
 
 
 def case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """``pattern`` without IGNORECASE, for searching lower-cased text; None if that could differ."""
-    if not pattern.flags & re.IGNORECASE or has_upper_literal(pattern.pattern):
+    r"""``pattern`` without IGNORECASE, for searching lower-cased text; None if that could differ.
+
+    A capital the pattern spells out (``(?:we|I)\s+can``, ``\bRs\.?``) is lowered first
+    (`lowered_capitals`): under IGNORECASE that changes nothing, and the twin then runs
+    on the lower-cased letter like the others instead of the letter being searched with
+    the flag (the slowest presence searches were two such patterns)."""
+    if not pattern.flags & re.IGNORECASE:
         return None
-    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    source = pattern.pattern
+    if has_upper_literal(source):
+        lowered = lowered_capitals(source)
+        if lowered is None or has_upper_literal(lowered):
+            return None
+        source = lowered
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+# where a letter's case may matter even under IGNORECASE: a flag turned off inside the
+# pattern ("(?-i:X)"), a group name ("(?P<Name>", "(?(Name)"), a character given by its
+# code or name ("\x41", "\N{...}"), a back reference
+_CASE_KEPT = re.compile(r"\(\?[a-zA-Z]*-|\(\?P|\(\?\(|\\[xuUN0-9]")
+
+
+def lowered_capitals(pattern: str) -> str | None:
+    r"""``pattern`` with the capitals A-Z it spells out in lower case, which a pattern
+    compiled with IGNORECASE matches the same; escapes (``\S``, ``\W``) are kept. None
+    when that is not sure to be the same pattern: a character class with a capital in
+    it (``[A-z]`` is not ``[a-z]``), or anything `_CASE_KEPT` finds."""
+    if _CASE_KEPT.search(pattern):
+        return None
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif c == "[":  # a class, as written: up to the first "]" that is not its first
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            cls = pattern[i : j + 1]
+            if has_upper_literal(cls):
+                return None
+            out.append(cls)
+            i = j + 1
+        else:
+            out.append(c.lower() if "A" <= c <= "Z" else c)
+            i += 1
+    return "".join(out)
 
 
 class LiteralIndex:

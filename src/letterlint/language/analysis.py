@@ -270,12 +270,26 @@ def make_doc(text: str) -> Doc:
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
-    """Build the pipeline once per process: tokenizer + letter sentence boundaries."""
+    """Build the pipeline once per process: tokenizer + letter sentence boundaries.
+
+    A new word's lexeme gets only the attributes letterlint reads (``LOWER``, ``IS_SPACE``,
+    ``IS_PUNCT``, ``LIKE_NUM``): ``token.is_alpha``, ``shape_``, ``is_stop``, ``norm_``
+    and the like are not set on it (see tests/test_analysis_equivalence.py)."""
     import spacy
 
     _register_components()
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER
+
     nlp = spacy.blank("en")
     nlp.add_pipe("letterlint_sentences")
+    # a word's lexical attributes are worked out (in Python) when the vocabulary first
+    # meets it: twenty-three of them, of which the rules read four; every name, amount
+    # and reference number of a letter is a new word (5,000 over 2,000 letters)
+    keep = {LOWER, IS_SPACE, IS_PUNCT, LIKE_NUM}
+    getters = nlp.vocab.lex_attr_getters
+    for attr in [a for a in getters if a not in keep]:
+        del getters[attr]
+    nlp.vocab.add_flag(_has_word_char, WORD_CHAR_FLAG)
     return nlp
 
 
@@ -353,6 +367,44 @@ def phrase_forms(
     return out
 
 
+def _has_word_char(orth: str) -> bool:
+    """A token's text has a letter or digit (``\\w``): a word for counting, unless it is
+    space or punctuation. Set on the vocabulary as a lexeme flag (`WORD_CHAR_FLAG`) by
+    `get_nlp`, so it is worked out once per distinct word, not once per token."""
+    return _WORDISH.search(orth) is not None
+
+
+WORD_CHAR_FLAG = 19
+"""The lexeme flag bit of `_has_word_char`: FLAG19, spaCy's first flag left to users."""
+
+
+def _sentences(
+    toks: list[Tok], firsts: list[int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The sentences' character spans and token ranges: each from the first to the last
+    token that is not white space between two sentence starts (``firsts``, the tokens
+    marked SENT_START; one of white space alone is no sentence)."""
+    n = len(toks)
+    if not n:
+        return [], []
+    if not firsts or firsts[0] != 0:
+        firsts = [0, *firsts]
+    sentences: list[tuple[int, int]] = []
+    sent_toks: list[tuple[int, int]] = []
+    ends = firsts[1:] + [n]
+    for a, b in zip(firsts, ends):
+        while a < b and toks[a][2]:  # `Tok.space`
+            a += 1
+        if a == b:
+            continue
+        last = b - 1
+        while toks[last][2]:
+            last -= 1
+        sentences.append((toks[a][0], toks[last][1]))
+        sent_toks.append((a, last + 1))
+    return sentences, sent_toks
+
+
 class Tok(NamedTuple):
     start: int
     end: int
@@ -403,40 +455,16 @@ class Analysis:
                 else self.doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
             )
             rows = [(*r[:4], ss) for r, ss in zip(base, sent_starts)]
-        toks: list[Tok] = []
-        sentences: list[tuple[int, int]] = []
-        sent_toks: list[tuple[int, int]] = []
-        first = last = -1
-        search = _WORDISH.search
+        # a word has a letter or digit (\w): a lexeme flag, read for every token at once
+        words = self.doc.to_array(WORD_CHAR_FLAG).tolist() if rows else []
         new = tuple.__new__  # building the named tuples without their __new__ is much faster
-        for i, (idx, length, space, punct, sent) in enumerate(rows):
-            if sent == 1 and first >= 0:
-                sentences.append((toks[first].start, toks[last].end))
-                sent_toks.append((first, last + 1))
-                first = last = -1
-            end = idx + length
-            # a word has a letter or digit (\\w); isalnum() answers most tokens without the regex
-            toks.append(
-                new(
-                    Tok,
-                    (
-                        idx,
-                        end,
-                        space == 1,
-                        punct == 1,
-                        not space
-                        and not punct
-                        and (text[idx:end].isalnum() or search(text, idx, end) is not None),
-                    ),
-                )
+        toks: list[Tok] = [
+            new(
+                Tok, (idx, idx + length, space == 1, punct == 1, w == 1 and not space and not punct)
             )
-            if not space:
-                if first < 0:
-                    first = i
-                last = i
-        if first >= 0:
-            sentences.append((toks[first].start, toks[last].end))
-            sent_toks.append((first, last + 1))
+            for (idx, length, space, punct, _), w in zip(rows, words)
+        ]
+        sentences, sent_toks = _sentences(toks, [i for i, r in enumerate(rows) if r[4] == 1])
         self.toks = toks
         self.sentences = sentences
         self.sentence_toks = sent_toks

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from letterlint.kinds.checks import CheckContext, _hit, register
@@ -88,11 +87,15 @@ def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
             )
 
     toks = a.toks
-    ascii_text = text.isascii()
-    if not ascii_text:
-        ranges = a.sentence_toks
-    else:
+    # where every capital is A-Z, runs are walked only from where one may start
+    starts_only = True
+    if text.isascii():
         ranges = _capital_starts(a) if _CAPS_PAIR.search(text) else []
+    elif _capitals_plain(text):  # "£", "’", "é": the same walk, as every sentence was walked
+        ranges = _capital_starts(a)
+    else:
+        ranges = a.sentence_toks
+        starts_only = False
     walked = 0  # tokens before this one were looked at already
     for first, last in ranges:
         if first < walked:
@@ -116,7 +119,7 @@ def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
             elif run:  # (most tokens end no run: no flush generator for them)
                 yield from flush()
                 run = []
-            elif ascii_text:
+            elif starts_only:
                 break  # no run: the next can only start at a later capital
         walked = j
         if run:
@@ -130,31 +133,53 @@ def shouting(rule: Rule, a: Analysis, ctx: CheckContext) -> Iterator[Hit]:
                 yield _hit(rule, fmt.start, fmt.end, a.original[fmt.start : fmt.end])
 
 
-_UPPER_ASCII = re.compile("[A-Z]")
-_START = itemgetter(0)  # `Tok.start`
+# Where a token in capitals with two letters or more may be: two capitals with nothing
+# between them but characters a token in capitals can hold (no white space, no a-z).
+_CAPS_TOKEN = re.compile(r"[A-Z][^\sa-z]*[A-Z]")
+_AFTER_ANY_END = float("inf")
 
 
 def _capital_starts(a: Analysis) -> list[tuple[int, int]]:
-    """In an ASCII letter, where a run of capitals may start: each token with a capital
-    (``[A-Z]``: a token in capitals has one), and the end of its sentence's tokens.
+    """In a letter whose capitals are all ASCII and whose letters all have a case (see
+    `_capitals_plain`), where a run of capitals may start: each token touched by a
+    match of `_CAPS_TOKEN`, and the end of its sentence's tokens.
 
-    Walking from these alone (and stopping where no run goes on) finds the runs a walk
-    over every token of every sentence finds: a token without a capital never starts
-    one, and a token without a run before it changes nothing.
+    A run starts at a token in capitals with at least two letters, all of them then in
+    ``A-Z``: its first two capitals and what lies between match ``_CAPS_TOKEN`` (or an
+    earlier match reaches over the first). Walking from these alone (and stopping where
+    no run goes on) finds the runs a walk over every token of every sentence finds: a
+    token without a run before it changes nothing. Most letters have a few such places;
+    an ``isupper`` for each of their tokens cost more than the rest of the check.
     """
     toks, sents = a.toks, a.sentence_toks
     sent_firsts = [s for s, _ in sents]
     out: list[tuple[int, int]] = []
     prev = -1
-    for m in _UPPER_ASCII.finditer(a.text):
-        i = bisect_right(toks, m.start(), key=_START) - 1
-        if i == prev:
-            continue
-        prev = i
-        k = bisect_right(sent_firsts, i) - 1
-        if k >= 0 and i < sents[k][1]:  # (white space between sentences holds no capital)
-            out.append((i, sents[k][1]))
+    for m in _CAPS_TOKEN.finditer(a.text):
+        # the tokens the match touches (a `Tok` starts with its offset: tuples compare)
+        first = bisect_right(toks, (m.start(), _AFTER_ANY_END)) - 1
+        last = bisect_right(toks, (m.end() - 1, _AFTER_ANY_END)) - 1
+        for i in range(max(first, prev + 1), last + 1):
+            prev = i
+            k = bisect_right(sent_firsts, i) - 1
+            if k >= 0 and i < sents[k][1]:  # (white space between sentences holds none)
+                out.append((i, sents[k][1]))
     return out
+
+
+def _capitals_plain(text: str) -> bool:
+    """Whether every upper-case character of ``text`` is one of ``A-Z`` and every letter
+    has a case (no letter of a script without capitals).
+
+    Then a token in capitals (``str.isupper``: it has an upper-case character) with two
+    letters has two of ``A-Z``, which `_capital_starts` looks for. True for most letters
+    that are not ASCII: "£", "€", dashes, curly quotes and "é" qualify.
+    """
+    return not any(
+        c.isupper() or (c.isalpha() and not c.islower() and not c.istitle())
+        for c in set(text)
+        if not c.isascii()
+    )
 
 
 def _is_word(word: str) -> bool:
