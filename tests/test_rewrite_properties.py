@@ -753,7 +753,7 @@ def test_a_threat_that_gave_the_deadline_to_pay_leaves_the_ask_and_its_deadline(
     text = f"Dear Sam,\n\nYour bill of £80.00 is overdue. {threat}\n\nKind regards,\nTom Hughes\n"
     out = rewrite_text(text).render()
     assert ask in out, out
-    assert "legal action will" not in out and "debt collection agency." not in out
+    assert "legal action will" not in out and "we will pass" not in out
 
 
 def test_charges_stated_with_their_amounts_stay_and_are_not_the_sum_to_pay() -> None:
@@ -845,3 +845,15 @@ def test_a_letter_of_lowercase_slots_with_an_envelope_gets_no_second_route() -> 
     closing = out.index("Very truly yours,")
     assert out.rstrip().endswith("designation")
     assert all(p < closing for p in (out.find("If paying is hard"),) if p != -1)
+
+
+def test_the_calm_hand_over_names_the_collector_as_the_letter_does() -> None:
+    """An in-house team or a tax office's own collection service is no "collection agency":
+    the calm sentence keeps the letter's own name for who would collect."""
+    text = (
+        "Dear Sam,\n\nYour tax bill of £80.00 is overdue. If you do not pay now we will pass "
+        "your debt to our debt collection services.\n\nKind regards,\nTom Hughes\n"
+    )
+    out = rewrite_text(text).render()
+    assert "we may pass your account to our debt collection services." in out, out
+    assert "collection agency" not in out

@@ -881,7 +881,21 @@ def _calm(
     if topic in _ESCALATION and said & _ESCALATION:  # one "we would much rather" is enough
         calm = _ALSO[topic]
     said.add(topic)
+    if topic == "agency":  # the collector as the letter names it: an in-house team is no agency
+        own = _COLLECTOR.search(sentence)
+        if own:
+            calm = calm.replace("a collection agency", own.group(0)[:1].lower() + own.group(0)[1:])
     return calm.format(by=by, what=what)
+
+
+#: Who the letter says would collect ("our debt collection services", "our recovery team",
+#: "an external collection agency"), said in the calm sentence as the letter says it.
+_COLLECTOR = re.compile(
+    r"\b(?:our|an?|the)\s+(?:(?:external|outside|third[- ]party|independent|in-house|own)\s+)?"
+    r"(?:debt\s+)?(?:collection|collections|recovery)\s+"
+    r"(?:agency|agencies|services?|team|department|unit|partners?|agents?)\b",
+    re.I,
+)
 
 
 #: The calm next steps that escalate, and how a second one is said after the first.
