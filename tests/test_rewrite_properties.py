@@ -857,3 +857,19 @@ def test_the_calm_hand_over_names_the_collector_as_the_letter_does() -> None:
     out = rewrite_text(text).render()
     assert "we may pass your account to our debt collection services." in out, out
     assert "collection agency" not in out
+
+
+def test_an_ask_with_a_threatening_purpose_and_an_intensified_lateness_keep_their_facts() -> None:
+    """ "A payment must be made within ten days ... to prevent severe collection action"
+    keeps its ask and deadline; "seriously delinquent" becomes "overdue", not a removed
+    sentence (which left "these letters" pointing at nothing)."""
+    text = (
+        "Dear Sam,\n\nWe have sent a number of notices advising you that your account is "
+        "seriously delinquent. We have not received any response to these letters.\n\n"
+        "A payment must be made within ten (10) days from the date of this letter to prevent "
+        "severe collection action.\n\nPlease call us on 0161 496 0000.\n\nRegards,\nTom\n"
+    )
+    out = rewrite_text(text).render()
+    assert "advising you that your account is overdue. We have not received" in out, out
+    assert "A payment must be made within ten (10) days from the date of this letter." in out
+    assert "collection action" not in out

@@ -429,7 +429,7 @@ def _is_period(value: str) -> bool:
 
 #: A purpose clause that ends an ask, up to the threat it names ("... promptly to avoid ").
 _TRAILING_PURPOSE = re.compile(
-    r",?\s+(?:so as |in order )?to (?:avoid|prevent|stop|escape)\s+(?:any\s+|the\s+|further\s+)*$",
+    r",?\s+(?:so as |in order )?to (?:avoid|prevent|stop|escape)\s+(?:[\w-]+\s+){0,3}$",
     re.I,
 )
 _NUMBER_WORD = (
@@ -473,6 +473,12 @@ def _calm_with_by(calm: str, by: str) -> str:
     )
 
 
+#: Lateness said with an intensifier ("seriously overdue", "severely in arrears").
+_INTENSIFIED = re.compile(
+    r"(?:seriously|severely|gravely|extremely|very|significantly|badly|long)\s+"
+    r"(overdue|past due|late|in arrears|behind)",
+    re.I,
+)
 _ADDED_COSTS = "threatening-tone.added-costs"
 _COST_BEFORE = re.compile(
     r"\b(?:charges?|fees?|interest|penalty|surcharge|further|additional|extra|another|"
@@ -825,6 +831,12 @@ def _word_edits(
         return list(f.fix.edits)
     if f.fix is None and f.suggestion is not None and exact and f.category != "threatening-tone":
         return [Edit(f.start, f.end, f.suggestion)]
+    intensified = _INTENSIFIED.fullmatch(f.text)
+    if intensified:  # "seriously overdue" says "overdue" with pressure: the intensifier goes
+        plain = intensified.group(1)
+        return [
+            Edit(f.start, f.end, plain[:1].upper() + plain[1:] if f.text[:1].isupper() else plain)
+        ]
     s, e = f.start, f.end
     following = re.match(r" (\w+)", text[e:])
     if (
@@ -1346,7 +1358,10 @@ class _Plan:
             if (
                 purpose_end
                 and re.match(r"\s*(?:[.;!?]|$)", sentence[e:])
-                and re.search(r"\b(?:please|kindly)\b", sentence[: purpose_end.start()], re.I)
+                and (
+                    re.search(r"\b(?:please|kindly)\b", sentence[: purpose_end.start()], re.I)
+                    or _PAY_REQUEST.search(sentence[: purpose_end.start()])
+                )
             ):
                 # "Please pay promptly to avoid further action.": the ask stays, its threat goes
                 cuts.append((purpose_end.start(), e))
