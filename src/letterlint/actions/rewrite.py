@@ -487,6 +487,13 @@ _COST_BEFORE = re.compile(
 )
 
 
+_COST_AFTER = re.compile(
+    r"\s*(?:(?:late |admin(?:istration)? |collection )?(?:fee|charge|penalty|surcharge)s?\b|"
+    r"(?:will|has|have|may|would) (?:also )?(?:be|been) (?:added|charged|applied))",
+    re.I,
+)
+
+
 def _ask_politely(
     sentence: str, a: int, cuts: list[tuple[int, int]], edits: list[Edit]
 ) -> list[Edit]:
@@ -523,11 +530,6 @@ def _is_charge(text: str, m: re.Match[str]) -> bool:
     )
 
 
-_COST_AFTER = re.compile(
-    r"\s*(?:(?:late |admin(?:istration)? |collection )?(?:fee|charge|penalty|surcharge)s?\b|"
-    r"(?:will|has|have|may|would) (?:also )?(?:be|been) (?:added|charged|applied))",
-    re.I,
-)
 _RATE = re.compile(r"\b\d+(?:\.\d+)?\s?%")
 _BECAUSE = re.compile(r",?\s+because\s+(?!of\b)", re.I)
 #: A relative clause that says what is overdue ("... settled the above invoice which is
