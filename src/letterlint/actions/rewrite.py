@@ -500,17 +500,10 @@ def _ask_politely(
     """The word edits of a sentence whose cuts and swaps leave one bare verb ("Remit payment
     without delay." would be "Pay."), with "Please" before it: a command of one word reads
     as a bark."""
-    pieces = sorted(
-        [(s + a, e + a, "") for s, e in cuts] + [(e.start, e.end, e.replacement) for e in edits]
-    )
-    out, at = [], a
-    for s, e, rep in pieces:
-        if s < at:
-            continue
-        out.append(sentence[at - a : s - a] + rep)
-        at = e
-    out.append(sentence[at - a :])
-    after = "".join(out).strip()
+    shifted = [Edit(s, e, "") for s, e in cuts] + [
+        Edit(e.start - a, e.end - a, e.replacement) for e in edits
+    ]
+    after = _apply(sentence, shifted).strip()
     if not re.fullmatch(r"[A-Z][a-z]+[.!]?", after):
         return edits
     first = next((e for e in edits if e.start == a), None)
@@ -981,12 +974,11 @@ class _Plan:
         form = _notice_form_spans(text)
         self.recase = _Spans(form)  # a default notice's statements: their case may change
         self.protected = _Spans(_protected_spans(text))
-        self.placeholders = _Spans([(p.start, p.end) for p in find_placeholders(text)])
+        slots = find_placeholders(text)
+        self.placeholders = _Spans([(p.start, p.end) for p in slots])
         #: the letter has slots of its own syntax ("[Name]", "<firstname>", "(amount)",
         #: "______"): it is filled in by its own system, so no Jinja variable joins them
-        self.own_slots = any(
-            p.output and not text.startswith("{{", p.start) for p in find_placeholders(text)
-        )
+        self.own_slots = any(p.output and not text.startswith("{{", p.start) for p in slots)
         self.edits: list[Edit] = []
         self.notes: list[str] = []
         self._due_slot: str | None = None  # " by [Due Date]", once asked for
