@@ -22,7 +22,8 @@ def _prep_shouting(opts: dict[str, Any]) -> dict[str, Any]:
     opts["acronyms"] = frozenset(a.upper() for a in opts.get("acronyms", ()))
     names = sorted(opts.get("names", ()), key=len, reverse=True)
     opts["names"] = (
-        re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names).replace(r"\'", "['’]"), re.I)
+        # re.escape leaves "'" as it is: either apostrophe matches it
+        re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names).replace("'", "['’]"), re.I)
         if names
         else None
     )
