@@ -619,6 +619,17 @@ def test_a_bracketed_label_that_threatens_goes_without_a_stand_in() -> None:
             "Please arrange payment promptly.",
         ),
         ("Please call us this week in order to avoid legal action.", "Please call us this week."),
+        # a wish to stay out of court, said as the reader's
+        (
+            "If you wish to avoid court action, you must pay by 3 June 2026 or ring us on "
+            "0300 123 4567 to agree a plan.",
+            "Please pay by 3 June 2026 or ring us on 0300 123 4567 to agree a plan.",
+        ),
+        (
+            "If you would like to settle this account without a lawsuit, you must, within 30 "
+            "days, either pay the £80.00 or phone us on 0300 123 4567.",
+            "Please, within 30 days, either pay the £80.00 or phone us on 0300 123 4567.",
+        ),
     ],
 )
 def test_a_threat_given_as_a_purpose_loses_the_purpose_and_keeps_the_ask(
@@ -627,6 +638,32 @@ def test_a_threat_given_as_a_purpose_loses_the_purpose_and_keeps_the_ask(
     text = f"Dear Sam,\n\nYour bill of £80.00 is overdue. {sentence}\n\nKind regards,\nTom Hughes\n"
     out = rewrite_text(text).render()
     assert f"Your bill of £80.00 is overdue. {ask}\n" in out, out
+
+
+def test_a_validation_notice_stays_and_the_suit_threatened_around_it_goes() -> None:
+    """The safe-harbour paragraph that pairs a threat of suit with a US validation notice is
+    not itself required: its ask stays, its threats go, and no calm "ask a court" stands in
+    (nothing may overshadow the right to dispute, 15 U.S.C. 1692g(b)). The notice stays
+    verbatim bar the sentence in it that only threatens suit."""
+    notice = (
+        "Federal law gives you thirty days after you receive this letter to dispute the "
+        "validity of the debt or any part of it. If you do not dispute it within that period, "
+        "we will assume that it is valid."
+    )
+    text = (
+        "Dear Mr Ortiz,\n\nWe are writing about $412.50 owed to Harlow Dental.\n\n"
+        "If you want to settle this account without a lawsuit, you must, within 30 days, "
+        "either pay $412.50 or phone us at (800) 555-0142 to arrange a plan. If you do "
+        "neither, we will have our attorney sue you for the balance.\n\n"
+        f"{notice} Nothing in the law makes us wait until those thirty days end before suing "
+        "you. If you ask for verification of the debt within that period, we will pause "
+        "collection until we have mailed it to you.\n\nSincerely,\nDana Reyes\n"
+    )
+    out = rewrite_text(text).render()
+    assert "either pay $412.50 or phone us at (800) 555-0142 to arrange a plan." in out, out
+    assert f"{notice} If you ask for verification of the debt within that period" in out, out
+    for word in ("lawsuit", "sue", "suing", "attorney", "court"):
+        assert not re.search(rf"\b{word}\b", out, re.I), (word, out)
 
 
 def test_a_wish_to_avoid_a_threat_is_not_cut_into_a_fragment() -> None:

@@ -189,10 +189,12 @@ _BACK_REFERENCE = re.compile(
     re.I,
 )
 #: Wording kept verbatim without a compliance pack: the FDCPA disclosures and validation-notice
-#: statements, the court-written safe-harbour wording for a suit threatened in the validation
-#: period ("resolve this matter without a lawsuit", Bartlett v. Heibl, 7th Cir. 1997: it protects
-#: the collector only as written), and the CCA default-notice statement. With a pack on, its
-#: `prescribed` rules mark more (`FileResult.prescribed`).
+#: statements (15 U.S.C. 1692e(11), 1692g(a)), and the CCA default-notice statement. With a
+#: pack on, its `prescribed` rules mark more (`FileResult.prescribed`). The court-written
+#: safe-harbour paragraph for a suit threatened in the validation period ("resolve this matter
+#: without a lawsuit ... if you do neither of these things", Bartlett v. Heibl, 7th Cir. 1997) is
+#: not among them: it shields a collector who threatens suit, and a rewrite that threatens none
+#: needs no shield, so its threats are rewritten and its ask to pay or call is kept.
 _REQUIRED = re.compile(
     r"communication is from a debt collector|attempt to collect a debt|"
     r"information obtained will be used for that purpose|"
@@ -200,10 +202,13 @@ _REQUIRED = re.compile(
     r"within (?:thirty|30) days after (?:you )?receiv|"
     r"verification of the debt|name and address of the original creditor|validation notice|"
     r"we (?:must|will) (?:assume|stop collection)|call or write to us by|"
-    r"resolve this matter without a lawsuit|if you do neither of these things|"
     r"served under section 87\s?\(1\)",
     re.I,
 )
+#: A sentence that threatens suit: inside a validation notice's paragraph, one that says none of
+#: the notice's own statements is not part of the notice ("The law does not require us to wait
+#: until the end of the thirty-day period before suing you"), so it is rewritten like any threat.
+_SUIT = re.compile(r"\b(?:su(?:e|es|ed|ing)|lawsuits?|litigation|legal action|court)\b", re.I)
 #: Of those, the statements kept as their sentence (the rest keep their paragraph): the
 #: FDCPA disclosures, and the UK default notice's statement that it is served under section
 #: 87(1) of the Consumer Credit Act 1974 (SI 1983/1561 reg 2(2)(a); rule LL748 of `uk-fca`).
@@ -366,10 +371,12 @@ _DUE_NAME = re.compile(r"due|deadline|pay_?by|reply_?by|by_?date|payment[ _]?dat
 
 
 #: A sentence that opens with the outcome it warns of as a purpose ("In order to stop
-#: disconnection, you must ..."), then asks: group 1 is the purpose, group 2 a "you must" that
-#: becomes "please".
+#: disconnection, you must ...", "If you want to resolve this matter without a lawsuit, you
+#: must ..."), then asks: group 1 is the purpose, group 2 a "you must" that becomes "please".
 _PURPOSE_OPENER = re.compile(
-    r"\s*((?:in order\s+)?to\s+(?:avoid|stop|prevent|halt|forestall)\b[^,;.!?]*),\s*"
+    r"\s*((?:(?:in order\s+)?to|if\s+you\s+(?:want|wish|would\s+like|hope)\s+to)\s+"
+    r"(?:avoid|stop|prevent|halt|forestall|escape|(?:resolve|settle|close)\s+(?:this|the)\s+"
+    r"(?:matter|account|debt|balance)\s+without)\b[^,;.!?]*),\s*"
     r"(?=(?:please|kindly|you\s+(?:must|should|need|will need|will have|have|are required))\b)"
     r"((?:you\s+(?:must|should|will need to|will have to|need to|have to|are required to)))?",
     re.I,
@@ -885,6 +892,8 @@ def _calm(
         assert calm is not None
     if topic in said or (topic == "next-step" and said & _ESCALATION):
         return None
+    if topic == "court" and _NO_COURT in said:
+        return None  # a letter with a validation notice: a court is not mentioned at all
     if topic in _ESCALATION and said & _ESCALATION:  # one "we would much rather" is enough
         calm = _ALSO[topic]
     said.add(topic)
@@ -905,6 +914,15 @@ _COLLECTOR = re.compile(
 )
 
 
+#: A letter that carries a US validation notice (15 U.S.C. 1692g(a)): during its 30 days no
+#: collection activity may overshadow the right to dispute (1692g(b); 12 CFR 1006.38(b)(1)),
+#: so a threat of suit goes without the calm "we may ask a court" that stands in elsewhere.
+_VALIDATION_NOTICE = re.compile(
+    r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|verification of the debt|"
+    r"validation notice",
+    re.I,
+)
+_NO_COURT = "no-court"
 #: The calm next steps that escalate, and how a second one is said after the first.
 _ESCALATION = frozenset({"court", "agency", "supply", "service"})
 _ALSO = {
@@ -1050,6 +1068,8 @@ class _Plan:
     def sentences(self) -> None:
         text = self.text
         said = _said_already(text)
+        if _VALIDATION_NOTICE.search(text):
+            said.add(_NO_COURT)
         fi = 0
         n = len(self.findings)
         last_removed: int | None = None  # end of a sentence just replaced or removed
@@ -2092,10 +2112,28 @@ def _frozen_spans(
             a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
             ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1]
             out.append((a, min(ends) + 1 if ends else len(text)))
-        else:  # a notice's wording hangs together: its whole paragraph
+        else:  # a notice's wording hangs together: its whole paragraph, bar a threat of suit
             a = text.rfind("\n", 0, m.start()) + 1
             b = text.find("\n", m.end())
-            out.append((a, len(text) if b == -1 else b))
+            out += _without_suit_threats(text, a, len(text) if b == -1 else b)
+    return out
+
+
+def _without_suit_threats(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` less its sentences that threaten suit and state nothing the notice
+    requires (`_SUIT`, `_REQUIRED`)."""
+    out, a = [], start
+    for m in re.finditer(r"[^.!?]*(?:[.!?]+|$)\s*", text[start:end]):
+        s, e = start + m.start(), start + m.end()
+        if s == e:
+            break
+        sentence = text[s:e]
+        if _SUIT.search(sentence) and not _REQUIRED.search(sentence):
+            if a < s:
+                out.append((a, s))
+            a = e
+    if a < end:
+        out.append((a, end))
     return out
 
 
