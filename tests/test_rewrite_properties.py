@@ -895,3 +895,77 @@ def test_an_ask_with_a_threatening_purpose_and_an_intensified_lateness_keep_thei
     assert "advising you that your account is overdue. We have not received" in out, out
     assert "A payment must be made within ten (10) days from the date of this letter." in out
     assert "collection action" not in out
+
+
+@pytest.mark.parametrize(
+    ("threat", "ask"),
+    [
+        ("PAY NOW or we will send the bailiffs!!!", "Please pay"),
+        ("You must pay today or we will send the bailiffs round.", "Please pay"),
+        # the sum the threat names is the one to pay, not the cost it threatens
+        (
+            "Unless you pay £{amount} within 10 days, we will get a warrant to enter your home. "
+            "The warrant costs £150, which will be charged to you.",
+            "Please pay £{amount} within 10 days.",
+        ),
+        # a deadline of hours is pressure itself: the ask goes without it; capitals go too
+        (
+            "IF WE DO NOT RECEIVE PAYMENT WITHIN 48 HOURS, BAILIFFS WILL BE INSTRUCTED.",
+            "Please pay",
+        ),
+        (
+            "UNLESS YOU PAY WITHIN 14 DAYS OF THIS LETTER, BAILIFFS WILL BE INSTRUCTED.",
+            "within 14 days of this letter",
+        ),
+    ],
+)
+def test_a_threat_that_goes_whole_keeps_its_ask_to_pay(threat: str, ask: str) -> None:
+    """A threat with no calm wording (bailiffs) goes with its sentence; the order or condition
+    to pay in it stays as a plain ask, even in a letter too short for the added paragraph."""
+    text = f"Dear Mr Cole,\n\nYour account of £240.00 is overdue. {threat}\n\nCredit Control\n"
+    out = rewrite_text(text).template
+    assert ask in out, out
+    assert out.count("Please pay") == 1, out
+    assert "bailiff" not in out.lower() and "hours" not in out.lower(), out
+    assert "£150" not in out.split("Please pay")[1].split(".")[0], out
+
+
+def test_an_order_to_pay_that_stays_is_the_letters_ask_and_blame_adds_none() -> None:
+    """ "You must pay ..." and "Payment of X must be made by ..." ask already: no second
+    "Please pay" is added, and a blaming "failure to pay" is no ask to restate."""
+    for body in (
+        "Your failure to pay is a breach of your agreement with us. You must pay the full "
+        "balance of £420.00.",
+        "Your failure to pay is a breach of your agreement with us. Payment of £420.00 must "
+        "be made by 5 April 2026.",
+    ):
+        text = (
+            "Dear Mr Hollis,\n\nYou have ignored our reminders of 3 March and 17 March. "
+            f"{body}\n\nHead of Credit\n"
+        )
+        out = rewrite_text(text).render()
+        assert "Please pay" not in out, out
+        assert "£420.00" in out and "breach" not in out, out
+
+
+def test_a_purpose_that_points_at_a_threat_goes_with_the_pressure() -> None:
+    text = (
+        "Dear Mr Kerr,\n\nEnforcement agents may now visit your home to take goods. To prevent "
+        "this, you must pay [AMOUNT] immediately.\n\nRevenues Section\n"
+    )
+    out = rewrite_text(text).template
+    assert "Please pay [AMOUNT]." in out, out
+    assert "prevent" not in out and "immediately" not in out, out
+
+
+def test_the_deadline_given_back_to_an_ask_goes_after_the_sum_not_inside_it() -> None:
+    from letterlint.actions.rewrite import _calm_with_by
+
+    assert (
+        _calm_with_by("Please pay {{ invoice.amount }}. We may ...", " by 5 May")
+        == "Please pay {{ invoice.amount }} by 5 May. We may ..."
+    )
+    assert _calm_with_by("Please pay £1.50 or call us.", " by 5 May") == (
+        "Please pay £1.50 by 5 May or call us."
+    )
+    assert _calm_with_by("Please pay £9 by 5 May.", " by 5 May") == "Please pay £9 by 5 May."

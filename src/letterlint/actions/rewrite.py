@@ -275,9 +275,18 @@ _ASKS = re.compile(
     r"(?:would|could|can) "
     r"(?:pay|settle|send|call|ring|contact|get in touch|arrange|make)\b|"
     r"\b(?:we|I) (?:are |am )?(?:ask|asking|request|requesting) (?:that )?you (?:to )?"
-    r"(?:pay|settle|send|call|ring|contact|get in touch|arrange|make)\b",
+    r"(?:pay|settle|send|call|ring|contact|get in touch|arrange|make)\b|"
+    r"\byou (?:must|need to|have to|are required to|should) (?:now |immediately )?"
+    r"(?:pay|settle|make (?:a |the )?payment)\b|"
+    r"\bpayment of\b(?:[^.!?]|\.(?=\d)){0,60}\b(?:must|should|is to|needs to) be "
+    r"(?:made|paid|received)\b",
     re.I,
-)  # the letter asks already, in any of the polite grammars
+)  # the letter asks already, in any of the polite grammars or as an order ("you must pay")
+#: An order to pay that opens a sentence ("PAY NOW or ...", "You must pay today or ..."): an
+#: ask, however it is said, so a threat that goes keeps it as "Please pay ...".
+_PAY_ORDER = re.compile(
+    r"^\W*(?:you (?:must|need to|have to|are required to) )?(?:pay|settle)\b", re.I
+)
 _POINTER = (
     r"(?:the|this|that|such|these|those|any|further) (?:course of action|action|steps?|measures?)"
 )
@@ -464,10 +473,10 @@ _PAY_CONDITION = re.compile(
 def _deadline(sentence: str) -> str | None:
     """The period a sentence gives to act in, as "within ..." (None: it gives none)."""
     m = _DEADLINE.search(sentence)
-    if m is None:
-        return None
+    if m is None or re.search(r"hours?\b", m.group(0), re.I):
+        return None  # a deadline of hours is pressure itself (LL306): the ask goes without it
     said = " ".join(m.group(0).split())
-    said = said[:1].lower() + said[1:]
+    said = said.lower() if said.isupper() else said[:1].lower() + said[1:]  # "WITHIN 48 HOURS"
     if said.startswith("in next "):
         return "within the next " + said[8:]
     return "within " + said[3:] if said.startswith("in ") else said
@@ -475,8 +484,13 @@ def _deadline(sentence: str) -> str | None:
 
 def _calm_with_by(calm: str, by: str) -> str:
     """A "Please pay ..." calm sentence made without its deadline, given it back."""
-    return re.sub(
-        r"^(Please pay .+?)(,| or|\.)", lambda m: m.group(1) + by + m.group(2), calm, count=1
+    if not by or by in calm:
+        return calm
+    return re.sub(  # a full stop ends the ask; the one in "{{ invoice.amount }}" or "£1.50" not
+        r"^(Please pay .+?)(,| or\b|\.(?=\s|$))",
+        lambda m: m.group(1) + by + m.group(2),
+        calm,
+        count=1,
     )
 
 
@@ -860,14 +874,19 @@ def _word_edits(
     return None
 
 
+def _blames_only(found: list[Finding]) -> bool:
+    """Whether every finding blames or labels the reader (none threatens)."""
+    return all(
+        f.category == "stigmatising-language" or f.name.endswith((".blame", ".reproach"))
+        for f in found
+    )
+
+
 def _calm(
     found: list[Finding], sentence: str, said: set[str], by: str, what: str = "the balance"
 ) -> str | None:
     """The calm sentence for a sentence that threatens or blames (None: drop it)."""
-    if all(
-        f.category == "stigmatising-language" or f.name.endswith((".blame", ".reproach"))
-        for f in found
-    ):
+    if _blames_only(found):
         topic, calm = "blame", _BLAME
     elif any(f.category == "threatening-tone" and f.severity == "error" for f in found):
         return None
@@ -1119,6 +1138,16 @@ class _Plan:
                     # counted by readers too; jargon at warning with no plain wording goes with
                     # its sentence
                     whole.append(f)
+            threats = [f for f in found if f.category == "threatening-tone"]
+            if threats and not whole and _names_only(sentence, threats):
+                la, lb = self._with_brackets(a, b)
+                label = text[la:lb].strip().rstrip(".")
+                if label.startswith("(") and label.endswith(")"):
+                    # "(Demand for Payment)" labels a letter as a threat; a friendlier label
+                    # there ("(Request for payment)") says nothing: it goes
+                    self._remove(la, lb, text[la:lb])
+                    last_removed = before_this
+                    continue
             done = _DONE_HANDOVER.search(sentence)
             if whole and done:  # "has been referred to an agency" is news, not a threat: it stays
                 told = [f for f in whole if a + done.start() <= f.start < a + done.end() + 60]
@@ -1194,11 +1223,22 @@ class _Plan:
                 # "Unless payment is made in 8 days, we will sue": the ask to pay stays, with
                 # the deadline, and the calm next step follows without repeating it
                 ask = (
-                    (_PAY_CONDITION.search(sentence) or _PAY_REQUEST.search(sentence)) is not None
+                    (
+                        _PAY_CONDITION.search(sentence)
+                        or _PAY_REQUEST.search(sentence)
+                        or _PAY_ORDER.match(sentence)
+                    )
+                    is not None
                     and "pressure" not in said
                     and not self._asks_elsewhere(a, b)
                 )
                 calm = _calm(whole, sentence, said, "" if ask else by, self.what())
+                if calm is None and ask and not _blames_only(whole):
+                    # "PAY NOW or we send the bailiffs": the threat goes, its ask stays, for
+                    # the sum it names ("Unless you pay £{amount} within 10 days, ...")
+                    said.add("pressure")
+                    sums = [k for k in kept if _is_amount_like(k)]
+                    calm = f"Please pay {sums[0] if len(sums) == 1 else self.what()}{by}."
                 if calm and ask and not calm.startswith("Please pay"):
                     said.add("pressure")
                     calm = f"Please pay {self.what()}{by}. " + calm
@@ -1425,6 +1465,16 @@ class _Plan:
                     right += 1  # ", and if necessary summon," goes with both its commas
             cuts.append((left, right))
             least = 5
+        purpose = _PURPOSE_OPENER.match(sentence)
+        if (
+            purpose
+            and _POINTER_OPENER.match(sentence)
+            and not any(s == 0 for s, _ in cuts)
+            and not self.protected.inside(a, a + purpose.end())
+        ):  # "To prevent this, you must pay ... immediately": "this" is a threat; the ask stays
+            cuts.append((0, purpose.end()))
+            if purpose.group(2):
+                modal = (purpose.start(2), purpose.end(2))
         if any(s > 0 and _CONTINUES.match(sentence[e:]) for s, e in cuts):
             return False  # "Accordingly, or a proposal is made." lost the clause "or" joins
         rest = sentence
