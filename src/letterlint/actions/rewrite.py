@@ -195,12 +195,16 @@ _BACK_REFERENCE = re.compile(
 #: without a lawsuit ... if you do neither of these things", Bartlett v. Heibl, 7th Cir. 1997) is
 #: not among them: it shields a collector who threatens suit, and a rewrite that threatens none
 #: needs no shield, so its threats are rewritten and its ask to pay or call is kept.
+#: The words that show a US validation notice: the right to dispute and to verification.
+_DISPUTE_RIGHTS = (
+    r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|verification of the debt|"
+    r"validation notice"
+)
 _REQUIRED = re.compile(
     r"communication is from a debt collector|attempt to collect a debt|"
     r"information obtained will be used for that purpose|"
-    r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|"
-    r"within (?:thirty|30) days after (?:you )?receiv|"
-    r"verification of the debt|name and address of the original creditor|validation notice|"
+    rf"{_DISPUTE_RIGHTS}|"
+    r"within (?:thirty|30) days after (?:you )?receiv|name and address of the original creditor|"
     r"we (?:must|will) (?:assume|stop collection)|call or write to us by|"
     r"served under section 87\s?\(1\)",
     re.I,
@@ -936,11 +940,7 @@ _COLLECTOR = re.compile(
 #: A letter that carries a US validation notice (15 U.S.C. 1692g(a)): during its 30 days no
 #: collection activity may overshadow the right to dispute (1692g(b); 12 CFR 1006.38(b)(1)),
 #: so a threat of suit goes without the calm "we may ask a court" that stands in elsewhere.
-_VALIDATION_NOTICE = re.compile(
-    r"\bdispute (?:the validity of |all or part of )?(?:this|the) debt|verification of the debt|"
-    r"validation notice",
-    re.I,
-)
+_VALIDATION_NOTICE = re.compile(_DISPUTE_RIGHTS, re.I)
 _NO_COURT = "no-court"
 #: The calm next steps that escalate, and how a second one is said after the first.
 _ESCALATION = frozenset({"court", "agency", "supply", "service"})
@@ -1399,6 +1399,7 @@ class _Plan:
         cuts: list[tuple[int, int]] = []
         modal: tuple[int, int] | None = None  # "you must" of an ask whose purpose clause goes
         least = 2  # words the sentence keeps: "Please call us." stands; a clause cut needs more
+        purpose = _PURPOSE_OPENER.match(sentence)
         for f in whole:
             s, e = f.start - a, f.end - a
             if (
@@ -1425,7 +1426,6 @@ class _Plan:
                 if tail is not None:
                     cuts.append((tail, e))
                     continue
-            purpose = _PURPOSE_OPENER.match(sentence)
             if purpose and e <= purpose.end(1):  # "To avoid court, you must pay by ...": the
                 cuts.append((0, purpose.end()))  # ask stays, as a plain "please"
                 if purpose.group(2):
@@ -1465,7 +1465,6 @@ class _Plan:
                     right += 1  # ", and if necessary summon," goes with both its commas
             cuts.append((left, right))
             least = 5
-        purpose = _PURPOSE_OPENER.match(sentence)
         if (
             purpose
             and _POINTER_OPENER.match(sentence)
@@ -2157,6 +2156,7 @@ def _frozen_spans(
     ]
     out += [src.to_text(s, e) for s, e in regions]
     out += _notice_form_spans(text)  # a CCA default notice: its prescribed form stays whole
+    paragraphs: set[int] = set()  # a paragraph with several statements is kept once
     for m in _REQUIRED.finditer(text):
         if _STATEMENT.search(m.group(0)):  # a statement: its sentence
             a = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
@@ -2164,6 +2164,9 @@ def _frozen_spans(
             out.append((a, min(ends) + 1 if ends else len(text)))
         else:  # a notice's wording hangs together: its whole paragraph, bar a threat of suit
             a = text.rfind("\n", 0, m.start()) + 1
+            if a in paragraphs:
+                continue
+            paragraphs.add(a)
             b = text.find("\n", m.end())
             out += _without_suit_threats(text, a, len(text) if b == -1 else b)
     return out
