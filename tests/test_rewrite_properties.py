@@ -799,9 +799,11 @@ def test_a_blamed_reader_is_offered_help_not_told_what_we_cannot_know() -> None:
         "unacceptable.\n\nPlease pay £80.00 by 3 June 2026.\n\nKind regards,\nTom Hughes\n"
     )
     out = rewrite_text(text).render()
-    assert "ignore" not in out and "unacceptable" not in out
+    assert "ignore" not in out and "unacceptable" not in out and "failure" not in out
     assert "not heard from you" not in out  # the reader may have phoned, or promised to pay
-    assert "We would like to help you sort this out." in out
+    # what was sent stays, said from our side, as LL318's own fix for "ignored our letters"
+    assert "We have not heard back from you about our reminders." in out, out
+    assert "please get in touch and we can agree a plan" in out, out  # help is offered
 
 
 def test_a_cut_never_leaves_the_subordinate_clause_alone() -> None:
@@ -969,3 +971,119 @@ def test_the_deadline_given_back_to_an_ask_goes_after_the_sum_not_inside_it() ->
         "Please pay £1.50 by 5 May or call us."
     )
     assert _calm_with_by("Please pay £9 by 5 May.", " by 5 May") == "Please pay £9 by 5 May."
+
+
+@pytest.mark.parametrize(
+    ("order", "asked"),
+    [
+        ("The balance must be paid forthwith.", True),
+        ("Payment must be made forthwith.", False),
+        ("You must pay immediately.", False),
+    ],
+)
+def test_an_order_left_bare_by_its_pressure_word_is_the_ask_or_goes(
+    order: str, asked: bool
+) -> None:
+    """Cutting "forthwith" from "Payment must be made forthwith." leaves an order that says
+    nothing more: where the letter asks already it goes, otherwise it becomes the ask."""
+    ask = " Please send £75.00 to the account on your statement by 9 June." if asked else ""
+    text = f"Dear Ms Amadi,\n\nYour June bill of £75.00 is unpaid.{ask}\n\n{order}\n\nThe Billing Team\n"
+    out = rewrite_text(text).render()
+    assert "must" not in out and "forthwith" not in out and "immediately" not in out, out
+    assert out.count("Please") == 1, out
+    assert "£75.00" in out, out
+
+
+def test_an_order_phrased_as_a_requirement_becomes_a_request() -> None:
+    text = (
+        "Dear Mr Faulk,\n\nYour March invoice is overdue. You are hereby required to remit "
+        "the full amount of £310.00 forthwith.\n\nAccounts\n"
+    )
+    out = rewrite_text(text).render()
+    assert "Please pay the full amount of £310.00." in out, out
+    assert "required" not in out and "hereby" not in out, out
+
+
+def test_a_cut_never_leaves_only_the_phrase_that_opened_the_sentence() -> None:
+    """ "Under clause 4 of our terms, interest runs at 8% a year" must not lose its main
+    clause and leave "Under clause 4 of our terms." with the rate gone."""
+    text = (
+        "Dear Ms Roe,\n\nOur invoice of 2 May is unpaid. Pursuant to clause 4 of our terms of "
+        "business, interest accrues on late invoices at 8% a year.\n\nPlease pay £500.00 by "
+        "30 May.\n\nAccounts\n"
+    )
+    out = rewrite_text(text).render()
+    assert "8% a year" in out, out
+    assert not re.search(r"(?:Under|Pursuant to) clause 4 of our terms of business\.", out), out
+
+
+def test_a_question_that_asks_for_an_excuse_becomes_the_fact_it_implies() -> None:
+    text = (
+        "Dear Mr Quinn,\n\nIs there some reason why you have not paid our invoice 7702 dated "
+        "4 March for £96.50? Please pay by 30 April.\n\nThe Accounts Team\n"
+    )
+    out = rewrite_text(text).render()
+    assert "We have not yet received payment for our invoice 7702 dated 4 March for £96.50." in (
+        out
+    ), out
+    assert "reason" not in out and "?" not in out, out
+
+
+def test_a_reproach_joined_by_and_goes_and_the_fact_before_it_stays() -> None:
+    text = (
+        "Dear Ms Tan,\n\nYour hosting plan ended 9 days ago and you still haven't paid. Please "
+        "renew it by 12 June.\n\nSupport\n"
+    )
+    out = rewrite_text(text).render()
+    assert "Your hosting plan ended 9 days ago." in out, out
+    assert "still" not in out and "For reference" not in out, out
+
+
+def test_an_html_ask_in_bold_keeps_its_bold_when_its_sentence_is_replaced() -> None:
+    source = (
+        "<html><body><p>Dear Mr Lowe,</p><p><strong>If you have not paid you need to pay now</strong>, otherwise "
+        "we will pass your debt to a collection agency.</p><p>Pay at "
+        '<a href="https://pay.example.com">our website</a>.</p></body></html>'
+    )
+    out = rewrite_source(read_bytes(source.encode(), "bold.html")).template
+    assert re.search(r"<strong>Please pay [^<]*\.</strong> \w", out), out
+    assert "<strong></strong>" not in out and "pay.example.com" in out, out
+
+
+def test_a_calm_sentence_after_an_ask_names_the_sum_once() -> None:
+    text = (
+        "Dear Ms Yu,\n\nYour invoice of £48.00 is unpaid. Unless payment is made we will "
+        "suspend your account.\n\nBilling\n"
+    )
+    out = rewrite_text(text).render()
+    assert "If it is not paid" in out or out.count("£48.00") <= 2, out
+
+
+def test_a_value_kept_for_reference_is_not_listed_when_the_rewrite_says_it() -> None:
+    from letterlint.actions.rewrite import _without_said_references
+
+    out = "We may pass it on. For reference: [Amount], 3 May.\n\nPlease pay [Amount].\n"
+    assert _without_said_references(out) == "We may pass it on. For reference: 3 May.\n\n" + (
+        "Please pay [Amount].\n"
+    )
+    assert _without_said_references("For reference: [Amount].\n\nPlease pay [Amount].\n") == (
+        "\n\nPlease pay [Amount].\n"
+    )
+    text = (
+        "Dear [Customer Name],\n\nAs we have not received payment of [Amount], your account "
+        "will shortly be sold to a debt purchaser.\n\nWe urge you to pay today to avoid this "
+        "outcome.\n\nAccounts\n"
+    )
+    out = rewrite_text(text).render()
+    assert "[Amount]" in out and "For reference" not in out, out
+
+
+def test_a_threat_on_a_condition_of_payment_keeps_the_ask_and_a_pointer_at_it_goes() -> None:
+    text = (
+        "Dear <<NAME>>,\n\nAbsent receipt of payment of <<AMOUNT>> within seven (7) days, this "
+        "matter will be referred to counsel to issue a claim.\n\nTo halt this process, payment "
+        "must reach us by <<DATE>>.\n\nRecoveries\n"
+    )
+    out = rewrite_text(text).render()
+    assert "Please pay <<AMOUNT>> within seven (7) days." in out, out
+    assert "halt" not in out and "this process" not in out and "For reference" not in out, out

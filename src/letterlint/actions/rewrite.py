@@ -280,8 +280,8 @@ _ASKS = re.compile(
     r"(?:pay|settle|send|call|ring|contact|get in touch|arrange|make)\b|"
     r"\b(?:we|I) (?:are |am )?(?:ask|asking|request|requesting) (?:that )?you (?:to )?"
     r"(?:pay|settle|send|call|ring|contact|get in touch|arrange|make)\b|"
-    r"\byou (?:must|need to|have to|are required to|should) (?:now |immediately )?"
-    r"(?:pay|settle|make (?:a |the )?payment)\b|"
+    r"\byou (?:must|need to|have to|are (?:now |hereby )*required to|should) "
+    r"(?:now |immediately )?(?:pay|remit|settle|make (?:a |the )?payment)\b|"
     r"\bpayment of\b(?:[^.!?]|\.(?=\d)){0,60}\b(?:must|should|is to|needs to) be "
     r"(?:made|paid|received)\b",
     re.I,
@@ -290,6 +290,24 @@ _ASKS = re.compile(
 #: ask, however it is said, so a threat that goes keeps it as "Please pay ...".
 _PAY_ORDER = re.compile(
     r"^\W*(?:you (?:must|need to|have to|are required to) )?(?:pay|settle)\b", re.I
+)
+#: An order to pay that says nothing else ("Payment must be made.", "You must pay in full."):
+#: once its pressure ("forthwith") is cut, it only repeats an ask the letter makes already.
+_BARE_ORDER = re.compile(
+    r"^\W*(?:(?:(?:full |the )?payment|the (?:full )?(?:balance|amount|sum|debt)"
+    r"(?: due| owed| outstanding)?|(?:this|your) (?:balance|amount|sum|invoice|account|bill)) "
+    r"(?:must|should|is to|needs to|has to) be (?:made|paid|settled|received|cleared)"
+    r"(?: in full)?|you (?:must|need to|have to|are required to) (?:pay|settle)"
+    r"(?: (?:it|this|the (?:balance|amount|sum)))?(?: in full)?)\W*$",
+    re.I,
+)
+#: An order that opens a sentence ("You are hereby required to remit ...", "You must now
+#: contact ..."): the same ask, said as a request, is "Please pay ...", "Please contact ...".
+_DEMAND_ORDER = re.compile(
+    r"^\W*(you (?:are (?:now |hereby )*required to|must(?: now)?|have to|need to) "
+    r"(?:(?:now|hereby|immediately) )?)(?=(?:pay|remit|settle|contact|call|telephone|send|"
+    r"make|arrange)\b)",
+    re.I,
 )
 _POINTER = (
     r"(?:the|this|that|such|these|those|any|further) (?:course of action|action|steps?|measures?)"
@@ -312,16 +330,37 @@ _POINTER_CLAUSE = re.compile(
 _POINTER_START = re.compile(rf"^\W*{_POINTER}\b", re.I)
 #: "To stop this from happening, please pay" opens with a pointer at a threat that went.
 _POINTER_OPENER = re.compile(
-    r"^\W*(?:in order )?to (?:stop|avoid|prevent) (?:this|that|it|these things)"
+    r"^\W*(?:in order )?to (?:stop|avoid|prevent|halt) (?:this (?:process|action|step|outcome)|"
+    r"this|that|it|these things)"
     r"(?: (?:from )?happening)?\s*,?\s+(?=\w)",
     re.I,
 )
 _OR_CLAUSE = re.compile(
     r" (?:or|otherwise|or else)(?=,? (?:we|you|i|our|your|the|legal|court|this|they|it)\b)", re.I
 )
+#: A question that asks the reader for an excuse for not paying, with what is unpaid.
+_ACCUSING_QUESTION = re.compile(
+    r"^\W*(?P<ask>(?:is there (?:some|a particular|any) reason (?:why |that )?you "
+    r"(?:have not|haven[’']t|did not|didn[’']t)|why (?:have you (?:still )?not|haven[’']t you"
+    r"(?: yet)?|did you not|didn[’']t you)) (?:paid|settled|pay|settle) )"
+    r"(?P<obj>(?:our|your|the|this|invoice)\b[^?]*?)\s*(?P<q>\?)\s*$",
+    re.I,
+)
+_NOT_RECEIVED = "We have not yet received payment for "
+#: " and" that joins a clause with its own subject ("... expired in May and you have not paid").
+_AND_CLAUSE = re.compile(r" and(?= (?:you|we|i|they|it|this|your|our)\b)", re.I)
 _SUBORDINATE = re.compile(
     r"^\W*(?:if|unless|when|whenever|should|because|although|though|while|as|once|until|"
     r"before|after|since|whether)\b",
+    re.I,
+)
+#: A phrase that opens a sentence to say on what grounds ("Under clause 9.3 of our terms,",
+#: "In line with our policy,"): cut from its main clause, it is no sentence.
+_INTRO_PHRASE = re.compile(
+    r"^\W*(?:pursuant to|under|in (?:accordance|line) with|according to|as per|per|further to|"
+    r"following|despite|notwithstanding|in (?:view|light) of|due to|owing to|in respect of|"
+    r"with regard to|regarding|in relation to|by virtue of|subject to|in the event of|absent|"
+    r"in the absence of|failing)\b",
     re.I,
 )
 #: A reservation of rights ("all rights are reserved", "without prejudice").
@@ -360,7 +399,7 @@ def _dangling(rest: str) -> bool:
     """
     lead = _OPENS_CLAUSE.match(rest) or _LABEL_LEAD.match(rest)
     body = rest[lead.end() :] if lead else rest
-    if not _SUBORDINATE.match(body):
+    if not (_SUBORDINATE.match(body) or _INTRO_PHRASE.match(body)):
         return False
     return _MAIN_AFTER.search(body) is None
 
@@ -469,7 +508,8 @@ _DEADLINE = re.compile(
 #: "should payment not be received"): its ask to pay is the letter's.
 _PAY_CONDITION = re.compile(
     r"\b(?:unless|until|if|should)\b[^.;]{0,40}?\b(?:pay|payment|paid|settle|balance)\b|"
-    r"\bfail(?:ure|s|ing)? to (?:pay|make (?:a |the )?payment)\b|\bnon-?payment\b",
+    r"\bfail(?:ure|s|ing)? to (?:pay|make (?:a |the )?payment)\b|\bnon-?payment\b|"
+    r"\babsent (?:receipt of )?(?:your )?payment\b",
     re.I,
 )
 
@@ -1138,6 +1178,17 @@ class _Plan:
                     # counted by readers too; jargon at warning with no plain wording goes with
                     # its sentence
                     whole.append(f)
+            question = _ACCUSING_QUESTION.match(sentence)
+            if question and any(f.name.endswith(".reproach") for f in found):
+                # "Is there some reason why you have not paid our invoice 12?" asks for an
+                # excuse; what it tells is "We have not yet received payment for our invoice 12."
+                said.add("blame")
+                at = a + question.start("ask")
+                self.edits.append(Edit(at, a + question.start("obj"), _NOT_RECEIVED))
+                self.edits.append(Edit(a + question.start("q"), a + question.end("q"), "."))
+                kept = [e for e in edits if e.start >= a + question.start("obj")]
+                self._add_word_edits(kept, a, b)
+                continue
             threats = [f for f in found if f.category == "threatening-tone"]
             if threats and not whole and _names_only(sentence, threats):
                 la, lb = self._with_brackets(a, b)
@@ -1230,7 +1281,7 @@ class _Plan:
                     )
                     is not None
                     and "pressure" not in said
-                    and not self._asks_elsewhere(a, b)
+                    and not self._asked(a, b)
                 )
                 calm = _calm(whole, sentence, said, "" if ask else by, self.what())
                 if calm is None and ask and not _blames_only(whole):
@@ -1241,14 +1292,13 @@ class _Plan:
                     calm = f"Please pay {sums[0] if len(sums) == 1 else self.what()}{by}."
                 if calm and ask and not calm.startswith("Please pay"):
                     said.add("pressure")
-                    calm = f"Please pay {self.what()}{by}. " + calm
+                    what = self.what()
+                    if calm.startswith(f"If {what} is not paid"):  # the sum once, then "it"
+                        calm = "If it" + calm[len(f"If {what}") :]
+                    calm = f"Please pay {what}{by}. " + calm
                 elif calm and ask:
                     calm = _calm_with_by(calm, by)
-                if (
-                    calm is not None
-                    and calm.startswith("Please pay")
-                    and self._asks_elsewhere(a, b)
-                ):
+                if calm is not None and calm.startswith("Please pay") and self._asked(a, b):
                     calm = None  # the letter asks the reader to pay already: no second ask
                 if calm and _HELP_LINE in calm and self._offers_help():
                     calm = calm.replace(" " + _HELP_LINE, "")  # the letter offers help already
@@ -1273,7 +1323,7 @@ class _Plan:
                     not calm
                     and len(sums) == 1
                     and _PAY_REQUEST.search(sentence)
-                    and not self._asks_elsewhere(a, b)
+                    and not self._asked(a, b)
                 ):  # the threat asked for a payment: the ask stays, without the pressure
                     when = next((k for k in kept if _is_date_like(k)), None)
                     by = self.by() or (f" by {when}" if when else "")
@@ -1304,6 +1354,17 @@ class _Plan:
                 continue
             if said and self._unpoint(a, b, edits):
                 continue
+            if edits and _BARE_ORDER.match(
+                _apply(sentence, [Edit(e.start - a, e.end - a, e.replacement) for e in edits])
+            ):  # "Payment must be made [forthwith].": once its pressure is gone it repeats
+                if self._ask_once(a, b, sentence):  # the letter's ask, or is it
+                    said.add("pressure")
+                last_removed = b
+                continue
+            order = _DEMAND_ORDER.match(sentence) if found else None
+            if order:  # "You are hereby required to remit ...": "Please pay ..."
+                edits = [e for e in edits if e.start >= a + order.end()]
+                self.edits.append(Edit(a + order.start(1), a + order.end(), "Please "))
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
@@ -1331,12 +1392,31 @@ class _Plan:
             if not any(e.start < at + len(value) and at < e.end for e in self.edits):
                 return True
             at = self.text.find(value, at + 1)
-        return False
+        # or a sentence the rewrite put in before it says it ("Please pay £{total} ...")
+        return any(e.end <= a and value in e.replacement for e in self.edits)
 
     def _asks_elsewhere(self, a: int, b: int) -> bool:
         """Whether the letter asks the reader to pay or reply outside ``[a, b)``."""
         text = self.text
         return any(_ASKS.search(part) for part in (text[:a], text[b:]))
+
+    def _asked(self, a: int, b: int) -> bool:
+        """Whether the letter asks outside ``[a, b)``, in its own words or in a sentence the
+        rewrite has put in already ("Please pay ..." in place of a threat)."""
+        return self._asks_elsewhere(a, b) or any(
+            _ASKS.search(e.replacement.replace(_HELP_LINE, ""))  # an offer of help asks nothing
+            for e in self.edits
+            if e.end <= a or e.start >= b
+        )
+
+    def _ask_once(self, a: int, b: int, sentence: str) -> bool:
+        """Put "Please pay ..." in place of a bare order to pay, or drop the order where the
+        letter asks already; True when the ask was put in."""
+        if self._asked(a, b):
+            self._remove(a, b, sentence)
+            return False
+        self.edits.append(Edit(a, b, f"Please pay {self.what()}{self.by()}."))
+        return True
 
     def _reason(self, a: int, b: int, found: list[Finding]) -> str:
         """The reason a threat gives, as a sentence of its own ("... will be paused because
@@ -1439,6 +1519,10 @@ class _Plan:
                 continue
             left = max(sentence.rfind(", ", 0, s), sentence.rfind("; ", 0, s))
             alt = [m.start() for m in _OR_CLAUSE.finditer(sentence) if m.start() <= s]
+            if _blames_only([f]):  # "Your plan ended in May and you still haven't paid": the
+                alt = sorted(  # reproach is a clause of its own, and it goes
+                    alt + [m.start() for m in _AND_CLAUSE.finditer(sentence) if m.start() <= s]
+                )
             if alt and alt[-1] > left:
                 left = alt[-1]  # "Please pay by Friday or we will sue": the "or" clause goes
             if left <= 0:
@@ -1485,6 +1569,9 @@ class _Plan:
             self.protected.inside(a + s, a + e) for s, e in cuts
         ):
             return False
+        if _BARE_ORDER.match(rest):  # "You must pay [immediately].": the ask, said politely,
+            self._ask_once(a, b, sentence)  # or nothing where the letter asks already
+            return True
         if any(e.start < a + ce and a + cs < e.end for e in edits for cs, ce in cuts):
             edits = [
                 e for e in edits if not any(e.start < a + ce and a + cs < e.end for cs, ce in cuts)
@@ -1936,10 +2023,19 @@ def _source_edits(source: str, omap: OffsetMap, visible: str, edits: list[Edit])
         main = max(
             free, key=lambda k: runs[k][1] - runs[k][0]
         )  # the new words go in the longest run
+        split = _FIRST_SENTENCE.match(rep)
+        stressed = bool(
+            main != 0 and not in_link[0] and split and _opens_emphasis(source, starts[runs[0][0]])
+        )  # "<strong>You need to pay now</strong>, or ...": the first new sentence (the ask)
+        # keeps the stress, the rest goes where the longest run was
         for k, (x, y) in enumerate(runs):
             if k != main and in_link[k]:
                 continue  # a link's text stays: the reader still needs "Make a payment"
-            out.append(Edit(starts[x], ends[y - 1], rep if k == main else ""))
+            if stressed and split:
+                new = split.group(1) if k == 0 else " " + split.group(2) if k == main else ""
+            else:
+                new = rep if k == main else ""
+            out.append(Edit(starts[x], ends[y - 1], new))
 
     links: list[tuple[int, int]] | None = None  # the source spans of link text, found once
 
@@ -2063,6 +2159,16 @@ def _inside_link(source: str, pos: int) -> bool:
     """Whether ``pos`` is in the text of an ``<a>`` element."""
     opened = max(source.rfind("<a ", 0, pos), source.rfind("<a>", 0, pos))
     return opened != -1 and source.rfind("</a", opened, pos) == -1
+
+
+_EMPHASIS_OPEN = re.compile(r"<(strong|b|em|u)(?:\s[^>]*)?>$", re.I)
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])\s+(?=[A-Z])(.+)$", re.S)
+
+
+def _opens_emphasis(source: str, pos: int) -> bool:
+    """Whether the text at ``pos`` starts right after an opening ``<strong>``, ``<b>``,
+    ``<em>`` or ``<u>`` tag (what the writer stressed, often the ask itself)."""
+    return _EMPHASIS_OPEN.search(source, 0, pos) is not None
 
 
 def _passages(text: str, edits: list[Edit]) -> list[tuple[str, str]]:
@@ -2281,6 +2387,7 @@ def rewrite_text(
         out = _apply(visible, edits)
     else:
         out = _apply(src.source, _source_edits(src.source, src.offsets, visible, edits))
+    out = _without_said_references(out)
     if kind == "html":
         out = _rewrite_titles(out, config)
         out = _drop_emptied(text, out)
@@ -2359,6 +2466,24 @@ def rewrite_text(
                 jinja,
             )
     return Rewrite(out, context, rw.notes, rw.facts, rw.passages, left, score, jinja)
+
+
+_REFERENCE_LIST = re.compile(r"(?P<lead> ?)For reference: (?P<items>[^\n<]*?)\.(?=\s|<|$)")
+
+
+def _without_said_references(out: str) -> str:
+    """Drop from each "For reference: ..." list the values the rewrite says elsewhere (an
+    amount a later "Please pay [Amount]" names): the list only keeps what would be lost."""
+
+    def shorter(m: re.Match[str]) -> str:
+        items = m.group("items").split(", ")
+        rest = out[: m.start()] + out[m.end() :]
+        left = [i for i in items if len(i) < 3 or i not in rest]
+        if len(left) == len(items):
+            return m.group(0)
+        return f"{m.group('lead')}For reference: {', '.join(left)}." if left else ""
+
+    return _REFERENCE_LIST.sub(shorter, out)
 
 
 _EMPTY_ELEMENT = re.compile(
