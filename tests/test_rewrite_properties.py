@@ -1087,3 +1087,15 @@ def test_a_threat_on_a_condition_of_payment_keeps_the_ask_and_a_pointer_at_it_go
     out = rewrite_text(text).render()
     assert "Please pay <<AMOUNT>> within seven (7) days." in out, out
     assert "halt" not in out and "this process" not in out and "For reference" not in out, out
+
+
+def test_a_threat_that_opens_the_letter_has_its_calm_next_step_after_what_is_owed() -> None:
+    text = (
+        "Dear Mr Obi,\n\nCourt action will be the result of your ignoring this letter.\n\n"
+        "Your account of £640.00 is two months overdue. Please pay it by 30 June.\n\n"
+        "Credit Control\n"
+    )
+    out = rewrite_text(text).render()
+    body = out.split("Dear Mr Obi,")[1] if "Dear Mr Obi," in out else out.split(",", 1)[1]
+    assert body.index("is two months overdue") < body.index("we may ask a court"), out
+    assert "  " not in out and "ignoring" not in out, out

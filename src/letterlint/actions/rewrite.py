@@ -1138,6 +1138,8 @@ class _Plan:
         body_end = sum(
             len(ln) + 1 for ln in lines[:block]
         )  # the sign-off and signature are not rewritten
+        started = False  # a sentence of the body has been met (addresses, greeting: not yet)
+        moved: list[tuple[int, str]] = []  # calm sentences that go at a later paragraph's end
         for a, b in _sentences(text, self.analysis):
             if a >= body_end:
                 break
@@ -1153,6 +1155,8 @@ class _Plan:
                     self._add_word_edits(self._case_edits(found, a, b), a, b)
                 continue
             sentence = text[a:b]
+            opening = not started  # the first sentence of the body that says something
+            started = started or len(re.findall(r"\w+", sentence)) >= 6
             if last_removed is not None and (
                 ("\n\n" not in text[last_removed:a] and _BACK_REFERENCE.match(sentence))
                 or _POINTER_START.match(sentence)  # "This course of action ..." says what it means
@@ -1346,7 +1350,14 @@ class _Plan:
                         ((calm + " ") if calm else "") + "For reference: " + ", ".join(kept) + "."
                     )
                 a, b = self._with_brackets(a, b)
-                if calm:
+                after = self._next_paragraph_end(a, b, body_end) if opening else None
+                if calm and after is not None and not kept and not calm.startswith("Please"):
+                    # a threat that opens the letter as a paragraph of its own ("Court action
+                    # will follow if you ignore this letter."): its calm next step comes after
+                    # the paragraph that says what is owed, not before it
+                    self._remove(a, b, sentence)
+                    moved.append((after, calm))
+                elif calm:
                     self.edits.append(Edit(a, b, calm))
                 else:
                     self._remove(a, b, sentence)
@@ -1368,6 +1379,8 @@ class _Plan:
             self._add_word_edits(edits, a, b)
             if any(f.category == "readability" and f.severity in SERIOUS for f in found):
                 self._split(a, b)
+        for at, calm in moved:  # after the paragraph's last sentence as rewritten
+            self.edits.append(Edit(at, at, " " + calm))
 
     def _offers_help(self) -> bool:
         """Whether the letter offers help already (LL405 finds no lack of it), asked once."""
@@ -1394,6 +1407,23 @@ class _Plan:
             at = self.text.find(value, at + 1)
         # or a sentence the rewrite put in before it says it ("Please pay £{total} ...")
         return any(e.end <= a and value in e.replacement for e in self.edits)
+
+    def _next_paragraph_end(self, a: int, b: int, body_end: int) -> int | None:
+        """Where the paragraph after ``[a, b)`` ends, when ``[a, b)`` is a paragraph of its own
+        and another paragraph of the body follows it; else None."""
+        text = self.text
+        if text[max(0, a - 2) : a].strip(" \t") not in ("\n\n", "") or not re.match(
+            r"[ \t]*\n[ \t]*\n", text[b:]
+        ):
+            return None
+        start = re.match(r"\s*", text[b:]).end() + b  # type: ignore[union-attr]
+        end = text.find("\n\n", start)
+        end = min(len(text), body_end if end == -1 else min(end, body_end))
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end <= start or not re.search(r"[.!?]$", text[start:end]):
+            return None
+        return end
 
     def _asks_elsewhere(self, a: int, b: int) -> bool:
         """Whether the letter asks the reader to pay or reply outside ``[a, b)``."""
@@ -2388,6 +2418,8 @@ def rewrite_text(
     else:
         out = _apply(src.source, _source_edits(src.source, src.offsets, visible, edits))
     out = _without_said_references(out)
+    if not _SPACED_SENTENCES.search(visible):  # a sentence that went left its space behind
+        out = _SPACED_SENTENCES.sub(" ", out)
     if kind == "html":
         out = _rewrite_titles(out, config)
         out = _drop_emptied(text, out)
@@ -2468,6 +2500,7 @@ def rewrite_text(
     return Rewrite(out, context, rw.notes, rw.facts, rw.passages, left, score, jinja)
 
 
+_SPACED_SENTENCES = re.compile(r"(?<=[.!?])  +(?=[A-Z])")
 _REFERENCE_LIST = re.compile(r"(?P<lead> ?)For reference: (?P<items>[^\n<]*?)\.(?=\s|<|$)")
 
 
