@@ -286,18 +286,18 @@ _ASKS = re.compile(
     r"(?:made|paid|received)\b",
     re.I,
 )  # the letter asks already, in any of the polite grammars or as an order ("you must pay")
+#: "You must", said as an order ("you have to", "you are required to").
+_YOU_MUST = r"you (?:must|need to|have to|are required to)"
 #: An order to pay that opens a sentence ("PAY NOW or ...", "You must pay today or ..."): an
 #: ask, however it is said, so a threat that goes keeps it as "Please pay ...".
-_PAY_ORDER = re.compile(
-    r"^\W*(?:you (?:must|need to|have to|are required to) )?(?:pay|settle)\b", re.I
-)
+_PAY_ORDER = re.compile(rf"^\W*(?:{_YOU_MUST} )?(?:pay|settle)\b", re.I)
 #: An order to pay that says nothing else ("Payment must be made.", "You must pay in full."):
 #: once its pressure ("forthwith") is cut, it only repeats an ask the letter makes already.
 _BARE_ORDER = re.compile(
     r"^\W*(?:(?:(?:full |the )?payment|the (?:full )?(?:balance|amount|sum|debt)"
     r"(?: due| owed| outstanding)?|(?:this|your) (?:balance|amount|sum|invoice|account|bill)) "
     r"(?:must|should|is to|needs to|has to) be (?:made|paid|settled|received|cleared)"
-    r"(?: in full)?|you (?:must|need to|have to|are required to) (?:pay|settle)"
+    rf"(?: in full)?|{_YOU_MUST} (?:pay|settle)"
     r"(?: (?:it|this|the (?:balance|amount|sum)))?(?: in full)?)\W*$",
     re.I,
 )
@@ -559,16 +559,22 @@ _COST_AFTER = re.compile(
 )
 
 
+def _edited(sentence: str, a: int, edits: list[Edit], cuts: Sequence[tuple[int, int]] = ()) -> str:
+    """The sentence that starts at ``a`` as its cuts (relative to it) and word edits (in the
+    letter's offsets) would leave it."""
+    shifted = [Edit(s, e, "") for s, e in cuts] + [
+        Edit(e.start - a, e.end - a, e.replacement) for e in edits
+    ]
+    return _apply(sentence, shifted)
+
+
 def _ask_politely(
     sentence: str, a: int, cuts: list[tuple[int, int]], edits: list[Edit]
 ) -> list[Edit]:
     """The word edits of a sentence whose cuts and swaps leave one bare verb ("Remit payment
     without delay." would be "Pay."), with "Please" before it: a command of one word reads
     as a bark."""
-    shifted = [Edit(s, e, "") for s, e in cuts] + [
-        Edit(e.start - a, e.end - a, e.replacement) for e in edits
-    ]
-    after = _apply(sentence, shifted).strip()
+    after = _edited(sentence, a, edits, cuts).strip()
     if not re.fullmatch(r"[A-Z][a-z]+[.!]?", after):
         return edits
     first = next((e for e in edits if e.start == a), None)
@@ -1366,7 +1372,7 @@ class _Plan:
             if said and self._unpoint(a, b, edits):
                 continue
             if edits and _BARE_ORDER.match(
-                _apply(sentence, [Edit(e.start - a, e.end - a, e.replacement) for e in edits])
+                _edited(sentence, a, edits)
             ):  # "Payment must be made [forthwith].": once its pressure is gone it repeats
                 if self._ask_once(a, b, sentence):  # the letter's ask, or is it
                     said.add("pressure")
@@ -1416,7 +1422,7 @@ class _Plan:
             r"[ \t]*\n[ \t]*\n", text[b:]
         ):
             return None
-        start = re.match(r"\s*", text[b:]).end() + b  # type: ignore[union-attr]
+        start = len(text) - len(text[b:].lstrip())
         end = text.find("\n\n", start)
         end = min(len(text), body_end if end == -1 else min(end, body_end))
         while end > start and text[end - 1].isspace():
@@ -1425,15 +1431,12 @@ class _Plan:
             return None
         return end
 
-    def _asks_elsewhere(self, a: int, b: int) -> bool:
-        """Whether the letter asks the reader to pay or reply outside ``[a, b)``."""
-        text = self.text
-        return any(_ASKS.search(part) for part in (text[:a], text[b:]))
-
     def _asked(self, a: int, b: int) -> bool:
-        """Whether the letter asks outside ``[a, b)``, in its own words or in a sentence the
-        rewrite has put in already ("Please pay ..." in place of a threat)."""
-        return self._asks_elsewhere(a, b) or any(
+        """Whether the letter asks the reader to pay or reply outside ``[a, b)``, in its own
+        words or in a sentence the rewrite has put in already ("Please pay ..." in place of a
+        threat)."""
+        text = self.text
+        return any(_ASKS.search(part) for part in (text[:a], text[b:])) or any(
             _ASKS.search(e.replacement.replace(_HELP_LINE, ""))  # an offer of help asks nothing
             for e in self.edits
             if e.end <= a or e.start >= b
